@@ -4,3 +4,7 @@ export * from './libs.js';
 export * from './operations.js';
 export * from './plugin.js';
 export * from './migrations.js';
+export * from './schema.js';
+export * from './problems.js';
+export * from './naming.js';
+export * from './introspect.js';

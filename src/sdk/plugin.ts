@@ -22,6 +22,22 @@ export const OPERATION_NAMES: Record<Area, readonly string[]> = {
   virtual: ['configure', 'unconfigure', 'reconfigure', 'cleanup', 'start', 'stop', 'preSnapshot', 'postSnapshot', 'status', 'initialize', 'mountSpecification', 'sourceSize'],
 };
 
+/** dvp's manifest key per operation (`virtual.initialize` is `hasInitialize` in dvp). */
+export const MANIFEST_KEYS: Record<Area, Record<string, string>> = {
+  discovery: { repository: 'hasRepositoryDiscovery', sourceConfig: 'hasSourceConfigDiscovery' },
+  linked: Object.fromEntries(OPERATION_NAMES.linked.map((n) => [n, `hasLinked${n[0].toUpperCase()}${n.slice(1)}`])),
+  virtual: Object.fromEntries(OPERATION_NAMES.virtual.map((n) => [n, n === 'initialize' ? 'hasInitialize' : `hasVirtual${n[0].toUpperCase()}${n.slice(1)}`])),
+};
+
+/** Which operations a plugin implements and its migration ids, as dvp's build artifact `manifest`. */
+export type PluginManifest = { type: 'PluginManifest'; migrationIdList: string[] } & Record<string, boolean | string | string[]>;
+
+/**
+ * Marks Plugin instances. A registered symbol, not instanceof, because a plugin may load its own copy of the
+ * SDK (e.g. dist/src/sdk) while the engine or validator runs another (src/sdk under Jest).
+ */
+const PLUGIN_BRAND = Symbol.for('hana-vdb.sdk.Plugin');
+
 function registry<Ops>(area: Area, store: Map<string, Function>): Registry<Ops> {
   const reg: Record<string, (impl: Function) => Function> = {};
   for (const name of OPERATION_NAMES[area]) {
@@ -36,6 +52,7 @@ function registry<Ops>(area: Area, store: Map<string, Function>): Registry<Ops> 
 }
 
 export class Plugin {
+  readonly [PLUGIN_BRAND] = true;
   private readonly ops: Record<Area, Map<string, Function>> = { discovery: new Map(), linked: new Map(), virtual: new Map() };
   readonly discovery = registry<DiscoveryOperations>('discovery', this.ops.discovery);
   readonly linked = registry<LinkedOperations>('linked', this.ops.linked);
@@ -51,6 +68,18 @@ export class Plugin {
   registered(area: Area): string[] {
     return [...this.ops[area].keys()];
   }
+
+  /** dvp's manifest: hasRepositoryDiscovery, ..., hasVirtualSourceSize and migrationIdList (canonical, in order). */
+  manifest(): PluginManifest {
+    const m: PluginManifest = { type: 'PluginManifest', migrationIdList: this.upgrade.ids() };
+    for (const area of AREAS) for (const name of OPERATION_NAMES[area]) m[MANIFEST_KEYS[area][name]] = this.ops[area].has(name);
+    return m;
+  }
+}
+
+/** True for a Plugin from any copy of this SDK (see PLUGIN_BRAND). */
+export function isPlugin(value: unknown): value is Plugin {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PLUGIN_BRAND] === true;
 }
 
 export type { Migration, UpgradeType };
