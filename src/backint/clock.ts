@@ -1,0 +1,21 @@
+/** The agent's notion of "now": real time plus the offset in ClockFile (the simulator's driven clock). */
+import { readFileSync } from 'node:fs';
+
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();
+
+/** Reads `{"offsetMs": n}` at every call so a clock moved while we run is honoured. */
+export function fileClock(file: string): Clock {
+  return () => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(`ClockFile ${file} is unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const offset = (doc as { offsetMs?: unknown } | null)?.offsetMs;
+    if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new Error(`ClockFile ${file} has no numeric offsetMs`);
+    return Date.now() + offset;
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * -f restore: `#EBID "<ebid>" <path> [<dest>]` | `#NULL <path> [<dest>]` →
+ * `#RESTORED "<ebid>" <path>` | `#NOTFOUND <path>` | `#ERROR <path>`.
+ * Data objects run in parallel up to MaximumConcurrentFilesForRestore; log backups one at a time.
+ */
+import { pipeline } from 'node:stream/promises';
+import type { Line } from '../grammar.js';
+import { quote } from '../grammar.js';
+import { decoder, Measure } from '../integrity.js';
+import { isSerialRestore, isVisible, newestFirst, type ObjectManifest } from '../objects.js';
+import { openDestination } from '../pipes.js';
+import type { ObjectStore } from '../store/store.js';
+import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
+
+/** The version a restore line names, if it exists and is visible now. */
+async function resolve(line: Line, store: ObjectStore, o: FunctionOptions): Promise<ObjectManifest | undefined> {
+  const delayMs = o.params.LogVisibilityDelaySeconds * 1000;
+  if (line.keyword === '#EBID') {
+    const m = await store.stat(o.user, line.params[1]!.value, line.params[0]!.value);
+    return m && isVisible(m, o.clock(), delayMs) ? m : undefined;
+  }
+  const p = line.params[0]!.value;
+  const now = o.clock();
+  const newest = (await store.versions(o.user, p)).filter((v) => isVisible(v, now, delayMs)).sort(newestFirst)[0];
+  return newest && (await store.stat(o.user, p, newest.ebid));
+}
+
+async function restoreOne(line: Line, out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome> {
+  const pathTok = line.keyword === '#EBID' ? line.params[1]! : line.params[0]!;
+  const destTok = line.keyword === '#EBID' ? line.params[2] : line.params[1];
+  try {
+    const m = await resolve(line, store, o);
+    if (!m) {
+      const result = `#NOTFOUND ${pathTok.raw}`;
+      out.line(result);
+      o.log.warn(`restore of ${pathTok.value}: not found`);
+      return { ok: false, result, reason: `${pathTok.value}: not found` };
+    }
+    const source = await store.open(m);
+    const dest = await openDestination(destTok?.value ?? pathTok.value, o.params.RestorePipeOpenTimeoutSeconds * 1000).catch((e: unknown) => {
+      source.destroy();
+      throw e;
+    });
+    const measure = new Measure();
+    const dec = decoder(m.codec);
+    await (dec ? pipeline(source, dec, measure, dest) : pipeline(source, measure, dest));
+    if (measure.bytes !== m.size) throw new Error(`size mismatch: restored ${measure.bytes} bytes, recorded ${m.size}`);
+    if (measure.digest() !== m.sha256) throw new Error('SHA-256 mismatch: the stored object is corrupted');
+    const result = `#RESTORED ${quote(m.ebid)} ${pathTok.raw}`;
+    out.line(result);
+    o.log.info(`restored ${m.ebid} of ${pathTok.value} (${m.size} bytes)`);
+    return { ok: true, result };
+  } catch (e) {
+    const result = `#ERROR ${pathTok.raw}`;
+    out.line(result);
+    o.log.error(`restore of ${pathTok.value} failed: ${message(e)}`);
+    return { ok: false, result, reason: `${pathTok.value}: ${message(e)}` };
+  }
+}
+
+export async function restore(lines: readonly Line[], out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome[]> {
+  let serial: Promise<unknown> = Promise.resolve();
+  return inOrderPool(lines, o.params.MaximumConcurrentFilesForRestore, (line) => {
+    const p = (line.keyword === '#EBID' ? line.params[1] : line.params[0])!.value;
+    if (!isSerialRestore(p)) return restoreOne(line, out, store, o);
+    const run = serial.then(() => restoreOne(line, out, store, o));
+    serial = run;
+    return run;
+  });
+}

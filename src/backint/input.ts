@@ -1,0 +1,71 @@
+/** Checks the input file against what each function accepts, before anything is touched. */
+import { backintVersion, GrammarError, parseLines, type Line } from './grammar.js';
+
+export type FunctionName = 'backup' | 'restore' | 'inquire' | 'delete';
+
+interface Shape {
+  readonly min: number;
+  readonly max: number;
+  readonly usage: string;
+}
+
+const SHAPES: Record<FunctionName, Record<string, Shape>> = {
+  backup: {
+    '#PIPE': { min: 1, max: 2, usage: '#PIPE <path> [<max size>]' },
+    '#FILE': { min: 1, max: 2, usage: '#FILE <path> [<size>]' },
+  },
+  restore: {
+    '#EBID': { min: 2, max: 3, usage: '#EBID "<ebid>" <path> [<destination>]' },
+    '#NULL': { min: 1, max: 2, usage: '#NULL <path> [<destination>]' },
+  },
+  inquire: {
+    '#EBID': { min: 1, max: 2, usage: '#EBID "<ebid>" [<path>]' },
+    '#NULL': { min: 0, max: 1, usage: '#NULL [<path>]' },
+  },
+  delete: {
+    '#EBID': { min: 2, max: 2, usage: '#EBID "<ebid>" <path>' },
+  },
+};
+
+/** Keywords of the Backint grammar; other `#WORD` lines are comments. */
+const KNOWN = new Set(['#SOFTWAREID', '#TOOLOPTION', '#PIPE', '#FILE', '#EBID', '#NULL', '#SAVED', '#RESTORED', '#BACKUP', '#DELETED', '#NOTDELETED', '#NOTFOUND', '#ERROR']);
+
+export interface Input {
+  readonly objects: Line[];
+  readonly softwareId?: readonly [string, string?];
+  readonly version?: number[];
+  readonly toolOptions: string[];
+}
+
+export function readInput(fn: FunctionName, text: string): Input {
+  const objects: Line[] = [];
+  const toolOptions: string[] = [];
+  let softwareId: [string, string?] | undefined;
+  for (const line of parseLines(text)) {
+    if (!KNOWN.has(line.keyword)) continue;
+    if (line.keyword === '#SOFTWAREID') {
+      if (line.params.length < 1) throw new GrammarError(line.number, '#SOFTWAREID needs "<backint version>" ["<software id>"]');
+      softwareId ??= [line.params[0]!.value, line.params[1]?.value];
+      continue;
+    }
+    if (line.keyword === '#TOOLOPTION') {
+      toolOptions.push(line.params.map((t) => t.value).join(' '));
+      continue;
+    }
+    const shape = SHAPES[fn][line.keyword];
+    if (!shape) {
+      throw new GrammarError(line.number, `${line.keyword} is not valid for -f ${fn}; expected ${Object.values(SHAPES[fn]).map((s) => s.usage).join(' or ')}`);
+    }
+    if (line.params.length < shape.min || line.params.length > shape.max) {
+      throw new GrammarError(line.number, `${line.keyword} has ${line.params.length} parameter(s); expected ${shape.usage} (quote names that contain spaces)`);
+    }
+    if (line.params.some((t) => t.value === '')) throw new GrammarError(line.number, `${line.keyword} has an empty parameter; expected ${shape.usage}`);
+    if (fn === 'backup' && line.params[1] && !/^\d+$/.test(line.params[1].value)) {
+      throw new GrammarError(line.number, `size ${JSON.stringify(line.params[1].value)} is not a whole number of bytes; expected ${shape.usage}`);
+    }
+    const named = fn === 'restore' || fn === 'delete' || fn === 'inquire' ? (line.keyword === '#EBID' ? line.params[1] : line.params[0]) : line.params[0];
+    if (named && !named.value.startsWith('/')) throw new GrammarError(line.number, `path ${named.raw} is not absolute; HANA passes absolute paths`);
+    objects.push(line);
+  }
+  return { objects, softwareId, version: softwareId ? backintVersion(softwareId[0]) : undefined, toolOptions };
+}

@@ -1,0 +1,218 @@
+/**
+ * Filesystem store: <root>/<user>/<path segments>/@/<ebid>.data and <ebid>.json (the manifest).
+ * Both are written under dot-prefixed temporary names, fsynced, renamed data-first and the
+ * directory fsynced: the manifest's rename is the commit, so a partly written object is never listed.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
+import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
+import { parseManifest } from './manifest.js';
+
+/** Writes one batch of chunks at a position; replaceable so tests can inject ENOSPC at the write layer. */
+export type ChunkWriter = (fh: FileHandle, chunks: Buffer[], position: number) => Promise<void>;
+
+const writeChunks: ChunkWriter = async (fh, chunks, position) => {
+  await fh.writev(chunks, position);
+};
+
+const BATCH_BYTES = 1 << 20;
+/** Batches written concurrently while the pipe is read on (memory: this many batches). */
+const WRITES_IN_FLIGHT = 4;
+/** Flush to disk while copying, so the final fsync does not wait for the whole object. */
+const FLUSH_EVERY = 64 << 20;
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export class FilesystemStore implements ObjectStore {
+  constructor(
+    private readonly root: string,
+    private readonly write: ChunkWriter = writeChunks,
+  ) {}
+
+  private versionsDir(user: string, p: string): string {
+    return path.join(this.root, encodeSegment(user), ...encodePath(p), VERSIONS);
+  }
+
+  async check(): Promise<void> {
+    let s;
+    try {
+      s = await stat(this.root);
+    } catch (e) {
+      throw new Error(`store unreachable: FilesystemRoot ${this.root} ${errno(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errno(e)})`}`);
+    }
+    if (!s.isDirectory()) throw new Error(`store unreachable: FilesystemRoot ${this.root} is not a directory`);
+  }
+
+  async put(info: PutInfo, body: Readable, digest: () => Digest): Promise<ObjectManifest> {
+    const dir = this.versionsDir(info.user, info.path);
+    await mkdir(dir, { recursive: true });
+    const dataFile = path.join(dir, `${info.ebid}.data`);
+    const manifestFile = path.join(dir, `${info.ebid}.json`);
+    const tmpData = path.join(dir, `.${info.ebid}.data.tmp`);
+    const tmpManifest = path.join(dir, `.${info.ebid}.json.tmp`);
+    try {
+      const fh = await open(tmpData, 'wx');
+      try {
+        await this.copy(body, fh);
+      } finally {
+        await fh.close();
+      }
+      const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest(), ...(info.softwareId ? { softwareId: info.softwareId } : {}) };
+      const mh = await open(tmpManifest, 'wx');
+      try {
+        await mh.writeFile(JSON.stringify(manifest));
+        await mh.sync();
+      } finally {
+        await mh.close();
+      }
+      await rename(tmpData, dataFile);
+      await rename(tmpManifest, manifestFile);
+      await fsyncDir(dir);
+      return manifest;
+    } catch (e) {
+      body.destroy();
+      await rm(tmpData, { force: true });
+      await rm(tmpManifest, { force: true });
+      throw e;
+    }
+  }
+
+  /** Copies with positioned writes in flight and periodic fdatasync behind them; ends fsynced. */
+  private async copy(body: Readable, fh: FileHandle): Promise<void> {
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown;
+    const track = (p: Promise<void>) => {
+      const t = p.catch((e: unknown) => void (failure ??= e)).finally(() => inflight.delete(t));
+      inflight.add(t);
+    };
+    let position = 0;
+    let flushed = 0;
+    let flushing: Promise<void> | undefined;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    const submit = async () => {
+      track(this.write(fh, batch, position));
+      position += batchBytes;
+      batch = [];
+      batchBytes = 0;
+      while (inflight.size >= WRITES_IN_FLIGHT) await Promise.race(inflight);
+      if (failure) throw failure;
+      if (!flushing && position - flushed >= FLUSH_EVERY) {
+        const upTo = position;
+        flushing = fh.datasync().then(() => {
+          flushed = upTo;
+          flushing = undefined;
+        });
+        track(flushing);
+      }
+    };
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        batch.push(chunk);
+        batchBytes += chunk.length;
+        if (batchBytes >= BATCH_BYTES) await submit();
+      }
+      if (batchBytes) await submit();
+    } finally {
+      await Promise.all(inflight);
+    }
+    if (failure) throw failure;
+    await fh.sync();
+  }
+
+  async versions(user: string, p: string): Promise<ObjectVersion[]> {
+    return this.readVersions(user, p, this.versionsDir(user, p));
+  }
+
+  private async readVersions(user: string, p: string, dir: string): Promise<ObjectVersion[]> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return [];
+      throw e;
+    }
+    const out: ObjectVersion[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      const ebid = name.slice(0, -'.json'.length);
+      const createdAt = ebidCreatedAt(ebid) ?? (await this.stat(user, p, ebid))?.createdAt;
+      if (createdAt !== undefined) out.push({ user, path: p, ebid, createdAt });
+    }
+    return out;
+  }
+
+  async list(user: string): Promise<ObjectVersion[]> {
+    const out: ObjectVersion[] = [];
+    const walk = async (dir: string, segs: string[]): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if (errno(e) === 'ENOENT') return;
+        throw e;
+      }
+      for (const entry of entries) {
+        if (!entry.isDirectory()) continue;
+        const child = path.join(dir, entry.name);
+        if (entry.name === VERSIONS) out.push(...(await this.readVersions(user, decodePath(segs), child)));
+        else await walk(child, [...segs, entry.name]);
+      }
+    };
+    await walk(path.join(this.root, encodeSegment(user)), []);
+    return out;
+  }
+
+  async stat(user: string, p: string, ebid: string): Promise<ObjectManifest | undefined> {
+    if (!/^[\w.-]+$/.test(ebid) || ebid.startsWith('.')) return undefined;
+    let text: string;
+    try {
+      text = await readFile(path.join(this.versionsDir(user, p), `${ebid}.json`), 'utf8');
+    } catch (e) {
+      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return undefined;
+      throw e;
+    }
+    return parseManifest(text, `${user}:${p}:${ebid}`);
+  }
+
+  async open(m: ObjectManifest): Promise<Readable> {
+    const file = path.join(this.versionsDir(m.user, m.path), `${m.ebid}.data`);
+    let s;
+    try {
+      s = await stat(file);
+    } catch (e) {
+      throw new Error(`object data of ${m.ebid} is missing (${errno(e)})`);
+    }
+    if (s.size !== m.storedSize) throw new Error(`object data of ${m.ebid} has ${s.size} bytes, expected ${m.storedSize}`);
+    return createReadStream(file, { highWaterMark: 1 << 20 });
+  }
+
+  async remove(user: string, p: string, ebid: string): Promise<'deleted' | 'notfound'> {
+    if (!(await this.stat(user, p, ebid))) return 'notfound';
+    const dir = this.versionsDir(user, p);
+    try {
+      await unlink(path.join(dir, `${ebid}.json`));
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return 'notfound';
+      if (errno(e) === 'EACCES' || errno(e) === 'EPERM' || errno(e) === 'EROFS') throw new NotDeletedError(`delete refused: ${errno(e)}`);
+      throw e;
+    }
+    await rm(path.join(dir, `${ebid}.data`), { force: true });
+    await fsyncDir(dir);
+    return 'deleted';
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * S3 store: <S3BucketFolder>/<user>/<path segments>/@/<ebid> (data) and <ebid>.json (manifest, written
+ * last: the commit). Multipart via lib-storage (parts buffered, so an SDK retry re-sends a buffer and never
+ * re-reads the pipe), aborted on failure; restore fetches ranges in parallel and retries a range as a whole.
+ */
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.js';
+import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
+import type { Params, Tag } from '../params.js';
+import { AGENT_ID } from '../version.js';
+import { parseManifest } from './manifest.js';
+import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
+
+export interface S3StoreConfig {
+  readonly bucket: string;
+  readonly folder: string;
+  readonly ownerAccountId?: string;
+  readonly sse?: { readonly kmsKeyArn?: string };
+  readonly storageClass: Params['S3StorageClass'];
+  /** Tags for every object; per-object tags (backup type) are added at put. */
+  readonly tags: readonly Tag[];
+  readonly enableTagging: boolean;
+  readonly partSize: number;
+  readonly uploadConcurrency: number;
+  readonly downloadConcurrency: number;
+  readonly maxAttempts: number;
+  readonly describe: string;
+}
+
+const MAX_TAGS = 10;
+
+function httpStatus(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+function isNotFound(e: unknown): boolean {
+  const name = (e as Error).name;
+  return name === 'NoSuchKey' || name === 'NotFound' || httpStatus(e) === 404;
+}
+
+/** S3 tag values allow letters, digits, spaces and + - = . _ : / @. */
+function tagValue(s: string): string {
+  return s.replace(/[^\p{L}\p{N} +\-=._:/@]/gu, '_').slice(0, 256);
+}
+
+export function tagging(tags: readonly Tag[]): string {
+  return tags.map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&');
+}
+
+export function s3ClientFromParams(p: Params): S3Client {
+  // stderr is HANA's "console output" for the DBA: keep the SDK's Node-version notice out of it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const checksums = p.S3ChecksumMode === 'when_supported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
+  return new S3Client({
+    region: p.S3BucketAwsRegion,
+    ...(p.S3Endpoint ? { endpoint: p.S3Endpoint } : {}),
+    forcePathStyle: p.S3ForcePathStyle,
+    maxAttempts: p.S3MaxAttempts,
+    retryMode: 'standard',
+    requestChecksumCalculation: checksums,
+    responseChecksumValidation: checksums,
+  });
+}
+
+export function s3ConfigFromParams(p: Params, context: { hanaSoftwareId?: string }): S3StoreConfig {
+  const tags: Tag[] = [];
+  if (p.EnableTagging) {
+    tags.push({ Key: 'hana-backint-agent', Value: tagValue(AGENT_ID) });
+    if (context.hanaSoftwareId) tags.push({ Key: 'hana-version', Value: tagValue(context.hanaSoftwareId) });
+  }
+  tags.push(...p.BackupObjectTags.map((t) => ({ Key: t.Key, Value: tagValue(t.Value) })));
+  return {
+    bucket: p.S3BucketName!,
+    folder: p.S3BucketFolder,
+    ownerAccountId: p.S3BucketOwnerAccountID,
+    sse: p.S3SseEnabled ? { kmsKeyArn: p.S3SseKmsArn } : undefined,
+    storageClass: p.S3StorageClass,
+    tags,
+    enableTagging: p.EnableTagging,
+    partSize: p.PartSizeMiB * 1024 * 1024,
+    uploadConcurrency: p.UploadConcurrency,
+    downloadConcurrency: p.DownloadConcurrency,
+    maxAttempts: p.S3MaxAttempts,
+    describe: `s3://${p.S3BucketName}${p.S3Endpoint ? ` at ${p.S3Endpoint}` : ''}`,
+  };
+}
+
+export class S3Store implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly cfg: S3StoreConfig,
+    private readonly log: Logger,
+  ) {
+    if (cfg.ownerAccountId) {
+      const owner = cfg.ownerAccountId;
+      // Every request carries the expected owner, so S3 refuses to act on someone else's bucket.
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const req = args.request as { headers?: Record<string, string> };
+          if (req.headers) req.headers['x-amz-expected-bucket-owner'] = owner;
+          return next(args);
+        },
+        { step: 'build', name: 'expectedBucketOwner' },
+      );
+    }
+  }
+
+  static fromParams(p: Params, log: Logger, context: { hanaSoftwareId?: string }): S3Store {
+    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log);
+  }
+
+  private userPrefix(user: string): string {
+    return `${this.cfg.folder ? `${this.cfg.folder}/` : ''}${encodeSegment(user)}/`;
+  }
+
+  private versionsPrefix(user: string, p: string): string {
+    return `${this.userPrefix(user)}${encodePath(p).join('/')}/${VERSIONS}/`;
+  }
+
+  /** Headers common to every object we write: encryption and storage class. */
+  private writeParams(): Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId' | 'StorageClass'> {
+    const sse = this.cfg.sse;
+    return {
+      StorageClass: this.cfg.storageClass,
+      ...(sse ? (sse.kmsKeyArn ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: sse.kmsKeyArn } : { ServerSideEncryption: 'AES256' as const }) : {}),
+    };
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket, ExpectedBucketOwner: this.cfg.ownerAccountId }));
+    } catch (e) {
+      const status = httpStatus(e);
+      if (status === 404) throw new Error(`store unreachable: bucket ${this.cfg.bucket} does not exist (${this.cfg.describe})`);
+      if (status === 403) throw new Error(`store unreachable: access to bucket ${this.cfg.bucket} denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`);
+      throw new Error(`store unreachable: ${this.cfg.describe}: ${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message || (e as NodeJS.ErrnoException).code}`);
+    }
+  }
+
+  async put(info: PutInfo, body: Readable, digest: () => Digest): Promise<ObjectManifest> {
+    const key = this.versionsPrefix(info.user, info.path) + info.ebid;
+    const tags = [...this.cfg.tags];
+    if (this.cfg.enableTagging) tags.push({ Key: 'backup-type', Value: info.kind });
+    if (tags.length > MAX_TAGS) throw new Error(`${tags.length} object tags; S3 allows ${MAX_TAGS} (reduce BackupObjectTags)`);
+    const upload = new Upload({
+      client: this.client,
+      partSize: this.cfg.partSize,
+      queueSize: this.cfg.uploadConcurrency,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.cfg.bucket,
+        Key: key,
+        Body: body,
+        ...this.writeParams(),
+        ...(tags.length ? { Tagging: tagging(tags) } : {}),
+        Metadata: { ebid: info.ebid, kind: info.kind, codec: info.codec, 'created-at': new Date(info.createdAt).toISOString() },
+      },
+    });
+    try {
+      await upload.done();
+    } catch (e) {
+      body.destroy();
+      throw e;
+    }
+    const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest(), ...(info.softwareId ? { softwareId: info.softwareId } : {}) };
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.cfg.bucket,
+        Key: `${key}.json`,
+        Body: JSON.stringify(manifest),
+        ContentType: 'application/json',
+        ...this.writeParams(),
+        Metadata: { size: String(manifest.size), sha256: manifest.sha256, codec: manifest.codec },
+      }),
+    );
+    return manifest;
+  }
+
+  private async *keys(prefix: string): AsyncGenerator<string> {
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of r.Contents ?? []) if (o.Key) yield o.Key;
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  private async version(user: string, p: string, ebid: string): Promise<ObjectVersion | undefined> {
+    const createdAt = ebidCreatedAt(ebid) ?? (await this.stat(user, p, ebid))?.createdAt;
+    return createdAt === undefined ? undefined : { user, path: p, ebid, createdAt };
+  }
+
+  async versions(user: string, p: string): Promise<ObjectVersion[]> {
+    const prefix = this.versionsPrefix(user, p);
+    const out: ObjectVersion[] = [];
+    for await (const key of this.keys(prefix)) {
+      const rest = key.slice(prefix.length);
+      if (rest.includes('/') || !rest.endsWith('.json')) continue;
+      const v = await this.version(user, p, rest.slice(0, -5));
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  async list(user: string): Promise<ObjectVersion[]> {
+    const prefix = this.userPrefix(user);
+    const out: ObjectVersion[] = [];
+    for await (const key of this.keys(prefix)) {
+      const segs = key.slice(prefix.length).split('/');
+      const name = segs.pop()!;
+      if (segs.pop() !== VERSIONS || !name.endsWith('.json')) continue;
+      const v = await this.version(user, decodePath(segs), name.slice(0, -5));
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  async stat(user: string, p: string, ebid: string): Promise<ObjectManifest | undefined> {
+    if (!/^[\w.-]+$/.test(ebid) || ebid.startsWith('.')) return undefined;
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: `${this.versionsPrefix(user, p)}${ebid}.json` }));
+      return parseManifest(await r.Body!.transformToString(), `${user}:${p}:${ebid}`);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** One byte range, read completely; a failure anywhere (also mid-body) re-requests the range. */
+  private async range(key: string, start: number, end: number): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key, Range: `bytes=${start}-${end}` }));
+        const bytes = await r.Body!.transformToByteArray();
+        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        if (buf.length !== end - start + 1) throw new Error(`range ${start}-${end} of ${key} returned ${buf.length} bytes`);
+        return buf;
+      } catch (e) {
+        const retriable = !(e instanceof S3ServiceException) || (httpStatus(e) ?? 500) >= 500 || (e as Error).name === 'SlowDown';
+        if (!retriable || attempt >= this.cfg.maxAttempts || isNotFound(e)) throw e;
+        this.log.warn(`range ${start}-${end} of ${key} failed (${(e as Error).message}); attempt ${attempt + 1}`);
+        await sleep(Math.min(100 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2));
+      }
+    }
+  }
+
+  async open(m: ObjectManifest): Promise<Readable> {
+    const key = this.versionsPrefix(m.user, m.path) + m.ebid;
+    const size = m.storedSize;
+    const part = this.cfg.partSize;
+    const count = Math.ceil(size / part);
+    const inflight: Promise<Buffer>[] = [];
+    let next = 0;
+    const refill = (): void => {
+      while (next < count && inflight.length < this.cfg.downloadConcurrency) {
+        const start = next++ * part;
+        const p = this.range(key, start, Math.min(size, start + part) - 1);
+        p.catch(() => undefined); // observed when consumed; avoids an unhandled rejection meanwhile
+        inflight.push(p);
+      }
+    };
+    refill();
+    // Fail before HANA's pipe is opened when the data object is gone.
+    if (inflight.length > 0) await inflight[0];
+    async function* ordered(): AsyncGenerator<Buffer> {
+      while (inflight.length) {
+        const buf = await inflight.shift()!;
+        refill();
+        yield buf;
+      }
+    }
+    return Readable.from(ordered(), { objectMode: false });
+  }
+
+  async remove(user: string, p: string, ebid: string): Promise<'deleted' | 'notfound'> {
+    // Delete is idempotent in S3: look first, so a missing object is reported as such.
+    if (!(await this.stat(user, p, ebid))) return 'notfound';
+    const key = this.versionsPrefix(user, p) + ebid;
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: `${key}.json` }));
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
+    } catch (e) {
+      if (httpStatus(e) === 403) throw new NotDeletedError(`delete refused: ${(e as Error).name}`);
+      throw e;
+    }
+    return 'deleted';
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,132 @@
+/** The real program (bin/hana-backint.js → dist), invoked with files as HANA does. Needs a prior build. */
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { tokenize } from '../../src/backint/grammar.js';
+import { AGENT_BIN, runAgent, tempDir, writeParams } from './helpers/agent.js';
+
+let dir: string;
+let remove: () => Promise<void>;
+let params: string;
+let root: string;
+beforeAll(async () => {
+  ({ dir, remove } = await tempDir('backint-cli-'));
+  root = path.join(dir, 'store');
+  await mkdir(root);
+  params = await writeParams(path.join(dir, 'p.yml'), { FilesystemRoot: root });
+});
+afterAll(async () => {
+  await remove();
+});
+
+const agent = (args: string[], input?: string) => execa(process.execPath, [AGENT_BIN, ...args], { reject: false, input });
+
+describe('hana-backint CLI', () => {
+  test('-v answers a #SOFTWAREID line shaped like a certified agent\'s', async () => {
+    const r = await agent(['-v']);
+    expect(r.exitCode).toBe(0);
+    const ours = tokenize(r.stdout.trim()).map((t) => t.value);
+    const alibaba = tokenize(readFileSync(new URL('../fixtures/backint/alibaba-oss-v.txt', import.meta.url), 'utf8').trim()).map((t) => t.value);
+    expect(ours).toHaveLength(alibaba.length);
+    expect(ours[0]).toBe(alibaba[0]);
+    expect(ours[1]).toMatch(/^backint \d+\.\d+$/);
+  });
+
+  test.each([
+    [[], 'option -f is required'],
+    [['-f', 'backup', '-u', 'HDB'], 'option -p is required'],
+    [['-f', 'backup', '-p', 'x'], 'option -u is required'],
+    [['-f', 'copy', '-p', 'x', '-u', 'HDB'], '-f copy is not a Backint function'],
+    [['-f', 'backup', '-p', 'x', '-u', 'HDB', '-x', '1'], 'unknown option "-x"'],
+    [['-f', 'backup', '-p', 'x', '-u', 'not a sid'], '-u not a sid is not SID or DB@SID'],
+    [['-f', 'backup', '-p', 'x', '-u'], 'option -u needs a value'],
+  ])('usage error %j → exit 2', async (args, message) => {
+    const r = await agent(args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`hana-backint: ${message}`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a bad parameter file names the key, exit 2', async () => {
+    const bad = await writeParams(path.join(dir, 'bad.yml'), { FilesystemRoot: root, UploadChannelSize: 99 });
+    const r = await runAgent(dir, { fn: 'backup', paramFile: bad, user: 'HDB', lines: ['#PIPE /x'] });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('UploadChannelSize must be an integer from 1 to 32');
+    expect(r.output).toEqual([]);
+  });
+
+  test('a missing parameter file is a clear error', async () => {
+    const r = await runAgent(dir, { fn: 'inquire', paramFile: path.join(dir, 'none.yml'), user: 'HDB', lines: ['#NULL'] });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('cannot read parameter file');
+  });
+
+  test.each([
+    ['backup', ['#PIPE "/usr/sap/HDB/x'], 'input line 1: unterminated quote'],
+    ['backup', ['#SOFTWAREID "backint 1.50" "HANA"', '#PIPE /a 12k'], 'input line 2: size "12k" is not a whole number'],
+    ['backup', ['#PIPE'], 'input line 1: #PIPE has 0 parameter(s); expected #PIPE <path> [<max size>]'],
+    ['backup', ['#PIPE /a b c'], '#PIPE has 3 parameter(s)'],
+    ['restore', ['#PIPE /a'], 'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> [<destination>] or #NULL <path> [<destination>]'],
+    ['restore', ['#EBID "123"'], '#EBID has 1 parameter(s)'],
+    ['delete', ['#NULL /a'], '#NULL is not valid for -f delete'],
+    ['inquire', ['#NULL relative/path'], 'path relative/path is not absolute'],
+  ])('malformed %s input %j → exit 2, nothing done', async (fn, lines, message) => {
+    const r = await runAgent(dir, { fn, paramFile: params, user: 'HDB', lines });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.output).toEqual([]);
+  });
+
+  test('stdin and stdout are the defaults; -s -c -l -t are accepted', async () => {
+    const r = await agent(['-f', 'inquire', '-p', params, '-u', 'HDB', '-s', '1707397841205', '-c', '2', '-l', 'COMPLETE', '-t', 'file'], '#SOFTWAREID "backint 1.50" "HANA"\n#NULL\n');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['#SOFTWAREID "backint 1.50" "hana-vdb hana-backint 0.1.0"', '#NOTFOUND']);
+  });
+
+  test('without #SOFTWAREID the answer assumes backint 1.04', async () => {
+    const r = await agent(['-f', 'inquire', '-p', params, '-u', 'HDB'], '#NULL\n');
+    expect(r.stdout.split('\n')[0]).toBe('#SOFTWAREID "backint 1.04" "hana-vdb hana-backint 0.1.0"');
+  });
+
+  test('store unreachable: every object line is #ERROR, exit 1, reason on stderr', async () => {
+    const gone = await writeParams(path.join(dir, 'gone.yml'), { FilesystemRoot: path.join(dir, 'unmounted') });
+    const r = await runAgent(dir, { fn: 'restore', paramFile: gone, user: 'ERP@PRD', lines: ['#SOFTWAREID "backint 1.04" "HANA"', '#NULL "/usr/sap/PRD/a b"', '#EBID "e1" /usr/sap/PRD/c /tmp/d'] });
+    expect(r.exitCode).toBe(1);
+    expect(r.output).toEqual(['#SOFTWAREID "backint 1.04" "hana-vdb hana-backint 0.1.0"', '#ERROR "/usr/sap/PRD/a b"', '#ERROR "e1" /usr/sap/PRD/c /tmp/d']);
+    expect(r.stderr.trim()).toBe(`hana-backint: store unreachable: FilesystemRoot ${path.join(dir, 'unmounted')} does not exist`);
+  });
+
+  test('a failed line gives exit 1 and a one-line reason', async () => {
+    const r = await runAgent(dir, { fn: 'backup', paramFile: params, user: 'HDB', lines: ['#PIPE /usr/sap/HDB/no/such/pipe'] });
+    expect(r.exitCode).toBe(1);
+    expect(r.output[1]).toBe('#ERROR /usr/sap/HDB/no/such/pipe');
+    expect(r.stderr.trim()).toBe('hana-backint: 1 of 1 object(s) failed; first: /usr/sap/HDB/no/such/pipe: cannot open /usr/sap/HDB/no/such/pipe: ENOENT');
+  });
+
+  test('ClockFile governs creation times and log visibility', async () => {
+    const clock = path.join(dir, 'clock.json');
+    const simulated = Date.UTC(2020, 0, 1, 12, 30, 0);
+    await writeFile(clock, JSON.stringify({ offsetMs: simulated - Date.now() }));
+    const p = await writeParams(path.join(dir, 'clock.yml'), { FilesystemRoot: root, ClockFile: clock, LogVisibilityDelaySeconds: 3600 });
+    const log = path.join(dir, 'log_backup_1_0_100_200');
+    await writeFile(log, 'redo');
+    const b = await runAgent(dir, { fn: 'backup', paramFile: p, user: 'CLK', lines: [`#FILE ${log}`] });
+    expect(b.exitCode).toBe(0);
+    const inquire = () => runAgent(dir, { fn: 'inquire', paramFile: p, user: 'CLK', lines: ['#SOFTWAREID "backint 1.50" "HANA"', `#NULL ${log}`] });
+    expect((await inquire()).output[1]).toBe(`#NOTFOUND ${log}`);
+    await writeFile(clock, JSON.stringify({ offsetMs: simulated + 3601_000 - Date.now() }));
+    const after = (await inquire()).output[1]!;
+    const created = /"([^"]+)"$/.exec(after)![1]!;
+    expect(after.startsWith('#BACKUP "')).toBe(true);
+    // the creation time is on the simulated clock (2020), not the machine's
+    expect(Math.abs(Date.parse(created) - simulated)).toBeLessThan(60_000);
+  });
+
+  test('an unreadable ClockFile stops the agent with the reason', async () => {
+    const p = await writeParams(path.join(dir, 'noclock.yml'), { FilesystemRoot: root, ClockFile: path.join(dir, 'missing-clock.json') });
+    const r = await runAgent(dir, { fn: 'inquire', paramFile: p, user: 'HDB', lines: ['#NULL'] });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('missing-clock.json is unreadable: ENOENT');
+  });
+});

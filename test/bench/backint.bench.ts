@@ -1,0 +1,194 @@
+/**
+ * hana-backint throughput, measured side by side in one run:
+ * - filesystem store: backup (FIFO → store, fsynced) and restore (store → FIFO) of one stream,
+ *   against `dd` doing the same copy (FIFO → file with conv=fsync; file → FIFO);
+ * - S3 (s3rver on 127.0.0.1): backup and restore with 1 and with 4 channels (the same bytes split over
+ *   4 pipes), against one plain lib-storage Upload / GetObject with SDK defaults;
+ * - peak RSS of every agent process.
+ * Ratios are baseline time / agent time, so > 1 means the agent was faster.
+ */
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { execa, type ResultPromise } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { AGENT_BIN, mkfifo, tempDir, writeParams } from '../backint/helpers/agent.js';
+import { startS3rver } from '../backint/helpers/s3rver.js';
+
+interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  goal: string;
+  ok: boolean;
+}
+
+const MiB = 1024 * 1024;
+const SW = '#SOFTWAREID "backint 1.50" "HANA HDB server 2.00.071.00.1687900751"';
+
+async function writeSource(file: string, bytes: number): Promise<void> {
+  // Random blocks: incompressible, like encrypted or already compressed pages.
+  const fh = await open(file, 'w');
+  const block = randomBytes(4 * MiB);
+  for (let done = 0; done < bytes; done += block.length) await fh.write(block, 0, Math.min(block.length, bytes - done));
+  await fh.close();
+}
+
+/** Peak RSS of a running process, from the kernel's high-water mark, sampled until it exits. */
+function watchRss(pid: number): { stop(): Promise<number> } {
+  let peak = 0;
+  const sample = async () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // the process has exited
+    }
+  };
+  const timer = setInterval(() => void sample(), 20);
+  return {
+    async stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+let peakRss = 0;
+const rssByRun: BenchResult[] = [];
+
+/** Runs the agent with HANA's side (writers into or readers from FIFOs) and returns seconds. */
+async function timeAgent(label: string, dir: string, fn: 'backup' | 'restore', params: string, lines: string[], hana: () => Promise<unknown>[], env?: Record<string, string>): Promise<{ seconds: number; output: string[] }> {
+  const inFile = path.join(dir, `in.${fn}`);
+  const outFile = path.join(dir, `out.${fn}`);
+  await import('node:fs/promises').then((f) => f.writeFile(inFile, [SW, ...lines].join('\n') + '\n'));
+  const start = process.hrtime.bigint();
+  const agent: ResultPromise = execa(process.execPath, [AGENT_BIN, '-f', fn, '-p', params, '-i', inFile, '-o', outFile, '-u', 'ERP@PRD'], { reject: false, env });
+  const rss = watchRss(agent.pid!);
+  const [r] = await Promise.all([agent, ...hana()]);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const rssBytes = await rss.stop();
+  peakRss = Math.max(peakRss, rssBytes);
+  rssByRun.push({ name: `backint agent peak RSS: ${label}`, value: Math.round(rssBytes / MiB), unit: 'MiB', goal: 'info', ok: true });
+  const output = (await readFile(outFile, 'utf8')).trim().split('\n');
+  if (r.exitCode !== 0 || output.some((l) => l.startsWith('#ERROR') || l.startsWith('#NOTFOUND'))) throw new Error(`agent ${fn} failed (${r.exitCode}): ${String(r.stderr)} ${output.join(' | ')}`);
+  return { seconds, output };
+}
+
+async function timeIt(work: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+const sh = (script: string, ...args: string[]) => execa('sh', ['-c', script, 'sh', ...args]);
+const feed = (src: string, fifo: string) => sh('cat "$1" > "$2"', src, fifo);
+const drain = (fifo: string) => sh('cat "$1" > /dev/null', fifo);
+
+function ratio(name: string, baseline: number, agent: number, goal: number, bytes: number): BenchResult[] {
+  const r = Math.round((baseline / agent) * 100) / 100;
+  return [
+    { name, value: r, unit: 'x baseline', goal: `>= ${goal}`, ok: r >= goal },
+    { name: `${name} (agent throughput)`, value: Math.round(bytes / MiB / agent), unit: 'MiB/s', goal: 'info', ok: true },
+  ];
+}
+
+async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
+  const src = path.join(dir, 'source.bin');
+  await writeSource(src, bytes);
+  const store = path.join(dir, 'store');
+  await mkdir(store);
+  const params = await writeParams(path.join(dir, 'fs.yml'), { FilesystemRoot: store });
+  const fifo = path.join(dir, 'COMPLETE_databackup_0_1');
+  await mkfifo(fifo);
+
+  const ddOut = path.join(dir, 'dd.out');
+  // Alternate dd and agent twice and keep the best of each: the machine is shared.
+  let ddBackup = Infinity;
+  let backup = Infinity;
+  let ddRestore = Infinity;
+  let restore = Infinity;
+  for (let round = 0; round < 2; round++) {
+    await rm(ddOut, { force: true });
+    ddBackup = Math.min(ddBackup, await timeIt(() => Promise.all([feed(src, fifo), execa('dd', [`if=${fifo}`, `of=${ddOut}`, 'bs=1M', 'conv=fsync'])])));
+    backup = Math.min(backup, (await timeAgent(`fs backup ${bytes / MiB} MiB`, dir, 'backup', params, [`#PIPE ${fifo}`], () => [feed(src, fifo)])).seconds);
+    ddRestore = Math.min(ddRestore, await timeIt(() => Promise.all([execa('dd', [`if=${ddOut}`, `of=${fifo}`, 'bs=1M']), drain(fifo)])));
+    restore = Math.min(restore, (await timeAgent(`fs restore ${bytes / MiB} MiB`, dir, 'restore', params, [`#NULL ${fifo}`], () => [drain(fifo)])).seconds);
+  }
+  await rm(ddOut);
+  await rm(store, { recursive: true });
+  await rm(src);
+  return [
+    ...ratio('backint fs backup+restore vs dd', ddBackup + ddRestore, backup + restore, 0.8, 2 * bytes),
+    ...ratio('backint fs backup vs dd', ddBackup, backup, 0.8, bytes),
+    ...ratio('backint fs restore vs dd', ddRestore, restore, 0.8, bytes),
+  ];
+}
+
+async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
+  const server = await startS3rver('bench');
+  const client = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  try {
+    const src = path.join(dir, 's3-source.bin');
+    await writeSource(src, bytes);
+    const quarters = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const q = path.join(dir, `s3-source-${i}.bin`);
+        await execa('dd', [`if=${src}`, `of=${q}`, 'bs=1M', `skip=${(i * bytes) / 4 / MiB}`, `count=${bytes / 4 / MiB}`]);
+        return q;
+      }),
+    );
+    const params = await writeParams(path.join(dir, 's3.yml'), { StoreType: 's3', S3BucketName: server.bucket, S3Endpoint: server.endpoint, S3ForcePathStyle: true, UploadChannelSize: 4, MaximumConcurrentFilesForRestore: 4 });
+
+    // Baseline: one plain Upload with SDK defaults, then one plain GetObject.
+    const plainUp = await timeIt(() => new Upload({ client, params: { Bucket: server.bucket, Key: 'plain/object', Body: createReadStream(src) } }).done());
+    const plainDown = await timeIt(async () => {
+      const r = await client.send(new GetObjectCommand({ Bucket: server.bucket, Key: 'plain/object' }));
+      await pipeline(r.Body as Readable, createWriteStream('/dev/null'));
+    });
+
+    const one = path.join(dir, 'ch1_databackup_0_1');
+    await mkfifo(one);
+    const up1 = await timeAgent('s3 backup 1 channel', dir, 'backup', params, [`#PIPE ${one}`], () => [feed(src, one)], server.env);
+    const down1 = await timeAgent('s3 restore 1 channel', dir, 'restore', params, [`#NULL ${one}`], () => [drain(one)], server.env);
+
+    const four = await Promise.all([0, 1, 2, 3].map(async (i) => {
+      const f = path.join(dir, `ch4_databackup_0_${i + 1}`);
+      await mkfifo(f);
+      return f;
+    }));
+    const up4 = await timeAgent('s3 backup 4 channels', dir, 'backup', params, four.map((f) => `#PIPE ${f}`), () => four.map((f, i) => feed(quarters[i]!, f)), server.env);
+    const down4 = await timeAgent('s3 restore 4 channels', dir, 'restore', params, four.map((f) => `#NULL ${f}`), () => four.map((f) => drain(f)), server.env);
+    return [
+      ...ratio('backint s3 backup 1 channel vs plain Upload', plainUp, up1.seconds, 0.5, bytes),
+      ...ratio('backint s3 backup 4 channels vs plain Upload', plainUp, up4.seconds, 1.0, bytes),
+      ...ratio('backint s3 restore 1 channel vs plain GetObject', plainDown, down1.seconds, 0.5, bytes),
+      ...ratio('backint s3 restore 4 channels vs plain GetObject', plainDown, down4.seconds, 1.0, bytes),
+    ];
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+}
+
+export async function benchmarks(opts: { quick: boolean }): Promise<BenchResult[]> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const fsBytes = opts.quick ? 64 * MiB : 1024 * MiB;
+  const s3Bytes = opts.quick ? 32 * MiB : 512 * MiB;
+  const { dir, remove } = await tempDir('backint-bench-');
+  peakRss = 0;
+  rssByRun.length = 0;
+  try {
+    const results = [...(await filesystem(dir, fsBytes)), ...(await s3(dir, s3Bytes))];
+    const rssMiB = Math.round(peakRss / MiB);
+    results.push(...rssByRun);
+    results.push({ name: `backint agent peak RSS (fs ${fsBytes / MiB} MiB, s3 ${s3Bytes / MiB} MiB x 4 channels)`, value: rssMiB, unit: 'MiB', goal: '< 256', ok: rssMiB < 256 });
+    return results;
+  } finally {
+    await remove();
+  }
+}
