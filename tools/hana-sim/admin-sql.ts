@@ -1,0 +1,160 @@
+/**
+ * Parses the system statements the simulator executes itself (everything else goes to SQLite):
+ * ALTER SYSTEM START|STOP DATABASE, CREATE|DROP DATABASE, BACKUP DATA, RECOVER DATABASE|DATA.
+ * Token-based; RECOVER clauses may come in any order, as the published examples show.
+ */
+import { errors, SqlError } from './sql-errors.js';
+import { tokenizeSql, type SqlToken } from './sql-tokens.js';
+
+export type AdminStatement =
+  | { kind: 'start' | 'stop'; database: string }
+  | { kind: 'create'; database: string }
+  | { kind: 'drop'; database: string }
+  | { kind: 'backup'; database: string | undefined; level: 'complete' | 'incremental' | 'differential'; prefix: string; comment?: string }
+  | {
+      kind: 'recover';
+      mode: 'database' | 'data';
+      database: string | undefined;
+      untilMs?: number;
+      untilLiteral?: string;
+      clearLog: boolean;
+      source?: { database: string; sid: string };
+      catalogBackint: boolean;
+      backupId?: number;
+      checkAccess: boolean;
+    };
+
+class Cursor {
+  i = 0;
+  constructor(readonly t: SqlToken[]) {}
+  peek(k = 0): SqlToken | undefined {
+    return this.t[this.i + k];
+  }
+  isWord(...words: string[]): boolean {
+    return words.every((w, k) => this.t[this.i + k]?.kind === 'word' && this.t[this.i + k]!.value === w);
+  }
+  accept(...words: string[]): boolean {
+    if (!this.isWord(...words)) return false;
+    this.i += words.length;
+    return true;
+  }
+  expect(...words: string[]): void {
+    if (!this.accept(...words)) throw errors.syntax(this.peek()?.raw ?? 'end of statement');
+  }
+  name(): string {
+    const tok = this.t[this.i];
+    if (!tok || (tok.kind !== 'word' && tok.kind !== 'ident')) throw errors.syntax(tok?.raw ?? 'end of statement');
+    this.i++;
+    return tok.value;
+  }
+  string(): string {
+    const tok = this.t[this.i];
+    if (tok?.kind !== 'string') throw errors.syntax(tok?.raw ?? 'end of statement');
+    this.i++;
+    return tok.value;
+  }
+  number(): number {
+    const tok = this.t[this.i];
+    if (tok?.kind !== 'number' || !/^\d+$/.test(tok.value)) throw errors.syntax(tok?.raw ?? 'end of statement');
+    this.i++;
+    return Number(tok.value);
+  }
+  symbol(s: string): void {
+    const tok = this.t[this.i];
+    if (tok?.kind !== 'symbol' || tok.value !== s) throw errors.syntax(tok?.raw ?? 'end of statement');
+    this.i++;
+  }
+  done(): boolean {
+    return this.i >= this.t.length;
+  }
+  end(): void {
+    if (!this.done()) throw errors.syntax(this.peek()!.raw);
+  }
+}
+
+/** undefined: not a system statement (application SQL). */
+export function parseAdmin(sql: string, parseUtc: (literal: string) => number | undefined): AdminStatement | undefined {
+  const t = tokenizeSql(sql);
+  const c = new Cursor(t);
+  if (c.accept('ALTER', 'SYSTEM')) {
+    const kind = c.accept('START') ? 'start' : c.accept('STOP') ? 'stop' : undefined;
+    if (!kind) throw errors.notSupported(`ALTER SYSTEM ${c.peek()?.raw ?? ''} (the simulator supports START and STOP DATABASE)`);
+    c.expect('DATABASE');
+    const database = c.name();
+    c.accept('IMMEDIATE');
+    c.end();
+    return { kind, database };
+  }
+  if (c.isWord('CREATE', 'DATABASE')) {
+    c.i += 2;
+    const database = c.name();
+    if (c.accept('SYSTEM', 'USER', 'PASSWORD')) c.name();
+    c.end();
+    return { kind: 'create', database };
+  }
+  if (c.isWord('DROP', 'DATABASE')) {
+    c.i += 2;
+    const database = c.name();
+    c.accept('DROP', 'BACKUPS');
+    c.end();
+    return { kind: 'drop', database };
+  }
+  if (c.accept('BACKUP', 'DATA')) {
+    const level = c.accept('INCREMENTAL') ? 'incremental' : c.accept('DIFFERENTIAL') ? 'differential' : 'complete';
+    let database: string | undefined;
+    if (c.accept('FOR')) {
+      if (c.isWord('FULL', 'SYSTEM')) throw errors.notSupported('BACKUP DATA FOR FULL SYSTEM');
+      database = c.name();
+    }
+    c.expect('USING');
+    if (!c.accept('BACKINT')) throw errors.notSupported(`BACKUP DATA USING ${c.peek()?.raw ?? ''} (the simulator backs up through Backint only)`);
+    c.symbol('(');
+    const prefix = c.string();
+    c.symbol(')');
+    let comment: string | undefined;
+    while (!c.done()) {
+      if (c.accept('COMMENT')) comment = c.string();
+      else if (c.accept('TOOLOPTION')) c.string();
+      else throw errors.syntax(c.peek()!.raw);
+    }
+    return { kind: 'backup', database, level, prefix, comment };
+  }
+  if (c.accept('RECOVER')) {
+    const mode = c.accept('DATABASE') ? 'database' : c.accept('DATA') ? 'data' : undefined;
+    if (!mode) throw errors.syntax(c.peek()?.raw ?? 'end of statement');
+    const r: Extract<AdminStatement, { kind: 'recover' }> = { kind: 'recover', mode, database: undefined, clearLog: false, catalogBackint: false, checkAccess: false };
+    if (c.accept('FOR')) r.database = c.name();
+    while (!c.done()) {
+      if (c.accept('UNTIL', 'TIMESTAMP')) {
+        r.untilLiteral = c.string();
+        r.untilMs = parseUtc(r.untilLiteral);
+        if (r.untilMs === undefined) throw new SqlError(303, `invalid DATE, TIME or TIMESTAMP value: ${r.untilLiteral}`, '22007');
+      } else if (c.accept('UNTIL', 'LOG', 'POSITION')) {
+        throw errors.notSupported('UNTIL LOG POSITION');
+      } else if (c.accept('CLEAR', 'LOG')) {
+        r.clearLog = true;
+      } else if (c.accept('USING', 'SOURCE')) {
+        const src = c.string();
+        const m = /^([A-Za-z][A-Za-z0-9_]*)@([A-Z][A-Z0-9]{2})$/.exec(src);
+        if (!m) throw new SqlError(448, `recovery could not be completed: invalid source '${src}', expected '<tenant>@<SID>'`);
+        r.source = { database: m[1]!.toUpperCase(), sid: m[2]! };
+      } else if (c.accept('USING', 'CATALOG')) {
+        if (!c.accept('BACKINT')) throw errors.notSupported(`USING CATALOG ${c.peek()?.raw ?? ''} (the simulator keeps the catalog in Backint only)`);
+        r.catalogBackint = true;
+      } else if (c.accept('USING', 'BACKUP_ID')) {
+        r.backupId = c.number();
+      } else if (c.accept('CHECK', 'ACCESS', 'USING')) {
+        if (!c.accept('BACKINT')) throw errors.notSupported(`CHECK ACCESS USING ${c.peek()?.raw ?? ''}`);
+        r.checkAccess = true;
+      } else if (c.isWord('USING')) {
+        throw errors.notSupported(`USING ${c.peek(1)?.raw ?? ''} (the simulator recovers from Backint only)`);
+      } else {
+        throw errors.syntax(c.peek()!.raw);
+      }
+    }
+    if (mode === 'database' && r.untilMs === undefined) throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP');
+    if (mode === 'data' && r.backupId === undefined) throw errors.notSupported('RECOVER DATA without USING BACKUP_ID');
+    return r;
+  }
+  return undefined;
+}

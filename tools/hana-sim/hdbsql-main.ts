@@ -1,0 +1,25 @@
+/** Entry of exe/hdbsql (HANA_SIM_ROOT and HANA_SIM_VERSION come from the wrapper script). */
+import { runHdbsql } from './hdbsql.js';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+runHdbsql(process.argv.slice(2), {
+  root: process.env.HANA_SIM_ROOT ?? '',
+  version: process.env.HANA_SIM_VERSION ?? '2.00.070.00.1679989823',
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readStdin,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    process.stderr.write(`* -10709: ${e.message} SQLSTATE: HY000\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,176 @@
+/**
+ * The simulator's hdbsql: HANA's options, output shapes, `* <code>: <text> SQLSTATE: <state>` on stderr and
+ * its exit codes, including -E and the -I pitfall (without -E a file run continues after errors and its exit
+ * code is that of the last statement; a failed logon is reported with exit code 0).
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { endpointsFile } from './paths.js';
+import type { Endpoint } from './server.js';
+import { HELP, parseHdbsqlArgs, UsageError, type HdbsqlOptions } from './hdbsql-options.js';
+import { splitStatements } from './sql-tokens.js';
+import { readUserStore } from './userstore.js';
+import { WireClient } from './wire.js';
+
+export interface HdbsqlIo {
+  root: string;
+  version: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Promise<string>;
+}
+
+interface WireError {
+  code: number;
+  text: string;
+  sqlState: string;
+}
+type Reply = { ok: true; result?: { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number }; serverTimeUs?: number } | { ok: false; error: WireError };
+
+class ClientError extends Error {
+  constructor(readonly err: WireError) {
+    super(err.text);
+  }
+}
+
+function formatError(e: WireError): string {
+  return `* ${e.code}: ${e.text} SQLSTATE: ${e.sqlState}\n`;
+}
+
+function duration(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(6)} sec`;
+  return `${ms.toFixed(3)} msec`;
+}
+function serverDuration(us: number): string {
+  if (us >= 1_000_000) return `${(us / 1e6).toFixed(6)} sec`;
+  if (us >= 1000) return `${(us / 1000).toFixed(3)} msec`;
+  return `${us} usec`;
+}
+
+function value(v: unknown, noEscape: boolean): string {
+  if (v === null || v === undefined) return '?';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  const s = String(v);
+  return noEscape ? s : `"${s.replace(/"/g, '""')}"`;
+}
+
+function renderRows(o: HdbsqlOptions, columns: string[], rows: unknown[][]): string {
+  const cells = rows.map((r) => r.map((v) => value(v, o.noEscape || o.aligned)));
+  if (o.aligned) {
+    const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+    const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |\n`;
+    return (o.noHeader ? '' : line(columns) + line(widths.map((w) => '-'.repeat(w)))) + cells.map(line).join('');
+  }
+  return (o.noHeader ? '' : columns.join(o.fieldSeparator) + '\n') + cells.map((r) => r.join(o.fieldSeparator) + '\n').join('');
+}
+
+/** host[:port] or the key's ENV → the port the simulator listens on. */
+function resolveEndpoint(root: string, server: string | undefined, instance: string | undefined, database: string | undefined): { port: number; database?: string } {
+  const eps: Endpoint[] = existsSync(endpointsFile(root)) ? (JSON.parse(readFileSync(endpointsFile(root), 'utf8')) as Endpoint[]) : [];
+  const first = (server ?? 'localhost').split(';')[0]!;
+  const [host, portText] = first.split(':') as [string, string | undefined];
+  let port = portText ? Number(portText) : instance ? 30013 + Number(instance) * 100 : 30015;
+  const local = host === 'localhost' || host === '127.0.0.1';
+  const byReal = local ? eps.find((e) => e.port === port) : undefined;
+  const byHana = eps.find((e) => e.hanaPort === port && (local || e.host === host));
+  const ep = byReal ?? byHana;
+  if (!ep) throw new ClientError({ code: -10709, text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused {${first}})`, sqlState: 'HY000' });
+  port = ep.port;
+  return { port, database };
+}
+
+export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
+  let o: HdbsqlOptions;
+  try {
+    o = parseHdbsqlArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${e.message}\n${HELP}`);
+    return 2;
+  }
+  if (o.version) {
+    io.stdout(`HDBSQL version ${io.version}, the SAP HANA Database interactive terminal.\n`);
+    return 0;
+  }
+  if (o.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  let out = io.stdout;
+  if (o.outputFile) {
+    const file = o.outputFile;
+    if (!o.appendOutput) writeFileSync(file, '');
+    out = (s) => appendFileSync(file, s);
+  }
+  const fileMode = o.statement === undefined;
+  let statements: string[];
+  if (o.statement !== undefined) statements = [o.statement];
+  else if (o.inputFile) {
+    if (!existsSync(o.inputFile)) {
+      io.stderr(`* -10106: Cannot open input file ${o.inputFile} SQLSTATE: HY000\n`);
+      return o.errorExitCode ?? 1;
+    }
+    statements = splitStatements(readFileSync(o.inputFile, 'utf8'), o.separator);
+  } else {
+    const text = await io.readStdin();
+    statements = o.multiLine ? splitStatements(text, o.separator) : text.split('\n').map((l) => l.trim().replace(/;$/, '')).filter((l) => l && l !== '\\q');
+  }
+
+  let client: WireClient | undefined;
+  const failExit = () => o.errorExitCode ?? 1;
+  try {
+    let key: { env: string; user: string; password: string; database?: string } | undefined;
+    if (o.key) {
+      key = readUserStore(io.root)[o.key.toUpperCase()];
+      if (!key) throw new ClientError({ code: -10104, text: `Invalid value for KEY (${o.key})`, sqlState: 'HY000' });
+    }
+    const user = o.user ?? key?.user;
+    const password = o.password ?? key?.password;
+    if (!user || password === undefined) throw new ClientError({ code: -10715, text: 'Invalid logon: no user name or password given (use -U <key> or -u <user> -p <password>)', sqlState: 'HY000' });
+    const ep = resolveEndpoint(io.root, o.server ?? key?.env, o.instance, o.database ?? key?.database);
+    client = await WireClient.connect('127.0.0.1', ep.port).catch((e: Error) => {
+      throw new ClientError({ code: -10709, text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:${e.message})`, sqlState: 'HY000' });
+    });
+    const logon = await client.request<Reply>({ op: 'connect', user, password, database: ep.database });
+    if (!logon.ok) throw new ClientError(logon.error);
+  } catch (e) {
+    client?.close();
+    if (!(e instanceof ClientError)) throw e;
+    io.stderr(formatError(e.err));
+    // The -I pitfall (community.sap_libs #51): a file run without -E reports a failed logon with rc 0.
+    return fileMode && o.errorExitCode === undefined ? 0 : failExit();
+  }
+
+  let rc = 0;
+  try {
+    for (const sql of statements) {
+      if (o.printCommands) out(`${sql}\n`);
+      const t0 = performance.now();
+      let reply: Reply;
+      try {
+        reply = await client.request<Reply>({ op: 'execute', sql });
+      } catch (e) {
+        io.stderr(formatError({ code: -10709, text: `Connection failed (RTE:[89008] Socket closed by peer) ${(e as Error).message}`, sqlState: 'HY000' }));
+        return failExit();
+      }
+      const overall = performance.now() - t0;
+      if (!reply.ok) {
+        io.stderr(formatError(reply.error));
+        rc = 1;
+        if (!fileMode || o.errorExitCode !== undefined) return failExit();
+        continue;
+      }
+      rc = 0;
+      const r = reply.result!;
+      const timing = `(overall time ${duration(overall)}; server time ${serverDuration(reply.serverTimeUs ?? 0)})`;
+      if (r.kind === 'rows') {
+        out(renderRows(o, r.columns, r.rows));
+        if (!o.noExtraOutput) out(`${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'} selected ${timing}\n`);
+      } else if (!o.noExtraOutput) {
+        out(`${r.count} ${r.count === 1 ? 'row' : 'rows'} affected ${timing}\n`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return rc;
+}

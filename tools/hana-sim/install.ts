@@ -1,0 +1,77 @@
+/**
+ * Lays a system out on disk as HANA would (under <root>/usr/sap): exe/hdbsql and exe/hdbuserstore (scripts
+ * running node on the simulator's client programs), exe/manifest, the trace directories, global.ini with the
+ * [backup] settings, the hdbbackint wrapper and the agent's parameter file.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backintStoreDir, clockFile, databaseTraceDir, systemPaths } from './paths.js';
+import type { BackintSpec, SystemSpec } from './spec.js';
+
+/** Repository root (dist/tools/hana-sim/install.js → ../../..). */
+export function repoRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(here, here.includes(`${join('dist', 'tools')}`) ? '../../..' : '../..');
+}
+
+function sh(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function writeExecutable(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  chmodSync(file, 0o755);
+}
+
+export function faultDir(root: string): string {
+  return join(root, 'faults');
+}
+
+function yamlValue(v: string | number | boolean): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+export function writeBackintParameterFile(root: string, system: Pick<SystemSpec, 'sid' | 'instance' | 'host'>, backint: BackintSpec): void {
+  const p = systemPaths(root, system);
+  const params: Record<string, string | number | boolean> = {
+    StoreType: 'filesystem',
+    FilesystemRoot: backintStoreDir(root),
+    ClockFile: clockFile(root),
+    LogVisibilityDelaySeconds: backint.logShippingLagSeconds ?? 0,
+    ...(backint.parameters ?? {}),
+  };
+  mkdirSync(dirname(p.backintParameterFile), { recursive: true });
+  writeFileSync(p.backintParameterFile, Object.entries(params).map(([k, v]) => `${k}: ${yamlValue(v)}`).join('\n') + '\n');
+}
+
+export function installSystem(root: string, system: SystemSpec & { version: string }, backint: BackintSpec, iniBackup: Record<string, string>): void {
+  const p = systemPaths(root, system);
+  const repo = repoRoot();
+  const node = process.execPath;
+  const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_VERSION=${system.version}`;
+  writeExecutable(join(p.exeDir, 'hdbsql'), `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbsql-main.js'))} "$@"\n`);
+  writeExecutable(join(p.exeDir, 'hdbuserstore'), `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`);
+  writeFileSync(join(p.exeDir, 'manifest'), `release: ${system.version.split('.').slice(0, 3).join('.')}\nfullversion: ${system.version} Build simulated hana-vdb\n`);
+  for (const db of ['SYSTEMDB', ...system.tenants]) mkdirSync(databaseTraceDir(p, db), { recursive: true });
+  const agent = backint.agentCommand ?? [node, join(repo, 'bin/hana-backint.js')];
+  writeExecutable(
+    p.hdbbackint,
+    [
+      '#!/bin/sh',
+      `# hdbbackint of simulated ${system.sid}: the configured Backint agent. A file ${faultDir(root)}/backint-<function>`,
+      '# makes this function fail with exit 1 and the file text as console output (simulator fault).',
+      'fn=""; prev=""',
+      'for a in "$@"; do [ "$prev" = "-f" ] && fn="$a"; prev="$a"; done',
+      `if [ -n "$fn" ] && [ -f ${sh(faultDir(root))}/"backint-$fn" ]; then cat ${sh(faultDir(root))}/"backint-$fn" >&2; exit 1; fi`,
+      `exec ${agent.map(sh).join(' ')} "$@"`,
+      '',
+    ].join('\n'),
+  );
+  writeBackintParameterFile(root, system, backint);
+  mkdirSync(dirname(p.globalIni), { recursive: true });
+  writeFileSync(p.globalIni, `[backup]\n${Object.entries(iniBackup).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+  mkdirSync(p.backintDir, { recursive: true });
+  mkdirSync(backintStoreDir(root), { recursive: true });
+}

@@ -1,0 +1,204 @@
+/**
+ * startLandscape(): the programmatic way to run a simulated landscape (tests, demo, `hana-vdb sim start`).
+ * The simulator server runs in its own process (so a fault can kill it mid-recovery, as a crashing HANA
+ * service would); this side spawns it, restarts it when it dies, drives it over the control port and hosts
+ * the embedded SSH server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { generateUserKeyPair, startEmbeddedSshd, type EmbeddedSshd } from '../embedded-sshd/index.js';
+import { SimClock } from './clock.js';
+import { control, type ServerInfo } from './control-client.js';
+import { repoRoot } from './install.js';
+import { clockFile, systemPaths, usrSap } from './paths.js';
+import type { ControlRequest, KeyInfo, StatusReply } from './server.js';
+import { defaultLandscape, type LandscapeSpec, type Privilege } from './spec.js';
+
+export interface StartLandscapeOptions {
+  root: string;
+  landscape?: LandscapeSpec;
+  /** startAt: ISO instant the simulated clock starts at (default: real now, or where a previous run left it). */
+  clock?: { startAt?: string; driven?: boolean };
+  /** Start the embedded SSH server (default true). */
+  ssh?: boolean;
+}
+
+export interface LandscapeSystem {
+  sid: string;
+  instance: string;
+  host: string;
+  utcOffset: string;
+  tenants: string[];
+  userStoreKeys: KeyInfo[];
+  backintParameterFile: string;
+  paths: { usrSap: string; instanceDir: string; exeDir: string; hdbsql: string; hdbuserstore: string; traceDir: string; hdbbackint: string; globalIni: string };
+}
+
+export interface SshInfo {
+  host: string;
+  port: number;
+  user: string;
+  privateKeyFile: string;
+  hostKeyFingerprint: string;
+}
+
+export interface Landscape {
+  root: string;
+  systems: LandscapeSystem[];
+  ssh?: SshInfo;
+  /** pid of the simulator server process (changes when it is restarted after a crash). */
+  readonly serverPid: number;
+  clock: {
+    /** Simulated now (read from clock.json). */
+    now(): Date;
+    set(iso: string): Promise<void>;
+    /** Moves time forward, running the log backups and marker rows due on the way. */
+    advance(seconds: number): Promise<void>;
+  };
+  faults: {
+    slowRecovery(msPerStep: number): Promise<void>;
+    /** The server process is SIGKILLed when a recovery reaches `atStep` (1 = catalog read); it is restarted. */
+    crashDuringRecovery(atStep?: number | null): Promise<void>;
+    /** Deletes every object of a backup from the Backint store through the agent; the catalog keeps it. */
+    deleteBackup(sid: string, database: string, backupId: number): Promise<string[]>;
+    /** hdbbackint -f <fn> exits 1 with `message` on stderr; null clears. */
+    backintFailure(fn: 'backup' | 'restore' | 'inquire' | 'delete', message: string | null): Promise<void>;
+    setPrivileges(sid: string, user: string, privileges: Privilege[], database?: string): Promise<void>;
+    /** LogVisibilityDelaySeconds in every system's agent parameter file. */
+    logShippingLag(seconds: number): Promise<void>;
+  };
+  workload: {
+    startMarkers(o: { sid: string; database: string; everySeconds: number; table?: string }): Promise<{ table: string; nextId: number }>;
+    stopMarkers(sid: string, database: string): Promise<void>;
+  };
+  status(): Promise<StatusReply>;
+  /** Resolves once the server is up again after a crash fault. */
+  whenRunning(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Running {
+  child: ChildProcess;
+  info: ServerInfo;
+}
+
+function spawnServer(args: object): Promise<Running> {
+  const entry = join(repoRoot(), 'dist/tools/hana-sim/server-main.js');
+  const child = spawn(process.execPath, [entry, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => {
+      const msg = JSON.parse(line) as { ready: boolean; pid: number; controlPort: number; token: string };
+      resolve({ child, info: { pid: msg.pid, controlPort: msg.controlPort, token: msg.token } });
+    });
+    child.once('exit', (code) => reject(new Error(`the simulator server exited (${code}) before it was ready: ${stderr.trim() || `run npm run build so that ${entry} exists`}`)));
+  });
+}
+
+export async function startLandscape(opts: StartLandscapeOptions): Promise<Landscape> {
+  const spec = opts.landscape ?? defaultLandscape();
+  mkdirSync(opts.root, { recursive: true });
+  const driven = opts.clock?.driven ?? false;
+  const first = { root: opts.root, landscape: spec, clock: { driven, startAtMs: opts.clock?.startAt ? Date.parse(opts.clock.startAt) : undefined } };
+  if (opts.clock?.startAt && Number.isNaN(first.clock.startAtMs)) throw new Error(`clock.startAt: "${opts.clock.startAt}" is not an ISO-8601 instant`);
+  let running = await spawnServer(first);
+  let closing = false;
+  let restarting: Promise<void> = Promise.resolve();
+  const watch = (r: Running) => {
+    r.child.once('exit', () => {
+      if (closing) return;
+      // Like hdbdaemon restarting a crashed service: the server comes back on the same ports and state.
+      restarting = spawnServer({ ...first, clock: { driven } }).then((next) => {
+        running = next;
+        watch(next);
+      });
+    });
+  };
+  watch(running);
+  const call = async <T>(req: ControlRequest): Promise<T> => {
+    await restarting;
+    return control<T>(running.info, req);
+  };
+
+  const status = await call<StatusReply>({ op: 'status' });
+  const systems: LandscapeSystem[] = status.systems.map((s) => {
+    const p = systemPaths(opts.root, s);
+    return {
+      sid: s.sid, instance: s.instance, host: s.host, utcOffset: s.utcOffset, tenants: s.tenants, userStoreKeys: s.userStoreKeys, backintParameterFile: s.backintParameterFile,
+      paths: { usrSap: p.usrSap, instanceDir: p.instanceDir, exeDir: p.exeDir, hdbsql: join(p.exeDir, 'hdbsql'), hdbuserstore: join(p.exeDir, 'hdbuserstore'), traceDir: p.traceDir, hdbbackint: p.hdbbackint, globalIni: p.globalIni },
+    };
+  });
+
+  let sshd: EmbeddedSshd | undefined;
+  let ssh: SshInfo | undefined;
+  if (opts.ssh ?? true) {
+    const dir = join(opts.root, 'ssh');
+    const pair = generateUserKeyPair(join(dir, 'client'));
+    writeFileSync(join(dir, 'authorized_keys'), pair.publicKeyLine + '\n', { mode: 0o600 });
+    sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host_ed25519'), authorizedKeysFile: join(dir, 'authorized_keys'), env: sessionEnv(opts.root, systems.map((x) => x.paths.exeDir)) });
+    ssh = { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyFile: pair.privateKeyFile, hostKeyFingerprint: sshd.hostKeyFingerprint };
+  }
+
+  const landscape: Landscape = {
+    root: opts.root,
+    systems,
+    ssh,
+    get serverPid() {
+      return running.info.pid;
+    },
+    clock: {
+      now: () => {
+        const c = SimClock.load(clockFile(opts.root))!;
+        return new Date(c.driven ? c.frozenMs : Date.now() + c.offsetMs);
+      },
+      set: async (iso) => {
+        const ms = Date.parse(iso);
+        if (Number.isNaN(ms)) throw new Error(`"${iso}" is not an ISO-8601 instant`);
+        await call({ op: 'clock', setMs: ms });
+      },
+      advance: async (seconds) => {
+        await call({ op: 'clock', advanceSeconds: seconds });
+      },
+    },
+    faults: {
+      slowRecovery: async (ms) => void (await call({ op: 'faults', settings: { recoveryStepDelayMs: ms } })),
+      crashDuringRecovery: async (atStep = 2) => void (await call({ op: 'faults', settings: { crashRecoveryAtStep: atStep } })),
+      deleteBackup: (sid, database, backupId) => call<string[]>({ op: 'delete-backup', sid, database, backupId }),
+      backintFailure: async (fn, message) => void (await call({ op: 'backint-failure', function: fn, message })),
+      setPrivileges: async (sid, user, privileges, database) => void (await call({ op: 'privileges', sid, user, privileges, database })),
+      logShippingLag: async (seconds) => void (await call({ op: 'log-shipping-lag', seconds })),
+    },
+    workload: {
+      startMarkers: (o) => call({ op: 'workload', action: 'start', ...o }),
+      stopMarkers: async (sid, database) => void (await call({ op: 'workload', action: 'stop', sid, database })),
+    },
+    status: () => call<StatusReply>({ op: 'status' }),
+    whenRunning: async () => {
+      await restarting;
+    },
+    close: async () => {
+      closing = true;
+      await restarting.catch(() => undefined);
+      await sshd?.close();
+      const child = running.child;
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        await gone;
+      }
+    },
+  };
+  return landscape;
+}
+
+/** Environment of SSH sessions on the simulated host: the programs on PATH and HANA_VDB_USR_SAP. */
+export function sessionEnv(root: string, exeDirs: string[]): Record<string, string> {
+  return {
+    PATH: [...exeDirs, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':'),
+    HANA_VDB_USR_SAP: usrSap(root),
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * One simulated HANA system: SYSTEMDB and tenants with their data files, sessions, application SQL with
+ * every commit stamped in simulated time, tenant start/stop/create/drop, and dispatch of BACKUP and RECOVER.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAdmin, type AdminStatement } from './admin-sql.js';
+import type { BackintContext } from './backint-runner.js';
+import { DbConnection } from './db-connection.js';
+import type { FaultSettings } from './faults.js';
+import { BackupLog } from './hana-log.js';
+import { databaseTraceDir, systemPaths, tmpDir, type SystemPaths } from './paths.js';
+import { defaultUsers, hanaPorts, type Privilege, type SystemSpec } from './spec.js';
+import { errors, SqlError } from './sql-errors.js';
+import { translate } from './sql-translate.js';
+import { SystemState } from './state.js';
+import { parseUtcLiteral } from './time-format.js';
+import { runDataBackup, runLogBackups } from './backup.js';
+import { runRecovery } from './recovery.js';
+
+export interface Session {
+  database: string;
+  user: string;
+}
+
+export type SqlResult = { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number };
+
+export interface SystemEnv {
+  root: string;
+  now: () => number;
+  faults: FaultSettings;
+  interfaceVersion: string;
+  /** Systems by SID, for USING SOURCE (their paths and catalogs live under the same root). */
+  lookup: (sid: string) => SimSystem | undefined;
+}
+
+const VIEW_SCHEMAS = new Set(['SYS', 'SYS_DATABASES', 'PUBLIC']);
+
+export class SimSystem {
+  readonly paths: SystemPaths;
+  readonly state: SystemState;
+  private readonly conns = new Map<string, DbConnection>();
+  private lastOpId = 0;
+
+  constructor(
+    readonly spec: Required<Omit<SystemSpec, 'users'>> & Pick<SystemSpec, 'users'>,
+    readonly env: SystemEnv,
+  ) {
+    this.paths = systemPaths(env.root, spec);
+    this.state = new SystemState(this.paths.stateDb);
+    mkdirSync(this.paths.dataDir, { recursive: true });
+  }
+
+  /** First start: databases and users. Later starts: a recovery that was running when the process died leaves its tenant stopped. */
+  initialize(): void {
+    if (!this.state.database('SYSTEMDB')) {
+      this.state.addDatabase('SYSTEMDB', 1, -1);
+      this.spec.tenants.forEach((t, i) => this.state.addDatabase(t, 3 + i, i));
+    }
+    for (const u of defaultUsers(this.spec)) {
+      const existing = this.state.user(u.database, u.name);
+      this.state.upsertUser(u.database, u.name, existing?.password ?? randomBytes(12).toString('base64url'), u.privileges);
+    }
+    for (const d of this.state.databases()) {
+      if (d.recovering_op !== null) {
+        this.state.setRecovering(d.name, null, true);
+        this.state.setActive(d.name, 'NO', 'recovery interrupted');
+      }
+    }
+  }
+
+  close(): void {
+    for (const c of this.conns.values()) c.close();
+    this.conns.clear();
+    this.state.close();
+  }
+
+  dataFile(database: string): string {
+    return join(this.paths.dataDir, `${database}.sqlite`);
+  }
+
+  backupLog(database: string): BackupLog {
+    return new BackupLog(join(databaseTraceDir(this.paths, database), 'backup.log'), this.spec.utcOffset, this.env.now);
+  }
+
+  backint(database: string): BackintContext {
+    return {
+      executable: this.paths.hdbbackint,
+      parameterFile: this.paths.backintParameterFile,
+      tmpDir: tmpDir(this.env.root),
+      sid: this.spec.sid,
+      interfaceVersion: this.env.interfaceVersion,
+      hanaSoftwareId: `HANA HDB server ${this.spec.version}`,
+      responseTimeoutS: this.spec.backintResponseTimeoutS,
+      traceFile: join(databaseTraceDir(this.paths, database), 'backint.log'),
+      utcOffset: this.spec.utcOffset,
+      now: this.env.now,
+    };
+  }
+
+  /** Backint -u of a database's backups: SID for SYSTEMDB (as in HANA's trace), DB@SID for tenants. */
+  backintUser(database: string, sid = this.spec.sid): string {
+    return database === 'SYSTEMDB' ? sid : `${database}@${sid}`;
+  }
+
+  /** Operation ids are the start time in epoch ms, kept unique when the simulated clock stands still. */
+  nextOpId(): number {
+    this.lastOpId = Math.max(this.env.now(), this.lastOpId + 1);
+    return this.lastOpId;
+  }
+
+  /** The internal host:port of a database's service, as backup.log prints it. */
+  serviceAddress(database: string): { service: string; address: string; volume: number } {
+    const d = this.state.database(database)!;
+    const ports = hanaPorts(this.spec.instance, d.port_index < 0 ? undefined : d.port_index);
+    return { service: database === 'SYSTEMDB' ? 'nameserver' : 'indexserver', address: `${this.spec.host}:${ports.internal}`, volume: d.volume };
+  }
+
+  iniBackup(): Record<string, string> {
+    return {
+      log_backup_using_backint: 'true',
+      catalog_backup_using_backint: 'true',
+      data_backup_parameter_file: this.paths.backintParameterFile,
+      log_backup_parameter_file: this.paths.backintParameterFile,
+      catalog_backup_parameter_file: this.paths.backintParameterFile,
+      log_backup_timeout_s: String(this.spec.logBackupTimeoutS),
+      parallel_data_backup_backint_channels: String(this.spec.parallelDataBackupBackintChannels),
+      backint_response_timeout: String(this.spec.backintResponseTimeoutS),
+    };
+  }
+
+  connection(database: string): DbConnection {
+    let c = this.conns.get(database);
+    if (!c) {
+      c = new DbConnection(this.dataFile(database), { system: this.spec, state: this.state, database, iniBackup: this.iniBackup() });
+      this.conns.set(database, c);
+    }
+    return c;
+  }
+
+  /** Closes the SQL engine of a database (before its data file is replaced). */
+  release(database: string): void {
+    this.conns.get(database)?.close();
+    this.conns.delete(database);
+  }
+
+  authenticate(database: string, user: string, password: string): Session {
+    const d = this.state.database(database);
+    if (!d) throw errors.unknownDatabase(database);
+    const u = this.state.user(database, user);
+    if (!u || u.password !== password) throw errors.authentication();
+    if (d.active !== 'YES') throw new SqlError(-10709, `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused (database ${database} is not running))`, 'HY000');
+    return { database, user };
+  }
+
+  has(session: Session, ...any: Privilege[]): boolean {
+    const u = this.state.user(session.database, session.user);
+    return !!u && any.some((p) => u.privileges.includes(p));
+  }
+  require(session: Session, ...any: Privilege[]): void {
+    if (!this.has(session, ...any)) throw errors.insufficientPrivilege();
+  }
+
+  async execute(session: Session, sql: string): Promise<SqlResult> {
+    const d = this.state.database(session.database);
+    if (!d || d.active !== 'YES') throw new SqlError(-10807, `Connection down: database ${session.database} is not running`, 'HY000');
+    const admin = parseAdmin(sql, parseUtcLiteral);
+    if (admin) return this.executeAdmin(session, admin, sql);
+    return this.executeApplication(session, sql);
+  }
+
+  private executeApplication(session: Session, sql: string): SqlResult {
+    const conn = this.connection(session.database);
+    const now = this.env.now();
+    const userSchemas = new Set(this.state.users(session.database).map((u) => u.name));
+    const tr = translate(sql, { nowMs: now, utcOffset: this.spec.utcOffset, user: session.user, userSchemas });
+    let stmt;
+    try {
+      stmt = conn.db.prepare(tr.sql);
+    } catch (e) {
+      if ([...tr.schemas].some((s) => !VIEW_SCHEMAS.has(s) && !userSchemas.has(s)) && /no such table/i.test((e as Error).message)) {
+        throw new SqlError(362, `invalid schema name: ${[...tr.schemas].find((s) => !VIEW_SCHEMAS.has(s))}`, '3F000');
+      }
+      throw errors.sqlite((e as Error).message);
+    }
+    if (stmt.reader) {
+      conn.refresh(session.user);
+      const rows = stmt.raw(true).all() as unknown[][];
+      return { kind: 'rows', columns: stmt.columns().map((c) => c.name), rows };
+    }
+    if ([...tr.schemas].some((s) => VIEW_SCHEMAS.has(s))) throw errors.insufficientPrivilege();
+    let changes: number;
+    try {
+      changes = stmt.run().changes;
+    } catch (e) {
+      throw errors.sqlite((e as Error).message);
+    }
+    this.state.commit(session.database, now, tr.sql);
+    return { kind: 'affected', count: /^\s*(INSERT|UPDATE|DELETE|UPSERT|REPLACE)\b/i.test(tr.sql) ? changes : 0 };
+  }
+
+  private async executeAdmin(session: Session, s: AdminStatement, sql: string): Promise<SqlResult> {
+    const none: SqlResult = { kind: 'affected', count: 0 };
+    const inSystemDb = session.database === 'SYSTEMDB';
+    switch (s.kind) {
+      case 'start':
+      case 'stop': {
+        if (!inSystemDb) throw errors.notSupported('ALTER SYSTEM START/STOP DATABASE is only possible in the system database');
+        this.require(session, s.kind === 'start' ? 'DATABASE START' : 'DATABASE STOP', 'DATABASE ADMIN');
+        const d = this.tenant(s.database);
+        if (d.recovering_op !== null) throw new SqlError(448, `recovery could not be completed: database ${s.database} is being recovered`);
+        if (s.kind === 'stop') {
+          if (d.active === 'NO') throw new SqlError(467, `cannot stop database: database ${s.database} is not running`);
+          this.release(s.database);
+          this.state.setActive(s.database, 'NO', '');
+        } else {
+          if (d.active === 'YES') throw new SqlError(466, `cannot start database: database ${s.database} is already running`);
+          if (d.needs_recovery) throw new SqlError(2000, `database ${s.database} cannot be started: its last recovery did not complete; recover it first`);
+          this.state.setActive(s.database, 'YES', '');
+        }
+        return none;
+      }
+      case 'create': {
+        if (!inSystemDb) throw errors.notSupported('CREATE DATABASE is only possible in the system database');
+        this.require(session, 'DATABASE ADMIN');
+        if (this.state.database(s.database) || s.database === 'SYSTEMDB') throw new SqlError(3, `fatal error: database ${s.database} already exists`);
+        const dbs = this.state.databases();
+        this.state.addDatabase(s.database, Math.max(...dbs.map((d) => d.volume)) + 1, Math.max(...dbs.map((d) => d.port_index)) + 1);
+        this.state.upsertUser(s.database, 'SYSTEM', randomBytes(12).toString('base64url'), ['DATABASE ADMIN', 'BACKUP ADMIN', 'CATALOG READ']);
+        this.onDatabasesChanged();
+        return none;
+      }
+      case 'drop': {
+        if (!inSystemDb) throw errors.notSupported('DROP DATABASE is only possible in the system database');
+        this.require(session, 'DATABASE ADMIN');
+        const d = this.tenant(s.database);
+        if (d.active === 'YES') throw new SqlError(467, `cannot drop database: database ${s.database} is running; stop it first`);
+        this.release(s.database);
+        this.state.removeDatabase(s.database);
+        rmSync(this.dataFile(s.database), { force: true });
+        this.onDatabasesChanged();
+        return none;
+      }
+      case 'backup': {
+        const database = s.database ?? session.database;
+        if (s.database && !inSystemDb) throw errors.notSupported('BACKUP DATA FOR <database> is only possible in the system database');
+        this.require(session, 'DATABASE BACKUP OPERATOR', 'BACKUP ADMIN', 'DATABASE ADMIN');
+        const d = database === 'SYSTEMDB' ? this.state.database('SYSTEMDB')! : this.tenant(database);
+        if (d.active !== 'YES') throw new SqlError(447, `backup could not be completed: database ${database} is not running`);
+        await runDataBackup(this, database, s.level, s.prefix, sql, s.comment);
+        return none;
+      }
+      case 'recover': {
+        if (!inSystemDb) throw errors.notSupported('RECOVER is only possible in the system database');
+        if (!s.database || s.database === 'SYSTEMDB') throw errors.notSupported('recovery of the system database (use recoverSys.py); the simulator recovers tenants');
+        this.require(session, 'DATABASE RECOVERY OPERATOR', 'DATABASE ADMIN');
+        this.tenant(s.database);
+        await runRecovery(this, s, sql);
+        return none;
+      }
+    }
+  }
+
+  tenant(name: string) {
+    const d = this.state.database(name);
+    if (!d || name === 'SYSTEMDB') throw errors.unknownDatabase(name);
+    return d;
+  }
+
+  /** Set by the server: a tenant was created or dropped (listeners). */
+  onDatabasesChanged: () => void = () => undefined;
+
+  /** Automatic log backups due at the current simulated time. */
+  async logBackups(): Promise<void> {
+    await runLogBackups(this);
+  }
+
+  dataFileExists(database: string): boolean {
+    return existsSync(this.dataFile(database));
+  }
+}
