@@ -46,8 +46,20 @@ export function isSerialRestore(p: string): boolean {
   return path.posix.basename(p).startsWith('log_backup_');
 }
 
-export function isVisible(v: ObjectVersion, now: number, logDelayMs: number): boolean {
-  return !isLogBackup(v.path) || v.createdAt + logDelayMs <= now;
+/** Which objects arrive late at the media server, and how late. */
+export interface VisibilityRule {
+  delayMs: number;
+  /** The catalog backup travels with the log backups (as with Commvault), so it lags too. */
+  includesCatalog: boolean;
+}
+
+export function visibilityRule(p: { LogVisibilityDelaySeconds: number; LogVisibilityDelayIncludesCatalog: boolean }): VisibilityRule {
+  return { delayMs: p.LogVisibilityDelaySeconds * 1000, includesCatalog: p.LogVisibilityDelayIncludesCatalog };
+}
+
+export function isVisible(v: ObjectVersion, now: number, rule: VisibilityRule): boolean {
+  const delayed = isLogBackup(v.path) || (rule.includesCatalog && path.posix.basename(v.path) === CATALOG);
+  return !delayed || v.createdAt + rule.delayMs <= now;
 }
 
 export function newestFirst(a: ObjectVersion, b: ObjectVersion): number {

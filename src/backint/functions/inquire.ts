@@ -5,7 +5,7 @@
  */
 import type { Line } from '../grammar.js';
 import { quote, versionAtLeast } from '../grammar.js';
-import { isVisible, newestFirst, type ObjectVersion } from '../objects.js';
+import { isVisible, newestFirst, visibilityRule, type ObjectVersion } from '../objects.js';
 import type { ObjectStore } from '../store/store.js';
 import { message, type FunctionOptions, type Outcome, type Output } from './context.js';
 
@@ -31,7 +31,7 @@ async function inquireOne(line: Line, out: Output, store: ObjectStore, o: Functi
       found = (await store.list(o.user)).filter((v) => v.ebid === first!.value);
     }
     const now = o.clock();
-    const visible = found.filter((v) => isVisible(v, now, o.params.LogVisibilityDelaySeconds * 1000)).sort(newestFirst);
+    const visible = found.filter((v) => isVisible(v, now, visibilityRule(o.params))).sort(newestFirst);
     if (visible.length === 0) {
       const result = `#NOTFOUND${suffix}`;
       out.line(result);

@@ -7,21 +7,21 @@ import { pipeline } from 'node:stream/promises';
 import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
 import { decoder, Measure } from '../integrity.js';
-import { isSerialRestore, isVisible, newestFirst, type ObjectManifest } from '../objects.js';
+import { isSerialRestore, isVisible, newestFirst, visibilityRule, type ObjectManifest } from '../objects.js';
 import { openDestination } from '../pipes.js';
 import type { ObjectStore } from '../store/store.js';
 import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
 
 /** The version a restore line names, if it exists and is visible now. */
 async function resolve(line: Line, store: ObjectStore, o: FunctionOptions): Promise<ObjectManifest | undefined> {
-  const delayMs = o.params.LogVisibilityDelaySeconds * 1000;
+  const rule = visibilityRule(o.params);
   if (line.keyword === '#EBID') {
     const m = await store.stat(o.user, line.params[1]!.value, line.params[0]!.value);
-    return m && isVisible(m, o.clock(), delayMs) ? m : undefined;
+    return m && isVisible(m, o.clock(), rule) ? m : undefined;
   }
   const p = line.params[0]!.value;
   const now = o.clock();
-  const newest = (await store.versions(o.user, p)).filter((v) => isVisible(v, now, delayMs)).sort(newestFirst)[0];
+  const newest = (await store.versions(o.user, p)).filter((v) => isVisible(v, now, rule)).sort(newestFirst)[0];
   return newest && (await store.stat(o.user, p, newest.ebid));
 }
 

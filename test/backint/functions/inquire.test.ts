@@ -71,9 +71,24 @@ describe('inquire', () => {
     expect((await h.run('inquire', `#NULL\n`)).output).toHaveLength(5);
   });
 
-  test('the catalog is not delayed', async () => {
+  test('the catalog is not delayed by default', async () => {
     h.params = { ...h.params, LogVisibilityDelaySeconds: 100000 };
     expect((await h.run('inquire', `#NULL ${cat}\n`)).output).toHaveLength(3);
+  });
+
+  test('with LogVisibilityDelayIncludesCatalog a new catalog version lags like the logs it follows', async () => {
+    h.params = { ...h.params, LogVisibilityDelaySeconds: 600, LogVisibilityDelayIncludesCatalog: true };
+    const before = (await h.run('inquire', `#NULL ${cat}\n`)).output;
+    h.now += 600_000; // the versions made at set-up are old enough now
+    const settled = (await h.run('inquire', `#NULL ${cat}\n`)).output;
+    expect(settled).toHaveLength(3);
+    expect(before).toEqual([`#NOTFOUND ${cat}`]);
+    const newer = ebidOf((await h.run('backup', `#FILE ${await h.file('DB_ERP/log_backup_0_0_0_0', 'catalog v4')}\n`)).output[0]!);
+    const listed = (await h.run('inquire', `#NULL ${cat}\n`)).output;
+    expect(listed).toHaveLength(3);
+    expect(listed.join('\n')).not.toContain(newer);
+    h.now += 600_000;
+    expect((await h.run('inquire', `#NULL ${cat}\n`)).output[0]).toBe(`#BACKUP "${newer}" ${cat}`);
   });
 
   test('a store failure is #ERROR echoing the parameters', async () => {
