@@ -54,7 +54,11 @@ export interface EngineLibs {
   reportProgress(report: ProgressReport): void;
 }
 
-const current = new AsyncLocalStorage<EngineLibs>();
+// One binding per process, even when the SDK is loaded twice (src/ under jest, dist/ by a compiled plugin):
+// each module copy would otherwise have its own storage and plugin code would see "no engine is bound".
+const KEY = Symbol.for('hana-vdb.sdk.libs');
+const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<EngineLibs> | undefined>;
+const current: AsyncLocalStorage<EngineLibs> = (holder[KEY] ??= new AsyncLocalStorage<EngineLibs>());
 
 /** Engine side: run `fn` (one plugin operation) with `engine` as the libs implementation. */
 export function withEngineLibs<T>(engine: EngineLibs, fn: () => Promise<T>): Promise<T> {
