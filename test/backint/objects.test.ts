@@ -10,11 +10,15 @@ describe('object naming', () => {
     expect(isSerialRestore(`${base}log_backup_0_0_0_0`)).toBe(true);
   });
 
-  test('visibility delay applies to log backups only', () => {
+  test('visibility delay applies to log backups, and to the catalog only when asked', () => {
     const v = (p: string) => ({ user: 'U', path: p, ebid: 'e', createdAt: 1000 });
-    expect(isVisible(v('/a/log_backup_1_0_1_2'), 1999, 1000)).toBe(false);
-    expect(isVisible(v('/a/log_backup_1_0_1_2'), 2000, 1000)).toBe(true);
-    expect(isVisible(v('/a/log_backup_0_0_0_0'), 1000, 1000)).toBe(true);
+    const logsOnly = { delayMs: 1000, includesCatalog: false };
+    expect(isVisible(v('/a/log_backup_1_0_1_2'), 1999, logsOnly)).toBe(false);
+    expect(isVisible(v('/a/log_backup_1_0_1_2'), 2000, logsOnly)).toBe(true);
+    expect(isVisible(v('/a/log_backup_0_0_0_0'), 1000, logsOnly)).toBe(true);
+    expect(isVisible(v('/a/COMPLETE_databackup_0_1'), 1000, { delayMs: 1000, includesCatalog: true })).toBe(true);
+    expect(isVisible(v('/a/log_backup_0_0_0_0'), 1999, { delayMs: 1000, includesCatalog: true })).toBe(false);
+    expect(isVisible(v('/a/log_backup_0_0_0_0'), 2000, { delayMs: 1000, includesCatalog: true })).toBe(true);
   });
 
   test('EBIDs are unique and carry their creation time', () => {
