@@ -5,7 +5,11 @@ export type Clock = () => number;
 
 export const systemClock: Clock = () => Date.now();
 
-/** Reads `{"offsetMs": n}` at every call so a clock moved while we run is honoured. */
+/**
+ * Reads `{"offsetMs": n}` at every call so a clock moved while we run is honoured. A driven clock that stands
+ * still (`{"driven": true, "frozenMs": t}`) is exactly t: real time plus an offset rewritten now and then would
+ * let two calls of one invocation disagree about whether a log backup is visible yet.
+ */
 export function fileClock(file: string): Clock {
   return () => {
     let doc: unknown;
@@ -14,7 +18,9 @@ export function fileClock(file: string): Clock {
     } catch (e) {
       throw new Error(`ClockFile ${file} is unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const offset = (doc as { offsetMs?: unknown } | null)?.offsetMs;
+    const d = doc as { offsetMs?: unknown; driven?: unknown; frozenMs?: unknown } | null;
+    if (d?.driven === true && typeof d.frozenMs === 'number' && Number.isFinite(d.frozenMs)) return d.frozenMs;
+    const offset = d?.offsetMs;
     if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new Error(`ClockFile ${file} has no numeric offsetMs`);
     return Date.now() + offset;
   };

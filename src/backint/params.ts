@@ -84,7 +84,7 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
   { key: 'Compression', kind: { type: 'enum', values: ['none', 'gzip'] }, default: 'none', description: 'Compress objects (gzip level 1, zlib); the codec is recorded per object, so restore works whatever the current setting.' },
   { key: 'LogVisibilityDelaySeconds', kind: { type: 'integer', min: 0, max: 31536000 }, default: 0, description: 'Log backups (basename log_backup_* except the catalog log_backup_0_0_0_0) become visible to inquire and restore only this long after creation, like a media server that receives logs late.' },
   { key: 'LogVisibilityDelayIncludesCatalog', kind: { type: 'boolean' }, default: false, description: 'Delay the catalog backups (log_backup_0_0_0_0) as well: a media server that receives logs late receives the catalog backups that follow them late too, so HANA recovering with USING CATALOG BACKINT sees an older catalog and stops short of the target.' },
-  { key: 'ClockFile', kind: { type: 'path' }, default: undefined, description: 'JSON file {"offsetMs": n}; the agent\'s clock is real time + offsetMs, read at each use (the HANA simulator\'s driven clock).' },
+  { key: 'ClockFile', kind: { type: 'path' }, default: undefined, description: 'JSON file {"offsetMs": n}; the agent\'s clock is real time + offsetMs, read at each use (the HANA simulator\'s driven clock); when the file also says {"driven": true, "frozenMs": t} the clock stands still at t.' },
   { key: 'LogFile', kind: { type: 'path' }, default: undefined, description: 'Agent log (appended); none when unset. The agent never writes logs to stdout.' },
   { key: 'LogLevel', kind: { type: 'enum', values: ['error', 'warn', 'info', 'debug'] }, default: 'info', description: 'Log verbosity.' },
 ];
