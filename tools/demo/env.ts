@@ -39,9 +39,11 @@ export interface DemoEnv {
   advance(seconds: number, stepSeconds?: number): Promise<void>;
   /** Runs one statement with the simulator's hdbsql on a system, as its OS user would. */
   hdbsql(system: LandscapeSystem, key: string, sql: string): Promise<string>;
+  /** Another engine environment for the same landscape, reached at `endpoint` (e.g. through a TCP proxy). */
+  addEnvironment(name: string, endpoint: { host: string; port: number }): Promise<void>;
   linkDSource(name: string, parameters: Json): Promise<SnapshotRow>;
   syncDSource(name: string): Promise<SnapshotRow>;
-  provision(name: string, snapshotId: number, parameters: Json): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }>;
+  provision(name: string, snapshotId: number, parameters: Json, environment?: string): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }>;
   refresh(name: string, snapshotId: number): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }>;
   /** SHA-256 of the marker table's rows as read back from a tenant through hdbsql, and how many rows. */
   tableChecksum(system: LandscapeSystem, tenant: string, table: string): Promise<{ checksum: string; rows: number }>;
@@ -67,28 +69,31 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     await engine.close();
     await landscape.close();
   };
-  try {
-    const ssh = landscape.ssh;
+  const ssh = landscape.ssh;
+  const addEnv = async (name: string, endpoint: { host: string; port: number }) => {
     if (!ssh) throw new Error('demo: the landscape has no SSH server');
-    o.say(`Adding environment ${ENV_NAME}: ${ssh.user}@${ssh.host}:${ssh.port}, host key ${ssh.hostKeyFingerprint}`);
+    o.say(`Adding environment ${name}: ${ssh.user}@${endpoint.host}:${endpoint.port}, host key ${ssh.hostKeyFingerprint}`);
     await addEnvironment(engine, {
-      name: ENV_NAME,
-      address: ssh.host,
-      port: ssh.port,
+      name,
+      address: endpoint.host,
+      port: endpoint.port,
       hostKeyFingerprint: ssh.hostKeyFingerprint,
       knownHostsFile: null,
       acceptNew: false,
       user: { name: ssh.user, authKind: 'key', keyFile: ssh.privateKeyFile, passwordEnv: null },
     });
+  };
+  try {
+    await addEnv(ENV_NAME, { host: ssh?.host ?? '127.0.0.1', port: ssh?.port ?? 0 });
   } catch (err) {
     await closeAll();
     throw err;
   }
   const source = systemOf(landscape, sourceSid);
   const target = systemOf(landscape, targetSid);
-  const repositoryOf = (sid: string): string => {
-    const repo = engine.store.repositories(ENV_NAME).find((r) => r.object.sid === sid);
-    if (!repo) throw new UserError(`Discovery found no HANA installation ${sid} on ${ENV_NAME}.`, 'Check the simulator layout (hana-vdb sim status).');
+  const repositoryOf = (sid: string, envName = ENV_NAME): string => {
+    const repo = engine.store.repositories(envName).find((r) => r.object.sid === sid);
+    if (!repo) throw new UserError(`Discovery found no HANA installation ${sid} on ${envName}.`, 'Check the simulator layout (hana-vdb sim status).');
     return repo.name;
   };
 
@@ -108,6 +113,7 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
       if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`hdbsql -U ${key} failed (${r.exitCode}): ${r.stderr.trim()}`);
       return r.stdout;
     },
+    addEnvironment: addEnv,
     async linkDSource(name, parameters) {
       o.say(`Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ${String(parameters.rpoOffsetMinutes)} min)`);
       const { snapshot } = await linkDSource(engine, { name, environment: ENV_NAME, repository: repositoryOf(source.sid), sourceConfig: `${String(parameters.sourceTenant)}@${source.sid}`, parameters: await withDefaults(engine, 'linkedSourceDefinition', parameters) });
@@ -117,9 +123,9 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
       o.say(`Syncing dSource ${name}`);
       return syncDSource(engine, name, await withDefaults(engine, 'snapshotParametersDefinition', {}));
     },
-    async provision(name, snapshotId, parameters) {
+    async provision(name, snapshotId, parameters, environment = ENV_NAME) {
       o.say(`Provisioning VDB ${name} (${String(parameters.targetTenant)}@${target.sid}) from snapshot ${snapshotId}`);
-      return provisionVdb(engine, { name, snapshotId, environment: ENV_NAME, repository: repositoryOf(target.sid), parameters: await withDefaults(engine, 'virtualSourceDefinition', parameters) });
+      return provisionVdb(engine, { name, snapshotId, environment, repository: repositoryOf(target.sid, environment), parameters: await withDefaults(engine, 'virtualSourceDefinition', parameters) });
     },
     async refresh(name, snapshotId) {
       o.say(`Refreshing VDB ${name} from snapshot ${snapshotId}`);
