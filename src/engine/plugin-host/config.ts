@@ -60,15 +60,3 @@ export function loadPluginConfig(root: string): PluginConfig {
     schemaFile: resolve(dir, need('schemaFile')),
   };
 }
-
-/** <root>/dist/<srcDir>/M.js when built from TypeScript, else <root>/<srcDir>/M.js (plain-JS plugins). */
-export function entryFile(config: PluginConfig): string {
-  const compiled = join(config.root, 'dist', config.srcDir, `${config.entryModule}.js`);
-  if (existsSync(compiled)) return compiled;
-  const plain = join(config.root, config.srcDir, `${config.entryModule}.js`);
-  if (existsSync(plain)) return plain;
-  throw new UserError(
-    `The plugin entry module '${config.entryModule}' was not found: neither ${compiled} nor ${plain} exists.`,
-    `Build the plugin (npm run build) or correct entryPoint/srcDir in ${config.file}.`,
-  );
-}
