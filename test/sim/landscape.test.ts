@@ -287,7 +287,7 @@ test('a server crash mid-recovery leaves the tenant stopped and backup.log witho
 });
 
 test('backup.log lines parse with the recipe regexes and have the published field shapes', () => {
-  const sample = readFileSync(new URL('../../../shared/ref/samples/backup-log/08-hanacleaner-issue49-logbackup-backint.log', import.meta.url), 'utf8').split('\n')[0]!;
+  const sample = readFileSync(new URL('../fixtures/backup-log/08-hanacleaner-issue49-logbackup-backint.log', import.meta.url), 'utf8').split('\n')[0]!;
   const layout = (line: string) => line.replace(/^\S+/, 'TS').replace(/P\d{7}/, 'P').replace(/ [0-9a-f]{11} /, ' OP ').slice(0, 31);
   const files = [tenantLog(prd, 'ERP'), tenantLog(prd, 'SRC2'), ...['VDB1', 'VDB2', 'VDB3', 'VDB4'].map((t) => tenantLog(qas, t))];
   let recoveries = 0;
