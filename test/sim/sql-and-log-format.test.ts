@@ -34,6 +34,16 @@ test('system statements: RECOVER clauses in any order, BACKUP levels, unsupporte
   expect(() => parseAdmin("RECOVER DATABASE FOR T UNTIL TIMESTAMP 'yesterday'", parseUtcLiteral)).toThrow(/invalid DATE, TIME or TIMESTAMP value: yesterday/);
 });
 
+test('RECOVER DATABASE ... UNTIL LOG POSITION <n> AT VOLUME <v> (ref §1.2 synthesis)', () => {
+  expect(parseAdmin("RECOVER DATABASE FOR VDB1 UNTIL LOG POSITION 1000384 AT VOLUME 3 CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT", parseUtcLiteral)).toEqual({
+    kind: 'recover', mode: 'database', database: 'VDB1', untilPosition: { position: 1000384, volume: 3 },
+    clearLog: true, source: { database: 'ERP', sid: 'PRD' }, catalogBackint: true, checkAccess: true,
+  });
+  expect(() => parseAdmin('RECOVER DATABASE FOR VDB1 UNTIL LOG POSITION 1000384 CLEAR LOG', parseUtcLiteral)).toThrow(/incorrect syntax near "CLEAR"/);
+  expect(() => parseAdmin("RECOVER DATABASE FOR VDB1 UNTIL LOG POSITION 5 AT VOLUME 3 UNTIL TIMESTAMP '2024-01-01 00:00:00'", parseUtcLiteral)).toThrow(/one of UNTIL TIMESTAMP and UNTIL LOG POSITION/);
+  expect(() => parseAdmin('RECOVER DATABASE FOR VDB1 CLEAR LOG', parseUtcLiteral)).toThrow(/without UNTIL TIMESTAMP or UNTIL LOG POSITION/);
+});
+
 test('backup.log lines have the published layout and parse with the recipe', () => {
   const line = backupLogLine(Date.parse('2025-06-18T04:41:07.281Z'), '-04:00', 7897, 1750221667281, 'INFO', 'LOGBCKUP', 'state of service: nameserver, hanab1:30001, volume: 1, BackupLogStarted');
   expect(line).toBe('2025-06-18T00:41:07-04:00  P0007897      19781573bd1 INFO    LOGBCKUP state of service: nameserver, hanab1:30001, volume: 1, BackupLogStarted');

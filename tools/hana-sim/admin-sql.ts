@@ -17,6 +17,8 @@ export type AdminStatement =
       database: string | undefined;
       untilMs?: number;
       untilLiteral?: string;
+      /** UNTIL LOG POSITION <n> AT VOLUME <v>: replay up to and including the commit ending at log position n. */
+      untilPosition?: { position: number; volume: number };
       clearLog: boolean;
       source?: { database: string; sid: string };
       catalogBackint: boolean;
@@ -130,7 +132,10 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
         r.untilMs = parseUtc(r.untilLiteral);
         if (r.untilMs === undefined) throw new SqlError(303, `invalid DATE, TIME or TIMESTAMP value: ${r.untilLiteral}`, '22007');
       } else if (c.accept('UNTIL', 'LOG', 'POSITION')) {
-        throw errors.notSupported('UNTIL LOG POSITION');
+        // ref §1.2: the mode exists (RECOVERY_TO_LOG_POSITION + LogPosition + VolumeId); the text follows the digest's synthesis.
+        const position = c.number();
+        c.expect('AT', 'VOLUME');
+        r.untilPosition = { position, volume: c.number() };
       } else if (c.accept('CLEAR', 'LOG')) {
         r.clearLog = true;
       } else if (c.accept('USING', 'SOURCE')) {
@@ -152,7 +157,9 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
         throw errors.syntax(c.peek()!.raw);
       }
     }
-    if (mode === 'database' && r.untilMs === undefined) throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP');
+    if (mode === 'database' && r.untilMs !== undefined && r.untilPosition) throw errors.syntax('UNTIL (one of UNTIL TIMESTAMP and UNTIL LOG POSITION)');
+    if (mode === 'database' && r.untilMs === undefined && !r.untilPosition) throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP or UNTIL LOG POSITION');
+    if (mode === 'data' && r.untilPosition) throw errors.syntax('UNTIL LOG POSITION (RECOVER DATA takes no point in time)');
     if (mode === 'data' && r.backupId === undefined) throw errors.notSupported('RECOVER DATA without USING BACKUP_ID');
     return r;
   }

@@ -42,9 +42,20 @@ interface Strategy {
 
 const isData = (e: CatalogEntry) => e.entry_type_name.endsWith('data backup') && e.state_name === 'successful';
 
+/** Is this commit past the recovery target (UNTIL TIMESTAMP: committed later; UNTIL LOG POSITION: ends later)? */
+function pastTarget(stmt: Recover, c: { position: number; utc_ms: number }): boolean {
+  return stmt.untilPosition ? c.position > stmt.untilPosition.position : c.utc_ms > stmt.untilMs!;
+}
+
 function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
   const filesOf = (id: number) => cat.files.filter((f) => f.backup_id === id && f.source_type_name !== 'catalog');
   const data = cat.entries.filter(isData).sort((a, b) => a.utc_start_ms - b.utc_start_ms);
+  const dataPosition = (e: CatalogEntry) => filesOf(e.backup_id).find((f) => f.source_type_name === 'volume' && f.source_id === volume)?.redo_log_position ?? Number.MAX_SAFE_INTEGER;
+  /** A data backup usable for the target: taken at or before the time, or starting at or before the log position. */
+  const notAfterTarget = (e: CatalogEntry) => (stmt.untilPosition ? dataPosition(e) <= stmt.untilPosition.position : e.utc_start_ms <= stmt.untilMs!);
+  if (stmt.untilPosition && stmt.untilPosition.volume !== volume) {
+    throw new RecoveryError(449, `[111013] volume ${stmt.untilPosition.volume} is not a log volume of the database; its log volume is ${volume}`, stmt.untilPosition.volume, 0);
+  }
   const chain: CatalogEntry[] = [];
   if (stmt.backupId !== undefined) {
     const e = data.find((x) => x.backup_id === stmt.backupId);
@@ -53,13 +64,12 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
     if (stmt.untilMs !== undefined && e.utc_start_ms > stmt.untilMs) throw new RecoveryError(449, `[111012] backup ${stmt.backupId} was taken after the point in time`, 0, 0);
     chain.push(e);
   } else {
-    const full = data.filter((e) => e.entry_type_name === 'complete data backup' && e.utc_start_ms <= stmt.untilMs!).pop();
-    if (!full) throw new RecoveryError(449, '[111014] no complete data backup found that is older than the point in time', 0, 0);
+    const full = data.filter((e) => e.entry_type_name === 'complete data backup' && notAfterTarget(e)).pop();
+    if (!full) throw new RecoveryError(449, `[111014] no complete data backup found that is older than the ${stmt.untilPosition ? 'log position' : 'point in time'}`, 0, 0);
     chain.push(full);
   }
   if (stmt.mode === 'database') {
-    const until = stmt.untilMs!;
-    const after = (t: number) => data.filter((e) => e.utc_start_ms > t && e.utc_start_ms <= until);
+    const after = (t: number) => data.filter((e) => e.utc_start_ms > t && notAfterTarget(e));
     const diff = after(chain[0]!.utc_start_ms).filter((e) => e.entry_type_name === 'differential data backup').pop();
     if (diff) chain.push(diff);
     chain.push(...after(chain[chain.length - 1]!.utc_start_ms).filter((e) => e.entry_type_name === 'incremental data backup'));
@@ -87,10 +97,11 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
   const logs: CatalogFile[] = [];
   let cur = start;
   for (const f of candidates) {
+    if (stmt.untilPosition && cur >= stmt.untilPosition.position) break; // the data backup already holds the position
     if (f.redo_log_position! > cur) break; // a gap: the chain ends here
     logs.push(f);
     cur = f.last_redo_log_position!;
-    if (f.utc_last_commit_ms !== null && f.utc_last_commit_ms >= stmt.untilMs!) break;
+    if (stmt.untilPosition ? f.last_redo_log_position! >= stmt.untilPosition.position : f.utc_last_commit_ms !== null && f.utc_last_commit_ms >= stmt.untilMs!) break;
   }
   return { data: dataPart, logs };
 }
@@ -182,7 +193,6 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
 
     // 5. Logs.
     if (stmt.mode === 'database') {
-      const until = stmt.untilMs!;
       const db = new Database(work);
       try {
         state('RecoveryExecuteLogRecoveryInProgress');
@@ -194,7 +204,7 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
           const lb = JSON.parse(r!.data.toString('utf8')) as LogBackupImage;
           for (const c of lb.commits) {
             if (c.position <= reachedPos) continue;
-            if (c.utc_ms > until) {
+            if (pastTarget(stmt, c)) {
               done = true;
               break;
             }
@@ -209,7 +219,7 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
         // Without CLEAR LOG an in-place recovery also replays what is still in its own log area.
         if (!done && !stmt.clearLog && !stmt.source) {
           for (const c of sys.state.redoAfter(target, reachedPos)) {
-            if (c.utc_ms > until) break;
+            if (pastTarget(stmt, c)) break;
             db.exec(c.sql);
             reachedPos = c.position;
             reachedMs = c.utc_ms;
