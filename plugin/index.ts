@@ -6,6 +6,7 @@ import { Plugin } from '../src/sdk/index.js';
 import * as discovery from './operations/discovery.js';
 import * as linked from './operations/linked.js';
 import * as virtual from './operations/virtual.js';
+import { plan } from './operations/plan.js';
 import { registerUpgrades } from './operations/upgrade.js';
 
 export const plugin = new Plugin();
@@ -30,5 +31,8 @@ plugin.virtual.stop(({ virtualSource, repository, sourceConfig }) => virtual.sto
 plugin.virtual.status(({ virtualSource, repository, sourceConfig }) => virtual.status(virtualSource, repository, sourceConfig));
 plugin.virtual.preSnapshot(({ virtualSource, repository, sourceConfig }) => virtual.preSnapshot(virtualSource, repository, sourceConfig));
 plugin.virtual.postSnapshot(({ virtualSource, repository, sourceConfig }) => virtual.postSnapshot(virtualSource, repository, sourceConfig));
+
+// Beyond Delphix's operations (src/sdk/plugin.ts ExtensionOperations): the recovery preview behind `hana-vdb plan`.
+plugin.extension.plan(({ virtualSource, repository, snapshot }) => plan(virtualSource, repository, snapshot));
 
 registerUpgrades(plugin);

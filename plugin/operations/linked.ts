@@ -36,6 +36,8 @@ export async function postSnapshot(stagedSource: StagedSource, repository: Plugi
     originTimestamp: originTimestamp(now, params.rpoOffsetMinutes),
     rpoOffsetMinutes: params.rpoOffsetMinutes,
     takenAt: now,
+    // The dSource's policy travels with the snapshot: VDB operations only see the snapshot (and their own overrides).
+    recoveryPolicy: params.policy,
   };
 }
 

@@ -8,10 +8,10 @@ import { libs } from '../../src/sdk/libs.js';
 import { Status, type MountSpecification, type PluginObject, type VirtualSource } from '../../src/sdk/platform.js';
 import type { HanaErrorContext } from '../../src/hana/errors.js';
 import { joinPath } from '../../src/hana/identifiers.js';
-import { recoverTenant } from '../../src/hana/recovery/recover-tenant.js';
+import { recoverGuarded } from '../../src/hana/recovery/guarded.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../../src/hana/tenant.js';
-import { hdbsqlTarget, mountPathOf, repositoryOf, snapshotTarget, virtualParameters, type Repository, type VirtualParameters } from './objects.js';
+import { coverageOf, hdbsqlTarget, mountPathOf, recoveryPolicyOf, repositoryOf, snapshotTarget, virtualParameters, type Repository, type VirtualParameters } from './objects.js';
 
 function context(repo: Repository, p: VirtualParameters, doing: string): HanaErrorContext {
   return {
@@ -29,7 +29,7 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
   const repo = repositoryOf(repository);
   const p = virtualParameters(virtualSource.parameters);
   const snap = snapshotTarget(snapshot);
-  const { record } = await recoverTenant({
+  const { record } = await recoverGuarded({
     connection: virtualSource.connection,
     system: repo,
     target: hdbsqlTarget(repo, p.targetUserStoreKey),
@@ -39,6 +39,11 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
     until: snap.until,
     mountPath: mountPathOf(virtualSource),
     backintParameterFile: p.backintParameterFile,
+    policy: recoveryPolicyOf(p.policyOverride, snap.policy),
+    coverage: coverageOf(repo, p),
+    pin: snap.pin,
+    verification: p.verificationQuery && p.targetTenantUserStoreKey ? { target: hdbsqlTarget(repo, p.targetTenantUserStoreKey), query: p.verificationQuery } : null,
+    what: `recovering ${p.targetTenant}@${repo.sid} from ${snap.sourceTenant}@${snap.sourceSid}`,
   });
   return { name: `${p.targetTenant}@${repo.sid}`, sid: repo.sid, tenant: p.targetTenant, ...(record.tenantActiveStatus === 'YES' || record.tenantActiveStatus === 'NO' ? { activeStatus: record.tenantActiveStatus } : {}) };
 }
@@ -105,7 +110,13 @@ export async function postSnapshot(virtualSource: VirtualSource, _repository: Pl
       r.failure?.action || 'Wait for the recovery to finish, or refresh the VDB.',
     );
   }
-  const optional = { executionTimestamp: r.executionTimestamp, achievedTimestamp: r.achievedTimestamp, recoveryInfo: r.recoveryInfo, reachedLogPosition: r.reachedLogPosition, operationId: r.operationId };
+  const g = r.guarantees;
+  const optional = {
+    executionTimestamp: r.executionTimestamp, achievedTimestamp: r.achievedTimestamp, recoveryInfo: r.recoveryInfo, reachedLogPosition: r.reachedLogPosition, operationId: r.operationId,
+    recoveryPolicy: g?.recoveryPolicy ?? null, pinnedTimestamp: g?.pinnedTimestamp ?? null, pinnedLogPosition: g?.pinnedLogPosition ?? null, driftSeconds: g?.driftSeconds ?? null,
+    coverage: g?.coverage ?? null, logShippingLagSeconds: g?.logShippingLagSeconds ?? null, verificationResult: g?.verificationResult ?? null,
+    recoveryWarnings: g && g.warnings.length ? g.warnings.slice(0, 50).map((w) => w.slice(0, 4000)) : null,
+  };
   return {
     ...r.snapshot,
     recoveryTimestamp: r.recoveryTimestamp,

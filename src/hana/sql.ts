@@ -76,6 +76,30 @@ export function recoverTenantUntil(spec: RecoverTenantSpec): string {
   );
 }
 
+export interface RecoverTenantToPositionSpec {
+  target: TenantName;
+  /** Decimal digits (a log position HANA reported). */
+  logPosition: string;
+  volume: number;
+  sourceTenant: TenantName;
+  sourceSid: Sid;
+  backupSource?: BackupSource;
+}
+
+/**
+ * Recovery to an exact point (a pinned snapshot): UNTIL LOG POSITION <pos> AT VOLUME <volume> (ref §1.2: the mode
+ * exists, the text is the digest's synthesis [U]); same clauses otherwise. A timestamp cannot be exact: HANA's
+ * reached timestamp has second precision while commits within that second may differ between recoveries.
+ */
+export function recoverTenantUntilLogPosition(spec: RecoverTenantToPositionSpec): string {
+  if (!/^\d{1,20}$/.test(spec.logPosition)) throw new UserError(`Invalid log position ${JSON.stringify(spec.logPosition)}.`, 'A log position is decimal digits, as HANA reports it.');
+  if (!Number.isInteger(spec.volume) || spec.volume < 0) throw new UserError(`Invalid log volume ${String(spec.volume)}.`, 'A volume id is a whole number.');
+  return (
+    `RECOVER DATABASE FOR ${spec.target} UNTIL LOG POSITION ${spec.logPosition} AT VOLUME ${spec.volume} CLEAR LOG` +
+    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec.backupSource ?? 'S3_BACKINT')}`
+  );
+}
+
 function backintClauses(source: BackupSource): string {
   switch (source) {
     case 'COMMVAULT_BACKINT':

@@ -7,7 +7,8 @@
  *   plugin.upgrade.snapshot('2025.11.1', ({ oldSnapshot }) => ({ ...oldSnapshot, x: 1 }));
  */
 import { DecoratorNotFunctionError, OperationAlreadyDefinedError } from './errors.js';
-import type { DiscoveryOperations, LinkedOperations, VirtualOperations, Migration, UpgradeType } from './operations.js';
+import type { DiscoveryOperations, LinkedOperations, VirtualOperations, VirtualConfigureArgs, Migration, UpgradeType } from './operations.js';
+import type { PluginObject } from './platform.js';
 import { Migrations } from './migrations.js';
 
 type Registry<Ops> = { [K in keyof Ops]-?: (impl: NonNullable<Ops[K]>) => NonNullable<Ops[K]> };
@@ -51,6 +52,30 @@ function registry<Ops>(area: Area, store: Map<string, Function>): Registry<Ops> 
   return reg as unknown as Registry<Ops>;
 }
 
+/**
+ * Extension operations: beyond Delphix's set, so they are not in the dvp manifest and `hana-vdb validate`
+ * ignores them. An engine calls them through `extensionOperation(name)` when it offers the matching command.
+ *   plan  preview of a VDB recovery (RMAN's RESTORE PREVIEW): same arguments as virtual.configure, returns a
+ *         JSON object describing the backups, the expected point and the policy's verdict; must change nothing.
+ */
+export interface ExtensionOperations {
+  plan?: (a: VirtualConfigureArgs) => PluginObject | Promise<PluginObject>;
+}
+export const EXTENSION_NAMES: readonly (keyof ExtensionOperations)[] = ['plan'];
+
+function extensionRegistry(store: Map<string, Function>): Registry<ExtensionOperations> {
+  const reg: Record<string, (impl: Function) => Function> = {};
+  for (const name of EXTENSION_NAMES) {
+    reg[name] = (impl: Function) => {
+      if (typeof impl !== 'function') throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by 'extension.${name}()' is not a function.`);
+      if (store.has(name)) throw new OperationAlreadyDefinedError(`An implementation for the operation extension.${name}() has already been defined.`);
+      store.set(name, impl);
+      return impl;
+    };
+  }
+  return reg as unknown as Registry<ExtensionOperations>;
+}
+
 export class Plugin {
   readonly [PLUGIN_BRAND] = true;
   private readonly ops: Record<Area, Map<string, Function>> = { discovery: new Map(), linked: new Map(), virtual: new Map() };
@@ -58,6 +83,14 @@ export class Plugin {
   readonly linked = registry<LinkedOperations>('linked', this.ops.linked);
   readonly virtual = registry<VirtualOperations>('virtual', this.ops.virtual);
   readonly upgrade = new Migrations();
+  private readonly extensions = new Map<string, Function>();
+  /** Non-Delphix operations (see ExtensionOperations). */
+  readonly extension = extensionRegistry(this.extensions);
+
+  /** Engine side: a registered extension operation, or undefined. */
+  extensionOperation(name: keyof ExtensionOperations): Function | undefined {
+    return this.extensions.get(name);
+  }
 
   /** Engine side: the registered implementation, or undefined. */
   operation(area: Area, name: string): Function | undefined {

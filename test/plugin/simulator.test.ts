@@ -47,7 +47,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'hana-vdb-plugin-sim-'));
     land = await startLandscape({ root, ssh: false });
-    libs = localLibs({ env: sessionEnv(root, land.systems) });
+    libs = localLibs({ env: sessionEnv(root, land.systems.map((s) => s.paths.exeDir)) });
     await land.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 1 });
     const prdSys = land.systems[0]!;
     await withEngineLibs(libs, () => runHdbsql(conn, { hdbsqlPath: parseAbsolutePath(prdSys.paths.hdbsql), key: parseUserStoreKey('PRD_SYSTEM') }, "BACKUP DATA FOR ERP USING BACKINT ('FULL')"));

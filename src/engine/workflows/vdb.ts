@@ -17,6 +17,7 @@ import type { Json, RecoveryOperation, SnapshotRow, VdbRow, VdbStatus } from '..
 import { primaryUser, remoteConnection } from './connections.js';
 import { errorText, runJob, type JobContext } from './job.js';
 import { prepareMounts } from './mounts.js';
+import { addVdbSnapshotPinning } from './pin.js';
 import { requireEnvironment, requireRepository, requireSnapshot, requireVdb } from './resolve.js';
 
 function virtualSource(engine: Engine, vdb: VdbRow, mounts: Mount[] = vdb.mounts as unknown as Mount[]): VirtualSource {
@@ -49,8 +50,9 @@ async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Pr
   const args = { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig };
   await ctx.call('virtual', 'preSnapshot', args, { kind: 'void' });
   const metadata = (await ctx.call('virtual', 'postSnapshot', args, { kind: 'object', definition: 'snapshotDefinition' }, true)).value as Json;
-  const id = ctx.engine.store.addVdbSnapshot(vdb, vdb.provisionedFromSnapshotId, metadata, ctx.plugin.migrationId, ctx.job.id, status);
+  const { id, pinned } = addVdbSnapshotPinning(ctx.engine.store, vdb, vdb.provisionedFromSnapshotId, metadata, ctx.plugin.migrationId, ctx.job.id, status);
   ctx.log.info(`VDB ${vdb.name}: snapshot ${id}.`);
+  if (pinned) ctx.log.info(`dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} (log position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to exactly this point.`);
   return ctx.engine.store.snapshot(id)!;
 }
 

@@ -29,6 +29,8 @@ export interface BaseSnapshot {
   originTimestamp: string;
   rpoOffsetMinutes: number;
   takenAt: string;
+  /** The dSource's coverage and drift policy, as recorded at snapshot time. */
+  recoveryPolicy?: { coveragePolicy: string; coverageWaitTimeoutSeconds: number; maxDriftSeconds: number; driftAction: string };
 }
 
 export type RecoveryStatus = 'running' | 'succeeded' | 'failed';
@@ -54,6 +56,20 @@ export interface RecoveryRecord {
   tenantActiveStatus: string | null;
   failure: { code: number | null; message: string; action: string } | null;
   updatedAt: UtcIso;
+  /** Recovery guarantees (issue 7): coverage, pin, drift, lag, verification. Absent in records of older versions. */
+  guarantees?: GuaranteeRecord;
+}
+
+/** What the guarded recovery adds to the VDB snapshot (snapshotDefinition fields of the same names). */
+export interface GuaranteeRecord {
+  recoveryPolicy: { coveragePolicy: string; coverageWaitTimeoutSeconds: number; maxDriftSeconds: number; driftAction: string };
+  coverage: Record<string, unknown>;
+  pinnedTimestamp: UtcIso | null;
+  pinnedLogPosition: string | null;
+  driftSeconds: number | null;
+  logShippingLagSeconds: number | null;
+  verificationResult: string | null;
+  warnings: string[];
 }
 
 const WRITE = `set -u

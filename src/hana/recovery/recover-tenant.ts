@@ -12,10 +12,10 @@ import type { RemoteConnection } from '../../sdk/platform.js';
 import { actionFor, hanaUserError, type HanaErrorContext } from '../errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import { joinPath, type AbsolutePath, type HostName, type InstanceNumber, type Sid, type TenantName } from '../identifiers.js';
-import { recoverTenantUntil, type BackupSource } from '../sql.js';
+import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } from '../sql.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../tenant.js';
 import { hanaTimestampLiteral, nowUtc, type UtcIso } from '../time.js';
-import { opDirPath, recordPath, writeRecord, type BaseSnapshot, type RecoveryRecord } from './record.js';
+import { opDirPath, recordPath, writeRecord, type BaseSnapshot, type GuaranteeRecord, type RecoveryRecord } from './record.js';
 import { runDetachedRecovery, type DetachedRecoveryRequest, type DetachedRecoveryResult } from './run.js';
 
 export interface TargetSystem {
@@ -35,12 +35,16 @@ export interface RecoverTenantRequest {
   source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource };
   /** The dSource snapshot fields the VDB snapshot copies. */
   base: BaseSnapshot;
-  /** UNTIL TIMESTAMP (UTC). */
+  /** UNTIL TIMESTAMP (UTC); with untilLogPosition, the time requested (recorded as recoveryTimestamp). */
   until: UtcIso;
+  /** Recover to exactly this point instead: UNTIL LOG POSITION ... AT VOLUME ... (pinned snapshots). */
+  untilLogPosition?: { logPosition: string; volume: number };
   /** The VDB's mount path: the record and operation directories live under it. */
   mountPath: AbsolutePath;
   backintParameterFile?: AbsolutePath;
   timing?: DetachedRecoveryRequest['timing'];
+  /** Carried in the record from the start, so a failure is recorded with its coverage. */
+  guarantees?: GuaranteeRecord;
 }
 
 export interface RecoverTenantResult {
@@ -59,11 +63,11 @@ export function newOperationKey(now = DateTime.utc()): string {
 
 export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverTenantResult> {
   const { connection, system, target, tenant } = req;
-  const statement = recoverTenantUntil({
-    target: tenant, until: hanaTimestampLiteral(req.until), sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource,
-  });
+  const statement = req.untilLogPosition
+    ? recoverTenantUntilLogPosition({ target: tenant, ...req.untilLogPosition, sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource })
+    : recoverTenantUntil({ target: tenant, until: hanaTimestampLiteral(req.until), sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource });
   const ctx: HanaErrorContext = {
-    doing: `recovering tenant ${tenant} of ${system.sid} to ${req.until}`,
+    doing: `recovering tenant ${tenant} of ${system.sid} to ${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`,
     key: target.key, sid: system.sid, instanceNumber: system.instanceNumber, hostName: system.hostName, osUser: system.osUser,
     tenant, source: `${req.source.tenant}@${req.source.sid}`, traceDirectory: system.traceDirectory, backintParameterFile: req.backintParameterFile,
   };
@@ -72,7 +76,7 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
   const record: RecoveryRecord = {
     version: 1, status: 'running', targetSid: system.sid, targetTenant: tenant, snapshot: req.base, statement, opDir,
     executionTimestamp: null, recoveryTimestamp: req.until, achievedTimestamp: null, recoveryInfo: null, reachedLogPosition: null,
-    operationId: null, tenantActiveStatus: null, failure: null, updatedAt: nowUtc(),
+    operationId: null, tenantActiveStatus: null, failure: null, updatedAt: nowUtc(), ...(req.guarantees ? { guarantees: req.guarantees } : {}),
   };
 
   const fail = async (err: UserError, code: number | null): Promise<never> => {

@@ -85,8 +85,8 @@ describe('schemas/schema.json follows the cross-team contract', () => {
     ['repositoryDefinition', ['name', 'sid', 'instanceNumber', 'hostName', 'installationPath', 'version', 'hdbsqlPath', 'hdbuserstorePath', 'traceDirectory', 'osUser']],
     ['sourceConfigDefinition', ['name', 'sid', 'tenant', 'activeStatus']],
     ['linkedSourceDefinition', ['backupSource', 'sourceTenant', 'rpoOffsetMinutes', 'sourceUserStoreKey', 'backintParameterFile', 'coveragePolicy', 'coverageWaitTimeoutSeconds', 'maxDriftSeconds', 'driftAction']],
-    ['virtualSourceDefinition', ['targetTenant', 'targetUserStoreKey', 'backintParameterFile', 'mountBase', 'coveragePolicy', 'maxDriftSeconds', 'driftAction', 'verificationQuery']],
-    ['snapshotDefinition', ['sourceSid', 'sourceTenant', 'originTimestamp', 'rpoOffsetMinutes', 'takenAt', 'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'recoveryInfo', 'reachedLogPosition', 'operationId', 'pinnedTimestamp', 'pinnedLogPosition', 'driftSeconds', 'coverage', 'logShippingLagSeconds', 'verificationResult']],
+    ['virtualSourceDefinition', ['targetTenant', 'targetUserStoreKey', 'backintParameterFile', 'mountBase', 'coveragePolicy', 'maxDriftSeconds', 'driftAction', 'verificationQuery', 'sourceCatalogUserStoreKey', 'targetTenantUserStoreKey', 'coverageWaitTimeoutSeconds']],
+    ['snapshotDefinition', ['sourceSid', 'sourceTenant', 'originTimestamp', 'rpoOffsetMinutes', 'takenAt', 'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'recoveryInfo', 'reachedLogPosition', 'operationId', 'pinnedTimestamp', 'pinnedLogPosition', 'driftSeconds', 'coverage', 'logShippingLagSeconds', 'verificationResult', 'recoveryPolicy', 'recoveryWarnings']],
     ['snapshotParametersDefinition', ['resync']],
   ])('%s has exactly the contract properties, in its ordering', (d, expected) => {
     expect(props(d).sort()).toEqual([...expected].sort());

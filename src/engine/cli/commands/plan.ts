@@ -1,0 +1,73 @@
+/**
+ * `hana-vdb plan VDB [--snapshot ID]` and `hana-vdb plan --snapshot ID --env ENV --repository REPO --params FILE`:
+ * the recovery preview (data backup, delta and log backups, whether the Backint tool holds them, the expected
+ * point, the policy's verdict). Exit 0 when the verdict is recover or recover-short, 3 when the recovery would
+ * wait or fail now (a finding, not an error).
+ */
+import { UserError } from '../../../sdk/errors.js';
+import { planVdb } from '../../workflows/plan.js';
+import { parseSnapshotId } from '../../workflows/resolve.js';
+import type { App } from '../app.js';
+import { optionalString, parse, requireOption } from '../args.js';
+import { block, table } from '../output.js';
+import { readParamsFile } from '../params.js';
+
+export const PLAN_USAGE = [
+  'hana-vdb plan VDB [--snapshot ID]',
+  'hana-vdb plan --snapshot ID --env ENV --repository REPO --params FILE',
+];
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
+
+export function planText(plan: Obj): string {
+  const a = obj(plan.assessment);
+  const target = obj(plan.target);
+  const policy = obj(plan.policy);
+  const reachable = obj(a.reachable);
+  const expected = obj(a.expected);
+  const head = block({
+    source: plan.source,
+    target: plan.targetTenant,
+    requested: target.pinned ? `log position ${String(target.logPosition)} (pinned, ${String(target.timestamp ?? '-')})` : target.timestamp,
+    policy: `${String(policy.coveragePolicy)} (timeout ${String(policy.coverageWaitTimeoutSeconds)} s, max drift ${String(policy.maxDriftSeconds)} s, ${String(policy.driftAction)})`,
+    covered: a.covered ? 'yes' : a.catalogCovers ? 'in the catalog, not all in the Backint tool' : 'no',
+    reachable: reachable.timestamp === null && reachable.logPosition === null ? '-' : `${String(reachable.timestamp ?? '?')}${reachable.logPosition ? ` (log position ${String(reachable.logPosition)})` : ''}`,
+    expected: expected.exact ? `${String(expected.timestamp ?? '-')}${expected.logPosition ? ` (log position ${String(expected.logPosition)})` : ''}` : `a commit in [${String(expected.notBefore ?? '-')}, ${String(target.timestamp)}]`,
+    'log backup interval': plan.logBackupIntervalSeconds === null ? '-' : `${String(plan.logBackupIntervalSeconds)} s`,
+    verdict: `${String(plan.verdict)}: ${String(plan.reason)}`,
+  });
+  const data = list(a.dataBackups).map((d) => ({ ...d, visible: d.visible ? 'yes' : 'NO' }));
+  const logs = list(a.logBackups).map((l) => ({ ...l, positions: `${String(l.firstPosition)}..${String(l.lastPosition)}`, visible: l.visible ? 'yes' : 'NO' }));
+  const missing = (Array.isArray(a.missing) ? a.missing.map(obj) : []).map((m) => `  - ${String(m.message)}\n`).join('');
+  return [
+    head,
+    '\nData backups:\n', table(data, ['backupId', 'type', 'startedAt', 'lastCommit', 'visible']),
+    '\nLog backups:\n', table(logs, ['backupId', 'volume', 'positions', 'lastCommit', 'writtenAt', 'createdAt', 'visible']),
+    missing ? `\nMissing:\n${missing}` : '',
+  ].join('');
+}
+
+export async function planCommand(app: App, argv: string[]): Promise<number> {
+  const usage = PLAN_USAGE.join(' | ');
+  const p = parse(argv, { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } }, usage, { min: 0, max: 1, names: 'the VDB name' });
+  const engine = app.engine();
+  const snapshotText = optionalString(p, 'snapshot');
+  let result;
+  if (p.positionals.length === 1) {
+    if (p.values.env !== undefined || p.values.params !== undefined || p.values.repository !== undefined) {
+      throw new UserError('--env, --repository and --params are for a VDB that does not exist yet; an existing VDB has them.', `Usage: ${PLAN_USAGE[0]}`);
+    }
+    result = await planVdb(engine, { vdb: p.positionals[0]!, ...(snapshotText !== undefined ? { snapshotId: parseSnapshotId(snapshotText) } : {}) });
+  } else {
+    const snapshotId = parseSnapshotId(requireOption(p, 'snapshot', PLAN_USAGE[1]!));
+    const environment = requireOption(p, 'env', PLAN_USAGE[1]!);
+    const repository = requireOption(p, 'repository', PLAN_USAGE[1]!);
+    const parameters = readParamsFile(requireOption(p, 'params', PLAN_USAGE[1]!), (await engine.plugin()).schema, 'virtualSourceDefinition');
+    result = await planVdb(engine, { snapshotId, environment, repository, parameters });
+  }
+  app.print(result, `Recovery plan for ${result.vdb ? `VDB ${result.vdb}` : 'a new VDB'} from snapshot ${result.snapshotId} (nothing was changed)\n${planText(result.plan)}`);
+  const verdict = result.plan.verdict;
+  return verdict === 'recover' || verdict === 'recover-short' ? 0 : 3;
+}

@@ -1,0 +1,196 @@
+/**
+ * The coverage check that runs before a target tenant is touched (issue 7 item 1), and the policy applied to it:
+ *   wait    poll until the target is covered or the timeout passes (the gap and progress are reported),
+ *   fail    refuse at once, stating requested vs reachable and what is missing,
+ *   proceed recover to the newest reachable point and record the expected shortfall.
+ * Missing pieces waiting cannot fix (no data backup, a gap, overlapping log backups) fail under every policy
+ * except that proceed accepts a gap (HANA recovers up to it). One check = two remote commands: the catalog,
+ * clock and global.ini through hdbsql (source SYSTEMDB key on the target host), then a Backint inquire.
+ * It also measures the log-shipping lag: when a log backup HANA wrote became visible in the tool.
+ */
+import { UserError } from '../../sdk/errors.js';
+import { libs } from '../../sdk/libs.js';
+import type { RemoteConnection } from '../../sdk/platform.js';
+import { hanaUserError, type HanaErrorContext } from '../errors.js';
+import { runHdbsqlBatch } from '../hdbsql/batch.js';
+import { HdbsqlError } from '../hdbsql/errors.js';
+import type { HdbsqlTarget } from '../hdbsql/invocation.js';
+import type { HdbsqlOutput } from '../hdbsql/output.js';
+import type { AbsolutePath, Sid, TenantName } from '../identifiers.js';
+import { assess, type Assessment } from './assess.js';
+import { CLOCK_QUERY, LOG_BACKUP_INTERVAL_QUERY, catalogQuery, parseCatalogRows, parseClock, parseLogBackupInterval, type SourceCatalog } from './catalog.js';
+import { planChain, type CoverageTarget } from './chain.js';
+import { inquireVisibility } from './inquire.js';
+
+export type CoveragePolicyName = 'wait' | 'fail' | 'proceed';
+export type DriftAction = 'warn' | 'fail';
+
+export interface RecoveryPolicy {
+  coveragePolicy: CoveragePolicyName;
+  coverageWaitTimeoutSeconds: number;
+  /** 0 = no limit. */
+  maxDriftSeconds: number;
+  driftAction: DriftAction;
+}
+
+export const DEFAULT_POLICY: RecoveryPolicy = { coveragePolicy: 'wait', coverageWaitTimeoutSeconds: 900, maxDriftSeconds: 0, driftAction: 'warn' };
+
+/** Where the source's catalog and backups are read from: all on the TARGET host. */
+export interface CoverageSource {
+  connection: RemoteConnection;
+  /** hdbsql of the target installation with the key of the SOURCE SYSTEMDB. */
+  catalog: HdbsqlTarget;
+  hdbbackint: AbsolutePath;
+  backintParameterFile: AbsolutePath;
+  source: { sid: Sid; tenant: TenantName };
+  /** For error texts (what key, which system). */
+  errorContext: HanaErrorContext;
+}
+
+export interface CoverageReading {
+  catalog: SourceCatalog;
+  assessment: Assessment;
+  /** Source clock right after the Backint tool was asked: when what it showed was observed. */
+  observedMs: number;
+}
+
+function rowsOr(result: HdbsqlOutput | HdbsqlError, ctx: HanaErrorContext): HdbsqlOutput {
+  if (result instanceof HdbsqlError) throw hanaUserError(result, ctx, result.stderr);
+  return result;
+}
+
+/** One reading: catalog → HANA's strategy → what the Backint tool shows → assessment. Changes nothing. */
+export async function readCoverage(src: CoverageSource, target: CoverageTarget): Promise<CoverageReading> {
+  const ctx = { ...src.errorContext, doing: `reading the backup catalog of ${src.source.tenant}@${src.source.sid}` };
+  const [cat, clock, ini] = await runHdbsqlBatch(src.connection, src.catalog, [catalogQuery(src.source.tenant), CLOCK_QUERY, LOG_BACKUP_INTERVAL_QUERY]);
+  const catalog: SourceCatalog = {
+    tenant: src.source.tenant,
+    backups: parseCatalogRows(rowsOr(cat!, ctx)),
+    nowMs: parseClock(rowsOr(clock!, ctx)),
+    logBackupIntervalSeconds: ini instanceof HdbsqlError ? null : parseLogBackupInterval(ini!, src.source.tenant),
+  };
+  const plan = planChain(catalog.backups, target);
+  const objects = [
+    ...plan.data.flatMap((d) => d.files),
+    ...plan.volumes.flatMap((v) => v.logs),
+  ].filter((o): o is typeof o & { ebid: string } => o.ebid !== null).map((o) => ({ ebid: o.ebid, path: o.path }));
+  const { visibility, observedMs } = await inquireVisibility({ connection: src.connection, hdbbackint: src.hdbbackint, parameterFile: src.backintParameterFile, source: src.source, objects, clock: src.catalog });
+  return { catalog, assessment: assess(plan, visibility, catalog.nowMs), observedMs: observedMs ?? catalog.nowMs };
+}
+
+export interface CoverageOutcome {
+  assessment: Assessment;
+  /** recover: the target is covered; recover-short: proceed policy, recover to `assessment.reachable`. */
+  decision: 'recover' | 'recover-short';
+  policy: RecoveryPolicy;
+  waitedSeconds: number;
+  checks: number;
+  /** Largest lag seen between HANA writing a needed log backup and the tool showing it; null when none measured. */
+  logShippingLagSeconds: number | null;
+  logBackupIntervalSeconds: number | null;
+}
+
+export interface WaitTiming {
+  /** Seconds between checks, given the real seconds waited so far (default: grows from 2 to 15). */
+  pollSeconds?: (waitedSeconds: number) => number;
+}
+
+/**
+ * A pinned point is recovered exactly or not at all: proceed (accept a shortfall) would give this VDB different
+ * data than the snapshot's other VDBs, so for a pinned target it acts as fail.
+ */
+export function effectivePolicy(policy: RecoveryPolicy, pinned: boolean): RecoveryPolicy {
+  return pinned && policy.coveragePolicy === 'proceed' ? { ...policy, coveragePolicy: 'fail' } : policy;
+}
+
+const defaultPoll = (waited: number) => Math.min(15, Math.max(2, waited / 4));
+
+/** "requested X, reachable Y (N s short)" */
+export function describeGap(a: Assessment): string {
+  const req = a.requested.logPosition ? `log position ${a.requested.logPosition}${a.requested.timestamp ? ` (${a.requested.timestamp})` : ''}` : a.requested.timestamp;
+  const reach = a.reachable.timestamp === null && a.reachable.logPosition === null
+    ? 'nothing (no usable data backup)'
+    : `${a.reachable.timestamp ?? '?'}${a.reachable.logPosition ? ` (log position ${a.reachable.logPosition})` : ''}`;
+  return `requested ${req}, reachable ${reach}${a.shortfallSeconds !== null ? `, ${a.shortfallSeconds} s short` : ''}`;
+}
+
+function missingText(a: Assessment): string {
+  return a.missing.map((m) => m.message).join('; ');
+}
+
+/**
+ * Apply the policy; resolves with what to recover to, or throws a UserError before anything on the target
+ * changed. `what` names the operation for messages (e.g. "provisioning VDB1@QAS").
+ */
+export async function ensureCoverage(src: CoverageSource, target: CoverageTarget, requestedPolicy: RecoveryPolicy, what: string, timing: WaitTiming = {}): Promise<CoverageOutcome> {
+  const policy = effectivePolicy(requestedPolicy, target.kind === 'logPosition');
+  const poll = timing.pollSeconds ?? defaultPoll;
+  const realStart = Date.now();
+  const hiddenSeen = new Set<string>();
+  const visibleSince = new Map<string, number>();
+  let sourceStart: number | null = null;
+  let checks = 0;
+  const untouched = `The target tenant was not touched.`;
+  for (;;) {
+    const { catalog, assessment: a, observedMs } = await readCoverage(src, target);
+    checks++;
+    sourceStart ??= catalog.nowMs;
+    for (const l of a.logBackups) {
+      if (!l.visible) hiddenSeen.add(l.backupId);
+      else if (!visibleSince.has(l.backupId)) visibleSince.set(l.backupId, observedMs);
+    }
+    const waited = Math.max(0, Math.round(Math.max(catalog.nowMs - sourceStart, Date.now() - realStart) / 1000));
+    const outcome = (decision: CoverageOutcome['decision']): CoverageOutcome => ({
+      assessment: a, decision, policy, waitedSeconds: waited, checks, logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
+      logShippingLagSeconds: measuredLag(a, hiddenSeen, visibleSince),
+    });
+    if (a.covered) return outcome('recover');
+
+    const source = `${src.source.tenant}@${src.source.sid}`;
+    const hard = a.missing.filter((m) => !m.waitable);
+    if (hard.length > 0 && !(policy.coveragePolicy === 'proceed' && hard.every((m) => m.kind === 'gap'))) {
+      throw new UserError(
+        `The backups of ${source} cannot give ${what} the requested point: ${describeGap(a)}. ${missingText(a)}. ${untouched}`,
+        hard.some((m) => m.kind === 'no-data-backup')
+          ? 'Take a data backup of the source (BACKUP DATA FOR <tenant> USING BACKINT) and a new dSource snapshot after it, or use a snapshot taken after an existing data backup.'
+          : 'Repair the log backup chain of the source (take a new data backup and a new dSource snapshot after it); run hana-vdb plan to see the chain.',
+      );
+    }
+    if (policy.coveragePolicy === 'proceed') {
+      if (a.reachable.logPosition === null) {
+        throw new UserError(`Nothing of ${source} can be recovered for ${what}: ${missingText(a)}. ${untouched}`, 'Wait until the data backup is in the Backint tool, then retry.');
+      }
+      return outcome('recover-short');
+    }
+    if (policy.coveragePolicy === 'fail') {
+      throw new UserError(
+        `Log coverage check failed for ${what} (policy fail${requestedPolicy.coveragePolicy === 'proceed' ? ': proceed does not apply to a pinned point' : ''}): ${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
+        target.kind === 'logPosition'
+          ? 'The snapshot is pinned to this point so that all its VDBs hold the same data; if the backups holding it are gone, provision from a newer dSource snapshot (hana-vdb plan shows what is missing).'
+          : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), or set coveragePolicy to wait (or proceed to accept the shortfall).',
+      );
+    }
+    if (waited >= policy.coverageWaitTimeoutSeconds) {
+      throw new UserError(
+        `Log coverage check: waited ${waited} s (coverageWaitTimeoutSeconds ${policy.coverageWaitTimeoutSeconds}) for ${what} and the backups still fall short: ${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
+        `Retry later, raise coverageWaitTimeoutSeconds, or raise the dSource's rpoOffsetMinutes (hana-vdb-meta advise recommends one)${catalog.logBackupIntervalSeconds !== null ? `; the source writes log backups every ${catalog.logBackupIntervalSeconds} s` : ''}.`,
+      );
+    }
+    const message = `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ${describeGap(a)}; ${a.missing[0]?.message ?? ''}`;
+    libs.reportProgress({ percent: Math.min(99, Math.floor((waited * 100) / Math.max(1, policy.coverageWaitTimeoutSeconds))), message });
+    libs.logger.info(message);
+    // The interval follows real time: it bounds how precisely the lag is measured.
+    await new Promise((r) => setTimeout(r, poll((Date.now() - realStart) / 1000) * 1000));
+  }
+}
+
+function measuredLag(a: Assessment, hiddenSeen: ReadonlySet<string>, visibleSince: ReadonlyMap<string, number>): number | null {
+  const lags: number[] = [];
+  for (const l of a.logBackups) {
+    if (!l.visible) continue;
+    const seen = visibleSince.get(l.backupId);
+    if (hiddenSeen.has(l.backupId) && seen !== undefined) lags.push(seen - l.writtenMs);
+    else if (l.createdMs !== null) lags.push(l.createdMs - l.writtenMs);
+  }
+  return lags.length ? Math.max(0, Math.round(Math.max(...lags) / 1000)) : null;
+}
