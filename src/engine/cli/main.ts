@@ -16,6 +16,8 @@ import { DSOURCE_USAGE, dsourceCommand } from './commands/dsource.js';
 import { ENV_USAGE, envCommand } from './commands/env.js';
 import { INSPECT_USAGE, jobCommand, jobsCommand, listCommand, showCommand } from './commands/inspect.js';
 import { VDB_USAGE, vdbCommand } from './commands/vdb.js';
+import { CONSOLE_USAGE, run as runConsole } from '../console/command.js';
+import { PLAN_USAGE, planCommand } from './commands/plan.js';
 
 /** The package root: the nearest directory above this file holding package.json (works from src/ and dist/). */
 export function packageRoot(): string {
@@ -37,7 +39,8 @@ const DELEGATED: Record<string, string> = {
 export const USAGE = [
   'hana-vdb [--data-dir DIR] [--json] [--debug] [--plugin-dir DIR] COMMAND ...',
   '',
-  ...ENV_USAGE, ...DSOURCE_USAGE, ...VDB_USAGE, ...INSPECT_USAGE,
+  ...ENV_USAGE, ...DSOURCE_USAGE, ...VDB_USAGE, ...PLAN_USAGE, ...INSPECT_USAGE,
+  CONSOLE_USAGE,
   'hana-vdb validate [DIR]',
   'hana-vdb parse-backup-log FILE',
   'hana-vdb sim start | sim clock [--set ISO | --advance SECONDS]',
@@ -135,6 +138,8 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       case 'env': return await envCommand(app, rest);
       case 'dsource': return await dsourceCommand(app, rest);
       case 'vdb': return await vdbCommand(app, rest);
+      case 'console': return await runConsole(rest, ctx, { pluginDir: app.pluginDir });
+      case 'plan': return await planCommand(app, rest);
       case 'list': return await listCommand(app, rest);
       case 'show': return await showCommand(app, rest);
       case 'jobs': return await jobsCommand(app, rest);
