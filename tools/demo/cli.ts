@@ -14,6 +14,7 @@ import { defaultLandscape } from '../hana-sim/spec.js';
 import { startDemo, type DemoEnv } from './env.js';
 import { renderReport, type DemoReport } from './report.js';
 import { BASIC, runBasicScenario } from './scenarios/basic.js';
+import { runLagScenario } from './scenarios/lag.js';
 
 const SCENARIOS = ['basic', 'lag'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -52,12 +53,5 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
 
 async function runScenario(scenario: Scenario, env: DemoEnv): Promise<DemoReport> {
   if (scenario === 'basic') return runBasicScenario(env);
-  // Loaded by URL until the lag scenario lands (recovery guarantees, issue 7).
-  let mod: { runLagScenario(e: DemoEnv): Promise<DemoReport> };
-  try {
-    mod = await import(new URL('./scenarios/lag.js', import.meta.url).href);
-  } catch {
-    throw new UserError('demo: the lag scenario is not part of this build yet.', 'Run the basic scenario: hana-vdb demo.');
-  }
-  return mod.runLagScenario(env);
+  return runLagScenario(env);
 }

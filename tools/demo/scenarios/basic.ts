@@ -35,6 +35,7 @@ export async function runBasicScenario(env: DemoEnv): Promise<DemoReport> {
   const vdbParams = {
     targetTenant: 'VDB1',
     targetUserStoreKey: `${target.sid}_RECOVERY`,
+    sourceCatalogUserStoreKey: sourceKey,
     backintParameterFile: target.backintParameterFile,
     mountBase: `${env.simRoot}/mnt`,
   };
