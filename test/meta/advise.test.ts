@@ -1,17 +1,10 @@
 /** hana-vdb-meta advise: RPO offset from measured lag, or an honest "no measurements" (real engine runs). */
 import { percentile } from '../../tools/hana-vdb-meta/advise.js';
-import { Lab, type EngineStore } from './support/engine-runs.js';
-import { buildMainStore, meta, parseCsv } from './support/main-store.js';
+import { useMainStore, meta, parseCsv } from './support/main-store.js';
 
-let lab: Lab;
-let store: EngineStore;
-beforeAll(async () => {
-  lab = await Lab.start();
-  store = await buildMainStore(lab);
-}, 180000);
-afterAll(async () => { await lab?.stop(); });
+const main = useMainStore();
 
-const advise = (...args: string[]) => meta(['advise', '--data-dir', store.dataDir, ...args]);
+const advise = (...args: string[]) => meta(['advise', '--data-dir', main.store.dataDir, ...args]);
 
 it('recommends ceil((p95 lag + log backup interval) / 60) minutes, with the drift seen as evidence', async () => {
   const r = await advise('--json');
@@ -47,7 +40,7 @@ it('--csv has one record per dSource; an unknown dSource is an error', async () 
 });
 
 it('lag measured but no log backup interval recorded: no number either', async () => {
-  const s = await lab.newStore('lag-only');
+  const s = await main.lab.newStore('lag-only');
   await s.run([
     { op: 'link', name: 'ds', tenant: 'ERP', rpoOffsetMinutes: 5, scenario: { takenAt: '2021-06-01T00:00:00Z' } },
     { op: 'provision', name: 'v', snapshotId: 1, tenant: 'VDB1', scenario: { recover: { executionTimestamp: '2021-06-01T00:01:00Z', recoveryInfo: 'ok', reachedLogPosition: '1', operationId: 'a', logShippingLagSeconds: 90 } } },

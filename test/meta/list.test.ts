@@ -1,16 +1,9 @@
 /** hana-vdb-meta list on a store built by real engine runs (support/main-store.ts). */
-import { Lab, type EngineStore } from './support/engine-runs.js';
-import { buildMainStore, LONG_INFO, meta, parseCsv } from './support/main-store.js';
+import { useMainStore, LONG_INFO, meta, parseCsv } from './support/main-store.js';
 
-let lab: Lab;
-let store: EngineStore;
-beforeAll(async () => {
-  lab = await Lab.start();
-  store = await buildMainStore(lab);
-}, 180000);
-afterAll(async () => { await lab?.stop(); });
+const main = useMainStore();
 
-const list = (...args: string[]) => meta(['list', '--data-dir', store.dataDir, ...args]);
+const list = (...args: string[]) => meta(['list', '--data-dir', main.store.dataDir, ...args]);
 const json = async (...args: string[]) => {
   const r = await list('--json', ...args);
   expect(r.code).toBe(0);

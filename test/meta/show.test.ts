@@ -1,16 +1,9 @@
 /** hana-vdb-meta show: a snapshot or a VDB with its whole recovery history (real engine runs). */
-import { Lab, type EngineStore } from './support/engine-runs.js';
-import { buildMainStore, FAILED_REFRESH, LONG_INFO, meta, parseCsv } from './support/main-store.js';
+import { useMainStore, FAILED_REFRESH, LONG_INFO, meta, parseCsv } from './support/main-store.js';
 
-let lab: Lab;
-let store: EngineStore;
-beforeAll(async () => {
-  lab = await Lab.start();
-  store = await buildMainStore(lab);
-}, 180000);
-afterAll(async () => { await lab?.stop(); });
+const main = useMainStore();
 
-const show = (...args: string[]) => meta(['show', '--data-dir', store.dataDir, ...args]);
+const show = (...args: string[]) => meta(['show', '--data-dir', main.store.dataDir, ...args]);
 
 it('a VDB: every provision, refresh and rewind attempt with outcome and error text', async () => {
   const r = await show('vdb3', '--json');
@@ -68,7 +61,7 @@ it('an unknown id or name is an error with what to pass instead', async () => {
     expect(r.stderr).toContain(`No snapshot with id ${id} and no VDB named '${id}'`);
     expect(r.stderr).toContain('vdb1, vdb2, vdb3, vdbhr');
   }
-  const none = await meta(['show', '--data-dir', store.dataDir]);
+  const none = await meta(['show', '--data-dir', main.store.dataDir]);
   expect(none.code).toBe(2);
   expect(none.stderr).toContain('show needs a snapshot id or a VDB name');
 });

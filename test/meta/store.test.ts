@@ -9,34 +9,28 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../src/engine/store/schema.js';
 import { Store } from '../../src/engine/store/store.js';
-import { Lab, REPO, type EngineStore } from './support/engine-runs.js';
-import { buildMainStore, meta } from './support/main-store.js';
+import { REPO } from './support/engine-runs.js';
+import { useMainStore, meta } from './support/main-store.js';
 
-let lab: Lab;
-let store: EngineStore;
-beforeAll(async () => {
-  lab = await Lab.start();
-  store = await buildMainStore(lab);
-}, 180000);
-afterAll(async () => { await lab?.stop(); });
+const main = useMainStore();
 
 const BIN = join(REPO, 'bin/hana-vdb-meta.js');
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const bin = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
 
 it('reads without changing a byte of the store', async () => {
-  const file = join(store.dataDir, 'hana-vdb.db');
+  const file = join(main.store.dataDir, 'hana-vdb.db');
   const before = sha(file);
   for (const args of [['list'], ['list', '--json'], ['list', '--csv'], ['show', 'vdb1'], ['show', '3'], ['check'], ['advise']]) {
-    const r = await meta([...args, '--data-dir', store.dataDir]);
+    const r = await meta([...args, '--data-dir', main.store.dataDir]);
     expect(r.code).toBeLessThan(2);
   }
   expect(sha(file)).toBe(before);
 });
 
 it('runs while an engine writer holds an open transaction, and sees only committed state', () => {
-  const dataDir = join(lab.dir, 'concurrent');
-  cpSync(store.dataDir, dataDir, { recursive: true });
+  const dataDir = join(main.lab.dir, 'concurrent');
+  cpSync(main.store.dataDir, dataDir, { recursive: true });
   const writer = Store.open(dataDir);
   try {
     const ds = writer.dsource('prd-hr')!;
@@ -59,16 +53,16 @@ it('runs while an engine writer holds an open transaction, and sees only committ
 });
 
 it('finds the store through --data-dir, else HANA_VDB_HOME', async () => {
-  const viaEnv = await meta(['list', '--json'], { HANA_VDB_HOME: store.dataDir });
+  const viaEnv = await meta(['list', '--json'], { HANA_VDB_HOME: main.store.dataDir });
   expect(viaEnv.code).toBe(0);
   expect(JSON.parse(viaEnv.stdout).dsources).toHaveLength(2);
-  const flagWins = await meta(['list', '--data-dir', store.dataDir], { HANA_VDB_HOME: join(lab.dir, 'elsewhere') });
+  const flagWins = await meta(['list', '--data-dir', main.store.dataDir], { HANA_VDB_HOME: join(main.lab.dir, 'elsewhere') });
   expect(flagWins.code).toBe(0);
 });
 
 describe('errors: exit 2, a message with an action, no stack trace unless --debug', () => {
   it('a missing store', () => {
-    const dir = join(lab.dir, 'empty');
+    const dir = join(main.lab.dir, 'empty');
     const r = bin(['list', '--data-dir', dir]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`No hana-vdb store at ${join(dir, 'hana-vdb.db')}`);
@@ -80,7 +74,7 @@ describe('errors: exit 2, a message with an action, no stack trace unless --debu
   });
 
   it('a file that is not SQLite', () => {
-    const dir = join(lab.dir, 'corrupt');
+    const dir = join(main.lab.dir, 'corrupt');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'hana-vdb.db'), 'this is not a database\n'.repeat(200));
     const r = bin(['check', '--data-dir', dir]);
@@ -91,7 +85,7 @@ describe('errors: exit 2, a message with an action, no stack trace unless --debu
   });
 
   it('a store of another schema version, and one without the tables', async () => {
-    const newer = join(lab.dir, 'newer');
+    const newer = join(main.lab.dir, 'newer');
     mkdirSync(newer, { recursive: true });
     const db = new Database(join(newer, 'hana-vdb.db'));
     db.pragma('user_version = 99');
@@ -101,7 +95,7 @@ describe('errors: exit 2, a message with an action, no stack trace unless --debu
     expect(r.stderr).toContain('has schema version 99');
     expect(r.stderr).toContain('Use a newer version of this tool.');
 
-    const hollow = join(lab.dir, 'hollow');
+    const hollow = join(main.lab.dir, 'hollow');
     mkdirSync(hollow, { recursive: true });
     const h = new Database(join(hollow, 'hana-vdb.db'));
     h.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -113,7 +107,7 @@ describe('errors: exit 2, a message with an action, no stack trace unless --debu
 
   it('usage mistakes', async () => {
     for (const args of [[], ['frobnicate'], ['list', '--max-drift', '5'], ['check', 'extra'], ['list', '--bogus']]) {
-      const r = await meta([...args, '--data-dir', store.dataDir]);
+      const r = await meta([...args, '--data-dir', main.store.dataDir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('Usage:');
     }
@@ -124,7 +118,7 @@ describe('errors: exit 2, a message with an action, no stack trace unless --debu
 });
 
 it('the installed program: exit 1 for findings, JSON on stdout', () => {
-  const r = bin(['check', '--json', '--data-dir', store.dataDir]);
+  const r = bin(['check', '--json', '--data-dir', main.store.dataDir]);
   expect(r.status).toBe(1);
   expect(JSON.parse(r.stdout).findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['achieved-point-mismatch', 'drift', 'failed-recovery']);
 });

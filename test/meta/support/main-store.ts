@@ -6,7 +6,7 @@
  * 4 prd-erp (taken 2020-01-02 09:00), 5 vdb3 (short 5 s), 6 prd-hr (taken 2020-01-01 10:00), 7 vdbhr.
  */
 import { main } from '../../../tools/hana-vdb-meta/main.js';
-import type { EngineStore, Lab } from './engine-runs.js';
+import { Lab, type EngineStore } from './engine-runs.js';
 
 export const LONG_INFO =
   'RECOVERY RECOVER DATA finished successfully, reached timestamp 2020-01-01T12:30:00+00:00, reached log position 1000; ' +
@@ -14,6 +14,20 @@ export const LONG_INFO =
   'the last log backup ended at 2020-01-01T12:31:10+00:00; ' + 'x'.repeat(120);
 
 export const FAILED_REFRESH = '[448] recovery could not be completed: log backup 0x4711 not found in the Backint catalog';
+
+/**
+ * Registers the file's set-up: a lab and the main store built by real engine runs, torn down afterwards.
+ * Read `lab` and `store` inside tests (they are set once beforeAll has run).
+ */
+export function useMainStore(): { lab: Lab; store: EngineStore } {
+  const ctx = {} as { lab: Lab; store: EngineStore };
+  beforeAll(async () => {
+    ctx.lab = await Lab.start();
+    ctx.store = await buildMainStore(ctx.lab);
+  }, 180000);
+  afterAll(async () => { await ctx.lab?.stop(); });
+  return ctx;
+}
 
 export async function buildMainStore(lab: Lab): Promise<EngineStore> {
   const store = await lab.newStore('main');
