@@ -55,11 +55,13 @@ function driftSeconds(v: DemoVdb): string {
   return String(Math.round((Date.parse(v.recoveryTimestamp) - Date.parse(v.achievedTimestamp)) / 1000));
 }
 
-const hhmmss = (iso: string | null): string => (iso ? iso.replace(/^\d{4}-\d{2}-\d{2}T/, '').replace('Z', '') : '-');
-
-/** A table for a terminal: timestamps as UTC times of day (the date is printed once above). */
+/** A table for a terminal: UTC times of day when the run stays within one day (printed once above), else month-day too. */
 export function renderReport(r: DemoReport): string {
-  const day = r.vdbs.find((v) => v.recoveryTimestamp)?.recoveryTimestamp?.slice(0, 10) ?? '';
+  const stamps = r.vdbs.flatMap((v) => [v.executionTimestamp, v.recoveryTimestamp, v.achievedTimestamp]).filter((t): t is string => !!t);
+  const days = new Set(stamps.map((t) => t.slice(0, 10)));
+  const oneDay = days.size <= 1;
+  const hhmmss = (iso: string | null): string => (iso ? iso.slice(oneDay ? 11 : 5, 19).replace('T', ' ') : '-');
+  const when = oneDay ? `times are UTC on ${[...days][0] ?? ''}` : 'times are UTC';
   const head = ['VDB', 'from snap', 'executed', 'requested', 'achieved', 'drift s', 'log position', 'rows', 'checksum'];
   const rows = r.vdbs.map((v) => [
     `${v.name}#${v.snapshotId}`,
@@ -75,7 +77,7 @@ export function renderReport(r: DemoReport): string {
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd();
   const out = [
-    `dSource ${r.dsource.name}: ${r.dsource.sourceTenant}@${r.dsource.sourceSid}, RPO offset ${r.dsource.rpoOffsetMinutes} min; times are UTC on ${day}`,
+    `dSource ${r.dsource.name}: ${r.dsource.sourceTenant}@${r.dsource.sourceSid}, RPO offset ${r.dsource.rpoOffsetMinutes} min; ${when}`,
     '',
     line(head),
     line(width.map((w) => '-'.repeat(w))),
