@@ -30,7 +30,9 @@ describe('faults', () => {
       await writeFile(`${dir}/in`, `${SW}\n#PIPE ${pipe}\n`);
       const agent = execa(process.execPath, [AGENT_BIN, '-f', 'backup', '-p', params, '-i', `${dir}/in`, '-o', `${dir}/out`, '-u', 'ERP@PRD'], { reject: false });
       // HANA writes half of the stream and keeps the pipe open.
-      const hana = execa('sh', ['-c', 'head -c 4194304 "$1"; sleep 60', 'sh', `${pipe}.src`], { reject: false, stdout: { file: pipe } });
+      // Its own process group, so that killing "HANA" also kills head/sleep, which hold the pipe's write end:
+      // an orphan holding it would keep the next backup from ever seeing EOF.
+      const hana = execa('sh', ['-c', 'head -c 4194304 "$1"; sleep 60', 'sh', `${pipe}.src`], { reject: false, stdout: { file: pipe }, detached: true });
       // Wait until the agent has written part of the object to the store.
       let tmp: string | undefined;
       for (let i = 0; i < 600 && !tmp; i++) {
@@ -41,7 +43,7 @@ describe('faults', () => {
       expect(tmp).toBeDefined();
       agent.kill('SIGKILL');
       expect((await agent).signal).toBe('SIGKILL');
-      hana.kill('SIGKILL');
+      process.kill(-hana.pid!, 'SIGKILL');
       await hana;
 
       const inq = await runAgent(dir, { fn: 'inquire', paramFile: params, user: 'ERP@PRD', lines: [SW, `#NULL ${pipe}`, '#NULL'] });
