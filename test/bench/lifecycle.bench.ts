@@ -10,7 +10,6 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { DateTime } from 'luxon';
 import { startEmbeddedSshd } from '../../tools/embedded-sshd/index.js';
@@ -19,9 +18,8 @@ import { defaultLandscape } from '../../tools/hana-sim/spec.js';
 import { sessionEnv } from '../../tools/hana-sim/landscape.js';
 import { BackupLogFollower } from '../../src/hana/backup-log/follower.js';
 import { parseAbsolutePath } from '../../src/hana/identifiers.js';
-import { withEngineLibs, type EngineLibs } from '../../src/sdk/libs.js';
-import type { RemoteConnection } from '../../src/sdk/platform.js';
-import { buildScript } from '../../src/engine/ssh/script.js';
+import { withEngineLibs } from '../../src/sdk/libs.js';
+import { localLibs, testConnection } from '../support/local-libs.js';
 import type { BenchResult } from './run.js';
 
 const packageRoot = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -83,26 +81,6 @@ async function provisionBench(): Promise<BenchResult[]> {
   }
 }
 
-const connection = { environment: { name: 'local', reference: 'UNIX_HOST_ENVIRONMENT-0', host: { name: 'localhost', reference: 'UNIX_HOST-0', binaryPath: '', scratchPath: '' } }, user: { name: 'bench', reference: 'HOST_USER-0' } } satisfies RemoteConnection;
-
-/** runBash through a local bash with the script the engine would send over SSH. */
-const localLibs: EngineLibs = {
-  async runBash(_c, command, options = {}) {
-    const child = spawn('bash', ['--noprofile', '--norc', '-s'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.stdin.end(buildScript(command, options.variables));
-    const [code] = (await once(child, 'close')) as [number];
-    return { exitCode: code, stdout, stderr };
-  },
-  async runSync() { throw new Error('not used'); },
-  async retrieveCredentials() { throw new Error('not used'); },
-  logger: { debug() {}, info() {}, warn() {}, error() {} },
-  reportProgress() {},
-};
-
 const LINE = (op: string, msg: string) => `2026-03-02T05:10:00-05:00  P0024257      ${op} INFO    LOGBCKUP ${msg}\n`;
 
 async function writeLog(file: string, bytes: number): Promise<void> {
@@ -134,7 +112,8 @@ async function findInLog(dir: string, size: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const found = await withEngineLibs(localLibs, async () => {
+    const connection = testConnection();
+    const found = await withEngineLibs(localLibs(), async () => {
       const follower = await BackupLogFollower.atEnd(connection, [parseAbsolutePath(file)]);
       await appendFile(file, `${'x'.repeat(tail - recoveryLines.length - 1)}\n${recoveryLines}`);
       await follower.poll(connection);

@@ -14,7 +14,7 @@ import { loadPluginSchema } from '../../src/sdk/schema.js';
 import { plugin } from '../../plugin/index.js';
 import { pinnedMetadata } from '../../src/engine/workflows/pin.js';
 import { sessionEnv, startLandscape, type Landscape, type LandscapeSystem } from '../../tools/hana-sim/landscape.js';
-import { localLibs, testConnection, type LocalLibs } from '../plugin/support/local-libs.js';
+import { localLibs, testConnection, type LocalLibs } from '../support/local-libs.js';
 import { query } from '../sim/helpers.js';
 
 jest.setTimeout(180_000);

@@ -14,7 +14,7 @@ import { parseAbsolutePath, parseUserStoreKey } from '../../src/hana/identifiers
 import { runHdbsql } from '../../src/hana/hdbsql/run.js';
 import { POLL_SCRIPT } from '../../src/hana/recovery/detached.js';
 import { sessionEnv, startLandscape, type Landscape } from '../../tools/hana-sim/landscape.js';
-import { localLibs, testConnection, type LocalLibs } from './support/local-libs.js';
+import { localLibs, testConnection, type LocalLibs } from '../support/local-libs.js';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
 const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));

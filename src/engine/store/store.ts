@@ -8,7 +8,7 @@ import { UserError } from '../../sdk/errors.js';
 import { openDatabase, type Db } from './database.js';
 import { StoreReader } from './reader.js';
 import { MIGRATIONS } from './schema.js';
-import type { DSourceStatus, EnvironmentRow, JobOutcome, JobRow, Json, RecoveryOperation, VdbRow, VdbStatus } from './types.js';
+import type { DSourceStatus, EnvironmentRow, EnvironmentUserRow, JobOutcome, JobRow, Json, RecoveryOperation, VdbRow, VdbStatus } from './types.js';
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -21,16 +21,9 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export interface NewEnvironment {
-  name: string;
-  address: string;
-  port: number;
-  hostKeyFingerprint: string | null;
-  knownHostsFile: string | null;
-  acceptNew: boolean;
-  scratchPath: string;
-  user: { name: string; authKind: 'key' | 'password'; keyFile: string | null; passwordEnv: string | null };
-}
+export type NewEnvironment = Pick<EnvironmentRow, 'name' | 'address' | 'port' | 'hostKeyFingerprint' | 'knownHostsFile' | 'acceptNew' | 'scratchPath'> & {
+  user: Pick<EnvironmentUserRow, 'name' | 'authKind' | 'keyFile' | 'passwordEnv'>;
+};
 
 export interface DiscoveredRepository {
   name: string;

@@ -30,9 +30,9 @@ export interface EnvironmentUserRow {
   passwordEnv: string | null;
 }
 
-export interface RepositoryRow {
+/** What discovery records for repositories and source configs alike. */
+interface DiscoveredRow {
   id: number;
-  environmentId: number;
   environmentName: string;
   name: string;
   identity: Json;
@@ -42,17 +42,13 @@ export interface RepositoryRow {
   discoveredAt: string;
 }
 
-export interface SourceConfigRow {
-  id: number;
+export interface RepositoryRow extends DiscoveredRow {
+  environmentId: number;
+}
+
+export interface SourceConfigRow extends DiscoveredRow {
   repositoryId: number;
   repositoryName: string;
-  environmentName: string;
-  name: string;
-  identity: Json;
-  object: Json;
-  migrationId: string | null;
-  present: boolean;
-  discoveredAt: string;
 }
 
 export interface DSourceRow {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { withEngineLibs } from '../../../src/sdk/libs.js';
 import { BackupLogFollower, parseLogReads } from '../../../src/hana/backup-log/follower.js';
 import { parseAbsolutePath, type AbsolutePath } from '../../../src/hana/identifiers.js';
-import { localLibs, testConnection } from '../../plugin/support/local-libs.js';
+import { localLibs, testConnection } from '../../support/local-libs.js';
 
 const line = (t: string, op: string, msg: string) => `${t}  P0004711      ${op} INFO    RECOVERY ${msg}\n`;
 const STMT = "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2024-03-05 08:30:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";

@@ -5,10 +5,10 @@
  * It counts remote commands, records progress reports and can simulate a dropped connection.
  */
 import { spawn } from 'node:child_process';
-import { LibraryError, PluginScriptError } from '../../../src/sdk/errors.js';
-import type { EngineLibs, ProgressReport, RunBashOptions, RunBashResponse } from '../../../src/sdk/libs.js';
-import type { RemoteConnection } from '../../../src/sdk/platform.js';
-import { buildScript } from '../../../src/engine/ssh/script.js';
+import { LibraryError, PluginScriptError } from '../../src/sdk/errors.js';
+import type { EngineLibs, ProgressReport, RunBashOptions, RunBashResponse } from '../../src/sdk/libs.js';
+import type { RemoteConnection } from '../../src/sdk/platform.js';
+import { buildScript } from '../../src/engine/ssh/script.js';
 
 export interface LocalLibs extends EngineLibs {
   commands: string[];
