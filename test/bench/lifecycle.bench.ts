@@ -15,7 +15,7 @@ import { DateTime } from 'luxon';
 import { startEmbeddedSshd } from '../../tools/embedded-sshd/index.js';
 import { startDemo } from '../../tools/demo/env.js';
 import { defaultLandscape } from '../../tools/hana-sim/spec.js';
-import { sessionEnv } from '../../tools/hana-sim/landscape.js';
+import { sessionEnv, sessionHome } from '../../tools/hana-sim/landscape.js';
 import { BackupLogFollower } from '../../src/hana/backup-log/follower.js';
 import { parseAbsolutePath } from '../../src/hana/identifiers.js';
 import { withEngineLibs } from '../../src/sdk/libs.js';
@@ -43,6 +43,7 @@ async function provisionBench(): Promise<BenchResult[]> {
     hostKeyFile: join(env.simRoot, 'ssh', 'host_ed25519'),
     authorizedKeysFile: join(env.simRoot, 'ssh', 'authorized_keys'),
     env: sessionEnv(env.simRoot, env.landscape.systems.map((s) => s.paths.exeDir)),
+    home: sessionHome(env.simRoot),
     onExec: () => { commands++; },
   });
   try {

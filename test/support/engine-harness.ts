@@ -59,6 +59,7 @@ export async function startEngineHarness(opts: { password?: string } = {}): Prom
     hostKeyFile: join(dir, 'host_key'),
     authorizedKeysFile: join(dir, 'authorized_keys'),
     password: opts.password,
+    home: scratch,
     onExec: (c) => execCommands.push(c),
   });
   const bin = join(repoRoot(), 'bin', 'hana-vdb.js');

@@ -4,7 +4,7 @@
  * The embedded default for tests, the simulator and demos: no root, no system packages.
  */
 import type { ChildProcess } from 'node:child_process';
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import ssh2 from 'ssh2';
 import type { Connection } from 'ssh2';
 import { authenticate } from './auth.js';
@@ -24,6 +24,11 @@ export interface EmbeddedSshdOptions {
   env?: Record<string, string>;
   /** Default 'bash'. */
   shell?: string;
+  /**
+   * The user's home directory: HOME and the working directory of every command. Default: the real one.
+   * Like OpenSSH, bash run for an exec request sources ~/.bashrc, so a simulated host gives its user its own.
+   */
+  home?: string;
   /** Also accept this password for the user (tests of password authentication). */
   password?: string;
   /** Observer of every exec request's command string (tests). */
@@ -44,7 +49,8 @@ export async function startEmbeddedSshd(opts: EmbeddedSshdOptions): Promise<Embe
   if (host !== '127.0.0.1') throw new Error('The embedded SSH server binds only 127.0.0.1.');
   const user = userInfo().username;
   const shell = opts.shell ?? 'bash';
-  const env = sessionEnvironment(opts.env ?? {});
+  const home = opts.home ?? homedir();
+  const env = sessionEnvironment(home, opts.env ?? {});
   const hostKey = loadOrCreateHostKey(opts.hostKeyFile);
   const clients = new Set<Connection>();
   const children = new Set<ChildProcess>();
@@ -64,7 +70,7 @@ export async function startEmbeddedSshd(opts: EmbeddedSshdOptions): Promise<Embe
         session.on('shell', (_accept, reject) => reject?.());
         session.on('exec', (accept, _reject, info) => {
           opts.onExec?.(info.command);
-          const child = runExec(accept(), info.command, shell, env);
+          const child = runExec(accept(), info.command, shell, env, home);
           children.add(child);
           child.on('close', () => children.delete(child));
         });

@@ -1,16 +1,16 @@
 /**
- * One exec request: `<shell> -c <command>` as the current OS user from their home directory, with a
+ * One exec request: `<shell> -c <command>` as the current OS user from the session's home directory, with a
  * minimal login-like environment plus the server's `env`. stdin/stdout/stderr and the exit status are
  * wired to the channel. SSH "env" requests are ignored, as OpenSSH does without AcceptEnv.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import type { ServerChannel } from 'ssh2';
 
-export function sessionEnvironment(extra: Record<string, string>): Record<string, string> {
+export function sessionEnvironment(home: string, extra: Record<string, string>): Record<string, string> {
   const user = userInfo();
   return {
-    HOME: homedir(),
+    HOME: home,
     USER: user.username,
     LOGNAME: user.username,
     SHELL: user.shell ?? '/bin/bash',
@@ -21,9 +21,9 @@ export function sessionEnvironment(extra: Record<string, string>): Record<string
 }
 
 /** Run `command` on `stream`; returns the child so the server can kill it when the connection goes away. */
-export function runExec(stream: ServerChannel, command: string, shell: string, env: Record<string, string>): ChildProcess {
+export function runExec(stream: ServerChannel, command: string, shell: string, env: Record<string, string>, home: string): ChildProcess {
   // Own process group, so closing the connection can stop the whole command tree.
-  const child = spawn(shell, ['-c', command], { cwd: homedir(), env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(shell, ['-c', command], { cwd: home, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin!.on('error', () => undefined); // the command may exit before reading all of stdin
   stream.pipe(child.stdin!);
   child.stdout!.on('data', (d: Buffer) => stream.write(d));

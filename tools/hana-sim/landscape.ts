@@ -139,7 +139,7 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
     const dir = join(opts.root, 'ssh');
     const pair = generateUserKeyPair(join(dir, 'client'));
     writeFileSync(join(dir, 'authorized_keys'), pair.publicKeyLine + '\n', { mode: 0o600 });
-    sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host_ed25519'), authorizedKeysFile: join(dir, 'authorized_keys'), env: sessionEnv(opts.root, systems.map((x) => x.paths.exeDir)) });
+    sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host_ed25519'), authorizedKeysFile: join(dir, 'authorized_keys'), env: sessionEnv(opts.root, systems.map((x) => x.paths.exeDir)), home: sessionHome(opts.root) });
     ssh = { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyFile: pair.privateKeyFile, hostKeyFingerprint: sshd.hostKeyFingerprint };
   }
 
@@ -196,6 +196,16 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
 }
 
 /** Environment of SSH sessions on the simulated host: the programs on PATH and HANA_VDB_USR_SAP. */
+/**
+ * The simulated hosts' OS user's home directory (created). Its own, not the developer's: bash run for an SSH
+ * exec sources ~/.bashrc, and a developer's (pyenv, nvm, ...) can cost more per remote command than HANA work.
+ */
+export function sessionHome(root: string): string {
+  const home = join(root, 'home');
+  mkdirSync(home, { recursive: true });
+  return home;
+}
+
 export function sessionEnv(root: string, exeDirs: string[]): Record<string, string> {
   return {
     PATH: [...exeDirs, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':'),

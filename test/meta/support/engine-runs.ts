@@ -55,7 +55,9 @@ export class Lab {
     const dir = mkdtempSync(join(tmpdir(), 'hana-vdb-meta-'));
     const key = generateUserKeyPair(join(dir, 'user'));
     writeFileSync(join(dir, 'authorized_keys'), `${key.publicKeyLine}\n`);
-    const sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host', 'key'), authorizedKeysFile: join(dir, 'authorized_keys') });
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host', 'key'), authorizedKeysFile: join(dir, 'authorized_keys'), home });
     return new Lab(dir, sshd, key.privateKeyFile);
   }
 
