@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -83,6 +83,19 @@ describe('embedded sshd', () => {
     await expect(exec(server, { password: 'wrong' }, 'true')).rejects.toThrow(/authentication methods failed/);
     const ok = await exec(server, { password: 'open sesame' }, 'echo hi');
     expect(ok.stdout).toBe('hi\n');
+  });
+
+  it('runs commands in the configured home, whose ~/.bashrc bash sources as it does under OpenSSH', async () => {
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    writeFileSync(join(home, '.bashrc'), 'export FROM_BASHRC=sourced\n');
+    const s = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host4'), authorizedKeysFile: join(dir, 'authorized_keys'), home });
+    try {
+      const r = await exec(s, { privateKey: readFileSync(key.privateKeyFile, 'utf8') }, 'echo "$HOME|$PWD|${FROM_BASHRC:-}"');
+      expect(r.stdout).toBe(`${home}|${home}|sourced\n`);
+    } finally {
+      await s.close();
+    }
   });
 
   it('close() ends running commands and connections', async () => {
