@@ -1,7 +1,7 @@
 /**
  * S3 store: <S3BucketFolder>/<user>/<path segments>/@/<ebid> (data) and <ebid>.json (manifest, written
  * last: the commit). Multipart via lib-storage (parts buffered, so an SDK retry re-sends a buffer and never
- * re-reads the pipe), aborted on failure; restore fetches ranges in parallel and retries a range as a whole.
+ * re-reads the pipe), aborted on failure; restore streams ranges requested ahead and resumes a broken one.
  */
 import {
   DeleteObjectCommand,
@@ -43,6 +43,19 @@ const MAX_TAGS = 10;
 
 function httpStatus(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** A server that sends more than the range asked for is broken; asking again would not help. */
+class RangeOverrun extends Error {}
+
+/** Throttling, 5xx and network errors are worth another try; a 404 or 403 is not. */
+function retriable(e: unknown): boolean {
+  if (isNotFound(e)) return false;
+  return !(e instanceof S3ServiceException) || (httpStatus(e) ?? 500) >= 500 || (e as Error).name === 'SlowDown';
+}
+
+function backoff(attempt: number): Promise<void> {
+  return sleep(Math.min(100 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2));
 }
 
 function isNotFound(e: unknown): boolean {
@@ -238,47 +251,77 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /** One byte range, read completely; a failure anywhere (also mid-body) re-requests the range. */
-  private async range(key: string, start: number, end: number): Promise<Buffer> {
+  /** The body of one byte range as a stream, the request retried with backoff (the SDK also retries it). */
+  private async rangeBody(key: string, start: number, end: number): Promise<Readable> {
     for (let attempt = 1; ; attempt++) {
       try {
         const r = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key, Range: `bytes=${start}-${end}` }));
-        const bytes = await r.Body!.transformToByteArray();
-        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        if (buf.length !== end - start + 1) throw new Error(`range ${start}-${end} of ${key} returned ${buf.length} bytes`);
-        return buf;
+        return r.Body as Readable;
       } catch (e) {
-        const retriable = !(e instanceof S3ServiceException) || (httpStatus(e) ?? 500) >= 500 || (e as Error).name === 'SlowDown';
-        if (!retriable || attempt >= this.cfg.maxAttempts || isNotFound(e)) throw e;
+        if (!retriable(e) || attempt >= this.cfg.maxAttempts) throw e;
         this.log.warn(`range ${start}-${end} of ${key} failed (${(e as Error).message}); attempt ${attempt + 1}`);
-        await sleep(Math.min(100 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2));
+        await backoff(attempt);
       }
     }
   }
 
+  /**
+   * The object as one stream, fetched as ranges of PartSizeMiB, DownloadConcurrency of them requested ahead.
+   * Bodies are streamed, never buffered whole: a range requested ahead waits in TCP flow control until its turn,
+   * so memory stays a few socket buffers per range whatever the part size. A body that breaks off is
+   * re-requested from the first byte not yet passed on.
+   */
   async open(m: ObjectManifest): Promise<Readable> {
     const key = this.versionsPrefix(m.user, m.path) + m.ebid;
     const size = m.storedSize;
     const part = this.cfg.partSize;
     const count = Math.ceil(size / part);
-    const inflight: Promise<Buffer>[] = [];
+    const bounds = (i: number): [number, number] => [i * part, Math.min(size, (i + 1) * part) - 1];
+    const ahead: Promise<Readable>[] = [];
     let next = 0;
     const refill = (): void => {
-      while (next < count && inflight.length < this.cfg.downloadConcurrency) {
-        const start = next++ * part;
-        const p = this.range(key, start, Math.min(size, start + part) - 1);
-        p.catch(() => undefined); // observed when consumed; avoids an unhandled rejection meanwhile
-        inflight.push(p);
+      while (next < count && ahead.length < this.cfg.downloadConcurrency) {
+        const p = this.rangeBody(key, ...bounds(next++));
+        p.catch(() => undefined); // observed when its turn comes; avoids an unhandled rejection meanwhile
+        ahead.push(p);
       }
+    };
+    const drop = () => {
+      for (const p of ahead.splice(0)) p.then((b) => b.destroy(), () => undefined);
     };
     refill();
     // Fail before HANA's pipe is opened when the data object is gone.
-    if (inflight.length > 0) await inflight[0];
+    if (ahead.length > 0) await ahead[0];
+    const log = this.log;
+    const maxAttempts = this.cfg.maxAttempts;
+    const reopen = (from: number, end: number) => this.rangeBody(key, from, end);
     async function* ordered(): AsyncGenerator<Buffer> {
-      while (inflight.length) {
-        const buf = await inflight.shift()!;
-        refill();
-        yield buf;
+      try {
+        for (let i = 0; i < count; i++) {
+          const [start, end] = bounds(i);
+          let body = await ahead.shift()!;
+          refill();
+          let at = start;
+          for (let attempt = 1; ; attempt++) {
+            try {
+              for await (const chunk of body as AsyncIterable<Buffer>) {
+                at += chunk.length;
+                if (at > end + 1) throw new RangeOverrun(`range ${start}-${end} of ${key} returned more bytes than asked for`);
+                yield chunk;
+              }
+              if (at !== end + 1) throw new Error(`range ${start}-${end} of ${key} ended after ${at - start} bytes`);
+              break;
+            } catch (e) {
+              body.destroy();
+              if (attempt >= maxAttempts || e instanceof RangeOverrun) throw e;
+              log.warn(`range ${start}-${end} of ${key} broke off at byte ${at} (${(e as Error).message}); re-requesting ${at}-${end}`);
+              await backoff(attempt);
+              body = await reopen(at, end);
+            }
+          }
+        }
+      } finally {
+        drop();
       }
     }
     return Readable.from(ordered(), { objectMode: false });

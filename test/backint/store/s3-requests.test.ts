@@ -19,7 +19,7 @@ interface Seen {
 interface Answer {
   status: number;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Buffer | Readable;
 }
 
 async function bodyOf(b: unknown): Promise<Buffer> {
@@ -46,7 +46,7 @@ function fakeS3(answer: (r: Seen, seen: Seen[]) => Answer | undefined) {
         const r: Seen = { method: req.method, path: req.path, query: { ...req.query }, headers: { ...req.headers }, body: await bodyOf(req.body) };
         seen.push(r);
         const a = answer(r, seen) ?? defaultAnswer(r);
-        return { response: { statusCode: a.status, headers: a.headers ?? {}, body: Readable.from([Buffer.from(a.body ?? '')]) } };
+        return { response: { statusCode: a.status, headers: a.headers ?? {}, body: a.body instanceof Readable ? a.body : Readable.from([Buffer.from(a.body ?? '')]) } };
       },
     },
   });
@@ -193,6 +193,29 @@ describe('S3 requests', () => {
     const gets = seen.filter((r) => r.method === 'GET');
     expect(gets.length).toBeGreaterThanOrEqual(2);
     for (const g of gets) expect(g.headers.range).toBe(`bytes=0-${data.length - 1}`);
+  });
+
+  test('a body that breaks off mid-range is resumed from the first byte not yet passed on, in order', async () => {
+    const data = Buffer.from(Array.from({ length: 12 * MiB }, (_, i) => i % 251));
+    let broken = false;
+    const { client, seen } = fakeS3((r) => {
+      if (r.method !== 'GET') return undefined;
+      const [, a, b] = /bytes=(\d+)-(\d+)/.exec(r.headers.range!)!;
+      const bytes = data.subarray(Number(a), Number(b) + 1);
+      if (!broken && Number(a) === 5 * MiB) {
+        broken = true;
+        // Half the range, then the connection resets.
+        const body = Readable.from((async function* () { yield bytes.subarray(0, 1000); throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); })());
+        return { status: 206, body };
+      }
+      return { status: 206, body: bytes };
+    });
+    const s = store(client, { DownloadConcurrency: 2 });
+    const rs = await s.open({ ...info, size: data.length, storedSize: data.length, sha256: '0'.repeat(64) });
+    expect((await bodyOf(rs)).equals(data)).toBe(true);
+    const ranges = seen.filter((r) => r.method === 'GET').map((r) => r.headers.range);
+    expect(ranges).toEqual(expect.arrayContaining([`bytes=0-${5 * MiB - 1}`, `bytes=${5 * MiB}-${10 * MiB - 1}`, `bytes=${5 * MiB + 1000}-${10 * MiB - 1}`, `bytes=${10 * MiB}-${12 * MiB - 1}`]));
+    expect(ranges).toHaveLength(4);
   });
 
   test('delete of an object the store refuses (403) is NotDeleted', async () => {
