@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { UserError } from '../sdk/errors.js';
+import { liveChannels } from './channel/spawn.js';
 import { fileClock, systemClock } from './clock.js';
 import type { FunctionOptions, Outcome, Output } from './functions/context.js';
 import { backup } from './functions/backup.js';
@@ -131,5 +132,9 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
 }
 
 export async function main(argv: string[]): Promise<number> {
-  return run(argv, (s) => process.stderr.write(s), (s) => process.stdout.write(s));
+  const code = await run(argv, (s) => process.stderr.write(s), (s) => process.stdout.write(s));
+  // A channel worker blocked on a pipe HANA abandoned would keep the process alive: every line is answered,
+  // so end here (stdout and stderr are synchronous for files and pipes on Linux).
+  if (liveChannels() > 0) process.exit(code);
+  return code;
 }

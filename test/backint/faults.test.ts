@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FilesystemStore, type ChunkWriter } from '../../src/backint/store/filesystem.js';
+import { FilesystemStore } from '../../src/backint/store/filesystem.js';
 import { AGENT_BIN, drainFifo, feedFifo, mkfifo, runAgent, tempDir, writeParams } from './helpers/agent.js';
 import { ebidOf, fsHarness } from './helpers/harness.js';
 
@@ -63,16 +63,13 @@ describe('faults', () => {
     }
   });
 
-  test('disk full (ENOSPC injected at the write layer): #ERROR, no object, no temp files', async () => {
-    const h = await fsHarness();
+  test.each([
+    ['uncompressed: the channel worker copying the pipe', 'none'],
+    ['gzip: the stream copy', 'gzip'],
+  ])('disk full (ENOSPC injected at the write layer), %s: #ERROR, no object, no temp files', async (_what, compression) => {
+    const h = await fsHarness({ Compression: compression });
     try {
-      let written = 0;
-      const full: ChunkWriter = async (fh, chunks, position) => {
-        written += chunks.reduce((n, c) => n + c.length, 0);
-        if (written > 1 << 20) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-        await fh.writev(chunks, position);
-      };
-      h.store = new FilesystemStore(h.root, full);
+      h.store = new FilesystemStore(h.root, { failWritesAfterBytes: 1 << 20 });
       const f = await h.file('big', randomBytes(3 << 20));
       const { output, outcomes } = await h.run('backup', `${SW}\n#FILE ${f}\n`);
       expect(output).toEqual([`#ERROR ${f}`]);

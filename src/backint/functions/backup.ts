@@ -1,34 +1,35 @@
 /** -f backup: `#PIPE|#FILE <path> [<max size>]` → `#SAVED "<ebid>" <path> <bytes>` | `#ERROR <path>`. */
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
 import { Count, encoder, Measure } from '../integrity.js';
 import { newEbid, type ObjectKind } from '../objects.js';
 import { openSource } from '../pipes.js';
-import type { ObjectStore } from '../store/store.js';
+import type { ObjectStore, PutInfo } from '../store/store.js';
 import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
+
+/** Through Node streams: size and SHA-256 of the original bytes, then the codec, then the store. */
+async function streamed(info: PutInfo, enc: Transform | undefined, store: ObjectStore) {
+  const source = await openSource(info.path);
+  const measure = new Measure();
+  const count = new Count();
+  const stages: NodeJS.ReadWriteStream[] = enc ? [measure, enc, count] : [measure, count];
+  // pipeline() propagates a failure anywhere (pipe reset, store error) to every stage.
+  const body = (pipeline as (...s: unknown[]) => Readable)(source, ...stages, () => undefined);
+  return store.put(info, body, () => ({ size: measure.bytes, sha256: measure.digest(), storedSize: count.bytes }));
+}
 
 async function backupOne(line: Line, out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome> {
   const target = line.params[0]!;
   const kind = line.keyword.slice(1) as ObjectKind;
   try {
-    const source = await openSource(target.value);
     const createdAt = o.clock();
-    const ebid = newEbid(createdAt);
-    const measure = new Measure();
-    const count = new Count();
+    const info = { user: o.user, path: target.value, ebid: newEbid(createdAt), createdAt, kind, codec: o.params.Compression, softwareId: o.softwareId?.[1] };
     const enc = encoder(o.params.Compression);
-    const stages: NodeJS.ReadWriteStream[] = enc ? [measure, enc, count] : [measure, count];
-    // pipeline() propagates a failure anywhere (pipe reset, store error) to every stage.
-    const body = (pipeline as (...s: unknown[]) => Readable)(source, ...stages, () => undefined);
-    const manifest = await store.put(
-      { user: o.user, path: target.value, ebid, createdAt, kind, codec: o.params.Compression, softwareId: o.softwareId?.[1] },
-      body,
-      () => ({ size: measure.bytes, sha256: measure.digest(), storedSize: count.bytes }),
-    );
-    const result = `#SAVED ${quote(ebid)} ${target.raw} ${manifest.size}`;
+    const manifest = !enc && store.putPath ? await store.putPath(info, target.value) : await streamed(info, enc, store);
+    const result = `#SAVED ${quote(info.ebid)} ${target.raw} ${manifest.size}`;
     out.line(result);
-    o.log.info(`saved ${target.value} as ${ebid}: ${manifest.size} bytes, stored ${manifest.storedSize} (${manifest.codec})`);
+    o.log.info(`saved ${target.value} as ${info.ebid}: ${manifest.size} bytes, stored ${manifest.storedSize} (${manifest.codec})`);
     return { ok: true, result };
   } catch (e) {
     const result = `#ERROR ${target.raw}`;

@@ -6,9 +6,10 @@
 import { pipeline } from 'node:stream/promises';
 import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
-import { decoder, Measure } from '../integrity.js';
+import type { ChannelDigest } from '../channel/ring.js';
+import { openSinkChannel } from '../channel/sink.js';
+import { decoder } from '../integrity.js';
 import { isSerialRestore, isVisible, newestFirst, visibilityRule, type ObjectManifest } from '../objects.js';
-import { openDestination } from '../pipes.js';
 import type { ObjectStore } from '../store/store.js';
 import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
 
@@ -25,6 +26,18 @@ async function resolve(line: Line, store: ObjectStore, o: FunctionOptions): Prom
   return newest && (await store.stat(o.user, p, newest.ebid));
 }
 
+/** Through Node streams (S3, compressed objects) into a channel worker that writes and hashes HANA's pipe. */
+async function streamed(m: ObjectManifest, dest: string, timeoutMs: number, store: ObjectStore): Promise<ChannelDigest> {
+  const source = await store.open(m);
+  const sink = await openSinkChannel(dest, timeoutMs).catch((e: unknown) => {
+    source.destroy();
+    throw e;
+  });
+  const dec = decoder(m.codec);
+  await (dec ? pipeline(source, dec, sink.stream) : pipeline(source, sink.stream));
+  return sink.digest();
+}
+
 async function restoreOne(line: Line, out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome> {
   const pathTok = line.keyword === '#EBID' ? line.params[1]! : line.params[0]!;
   const destTok = line.keyword === '#EBID' ? line.params[2] : line.params[1];
@@ -36,16 +49,12 @@ async function restoreOne(line: Line, out: Output, store: ObjectStore, o: Functi
       o.log.warn(`restore of ${pathTok.value}: not found`);
       return { ok: false, result, reason: `${pathTok.value}: not found` };
     }
-    const source = await store.open(m);
-    const dest = await openDestination(destTok?.value ?? pathTok.value, o.params.RestorePipeOpenTimeoutSeconds * 1000).catch((e: unknown) => {
-      source.destroy();
-      throw e;
-    });
-    const measure = new Measure();
+    const dest = destTok?.value ?? pathTok.value;
+    const timeoutMs = o.params.RestorePipeOpenTimeoutSeconds * 1000;
     const dec = decoder(m.codec);
-    await (dec ? pipeline(source, dec, measure, dest) : pipeline(source, measure, dest));
-    if (measure.bytes !== m.size) throw new Error(`size mismatch: restored ${measure.bytes} bytes, recorded ${m.size}`);
-    if (measure.digest() !== m.sha256) throw new Error('SHA-256 mismatch: the stored object is corrupted');
+    const restored = !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dest, timeoutMs, store);
+    if (restored.size !== m.size) throw new Error(`size mismatch: restored ${restored.size} bytes, recorded ${m.size}`);
+    if (restored.sha256 !== m.sha256) throw new Error('SHA-256 mismatch: the stored object is corrupted');
     const result = `#RESTORED ${quote(m.ebid)} ${pathTok.raw}`;
     out.line(result);
     o.log.info(`restored ${m.ebid} of ${pathTok.value} (${m.size} bytes)`);

@@ -2,21 +2,25 @@
  * Filesystem store: <root>/<user>/<path segments>/@/<ebid>.data and <ebid>.json (the manifest).
  * Both are written under dot-prefixed temporary names, fsynced, renamed data-first and the
  * directory fsynced: the manifest's rename is the commit, so a partly written object is never listed.
+ * Uncompressed objects are copied between HANA's pipe and the data file by a channel worker (putPath,
+ * restoreTo); compressed ones pass through Node streams (put, open).
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
+import { copyChannel } from '../channel/copy.js';
+import { openDestination } from '../channel/destination.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
 import { parseManifest } from './manifest.js';
 
-/** Writes one batch of chunks at a position; replaceable so tests can inject ENOSPC at the write layer. */
-export type ChunkWriter = (fh: FileHandle, chunks: Buffer[], position: number) => Promise<void>;
+export interface FilesystemStoreOptions {
+  /** Fault tests: writes fail with ENOSPC once an object has this many bytes (both copy paths). */
+  failWritesAfterBytes?: number;
+}
 
-const writeChunks: ChunkWriter = async (fh, chunks, position) => {
-  await fh.writev(chunks, position);
-};
+const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 const BATCH_BYTES = 1 << 20;
 /** Batches written concurrently while the pipe is read on (memory: this many batches). */
@@ -40,8 +44,14 @@ async function fsyncDir(dir: string): Promise<void> {
 export class FilesystemStore implements ObjectStore {
   constructor(
     private readonly root: string,
-    private readonly write: ChunkWriter = writeChunks,
+    private readonly options: FilesystemStoreOptions = {},
   ) {}
+
+  private async write(fh: FileHandle, chunks: Buffer[], position: number): Promise<void> {
+    const limit = this.options.failWritesAfterBytes;
+    if (limit !== undefined && position + chunks.reduce((n, c) => n + c.length, 0) > limit) throw enospc();
+    await fh.writev(chunks, position);
+  }
 
   private versionsDir(user: string, p: string): string {
     return path.join(this.root, encodeSegment(user), ...encodePath(p), VERSIONS);
@@ -58,6 +68,37 @@ export class FilesystemStore implements ObjectStore {
   }
 
   async put(info: PutInfo, body: Readable, digest: () => Digest): Promise<ObjectManifest> {
+    return this.store(info, async (fh) => {
+      try {
+        await this.copy(body, fh);
+      } catch (e) {
+        body.destroy();
+        throw e;
+      }
+      return digest();
+    });
+  }
+
+  /** HANA's pipe straight into the data file on a worker thread (dd's loop, hashing as it goes). */
+  async putPath(info: PutInfo, source: string): Promise<ObjectManifest> {
+    let s;
+    try {
+      s = await stat(source);
+    } catch (e) {
+      throw new Error(`cannot open ${source}: ${errno(e) ?? (e as Error).message}`);
+    }
+    if (!s.isFIFO() && !s.isFile()) throw new Error(`${source} is neither a named pipe nor a regular file`);
+    return this.store(info, async (fh) => {
+      const d = await copyChannel({ input: source, output: { fd: fh.fd }, hashOn: 'worker', failWritesAfterBytes: this.options.failWritesAfterBytes });
+      return { size: d.size, sha256: d.sha256, storedSize: d.size };
+    });
+  }
+
+  /**
+   * Writes the data under a temporary name with `fill` (which leaves it fsynced), then the manifest; renames
+   * data first and manifest last (the commit) and fsyncs the directory. On failure nothing is left behind.
+   */
+  private async store(info: PutInfo, fill: (fh: FileHandle) => Promise<Digest>): Promise<ObjectManifest> {
     const dir = this.versionsDir(info.user, info.path);
     await mkdir(dir, { recursive: true });
     const dataFile = path.join(dir, `${info.ebid}.data`);
@@ -66,12 +107,13 @@ export class FilesystemStore implements ObjectStore {
     const tmpManifest = path.join(dir, `.${info.ebid}.json.tmp`);
     try {
       const fh = await open(tmpData, 'wx');
+      let digest: Digest;
       try {
-        await this.copy(body, fh);
+        digest = await fill(fh);
       } finally {
         await fh.close();
       }
-      const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest(), ...(info.softwareId ? { softwareId: info.softwareId } : {}) };
+      const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest, ...(info.softwareId ? { softwareId: info.softwareId } : {}) };
       const mh = await open(tmpManifest, 'wx');
       try {
         await mh.writeFile(JSON.stringify(manifest));
@@ -84,7 +126,6 @@ export class FilesystemStore implements ObjectStore {
       await fsyncDir(dir);
       return manifest;
     } catch (e) {
-      body.destroy();
       await rm(tmpData, { force: true });
       await rm(tmpManifest, { force: true });
       throw e;
@@ -189,7 +230,8 @@ export class FilesystemStore implements ObjectStore {
     return parseManifest(text, `${user}:${p}:${ebid}`);
   }
 
-  async open(m: ObjectManifest): Promise<Readable> {
+  /** The data file of a version, checked against the manifest's stored size before HANA's pipe is touched. */
+  private async dataFile(m: ObjectManifest): Promise<string> {
     const file = path.join(this.versionsDir(m.user, m.path), `${m.ebid}.data`);
     let s;
     try {
@@ -198,7 +240,21 @@ export class FilesystemStore implements ObjectStore {
       throw new Error(`object data of ${m.ebid} is missing (${errno(e)})`);
     }
     if (s.size !== m.storedSize) throw new Error(`object data of ${m.ebid} has ${s.size} bytes, expected ${m.storedSize}`);
-    return createReadStream(file, { highWaterMark: 1 << 20 });
+    return file;
+  }
+
+  async open(m: ObjectManifest): Promise<Readable> {
+    return createReadStream(await this.dataFile(m), { highWaterMark: 1 << 20 });
+  }
+
+  async restoreTo(m: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<Pick<Digest, 'size' | 'sha256'>> {
+    const file = await this.dataFile(m);
+    const dest = await openDestination(destination, pipeOpenTimeoutMs);
+    try {
+      return await copyChannel({ input: file, output: dest.output, hashOn: 'main', onOpened: () => dest.release() });
+    } finally {
+      dest.release();
+    }
   }
 
   async remove(user: string, p: string, ebid: string): Promise<'deleted' | 'notfound'> {

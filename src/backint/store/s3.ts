@@ -40,6 +40,7 @@ export interface S3StoreConfig {
 }
 
 const MAX_TAGS = 10;
+const MiB = 1024 * 1024;
 
 function httpStatus(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -185,6 +186,9 @@ export class S3Store implements ObjectStore {
       await upload.done();
     } catch (e) {
       body.destroy();
+      if (/Exceeded \d+ parts/.test((e as Error).message)) {
+        throw new Error(`${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels`);
+      }
       throw e;
     }
     const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest(), ...(info.softwareId ? { softwareId: info.softwareId } : {}) };

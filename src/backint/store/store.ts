@@ -35,6 +35,13 @@ export interface ObjectStore {
   stat(user: string, path: string, ebid: string): Promise<ObjectManifest | undefined>;
   /** The stored (encoded) bytes of a version. */
   open(manifest: ObjectManifest): Promise<Readable>;
+  /**
+   * Optional, for uncompressed objects of a store that can copy local files itself (filesystem): store the
+   * bytes of the FIFO or file at `source` without passing them through Node streams.
+   */
+  putPath?(info: PutInfo, source: string): Promise<ObjectManifest>;
+  /** Optional counterpart of putPath: write a version into HANA's FIFO (or a file); returns what was written. */
+  restoreTo?(manifest: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<Pick<Digest, 'size' | 'sha256'>>;
   /** 'deleted' | 'notfound'; throws NotDeletedError when the store refuses. */
   remove(user: string, path: string, ebid: string): Promise<'deleted' | 'notfound'>;
   /** Releases connections (S3); the filesystem store holds none. */
