@@ -76,7 +76,7 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
   { key: 'EnableTagging', kind: { type: 'boolean' }, default: true, description: 'Tag objects with the agent version, the HANA version (from #SOFTWAREID) and the backup type.' },
   { key: 'BackupObjectTags', kind: { type: 'tags' }, default: [], description: 'Extra object tags: a YAML list of {Key, Value} or the AWS form "[{Key=k,Value=v},...]".' },
   { key: 'PartSizeMiB', kind: { type: 'integer', min: 5, max: 5120 }, default: 8, description: 'Multipart part size (S3) and ranged-download size. Memory per channel is about PartSizeMiB x (UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 parts).' },
-  { key: 'UploadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 3, description: 'Parts of one object uploaded in parallel.' },
+  { key: 'UploadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 2, description: 'Parts of one object uploaded in parallel (with UploadChannelSize channels, UploadChannelSize x UploadConcurrency parts in flight).' },
   { key: 'UploadChannelSize', kind: { type: 'integer', min: 1, max: 32 }, default: 10, description: 'Pipes/files backed up in parallel by one invocation.' },
   { key: 'DownloadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 2, description: 'Ranged GETs of one object in parallel during restore (S3).' },
   { key: 'MaximumConcurrentFilesForRestore', kind: { type: 'integer', min: 1, max: 64 }, default: 5, description: 'Data pipes/files restored in parallel (log backups are always restored one at a time).' },
