@@ -15,8 +15,10 @@ export const INPUT_DONE = 2;
 export const ABORT = 3;
 /** Bumped by the main thread after every change above; the worker waits on it, so no wake-up is lost. */
 export const SIGNAL = 4;
+/** Set by the worker while it sleeps on SIGNAL: only then does the main thread pay for a wake-up. */
+export const WAITING = 5;
 /** LENGTH + slot: bytes in that slot. */
-export const LENGTH = 5;
+export const LENGTH = 6;
 export const CONTROL_INTS = LENGTH + SLOTS;
 
 export interface Ring {
@@ -24,10 +26,15 @@ export interface Ring {
   control: SharedArrayBuffer;
 }
 
-/** Main thread: make a change visible to a worker waiting on SIGNAL. */
-export function signal(ctl: Int32Array): void {
+/**
+ * Main thread: make a change visible to a worker waiting on SIGNAL. Sequentially consistent atomics make this
+ * safe: either the worker set WAITING before this reads it (and is woken), or it checks its condition after
+ * our change (and sees it), or it reads SIGNAL before our bump (and its wait returns at once).
+ * `wake: false` defers the wake-up to a later signal (batching: on two cores every wake-up costs a context switch).
+ */
+export function signal(ctl: Int32Array, wake = true): void {
   Atomics.add(ctl, SIGNAL, 1);
-  Atomics.notify(ctl, SIGNAL);
+  if (wake && Atomics.load(ctl, WAITING) === 1) Atomics.notify(ctl, SIGNAL);
 }
 
 /** `withSlots: false`: only the control block (a worker that moves and hashes the bytes by itself). */

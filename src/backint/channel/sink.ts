@@ -64,7 +64,8 @@ export async function openSinkChannel(file: string, timeoutMs: number): Promise<
     const slot = produced % SLOTS;
     Atomics.store(ctl, LENGTH + slot, filling);
     Atomics.store(ctl, PRODUCED, ++produced);
-    signal(ctl);
+    // Wake the worker for half a ring at a time; the last slot is published by final(), which always wakes it.
+    signal(ctl, produced - Atomics.load(ctl, CONSUMED) >= SLOTS / 2);
     filling = 0;
   };
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ABORT, CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SIGNAL, SLOTS, SLOT_BYTES, type ChannelTask, type Output, type WorkerMessage } from './ring.js';
+import { ABORT, CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SIGNAL, SLOTS, SLOT_BYTES, WAITING, type ChannelTask, type Output, type WorkerMessage } from './ring.js';
 
 const task = workerData as ChannelTask;
 const data = new Uint8Array(task.ring.data);
@@ -19,9 +19,14 @@ class Aborted extends Error {}
 function waitUntil(ready: () => boolean): void {
   for (;;) {
     const seen = Atomics.load(ctl, SIGNAL); // before the checks: a change after them ends the wait at once
+    Atomics.store(ctl, WAITING, 1);
     if (Atomics.load(ctl, ABORT)) throw new Aborted();
-    if (ready()) return;
+    if (ready()) {
+      Atomics.store(ctl, WAITING, 0);
+      return;
+    }
     Atomics.wait(ctl, SIGNAL, seen);
+    Atomics.store(ctl, WAITING, 0);
   }
 }
 
