@@ -5,6 +5,7 @@
  */
 import { UserError } from '../../src/sdk/errors.js';
 import { libs } from '../../src/sdk/libs.js';
+import { runRemote } from '../../src/hana/remote/run.js';
 import { Status, type MountSpecification, type PluginObject, type VirtualSource } from '../../src/sdk/platform.js';
 import type { HanaErrorContext } from '../../src/hana/errors.js';
 import { joinPath } from '../../src/hana/identifiers.js';
@@ -70,13 +71,13 @@ const REMOVE_STATE = 'rm -rf -- "$HANA_VDB_STATE_DIR"';
 export async function unconfigure(virtualSource: VirtualSource, repository: PluginObject, _sourceConfig: PluginObject): Promise<void> {
   const { repo, p, target } = stateOf(virtualSource, repository);
   await stopTenant(virtualSource.connection, target, p.targetTenant, context(repo, p, `stopping tenant ${p.targetTenant}`));
-  await libs.runBash(virtualSource.connection, REMOVE_STATE, { variables: { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) }, check: true });
+  await runRemote(virtualSource.connection, REMOVE_STATE, { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) }, { check: true });
 }
 
 /** Delete: the tenant itself belongs to the target system and stays; our state on the host goes (idempotent). */
 export async function cleanup(virtualSource: VirtualSource, _repository: PluginObject, _sourceConfig: PluginObject): Promise<void> {
   if (virtualSource.mounts.length === 0) return;
-  await libs.runBash(virtualSource.connection, REMOVE_STATE, { variables: { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) }, check: true });
+  await runRemote(virtualSource.connection, REMOVE_STATE, { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) }, { check: true });
 }
 
 export async function start(virtualSource: VirtualSource, repository: PluginObject, _sourceConfig: PluginObject): Promise<void> {

@@ -10,6 +10,7 @@
  */
 import { UserError } from '../sdk/errors.js';
 import { libs } from '../sdk/libs.js';
+import { runRemote } from './remote/run.js';
 import type { RemoteConnection } from '../sdk/platform.js';
 import {
   joinPath, parseAbsolutePath, parseHostName, parseInstanceNumber, parseSid, parseTenantName,
@@ -114,6 +115,6 @@ export function parseDiscoveryOutput(stdout: string): DiscoveryResult {
 }
 
 export async function discoverInstallations(connection: RemoteConnection): Promise<DiscoveryResult> {
-  const res = await libs.runBash(connection, DISCOVERY_SCRIPT, { check: true });
+  const res = await runRemote(connection, DISCOVERY_SCRIPT, {}, { check: true });
   return parseDiscoveryOutput(res.stdout);
 }

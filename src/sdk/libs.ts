@@ -10,6 +10,12 @@ import type { Credentials, RemoteConnection } from './platform.js';
 export interface RunBashOptions {
   /** Environment of the remote command. Treated as secret: never on a command line, in argv or a log. */
   variables?: Record<string, string>;
+  /**
+   * Beyond Delphix: names of `variables` whose values are not secret (paths, identifiers, SQL without
+   * credentials). Their values still travel only as variables, but the engine does not mask them in logs and
+   * errors, so a job log shows the statement that ran instead of [REDACTED].
+   */
+  publicVariables?: readonly string[];
   /** Delphix default is false (non-login shell); kept for fidelity. */
   useLoginShell?: boolean;
   /** Non-zero exit raises PluginScriptError. */

@@ -80,6 +80,9 @@ test('provision recovers exactly the marker rows committed at or before the achi
   expect(String(m.recoveryInfo)).toMatch(/^RECOVER DATA finished successfully, reached timestamp \S+, reached log position \d+$/);
   expect(String(m.recoveryInfo)).toContain(`reached log position ${String(m.reachedLogPosition)}`);
   expect(String(m.operationId)).toMatch(/^[0-9a-f]+$/);
+  // The job log shows the statement that ran (it travels as a variable the plugin declares public).
+  const jobLog = readFileSync(join(env.engineDataDir, 'logs', 'hana-vdb.jsonl'), 'utf8');
+  expect(jobLog).toMatch(/RECOVER issued at \S+: RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '/);
 
   const source = await markers('PRD', 'ERP');
   const vdb = await markers('QAS', 'VDB1');

@@ -150,6 +150,8 @@ describe('hana-vdb failure handling', () => {
     expect(files.some((f) => f.endsWith('.jsonl'))).toBe(true);
     const logText = files.filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(logText).toContain('a careless plugin logs the password [REDACTED]');
+    // A variable the plugin declared public is not masked.
+    expect(logText).toContain(`linked.postSnapshot ran in ${h.scratch}`);
     for (const file of files) expect({ file, leaked: readFileSync(file).includes(PASSWORD) }).toEqual({ file, leaked: false });
     for (const text of outputs) expect(text).not.toContain(PASSWORD);
     const s = openStoreReadOnly(h.dataDir);

@@ -27,13 +27,16 @@ function checkRunBashArgs(command: unknown, options: RunBashOptions | undefined)
     if (typeof v !== 'string') throw new IncorrectArgumentTypeError(`runBash: the value of variable '${k}' must be a string, got ${typeof v}.`);
   }
   if (options?.check !== undefined && typeof options.check !== 'boolean') throw new IncorrectArgumentTypeError('runBash: check must be a boolean.');
+  const pub = options?.publicVariables;
+  if (pub !== undefined && (!Array.isArray(pub) || pub.some((n) => typeof n !== 'string'))) throw new IncorrectArgumentTypeError('runBash: publicVariables must be an array of variable names.');
 }
 
 export function engineLibs(ctx: LibsContext): EngineLibs {
   return {
     async runBash(connection: RemoteConnection, command: string, options?: RunBashOptions) {
       checkRunBashArgs(command, options);
-      for (const v of Object.values(options?.variables ?? {})) ctx.redactor.addVariable(v);
+      const open = new Set(options?.publicVariables ?? []);
+      for (const [name, v] of Object.entries(options?.variables ?? {})) if (!open.has(name)) ctx.redactor.addVariable(v);
       const { env, user } = resolveConnection(ctx.store, connection);
       const conn = await ctx.pool.get(sshTarget(env, user));
       // The command is logged; variables are not (their values are redacted wherever they appear).

@@ -9,6 +9,7 @@
  * both check a detached recovery and read the logs (recovery/detached.ts).
  */
 import { libs } from '../../sdk/libs.js';
+import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import type { AbsolutePath } from '../identifiers.js';
 import { normalizeStatement } from '../sql.js';
@@ -152,7 +153,7 @@ export class BackupLogFollower {
 
   /** A follower starting at the current end of each file (one remote command). */
   static async atEnd(connection: RemoteConnection, paths: readonly AbsolutePath[], maxBytes = DEFAULT_MAX_READ_BYTES): Promise<BackupLogFollower> {
-    const res = await libs.runBash(connection, `${READ_LOGS_FUNCTION}\nhv_read_logs`, { variables: readLogsVariables(paths, maxBytes, true), check: true });
+    const res = await runRemote(connection, `${READ_LOGS_FUNCTION}\nhv_read_logs`, readLogsVariables(paths, maxBytes, true), { check: true });
     return BackupLogFollower.fromMarkOutput(res.stdout, paths, maxBytes);
   }
 
@@ -177,7 +178,7 @@ export class BackupLogFollower {
 
   /** Read what was appended since the last read (one remote command). */
   async poll(connection: RemoteConnection): Promise<LogReadEvent[]> {
-    const res = await libs.runBash(connection, `${READ_LOGS_FUNCTION}\nhv_read_logs`, { variables: this.variables(), check: true });
+    const res = await runRemote(connection, `${READ_LOGS_FUNCTION}\nhv_read_logs`, this.variables(), { check: true });
     return this.ingest(res.stdout);
   }
 

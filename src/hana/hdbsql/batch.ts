@@ -4,6 +4,7 @@
  * Each statement's exit code, stdout and stderr come back base64-encoded on one marker line.
  */
 import { libs } from '../../sdk/libs.js';
+import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { hdbsqlFailure, HdbsqlError } from './errors.js';
 import { HDBSQL_OPTIONS, type HdbsqlTarget } from './invocation.js';
@@ -50,6 +51,6 @@ export function parseBatchOutput(stdout: string, count: number): BatchResult[] {
 
 /** Run the statements on the host; a statement's HANA error is returned in its slot, not thrown. */
 export async function runHdbsqlBatch(connection: RemoteConnection, target: HdbsqlTarget, statements: readonly string[]): Promise<BatchResult[]> {
-  const res = await libs.runBash(connection, BATCH_SCRIPT, { variables: batchVariables(target, statements), check: true });
+  const res = await runRemote(connection, BATCH_SCRIPT, batchVariables(target, statements), { check: true });
   return parseBatchOutput(res.stdout, statements.length);
 }

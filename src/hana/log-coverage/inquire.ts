@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
+import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import type { AbsolutePath, Sid, TenantName } from '../identifiers.js';
 import { hdbsqlVariables, type HdbsqlTarget } from '../hdbsql/invocation.js';
@@ -110,14 +111,11 @@ export async function inquireVisibility(req: InquireRequest): Promise<InquireRes
   const objects = req.objects.filter((o) => o.ebid !== '');
   if (objects.length === 0) return { visibility: result, observedMs: null };
   const user = `${req.source.tenant}@${req.source.sid}`;
-  const res = await libs.runBash(req.connection, INQUIRE_SCRIPT, {
-    variables: {
-      HANA_VDB_HDBBACKINT: req.hdbbackint, HANA_VDB_BACKINT_PARAMS: req.parameterFile, HANA_VDB_BACKINT_USER: user,
-      HANA_VDB_BACKINT_INPUT: inquireInput(objects),
-      ...(req.clock ? hdbsqlVariables(req.clock, CLOCK_QUERY) : {}),
-    },
-    check: true,
-  });
+  const res = await runRemote(req.connection, INQUIRE_SCRIPT, {
+    HANA_VDB_HDBBACKINT: req.hdbbackint, HANA_VDB_BACKINT_PARAMS: req.parameterFile, HANA_VDB_BACKINT_USER: user,
+    HANA_VDB_BACKINT_INPUT: inquireInput(objects),
+    ...(req.clock ? hdbsqlVariables(req.clock, CLOCK_QUERY) : {}),
+  }, { check: true });
   const field = (name: string) => Buffer.from(new RegExp(`^@@HANA_VDB_${name} ?(\\S*)$`, 'm').exec(res.stdout)?.[1] ?? '', 'base64').toString('utf8');
   const rc = Number(/^@@HANA_VDB_RC (\d+)$/m.exec(res.stdout)?.[1] ?? -1);
   const parsed = parseInquireOutput(field('OUT'));

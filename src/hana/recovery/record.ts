@@ -5,6 +5,7 @@
  */
 import { UserError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
+import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { joinPath, type AbsolutePath } from '../identifiers.js';
 import type { UtcIso } from '../time.js';
@@ -79,11 +80,11 @@ printf '%s\\n' "$HANA_VDB_RECORD" > "$HANA_VDB_RECORD_FILE.tmp" && mv -f -- "$HA
 const READ = `if [ -e "$HANA_VDB_RECORD_FILE" ]; then cat -- "$HANA_VDB_RECORD_FILE"; else echo "@@HANA_VDB_NONE"; fi`;
 
 export async function writeRecord(connection: RemoteConnection, file: AbsolutePath, record: RecoveryRecord): Promise<void> {
-  await libs.runBash(connection, WRITE, { variables: { HANA_VDB_RECORD_FILE: file, HANA_VDB_RECORD: JSON.stringify(record) }, check: true });
+  await runRemote(connection, WRITE, { HANA_VDB_RECORD_FILE: file, HANA_VDB_RECORD: JSON.stringify(record) }, { check: true });
 }
 
 export async function readRecord(connection: RemoteConnection, file: AbsolutePath): Promise<RecoveryRecord | null> {
-  const res = await libs.runBash(connection, READ, { variables: { HANA_VDB_RECORD_FILE: file }, check: true });
+  const res = await runRemote(connection, READ, { HANA_VDB_RECORD_FILE: file }, { check: true });
   if (res.stdout.trim() === '@@HANA_VDB_NONE') return null;
   return parseRecord(res.stdout, file);
 }

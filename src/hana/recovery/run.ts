@@ -5,6 +5,7 @@
  */
 import { LibraryError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
+import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { BackupLogFollower, type FoundRecovery } from '../backup-log/follower.js';
 import type { ServiceProgress } from '../backup-log/messages.js';
@@ -53,7 +54,7 @@ export async function runDetachedRecovery(req: DetachedRecoveryRequest): Promise
     for (;;) {
       commands++;
       try {
-        return await libs.runBash(req.connection, script, { variables, check: true });
+        return await runRemote(req.connection, script, variables, { check: true });
       } catch (e) {
         if (!(e instanceof LibraryError) || ++failures > t.reconnectAttempts) throw e;
         libs.logger.warn(`remote command failed (${e.message}); retrying, attempt ${failures} of ${t.reconnectAttempts}`);
