@@ -34,6 +34,7 @@ export interface Params {
   UploadConcurrency: number;
   UploadChannelSize: number;
   DownloadConcurrency: number;
+  DownloadRangeMiB: number;
   MaximumConcurrentFilesForRestore: number;
   RestorePipeOpenTimeoutSeconds: number;
   Compression: Codec;
@@ -75,10 +76,11 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
   { key: 'S3MaxAttempts', kind: { type: 'integer', min: 1, max: 20 }, default: 5, description: 'Attempts per S3 request (throttling and 5xx are retried with exponential backoff; a part is re-sent from its buffer, never re-read from the pipe).' },
   { key: 'EnableTagging', kind: { type: 'boolean' }, default: true, description: 'Tag objects with the agent version, the HANA version (from #SOFTWAREID) and the backup type.' },
   { key: 'BackupObjectTags', kind: { type: 'tags' }, default: [], description: 'Extra object tags: a YAML list of {Key, Value} or the AWS form "[{Key=k,Value=v},...]".' },
-  { key: 'PartSizeMiB', kind: { type: 'integer', min: 5, max: 5120 }, default: 8, description: 'Multipart part size (S3) and ranged-download size. Memory per channel is about PartSizeMiB x (UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 parts).' },
+  { key: 'PartSizeMiB', kind: { type: 'integer', min: 5, max: 5120 }, default: 8, description: 'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x (UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 parts).' },
   { key: 'UploadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 2, description: 'Parts of one object uploaded in parallel (with UploadChannelSize channels, UploadChannelSize x UploadConcurrency parts in flight).' },
   { key: 'UploadChannelSize', kind: { type: 'integer', min: 1, max: 32 }, default: 10, description: 'Pipes/files backed up in parallel by one invocation.' },
   { key: 'DownloadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 2, description: 'Ranged GETs of one object in parallel during restore (S3).' },
+  { key: 'DownloadRangeMiB', kind: { type: 'integer', min: 1, max: 5120 }, default: 32, description: 'Size of the ranged GETs of a restore (S3). Ranges are streamed, so their size costs no memory; fewer, larger ones cost the service less per byte (and fewer requests).' },
   { key: 'MaximumConcurrentFilesForRestore', kind: { type: 'integer', min: 1, max: 64 }, default: 5, description: 'Data pipes/files restored in parallel (log backups are always restored one at a time).' },
   { key: 'RestorePipeOpenTimeoutSeconds', kind: { type: 'integer', min: 1, max: 86400 }, default: 600, description: 'How long restore waits for HANA to open the read end of its named pipe before reporting #ERROR.' },
   { key: 'Compression', kind: { type: 'enum', values: ['none', 'gzip'] }, default: 'none', description: 'Compress objects (gzip level 1, zlib); the codec is recorded per object, so restore works whatever the current setting.' },

@@ -28,6 +28,7 @@ beforeAll(async () => {
     PartSizeMiB: 5,
     UploadConcurrency: 2,
     DownloadConcurrency: 3,
+    DownloadRangeMiB: 5, // a 12 MiB object restores as three ranges
     RestorePipeOpenTimeoutSeconds: 10,
   });
   client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });

@@ -35,6 +35,7 @@ export interface S3StoreConfig {
   readonly partSize: number;
   readonly uploadConcurrency: number;
   readonly downloadConcurrency: number;
+  readonly downloadRange: number;
   readonly maxAttempts: number;
   readonly describe: string;
 }
@@ -106,6 +107,7 @@ export function s3ConfigFromParams(p: Params, context: { hanaSoftwareId?: string
     partSize: p.PartSizeMiB * 1024 * 1024,
     uploadConcurrency: p.UploadConcurrency,
     downloadConcurrency: p.DownloadConcurrency,
+    downloadRange: p.DownloadRangeMiB * MiB,
     maxAttempts: p.S3MaxAttempts,
     describe: `s3://${p.S3BucketName}${p.S3Endpoint ? ` at ${p.S3Endpoint}` : ''}`,
   };
@@ -270,7 +272,7 @@ export class S3Store implements ObjectStore {
   }
 
   /**
-   * The object as one stream, fetched as ranges of PartSizeMiB, DownloadConcurrency of them requested ahead.
+   * The object as one stream, fetched as ranges of DownloadRangeMiB, DownloadConcurrency of them requested ahead.
    * Bodies are streamed, never buffered whole: a range requested ahead waits in TCP flow control until its turn,
    * so memory stays a few socket buffers per range whatever the part size. A body that breaks off is
    * re-requested from the first byte not yet passed on.
@@ -278,7 +280,7 @@ export class S3Store implements ObjectStore {
   async open(m: ObjectManifest): Promise<Readable> {
     const key = this.versionsPrefix(m.user, m.path) + m.ebid;
     const size = m.storedSize;
-    const part = this.cfg.partSize;
+    const part = this.cfg.downloadRange;
     const count = Math.ceil(size / part);
     const bounds = (i: number): [number, number] => [i * part, Math.min(size, (i + 1) * part) - 1];
     const ahead: Promise<Readable>[] = [];

@@ -210,7 +210,7 @@ describe('S3 requests', () => {
       }
       return { status: 206, body: bytes };
     });
-    const s = store(client, { DownloadConcurrency: 2 });
+    const s = store(client, { DownloadConcurrency: 2, DownloadRangeMiB: 5 });
     const rs = await s.open({ ...info, size: data.length, storedSize: data.length, sha256: '0'.repeat(64) });
     expect((await bodyOf(rs)).equals(data)).toBe(true);
     const ranges = seen.filter((r) => r.method === 'GET').map((r) => r.headers.range);
