@@ -47,6 +47,9 @@ function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void
   }
 }
 
+/** Small enough to stay in cache between the pipe read, the file write and the hash. */
+const HOT_BUFFER = 256 << 10;
+
 /** Each read written and hashed at once, from one small buffer that stays in cache (dd's loop plus SHA-256). */
 function copyHashing(inFd: number, outFd: number, limit: number | undefined): { size: number; sha256: string } {
   const buf = Buffer.allocUnsafeSlow(HOT_BUFFER);
@@ -63,7 +66,6 @@ function copyHashing(inFd: number, outFd: number, limit: number | undefined): { 
   }
 }
 
-const HOT_BUFFER = 256 << 10;
 
 function copy(input: string, output: Output, hashOn: 'worker' | 'main', limit: number | undefined): void {
   const inFd = openSync(input, constants.O_RDONLY); // a FIFO: blocks until HANA opens its end
