@@ -12,7 +12,7 @@ import { generateUserKeyPair, startEmbeddedSshd, type EmbeddedSshd } from '../em
 import { SimClock } from './clock.js';
 import { control, type ServerInfo } from './control-client.js';
 import { repoRoot } from './install.js';
-import { clockFile, systemPaths, usrSap } from './paths.js';
+import { clockFile, systemPaths, userHome, usrSap } from './paths.js';
 import type { ControlRequest, KeyInfo, StatusReply } from './server.js';
 import { defaultLandscape, type LandscapeSpec, type Privilege } from './spec.js';
 
@@ -195,17 +195,18 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
   return landscape;
 }
 
-/** Environment of SSH sessions on the simulated host: the programs on PATH and HANA_VDB_USR_SAP. */
 /**
- * The simulated hosts' OS user's home directory (created). Its own, not the developer's: bash run for an SSH
- * exec sources ~/.bashrc, and a developer's (pyenv, nvm, ...) can cost more per remote command than HANA work.
+ * The simulated hosts' OS user's home directory (created), where its hdbuserstore lives too. Its own, not the
+ * developer's: bash run for an SSH exec sources ~/.bashrc, and a developer's (pyenv, nvm, ...) can cost more per
+ * remote command than the HANA work.
  */
 export function sessionHome(root: string): string {
-  const home = join(root, 'home');
+  const home = userHome(root);
   mkdirSync(home, { recursive: true });
   return home;
 }
 
+/** Environment of SSH sessions on the simulated host: the programs on PATH and HANA_VDB_USR_SAP. */
 export function sessionEnv(root: string, exeDirs: string[]): Record<string, string> {
   return {
     PATH: [...exeDirs, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':'),

@@ -1,4 +1,5 @@
 /** Where everything of a simulated landscape lives under its root (README "On-disk layout"). */
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { SystemSpec } from './spec.js';
 
@@ -15,6 +16,11 @@ export interface SystemPaths {
   backintDir: string;
   stateDb: string;
   dataDir: string;
+}
+
+/** The simulated OS user's home: <root>/home/<user> (hdbuserstore, ~/.bashrc of SSH sessions). */
+export function userHome(root: string, osUser = userInfo().username): string {
+  return join(root, 'home', osUser);
 }
 
 export function usrSap(root: string): string {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { userHome } from './paths.js';
 
 export interface UserStoreKey {
   /** host:port[;host:port] */
@@ -17,7 +18,7 @@ export interface UserStoreKey {
 }
 
 export function userStoreDir(root: string, osUser = userInfo().username): string {
-  return join(root, 'home', osUser, '.hdb', hostname());
+  return join(userHome(root, osUser), '.hdb', hostname());
 }
 
 export function userStoreFiles(root: string, osUser?: string): { data: string; key: string } {
