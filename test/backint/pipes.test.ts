@@ -1,6 +1,7 @@
 /** Real named pipes in both directions, with HANA's side played by separate processes. Needs a build. */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import path from 'node:path';
 import { drainFifo, feedFifo, mkfifo, runAgent, tempDir, writeParams } from './helpers/agent.js';
 import { ebidOf } from './helpers/harness.js';
@@ -61,6 +62,25 @@ describe('named pipes', () => {
     expect(r.exitCode).toBe(0);
     expect(r.output.slice(1).sort()).toEqual(fifos.map((f) => `#RESTORED "${saved[f]}" "${f}"`).sort());
     for (const f of fifos) expect((await readFile(`${f}.restored`)).equals(sources[f]!)).toBe(true);
+  });
+
+  test('HANA stops reading mid-restore: #ERROR naming the broken pipe, exit 1, and the agent ends', async () => {
+    const f = Object.keys(saved).find((k) => sources[k]!.length === 5 << 20)!;
+    const quitter = execa('sh', ['-c', 'head -c 1000 "$1" > /dev/null', 'sh', f]);
+    const [r] = await Promise.all([runAgent(dir, { fn: 'restore', paramFile: params, user: 'ERP@PRD', lines: [SW, `#EBID "${saved[f]}" "${f}"`] }), quitter]);
+    expect(r.exitCode).toBe(1);
+    expect(r.output[1]).toBe(`#ERROR "${f}"`);
+    expect(r.stderr).toContain('EPIPE');
+  });
+
+  test('HANA opens a backup pipe late: the agent waits for its writer and saves every byte', async () => {
+    const f = await fifo('COMPLETE_databackup_late_1');
+    await writeFile(`${f}.src`, randomBytes(1 << 20));
+    const run = runAgent(dir, { fn: 'backup', paramFile: params, user: 'ERP@PRD', lines: [SW, `#PIPE "${f}"`] });
+    await new Promise((res) => setTimeout(res, 500));
+    const [r] = await Promise.all([run, feedFifo(f, `${f}.src`)]);
+    expect(r.exitCode).toBe(0);
+    expect(r.output[1]).toMatch(new RegExp(`^#SAVED "[^"]+" "${f}" ${1 << 20}$`));
   });
 
   test('a FIFO nobody reads is #ERROR after RestorePipeOpenTimeoutSeconds', async () => {
