@@ -3,6 +3,7 @@
  * `#RESTORED "<ebid>" <path>` | `#NOTFOUND <path>` | `#ERROR <path>`.
  * Data objects run in parallel up to MaximumConcurrentFilesForRestore; log backups one at a time.
  */
+import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
@@ -27,13 +28,12 @@ async function resolve(line: Line, store: ObjectStore, o: FunctionOptions): Prom
 }
 
 /** Through Node streams (S3, compressed objects) into a channel worker that writes and hashes HANA's pipe. */
-async function streamed(m: ObjectManifest, dest: string, timeoutMs: number, store: ObjectStore): Promise<ChannelDigest> {
+async function streamed(m: ObjectManifest, dec: Transform | undefined, dest: string, timeoutMs: number, store: ObjectStore): Promise<ChannelDigest> {
   const source = await store.open(m);
   const sink = await openSinkChannel(dest, timeoutMs).catch((e: unknown) => {
     source.destroy();
     throw e;
   });
-  const dec = decoder(m.codec);
   await (dec ? pipeline(source, dec, sink.stream) : pipeline(source, sink.stream));
   return sink.digest();
 }
@@ -52,7 +52,7 @@ async function restoreOne(line: Line, out: Output, store: ObjectStore, o: Functi
     const dest = destTok?.value ?? pathTok.value;
     const timeoutMs = o.params.RestorePipeOpenTimeoutSeconds * 1000;
     const dec = decoder(m.codec);
-    const restored = !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dest, timeoutMs, store);
+    const restored = !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dec, dest, timeoutMs, store);
     if (restored.size !== m.size) throw new Error(`size mismatch: restored ${restored.size} bytes, recorded ${m.size}`);
     if (restored.sha256 !== m.sha256) throw new Error('SHA-256 mismatch: the stored object is corrupted');
     const result = `#RESTORED ${quote(m.ebid)} ${pathTok.raw}`;
