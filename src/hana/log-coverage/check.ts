@@ -85,7 +85,7 @@ export interface CoverageOutcome {
   policy: RecoveryPolicy;
   waitedSeconds: number;
   checks: number;
-  /** Largest lag seen between HANA writing a needed log backup and the tool showing it; null when none measured. */
+  /** Largest lag seen between HANA writing a needed log backup and the tool showing it; null when none was seen arriving. */
   logShippingLagSeconds: number | null;
   logBackupIntervalSeconds: number | null;
 }
@@ -184,13 +184,16 @@ export async function ensureCoverage(src: CoverageSource, target: CoverageTarget
   }
 }
 
+/**
+ * The lag is only known for a log backup seen hidden and then visible while we waited. The Backint creation
+ * time is no measure of it: the tool creates the object while HANA writes it, so creation minus HANA's end
+ * time is about 0 whatever the tool's delay, and recording that 0 made advise's percentiles too low.
+ */
 function measuredLag(a: Assessment, hiddenSeen: ReadonlySet<string>, visibleSince: ReadonlyMap<string, number>): number | null {
   const lags: number[] = [];
   for (const l of a.logBackups) {
-    if (!l.visible) continue;
     const seen = visibleSince.get(l.backupId);
-    if (hiddenSeen.has(l.backupId) && seen !== undefined) lags.push(seen - l.writtenMs);
-    else if (l.createdMs !== null) lags.push(l.createdMs - l.writtenMs);
+    if (l.visible && hiddenSeen.has(l.backupId) && seen !== undefined) lags.push(seen - l.writtenMs);
   }
   return lags.length ? Math.max(0, Math.round(Math.max(...lags) / 1000)) : null;
 }
