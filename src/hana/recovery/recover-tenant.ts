@@ -133,8 +133,9 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
 
   libs.reportProgress({ percent: 100, message: `starting tenant ${tenant}` });
   try {
-    await startTenant(connection, target, tenant, ctx);
-    const status = await tenantActiveStatus(connection, target, tenant, ctx);
+    // HANA usually starts the tenant at the end of RECOVER; then the status read by startTenant is the answer.
+    const before = await startTenant(connection, target, tenant, ctx);
+    const status = before === 'YES' ? before : await tenantActiveStatus(connection, target, tenant, ctx);
     record.tenantActiveStatus = status;
     if (status !== 'YES') {
       return fail(new UserError(
