@@ -274,7 +274,7 @@ export class S3Store implements ObjectStore {
   /**
    * The object as one stream, fetched as ranges of DownloadRangeMiB, DownloadConcurrency of them requested ahead.
    * Bodies are streamed, never buffered whole: a range requested ahead waits in TCP flow control until its turn,
-   * so memory stays a few socket buffers per range whatever the part size. A body that breaks off is
+   * so memory stays a few socket buffers per range whatever the range size. A body that breaks off is
    * re-requested from the first byte not yet passed on.
    */
   async open(m: ObjectManifest): Promise<Readable> {
