@@ -1,7 +1,13 @@
-// What every page shares: error boxes, starting an action and following its job, delete confirmation.
+// What every page shares: list pages, error boxes, starting an action and following its job, delete confirmation.
 
-import { h } from './dom.js';
-import { send } from './api.js';
+import { h, link, table } from './dom.js';
+import { get, send } from './api.js';
+
+/** A list page: a link to the form that adds one, and a table of what the API lists under `key`. */
+export async function listPage({ title, api, key, add, caption, columns, empty }) {
+  const body = await get(api);
+  return { title, live: true, node: [h('p', {}, link(add[0], add[1])), table(caption, columns, body[key], empty)] };
+}
 
 export function errorBox(err) {
   return h('div', { class: 'error-box', role: 'alert' },

@@ -3,24 +3,21 @@
 import { get, send } from './api.js';
 import { enc, facts, h, link, status, table, time } from './dom.js';
 import { schemaFields } from './forms.js';
-import { actionButton, actionForm, deleteButton, errorBox, nameField, selectField, showLocalProblems } from './kit.js';
+import { actionButton, actionForm, deleteButton, errorBox, listPage, nameField, selectField, showLocalProblems } from './kit.js';
 
-export async function dsourcesPage() {
-  const { dsources } = await get('/api/dsources');
-  return {
-    title: 'dSources',
-    live: true,
-    node: [
-      h('p', {}, link('#/dsources/new', 'Link dSource')),
-      table('Linked source tenants', [
-        ['Name', (d) => link(`#/dsources/${enc(d.name)}`, d.name)],
-        ['Status', (d) => status(d.status)],
-        ['Source', (d) => `${d.sourceConfigName} (${d.environmentName})`],
-        ['Snapshots', (d) => String(d.snapshots)],
-        ['Latest origin (UTC)', (d) => time(d.latestSnapshot?.metadata?.originTimestamp)],
-      ], dsources, 'No dSources yet: link one from a source config.'),
+export function dsourcesPage() {
+  return listPage({
+    title: 'dSources', api: '/api/dsources', key: 'dsources', add: ['#/dsources/new', 'Link dSource'],
+    caption: 'Linked source tenants',
+    columns: [
+      ['Name', (d) => link(`#/dsources/${enc(d.name)}`, d.name)],
+      ['Status', (d) => status(d.status)],
+      ['Source', (d) => `${d.sourceConfigName} (${d.environmentName})`],
+      ['Snapshots', (d) => String(d.snapshots)],
+      ['Latest origin (UTC)', (d) => time(d.latestSnapshot?.metadata?.originTimestamp)],
     ],
-  };
+    empty: 'No dSources yet: link one from a source config.',
+  });
 }
 
 function paramsFacts(descriptor, d) {

@@ -3,24 +3,21 @@
 import { get, send } from './api.js';
 import { enc, facts, h, link, table, time } from './dom.js';
 import { schemaFields } from './forms.js';
-import { actionButton, actionForm, deleteButton, errorBox, showLocalProblems } from './kit.js';
+import { actionButton, actionForm, deleteButton, errorBox, listPage, showLocalProblems } from './kit.js';
 
-export async function environmentsPage() {
-  const { environments } = await get('/api/environments');
-  return {
-    title: 'Environments',
-    live: true,
-    node: [
-      h('p', {}, link('#/environments/new', 'Add environment')),
-      table('Hosts the engine reaches over SSH', [
-        ['Name', (e) => link(`#/environments/${enc(e.name)}`, e.name)],
-        ['Address', (e) => `${e.address}:${e.port}`],
-        ['Repositories', (e) => String(e.repositories)],
-        ['Source configs', (e) => String(e.sourceConfigs)],
-        ['Discovered', (e) => time(e.discoveredAt)],
-      ], environments, 'No environments yet: add one.'),
+export function environmentsPage() {
+  return listPage({
+    title: 'Environments', api: '/api/environments', key: 'environments', add: ['#/environments/new', 'Add environment'],
+    caption: 'Hosts the engine reaches over SSH',
+    columns: [
+      ['Name', (e) => link(`#/environments/${enc(e.name)}`, e.name)],
+      ['Address', (e) => `${e.address}:${e.port}`],
+      ['Repositories', (e) => String(e.repositories)],
+      ['Source configs', (e) => String(e.sourceConfigs)],
+      ['Discovered', (e) => time(e.discoveredAt)],
     ],
-  };
+    empty: 'No environments yet: add one.',
+  });
 }
 
 export async function environmentPage([name]) {

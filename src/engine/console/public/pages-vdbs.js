@@ -4,25 +4,22 @@
 import { get, send } from './api.js';
 import { duration, enc, facts, h, link, status, table, time } from './dom.js';
 import { schemaFields } from './forms.js';
-import { actionButton, actionForm, deleteButton, errorBox, nameField, selectField, showLocalProblems } from './kit.js';
+import { actionButton, actionForm, deleteButton, errorBox, listPage, nameField, selectField, showLocalProblems } from './kit.js';
 import { recoveryTimeline } from './timeline.js';
 
-export async function vdbsPage() {
-  const { vdbs } = await get('/api/vdbs');
-  return {
-    title: 'VDBs',
-    live: true,
-    node: [
-      h('p', {}, link('#/vdbs/new', 'Provision VDB')),
-      table('Virtual copies of dSource tenants', [
-        ['Name', (v) => link(`#/vdbs/${enc(v.name)}`, v.name)],
-        ['Status', (v) => status(v.status)],
-        ['Target', (v) => `${v.parameters.targetTenant ?? '?'} (${v.repositoryName})`],
-        ['dSource', (v) => link(`#/dsources/${enc(v.dsourceName)}`, v.dsourceName)],
-        ['Current snapshot', (v) => String(v.currentSnapshotId ?? '–')],
-      ], vdbs, 'No VDBs yet: provision one from a dSource snapshot.'),
+export function vdbsPage() {
+  return listPage({
+    title: 'VDBs', api: '/api/vdbs', key: 'vdbs', add: ['#/vdbs/new', 'Provision VDB'],
+    caption: 'Virtual copies of dSource tenants',
+    columns: [
+      ['Name', (v) => link(`#/vdbs/${enc(v.name)}`, v.name)],
+      ['Status', (v) => status(v.status)],
+      ['Target', (v) => `${v.parameters.targetTenant ?? '?'} (${v.repositoryName})`],
+      ['dSource', (v) => link(`#/dsources/${enc(v.dsourceName)}`, v.dsourceName)],
+      ['Current snapshot', (v) => String(v.currentSnapshotId ?? '–')],
     ],
-  };
+    empty: 'No VDBs yet: provision one from a dSource snapshot.',
+  });
 }
 
 const snapLabel = (s) => `${s.id}: ${s.kind === 'vdb' ? `VDB snapshot, achieved ${time(s.metadata.achievedTimestamp)}` : `origin ${time(s.metadata.originTimestamp)}`}`;
