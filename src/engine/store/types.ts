@@ -51,7 +51,8 @@ export interface SourceConfigRow extends DiscoveredRow {
   repositoryName: string;
 }
 
-export interface DSourceRow {
+/** What dSources and VDBs alike are: a named object with a GUID on one environment's repository. */
+interface PlacedRow {
   id: number;
   name: string;
   guid: string;
@@ -59,35 +60,28 @@ export interface DSourceRow {
   environmentName: string;
   repositoryId: number;
   repositoryName: string;
-  sourceConfigId: number;
-  sourceConfigName: string;
   parameters: Json;
-  migrationId: string | null;
-  policy: Json | null;
-  status: DSourceStatus;
   mounts: Json[];
   createdAt: string;
 }
 
-export interface VdbRow {
-  id: number;
-  name: string;
-  guid: string;
-  environmentId: number;
-  environmentName: string;
-  repositoryId: number;
-  repositoryName: string;
+export interface DSourceRow extends PlacedRow {
+  sourceConfigId: number;
+  sourceConfigName: string;
+  migrationId: string | null;
+  policy: Json | null;
+  status: DSourceStatus;
+}
+
+export interface VdbRow extends PlacedRow {
   dsourceId: number;
   dsourceName: string;
-  parameters: Json;
   parametersMigrationId: string | null;
   sourceConfig: Json | null;
   sourceConfigMigrationId: string | null;
   provisionedFromSnapshotId: number | null;
   currentSnapshotId: number | null;
   status: VdbStatus;
-  mounts: Json[];
-  createdAt: string;
 }
 
 export interface SnapshotRow {
