@@ -8,26 +8,29 @@ import { stat } from 'node:fs/promises';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { errnoCode } from './errno.js';
 
 /** A raw fd (not a FileHandle, which would close it on garbage collection under the socket). */
 const openFd = promisify(openCb);
 
-function code(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException).code;
-}
-
-/** Backup source: a FIFO HANA writes into, or a regular file (#FILE). */
-export async function openSource(file: string): Promise<Readable> {
+/** What a backup line names: a FIFO HANA writes into, or a regular file (#FILE); anything else is an error. */
+export async function sourceKind(file: string): Promise<'fifo' | 'file'> {
   let s;
   try {
     s = await stat(file);
   } catch (e) {
-    throw new Error(`cannot open ${file}: ${code(e) ?? (e as Error).message}`);
+    throw new Error(`cannot open ${file}: ${errnoCode(e) ?? (e as Error).message}`);
   }
-  if (s.isFIFO()) {
+  if (s.isFIFO()) return 'fifo';
+  if (!s.isFile()) throw new Error(`${file} is neither a named pipe nor a regular file`);
+  return 'file';
+}
+
+/** Backup source as a stream. */
+export async function openSource(file: string): Promise<Readable> {
+  if ((await sourceKind(file)) === 'fifo') {
     const fd = await openFd(file, constants.O_RDONLY | constants.O_NONBLOCK);
     return new net.Socket({ fd, readable: true, writable: false });
   }
-  if (!s.isFile()) throw new Error(`${file} is neither a named pipe nor a regular file`);
   return createReadStream(file, { highWaterMark: 1 << 20 });
 }

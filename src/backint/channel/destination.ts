@@ -9,12 +9,9 @@ import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Output } from './ring.js';
+import { errnoCode } from '../errno.js';
 
 const openFd = promisify(openCb);
-
-function code(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException).code;
-}
 
 export interface Destination {
   output: Output;
@@ -27,7 +24,7 @@ export async function openDestination(file: string, timeoutMs: number): Promise<
   try {
     fifo = (await stat(file)).isFIFO();
   } catch (e) {
-    if (code(e) !== 'ENOENT') throw new Error(`cannot open ${file}: ${code(e)}`);
+    if (errnoCode(e) !== 'ENOENT') throw new Error(`cannot open ${file}: ${errnoCode(e)}`);
   }
   if (!fifo) return { output: { path: file, fifo: false }, release: () => undefined };
   const deadline = Date.now() + timeoutMs;
@@ -43,7 +40,7 @@ export async function openDestination(file: string, timeoutMs: number): Promise<
         },
       };
     } catch (e) {
-      if (code(e) !== 'ENXIO') throw new Error(`cannot open ${file}: ${code(e) ?? (e as Error).message}`);
+      if (errnoCode(e) !== 'ENXIO') throw new Error(`cannot open ${file}: ${errnoCode(e) ?? (e as Error).message}`);
       if (Date.now() >= deadline) throw new Error(`no reader opened ${file} within ${Math.round(timeoutMs / 1000)} s`);
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(delay * 2, 200);

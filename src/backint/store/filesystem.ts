@@ -14,6 +14,8 @@ import { copyChannel } from '../channel/copy.js';
 import { openDestination } from '../channel/destination.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
 import { parseManifest } from './manifest.js';
+import { errnoCode } from '../errno.js';
+import { sourceKind } from '../pipes.js';
 
 export interface FilesystemStoreOptions {
   /** Fault tests: writes fail with ENOSPC once an object has this many bytes (both copy paths). */
@@ -27,10 +29,6 @@ const BATCH_BYTES = 1 << 20;
 const WRITES_IN_FLIGHT = 4;
 /** Flush to disk while copying, so the final fsync does not wait for the whole object. */
 const FLUSH_EVERY = 64 << 20;
-
-function errno(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
 
 async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
@@ -62,7 +60,7 @@ export class FilesystemStore implements ObjectStore {
     try {
       s = await stat(this.root);
     } catch (e) {
-      throw new Error(`store unreachable: FilesystemRoot ${this.root} ${errno(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errno(e)})`}`);
+      throw new Error(`store unreachable: FilesystemRoot ${this.root} ${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`);
     }
     if (!s.isDirectory()) throw new Error(`store unreachable: FilesystemRoot ${this.root} is not a directory`);
   }
@@ -81,13 +79,7 @@ export class FilesystemStore implements ObjectStore {
 
   /** HANA's pipe straight into the data file on a worker thread (dd's loop, hashing as it goes). */
   async putPath(info: PutInfo, source: string): Promise<ObjectManifest> {
-    let s;
-    try {
-      s = await stat(source);
-    } catch (e) {
-      throw new Error(`cannot open ${source}: ${errno(e) ?? (e as Error).message}`);
-    }
-    if (!s.isFIFO() && !s.isFile()) throw new Error(`${source} is neither a named pipe nor a regular file`);
+    await sourceKind(source); // a clear error for a missing path before anything is written
     return this.store(info, async (fh) => {
       const d = await copyChannel({ input: source, output: { fd: fh.fd }, hashOn: 'worker', failWritesAfterBytes: this.options.failWritesAfterBytes });
       return { size: d.size, sha256: d.sha256, storedSize: d.size };
@@ -184,7 +176,7 @@ export class FilesystemStore implements ObjectStore {
     try {
       names = await readdir(dir);
     } catch (e) {
-      if (errno(e) === 'ENOENT') return [];
+      if (errnoCode(e) === 'ENOENT') return [];
       throw e;
     }
     const out: ObjectVersion[] = [];
@@ -204,7 +196,7 @@ export class FilesystemStore implements ObjectStore {
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (e) {
-        if (errno(e) === 'ENOENT') return;
+        if (errnoCode(e) === 'ENOENT') return;
         throw e;
       }
       for (const entry of entries) {
@@ -224,7 +216,7 @@ export class FilesystemStore implements ObjectStore {
     try {
       text = await readFile(path.join(this.versionsDir(user, p), `${ebid}.json`), 'utf8');
     } catch (e) {
-      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return undefined;
+      if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return undefined;
       throw e;
     }
     return parseManifest(text, `${user}:${p}:${ebid}`);
@@ -237,7 +229,7 @@ export class FilesystemStore implements ObjectStore {
     try {
       s = await stat(file);
     } catch (e) {
-      throw new Error(`object data of ${m.ebid} is missing (${errno(e)})`);
+      throw new Error(`object data of ${m.ebid} is missing (${errnoCode(e)})`);
     }
     if (s.size !== m.storedSize) throw new Error(`object data of ${m.ebid} has ${s.size} bytes, expected ${m.storedSize}`);
     return file;
@@ -263,8 +255,8 @@ export class FilesystemStore implements ObjectStore {
     try {
       await unlink(path.join(dir, `${ebid}.json`));
     } catch (e) {
-      if (errno(e) === 'ENOENT') return 'notfound';
-      if (errno(e) === 'EACCES' || errno(e) === 'EPERM' || errno(e) === 'EROFS') throw new NotDeletedError(`delete refused: ${errno(e)}`);
+      if (errnoCode(e) === 'ENOENT') return 'notfound';
+      if (errnoCode(e) === 'EACCES' || errnoCode(e) === 'EPERM' || errnoCode(e) === 'EROFS') throw new NotDeletedError(`delete refused: ${errnoCode(e)}`);
       throw e;
     }
     await rm(path.join(dir, `${ebid}.data`), { force: true });
