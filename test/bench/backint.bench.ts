@@ -19,17 +19,19 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { AGENT_BIN, mkfifo, tempDir, writeParams } from '../backint/helpers/agent.js';
 import { startS3rver } from '../backint/helpers/s3rver.js';
+import { median, type BenchResult } from './run.js';
 
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-  ok: boolean;
-}
 
 const MiB = 1024 * 1024;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A ratio goal as the median of side-by-side pairs (every pair printed), and the agent's best throughput. */
+function pairedRows(name: string, ratios: readonly number[], goal: number, movedBytes: number, bestAgentSeconds: number): BenchResult[] {
+  const r = Math.round(median(ratios) * 100) / 100;
+  return [
+    { name: `${name} (median of ${ratios.length} side-by-side pairs; all: ${ratios.map((x) => x.toFixed(2)).join(' ')})`, value: r, unit: 'x baseline', goal: `>= ${goal}`, ok: r >= goal },
+    { name: `${name} (agent throughput, best round)`, value: Math.round(movedBytes / MiB / bestAgentSeconds), unit: 'MiB/s', goal: 'info', ok: true },
+  ];
+}
 const SW = '#SOFTWAREID "backint 1.50" "HANA HDB server 2.00.071.00.1687900751"';
 
 async function writeSource(file: string, bytes: number): Promise<void> {
@@ -147,17 +149,10 @@ async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
   await rm(ddOut);
   await rm(store, { recursive: true });
   await rm(src);
-  const row = (name: string, ratios: number[], agentSeconds: number, moved: number): BenchResult[] => {
-    const r = Math.round(median(ratios) * 100) / 100;
-    return [
-      { name: `${name} (median of ${rounds} side-by-side pairs; all: ${ratios.map((x) => x.toFixed(2)).join(' ')})`, value: r, unit: 'x baseline', goal: '>= 0.8', ok: r >= 0.8 },
-      { name: `${name} (agent throughput, best round)`, value: Math.round(moved / MiB / agentSeconds), unit: 'MiB/s', goal: 'info', ok: true },
-    ];
-  };
   return [
-    ...row('backint fs backup+restore vs dd', bothRatios, agentBest.backup + agentBest.restore, 2 * bytes),
-    ...row('backint fs backup vs dd', backupRatios, agentBest.backup, bytes),
-    ...row('backint fs restore vs dd', restoreRatios, agentBest.restore, bytes),
+    ...pairedRows('backint fs backup+restore vs dd', bothRatios, 0.8, 2 * bytes, agentBest.backup + agentBest.restore),
+    ...pairedRows('backint fs backup vs dd', backupRatios, 0.8, bytes, agentBest.backup),
+    ...pairedRows('backint fs restore vs dd', restoreRatios, 0.8, bytes, agentBest.restore),
   ];
 }
 
@@ -212,13 +207,7 @@ async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
       await measure('down1', plainDown, down1);
       await measure('down4', plainDown, down4);
     }
-    const row = (name: string, key: keyof typeof ratios, goal: number): BenchResult[] => {
-      const r = Math.round(median(ratios[key]) * 100) / 100;
-      return [
-        { name: `${name} (median of ${rounds} side-by-side pairs; all: ${ratios[key].map((x) => x.toFixed(2)).join(' ')})`, value: r, unit: 'x baseline', goal: `>= ${goal}`, ok: r >= goal },
-        { name: `${name} (agent throughput, best round)`, value: Math.round(bytes / MiB / best[key]), unit: 'MiB/s', goal: 'info', ok: true },
-      ];
-    };
+    const row = (name: string, key: keyof typeof ratios, goal: number) => pairedRows(name, ratios[key], goal, bytes, best[key]);
     return [
       ...row('backint s3 backup 1 channel vs plain Upload', 'up1', 0.5),
       ...row('backint s3 backup 4 channels vs plain Upload', 'up4', 1.0),

@@ -20,10 +20,9 @@ import { BackupLogFollower } from '../../src/hana/backup-log/follower.js';
 import { parseAbsolutePath } from '../../src/hana/identifiers.js';
 import { withEngineLibs } from '../../src/sdk/libs.js';
 import { localLibs, testConnection } from '../support/local-libs.js';
-import type { BenchResult } from './run.js';
+import { median, type BenchResult } from './run.js';
 
 const packageRoot = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**

@@ -14,6 +14,9 @@ export interface BenchResult {
   ok: boolean;
 }
 
+/** Median of a non-empty list (the upper one of an even count). */
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 type BenchModule = { benchmarks(opts: { quick: boolean }): Promise<BenchResult[]> };
 
 function table(results: readonly BenchResult[]): string {
