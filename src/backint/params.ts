@@ -17,6 +17,7 @@ export interface Tag {
 export interface Params {
   StoreType: StoreType;
   FilesystemRoot: string | undefined;
+  FilesystemDirectIO: boolean;
   S3BucketName: string | undefined;
   S3BucketAwsRegion: string;
   S3BucketFolder: string;
@@ -63,6 +64,7 @@ export interface KeySpec {
 export const PARAMETER_KEYS: readonly KeySpec[] = [
   { key: 'StoreType', kind: { type: 'enum', values: ['filesystem', 's3'] }, default: 'filesystem', description: 'Where objects are kept: a local/NFS directory or an S3-compatible bucket.' },
   { key: 'FilesystemRoot', kind: { type: 'path' }, default: undefined, description: 'Absolute directory of the filesystem store (required when StoreType is filesystem).' },
+  { key: 'FilesystemDirectIO', kind: { type: 'boolean' }, default: true, description: 'Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read back rarely should not evict the host\'s working set); falls back to the page cache where the filesystem refuses O_DIRECT.' },
   { key: 'S3BucketName', kind: { type: 'string', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHint: '3-63 lowercase letters, digits, dots or hyphens' }, default: undefined, description: 'Bucket (required when StoreType is s3).' },
   { key: 'S3BucketAwsRegion', kind: { type: 'string', pattern: /^[a-z0-9-]+$/, patternHint: 'a region name such as eu-central-1' }, default: 'us-east-1', description: 'Region of the bucket.' },
   { key: 'S3BucketFolder', kind: { type: 'string', pattern: /^[^/].*[^/]$|^[^/]?$/, patternHint: 'a key prefix without leading or trailing slash' }, default: '', description: 'Key prefix (folder) under which all objects are stored.' },

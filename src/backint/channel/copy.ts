@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { abortWorker, startWorker } from './spawn.js';
-import { CONSUMED, LENGTH, PRODUCED, SLOTS, SLOT_BYTES, newRing, signal, type ChannelDigest, type Output, type WorkerMessage } from './ring.js';
+import { CONSUMED, LENGTH, PRODUCED, SLOTS, newRing, signal, slotView, type ChannelDigest, type Output, type WorkerMessage } from './ring.js';
 
 export interface CopyRequest {
   input: string;
   output: Output;
   hashOn: 'worker' | 'main';
+  /** Read or write the regular file with O_DIRECT where its filesystem allows (see direct.ts). */
+  direct: boolean;
   /** Called once both ends are open (e.g. to close a FIFO probe). */
   onOpened?: () => void;
   failWritesAfterBytes?: number;
@@ -25,7 +27,7 @@ export function copyChannel(req: CopyRequest): Promise<ChannelDigest> {
   const drain = () => {
     while (consumed < Atomics.load(ctl, PRODUCED)) {
       const slot = consumed % SLOTS;
-      hash.update(data.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + Atomics.load(ctl, LENGTH + slot)));
+      hash.update(slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot)));
       Atomics.store(ctl, CONSUMED, ++consumed);
       signal(ctl);
     }
@@ -40,7 +42,7 @@ export function copyChannel(req: CopyRequest): Promise<ChannelDigest> {
         reject(err);
       } else resolve(digest!);
     };
-    const worker = startWorker({ mode: 'copy', hashOn: req.hashOn, input: req.input, output: req.output, ring, ...(req.failWritesAfterBytes !== undefined ? { failWritesAfterBytes: req.failWritesAfterBytes } : {}) });
+    const worker = startWorker({ mode: 'copy', hashOn: req.hashOn, input: req.input, output: req.output, direct: req.direct, ring, ...(req.failWritesAfterBytes !== undefined ? { failWritesAfterBytes: req.failWritesAfterBytes } : {}) });
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'opened') req.onOpened?.();
       else if (m.type === 'slot') drain();

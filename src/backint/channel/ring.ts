@@ -3,6 +3,8 @@
  * SLOT_BYTES, and a control block of Int32 counters. Producer and consumer each own one counter; a slot is
  * free when produced - consumed < SLOTS. Counters only grow (2^31 slots of 1 MiB = 2 PiB per channel).
  */
+import { ALIGN } from './direct.js';
+
 export const SLOT_BYTES = 1 << 20;
 export const SLOTS = 4;
 
@@ -17,8 +19,10 @@ export const ABORT = 3;
 export const SIGNAL = 4;
 /** Set by the worker while it sleeps on SIGNAL: only then does the main thread pay for a wake-up. */
 export const WAITING = 5;
+/** Set by the worker before the first slot: where slot 0 starts in `data` (aligned for direct I/O). */
+export const BASE = 6;
 /** LENGTH + slot: bytes in that slot. */
-export const LENGTH = 6;
+export const LENGTH = 7;
 export const CONTROL_INTS = LENGTH + SLOTS;
 
 export interface Ring {
@@ -37,13 +41,25 @@ export function signal(ctl: Int32Array, wake = true): void {
   if (wake && Atomics.load(ctl, WAITING) === 1) Atomics.notify(ctl, SIGNAL);
 }
 
-/** `withSlots: false`: only the control block (a worker that moves and hashes the bytes by itself). */
+/**
+ * `withSlots: false`: only the control block (a worker that moves and hashes the bytes by itself). The slots
+ * get ALIGN spare bytes, so a worker reading a file with O_DIRECT can start them at an aligned address.
+ */
 export function newRing(withSlots = true): Ring {
-  return { data: new SharedArrayBuffer(withSlots ? SLOT_BYTES * SLOTS : 0), control: new SharedArrayBuffer(CONTROL_INTS * 4) };
+  return { data: new SharedArrayBuffer(withSlots ? SLOT_BYTES * SLOTS + ALIGN : 0), control: new SharedArrayBuffer(CONTROL_INTS * 4) };
 }
 
-/** Where a worker writes: an open descriptor, or a path it opens itself (a FIFO only once HANA reads it). */
-export type Output = { fd: number } | { path: string; fifo: boolean };
+/** The bytes of `slot` (its first `length`), after the worker's BASE. */
+export function slotView(data: Uint8Array, ctl: Int32Array, slot: number, length = SLOT_BYTES): Uint8Array {
+  const start = Atomics.load(ctl, BASE) + slot * SLOT_BYTES;
+  return data.subarray(start, start + length);
+}
+
+/** Where a worker writes: a path it opens itself (a FIFO only once HANA reads it). */
+export interface Output {
+  path: string;
+  fifo: boolean;
+}
 
 /**
  * `copy`: read `input` (a FIFO or file) and write every byte to `output` as it is read. With `hashOn: 'worker'`
@@ -51,10 +67,11 @@ export type Output = { fd: number } | { path: string; fifo: boolean };
  * time and the thread that hashes them must be the one that has them hot); with 'main' it passes each full
  * slot of the ring to the main thread, which hashes it in parallel (a file written into HANA's pipe: the
  * worker mostly waits on HANA). `sink`: write the bytes the main thread puts into the ring to `output`,
- * hashing them here. `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
+ * hashing them here. `direct`: the regular file of a copy (the input with hashOn 'main', the output with
+ * 'worker') is read or written with O_DIRECT where its filesystem allows (direct.ts). `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
  */
 export type ChannelTask =
-  | { mode: 'copy'; hashOn: 'worker' | 'main'; input: string; output: Output; ring: Ring; failWritesAfterBytes?: number }
+  | { mode: 'copy'; hashOn: 'worker' | 'main'; input: string; output: Output; ring: Ring; direct: boolean; failWritesAfterBytes?: number }
   | { mode: 'sink'; output: Output; ring: Ring };
 
 /** Size and SHA-256 of every byte that passed. */

@@ -4,9 +4,10 @@
  * as dd. Each read is written out at once, so HANA's side of the pipe never waits on a slot filling up.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ABORT, CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SIGNAL, SLOTS, SLOT_BYTES, WAITING, type ChannelTask, type Output, type WorkerMessage } from './ring.js';
+import { ALIGN, alignUp, alignedOffset, openDirect } from './direct.js';
+import { ABORT, BASE, CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SIGNAL, SLOTS, SLOT_BYTES, WAITING, slotView, type ChannelTask, type Output, type WorkerMessage } from './ring.js';
 
 const task = workerData as ChannelTask;
 const data = new Uint8Array(task.ring.data);
@@ -30,28 +31,31 @@ function waitUntil(ready: () => boolean): void {
   }
 }
 
-function openOutput(o: Output): { fd: number; own: boolean; file: boolean } {
-  if ('fd' in o) return { fd: o.fd, own: false, file: true };
+function openOutput(o: Output): { fd: number; file: boolean } {
   // A FIFO: the main thread has seen HANA's reader, so this blocking open returns at once.
-  return { fd: openSync(o.path, o.fifo ? constants.O_WRONLY : 'w'), own: true, file: !o.fifo };
+  return { fd: openSync(o.path, o.fifo ? constants.O_WRONLY : 'w'), file: !o.fifo };
 }
 
 let written = 0;
-function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void {
+/** Writes all of `view` (at `position`, or at the descriptor's offset); `limit` counts `counted` of it. */
+function writeAll(fd: number, view: Uint8Array, limit: number | undefined, position: number | null = null, counted = view.length): void {
+  if (limit !== undefined && written + counted > limit) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
   for (let off = 0; off < view.length; ) {
     if (Atomics.load(ctl, ABORT)) throw new Aborted();
-    if (limit !== undefined && written + view.length - off > limit) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    const n = writeSync(fd, view, off, view.length - off);
-    off += n;
-    written += n;
+    off += writeSync(fd, view, off, view.length - off, position === null ? null : position + off);
   }
+  written += counted;
 }
 
 /** Small enough to stay in cache between the pipe read, the file write and the hash. */
 const HOT_BUFFER = 256 << 10;
+/** Direct writes of a backup: large, since each one waits for the disk. */
+const DIRECT_CHUNK = 4 << 20;
+
+type Digest = { size: number; sha256: string };
 
 /** Each read written and hashed at once, from one small buffer that stays in cache (dd's loop plus SHA-256). */
-function copyHashing(inFd: number, outFd: number, limit: number | undefined): { size: number; sha256: string } {
+function copyHashing(inFd: number, outFd: number, limit: number | undefined): Digest {
   const buf = Buffer.allocUnsafeSlow(HOT_BUFFER);
   const hash = createHash('sha256');
   let size = 0;
@@ -66,31 +70,98 @@ function copyHashing(inFd: number, outFd: number, limit: number | undefined): { 
   }
 }
 
+/**
+ * HANA's pipe into a data file opened with O_DIRECT: reads gather in an aligned chunk (each hashed while in
+ * cache), written a chunk at a time; the last is padded to the block and the file cut back to its size.
+ * Undefined if the chunk cannot be aligned for this file (then the caller copies through the page cache).
+ */
+function copyHashingDirect(inFd: number, outFd: number, limit: number | undefined): Digest | undefined {
+  const raw = Buffer.allocUnsafeSlow(DIRECT_CHUNK + ALIGN);
+  const offset = alignedOffset((k) => writeSync(outFd, raw, k, ALIGN, 0)); // overwritten or cut off below
+  if (offset === undefined) return undefined;
+  const chunk = raw.subarray(offset, offset + DIRECT_CHUNK);
+  const hash = createHash('sha256');
+  let size = 0;
+  for (let eof = false; !eof; ) {
+    let n = 0;
+    while (n < DIRECT_CHUNK) {
+      if (Atomics.load(ctl, ABORT)) throw new Aborted();
+      const r = readSync(inFd, chunk, n, DIRECT_CHUNK - n, null);
+      if (r === 0) {
+        eof = true;
+        break;
+      }
+      hash.update(chunk.subarray(n, n + r));
+      n += r;
+    }
+    if (n > 0) writeAll(outFd, chunk.subarray(0, alignUp(n)), limit, size, n);
+    size += n;
+  }
+  ftruncateSync(outFd, size);
+  return { size, sha256: hash.digest('hex') };
+}
 
-function copy(input: string, output: Output, hashOn: 'worker' | 'main', limit: number | undefined): void {
+/** A backup: HANA's pipe (input) into the data file (output), hashed here. */
+function backupCopy(input: string, output: Output, direct: boolean, limit: number | undefined): void {
   const inFd = openSync(input, constants.O_RDONLY); // a FIFO: blocks until HANA opens its end
+  const directFd = direct ? openDirect(output.path, constants.O_WRONLY) : undefined;
+  let outFd = directFd ?? openOutput(output).fd;
+  try {
+    post({ type: 'opened' });
+    let d = directFd !== undefined ? copyHashingDirect(inFd, directFd, limit) : undefined;
+    if (!d) {
+      if (directFd !== undefined) outFd = openOutput(output).fd; // the filesystem took O_DIRECT but no buffer suits it
+      d = copyHashing(inFd, outFd, limit);
+    }
+    fsyncSync(outFd);
+    post({ type: 'done', ...d });
+  } finally {
+    closeSync(inFd);
+    closeSync(outFd);
+    if (directFd !== undefined && directFd !== outFd) closeSync(directFd);
+  }
+}
+
+/**
+ * Opens a restore's data file, directly if asked and possible, and sets the ring's BASE to an offset its
+ * direct reads accept.
+ */
+function openRestoreInput(input: string, direct: boolean): { fd: number; direct: boolean } {
+  Atomics.store(ctl, BASE, 0);
+  const fd = direct ? openDirect(input, constants.O_RDONLY) : undefined;
+  if (fd === undefined) return { fd: openSync(input, constants.O_RDONLY), direct: false };
+  const base = alignedOffset((k) => readSync(fd, data, k, ALIGN, 0));
+  if (base !== undefined) {
+    Atomics.store(ctl, BASE, base);
+    return { fd, direct: true };
+  }
+  closeSync(fd);
+  return { fd: openSync(input, constants.O_RDONLY), direct: false };
+}
+
+/**
+ * A restore: the data file (input) into HANA's pipe (output), a slot at a time; the main thread hashes each
+ * slot passed over. Direct reads stay aligned: only the file's last read can end off a block boundary.
+ */
+function restoreCopy(input: string, output: Output, direct: boolean): void {
+  const src = openRestoreInput(input, direct);
   let out: ReturnType<typeof openOutput> | undefined;
   try {
     out = openOutput(output);
     post({ type: 'opened' });
-    if (hashOn === 'worker') {
-      const d = copyHashing(inFd, out.fd, limit);
-      if (out.file) fsyncSync(out.fd);
-      post({ type: 'done', ...d });
-      return;
-    }
     let size = 0;
-    for (let produced = 0; ; produced++) {
+    let eof = false;
+    for (let produced = 0; !eof; produced++) {
       waitUntil(() => produced - Atomics.load(ctl, CONSUMED) < SLOTS);
       const slot = produced % SLOTS;
-      const view = data.subarray(slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES);
+      const view = slotView(data, ctl, slot);
       let n = 0;
-      let eof = false;
-      while (n < SLOT_BYTES) {
-        const r = readSync(inFd, view, n, SLOT_BYTES - n, null);
-        if (r === 0) { eof = true; break; }
-        writeAll(out.fd, view.subarray(n, n + r), limit);
+      while (n < SLOT_BYTES && !eof) {
+        const r = readSync(src.fd, view, n, SLOT_BYTES - n, src.direct ? size + n : null);
+        if (r === 0) eof = true;
+        else writeAll(out.fd, view.subarray(n, n + r), undefined);
         n += r;
+        if (src.direct && n % ALIGN !== 0) eof = true; // a short direct read: the end of the file
       }
       if (n > 0) {
         size += n;
@@ -98,13 +169,12 @@ function copy(input: string, output: Output, hashOn: 'worker' | 'main', limit: n
         Atomics.store(ctl, PRODUCED, produced + 1);
         post({ type: 'slot' });
       }
-      if (eof) break;
     }
     if (out.file) fsyncSync(out.fd);
     post({ type: 'done', size });
   } finally {
-    closeSync(inFd);
-    if (out?.own) closeSync(out.fd);
+    closeSync(src.fd);
+    if (out) closeSync(out.fd);
   }
 }
 
@@ -122,7 +192,7 @@ function sink(output: Output): void {
         return;
       }
       const slot = consumed % SLOTS;
-      const view = data.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + Atomics.load(ctl, LENGTH + slot));
+      const view = slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot));
       hash.update(view);
       writeAll(out.fd, view, undefined);
       size += view.length;
@@ -130,13 +200,14 @@ function sink(output: Output): void {
       post({ type: 'slot' });
     }
   } finally {
-    if (out.own) closeSync(out.fd);
+    closeSync(out.fd);
   }
 }
 
 try {
-  if (task.mode === 'copy') copy(task.input, task.output, task.hashOn, task.failWritesAfterBytes);
-  else sink(task.output);
+  if (task.mode === 'sink') sink(task.output);
+  else if (task.hashOn === 'worker') backupCopy(task.input, task.output, task.direct, task.failWritesAfterBytes);
+  else restoreCopy(task.input, task.output, task.direct);
 } catch (e) {
   if (!(e instanceof Aborted)) post({ type: 'failed', message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
 }

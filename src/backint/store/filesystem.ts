@@ -18,6 +18,8 @@ import { errnoCode } from '../errno.js';
 import { sourceKind } from '../pipes.js';
 
 export interface FilesystemStoreOptions {
+  /** O_DIRECT for the data files that channel workers copy (default true; see channel/direct.ts). */
+  directIO?: boolean;
   /** Fault tests: writes fail with ENOSPC once an object has this many bytes (both copy paths). */
   failWritesAfterBytes?: number;
 }
@@ -51,6 +53,10 @@ export class FilesystemStore implements ObjectStore {
     await fh.writev(chunks, position);
   }
 
+  private get directIO(): boolean {
+    return this.options.directIO ?? true;
+  }
+
   private versionsDir(user: string, p: string): string {
     return path.join(this.root, encodeSegment(user), ...encodePath(p), VERSIONS);
   }
@@ -80,17 +86,18 @@ export class FilesystemStore implements ObjectStore {
   /** HANA's pipe straight into the data file on a worker thread (dd's loop, hashing as it goes). */
   async putPath(info: PutInfo, source: string): Promise<ObjectManifest> {
     await sourceKind(source); // a clear error for a missing path before anything is written
-    return this.store(info, async (fh) => {
-      const d = await copyChannel({ input: source, output: { fd: fh.fd }, hashOn: 'worker', failWritesAfterBytes: this.options.failWritesAfterBytes });
+    return this.store(info, async (_fh, file) => {
+      const d = await copyChannel({ input: source, output: { path: file, fifo: false }, hashOn: 'worker', direct: this.directIO, failWritesAfterBytes: this.options.failWritesAfterBytes });
       return { size: d.size, sha256: d.sha256, storedSize: d.size };
     });
   }
 
   /**
-   * Writes the data under a temporary name with `fill` (which leaves it fsynced), then the manifest; renames
+   * Writes the data under a temporary name with `fill` (given the file open and its path; it leaves the data
+   * fsynced), then the manifest; renames
    * data first and manifest last (the commit) and fsyncs the directory. On failure nothing is left behind.
    */
-  private async store(info: PutInfo, fill: (fh: FileHandle) => Promise<Digest>): Promise<ObjectManifest> {
+  private async store(info: PutInfo, fill: (fh: FileHandle, file: string) => Promise<Digest>): Promise<ObjectManifest> {
     const dir = this.versionsDir(info.user, info.path);
     await mkdir(dir, { recursive: true });
     const dataFile = path.join(dir, `${info.ebid}.data`);
@@ -101,7 +108,7 @@ export class FilesystemStore implements ObjectStore {
       const fh = await open(tmpData, 'wx');
       let digest: Digest;
       try {
-        digest = await fill(fh);
+        digest = await fill(fh, tmpData);
       } finally {
         await fh.close();
       }
@@ -243,7 +250,7 @@ export class FilesystemStore implements ObjectStore {
     const file = await this.dataFile(m);
     const dest = await openDestination(destination, pipeOpenTimeoutMs);
     try {
-      return await copyChannel({ input: file, output: dest.output, hashOn: 'main', onOpened: () => dest.release() });
+      return await copyChannel({ input: file, output: dest.output, hashOn: 'main', direct: this.directIO, onOpened: () => dest.release() });
     } finally {
       dest.release();
     }

@@ -1,0 +1,99 @@
+/**
+ * The filesystem store's data files written and read with O_DIRECT (FilesystemDirectIO, the default) and
+ * through the page cache: every byte back whatever the size (direct I/O works in whole blocks, so sizes around
+ * block and chunk edges are the risk), and a direct backup leaves nothing of the object in the page cache.
+ */
+import { execa } from 'execa';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FilesystemStore } from '../../../src/backint/store/filesystem.js';
+import type { PutInfo } from '../../../src/backint/store/store.js';
+import { mkfifo, tempDir } from '../helpers/agent.js';
+
+const MiB = 1 << 20;
+let dir: string;
+let remove: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, remove } = await tempDir('backint-direct-'));
+});
+afterEach(() => remove());
+
+let seq = 0;
+const info = (p: string): PutInfo => ({ user: 'ERP@PRD', path: p, ebid: `17000000000${String(seq++).padStart(2, '0')}-00000000`, createdAt: 1_700_000_000_000, kind: 'PIPE', codec: 'none' });
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function storeAt(name: string, directIO: boolean): Promise<FilesystemStore> {
+  const root = path.join(dir, name);
+  await mkdir(root);
+  return new FilesystemStore(root, { directIO });
+}
+
+/** Pages of `file` in the page cache, by util-linux fincore. */
+async function residentPages(file: string): Promise<number> {
+  const { stdout } = await execa('fincore', ['--bytes', '--noheadings', '--output', 'PAGES', file]);
+  return Number(stdout.trim());
+}
+
+describe.each([true, false])('FilesystemDirectIO %s', (directIO) => {
+  // Around the 4 KiB block, the worker's 4 MiB direct chunk and the ring's 1 MiB slots.
+  const sizes = [0, 1, 4095, 4096, 4097, MiB - 1, MiB + 1, 4 * MiB, 4 * MiB + 4097, 9 * MiB + 123];
+
+  test('a file source: every size stored and restored byte for byte, with its size and SHA-256', async () => {
+    const store = await storeAt('store', directIO);
+    for (const size of sizes) {
+      const data = randomBytes(size);
+      const source = path.join(dir, `in.${size}`);
+      await writeFile(source, data);
+      const m = await store.putPath(info(`/data/${size}`), source);
+      expect({ size: m.size, storedSize: m.storedSize, sha256: m.sha256 }).toEqual({ size, storedSize: size, sha256: sha(data) });
+      const out = path.join(dir, `out.${size}`);
+      expect(await store.restoreTo(m, out, 5000)).toEqual({ size, sha256: sha(data) });
+      expect((await readFile(out)).equals(data)).toBe(true);
+    }
+  });
+
+  test('a pipe written in odd pieces is gathered whole', async () => {
+    const store = await storeAt('store', directIO);
+    const fifo = path.join(dir, 'databackup_0_1');
+    await mkfifo(fifo);
+    const data = randomBytes(5 * MiB + 77);
+    // dd with an odd block size: pipe reads come back in pieces that do not line up with any block.
+    const source = path.join(dir, 'src');
+    await writeFile(source, data);
+    const writer = execa('dd', [`if=${source}`, `of=${fifo}`, 'bs=12345']);
+    const [m] = await Promise.all([store.putPath(info('/pipe'), fifo), writer]);
+    expect({ size: m.size, sha256: m.sha256 }).toEqual({ size: data.length, sha256: sha(data) });
+    const out = path.join(dir, 'restored');
+    await store.restoreTo(m, out, 5000);
+    expect((await readFile(out)).equals(data)).toBe(true);
+  });
+});
+
+describe('page cache', () => {
+  test('a direct backup and restore leave none of the data file in the page cache; buffered ones leave it there', async () => {
+    const { stdout: fsType } = await execa('stat', ['-f', '-c', '%T', dir]);
+    const hasFincore = (await execa('sh', ['-c', 'command -v fincore'], { reject: false })).exitCode === 0;
+    if (!['ext2/ext3', 'ext4', 'xfs', 'btrfs'].includes(fsType.trim()) || !hasFincore) {
+      console.warn(`skipped: ${dir} is on ${fsType.trim()}${hasFincore ? '' : ' and fincore is missing'}; O_DIRECT bypasses the cache only on a disk filesystem`);
+      return;
+    }
+    const data = randomBytes(8 * MiB + 5);
+    const source = path.join(dir, 'in');
+    await writeFile(source, data);
+    const dataFile = async (root: string, ebid: string) => path.join(dir, root, 'ERP%40PRD', 'p', '@', `${ebid}.data`);
+
+    const direct = await storeAt('direct', true);
+    const d = await direct.putPath(info('/p'), source);
+    const buffered = await storeAt('buffered', false);
+    const b = await buffered.putPath(info('/p'), source);
+    const directFile = await dataFile('direct', d.ebid);
+    const bufferedFile = await dataFile('buffered', b.ebid);
+    expect((await stat(directFile)).size).toBe(data.length);
+    expect(await residentPages(directFile)).toBe(0);
+    expect(await residentPages(bufferedFile)).toBeGreaterThan(0);
+    await direct.restoreTo(d, path.join(dir, 'out'), 5000);
+    expect(await residentPages(directFile)).toBe(0);
+    expect((await readFile(path.join(dir, 'out'))).equals(data)).toBe(true);
+  });
+});
