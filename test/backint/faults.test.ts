@@ -33,11 +33,12 @@ describe('faults', () => {
       // Its own process group, so that killing "HANA" also kills head/sleep, which hold the pipe's write end:
       // an orphan holding it would keep the next backup from ever seeing EOF.
       const hana = execa('sh', ['-c', 'head -c 4194304 "$1"; sleep 60', 'sh', `${pipe}.src`], { reject: false, stdout: { file: pipe }, detached: true });
-      // Wait until the agent has written part of the object to the store.
+      // Wait until the agent has written part of HANA's bytes to the store (a MiB: more than a direct write's
+      // alignment probe).
       let tmp: string | undefined;
       for (let i = 0; i < 600 && !tmp; i++) {
         const files = await filesUnder(root);
-        for (const f of files) if (f.endsWith('.data.tmp') && (await stat(f)).size > 0) tmp = f;
+        for (const f of files) if (f.endsWith('.data.tmp') && (await stat(f)).size >= 1 << 20) tmp = f;
         if (!tmp) await sleep(50);
       }
       expect(tmp).toBeDefined();
@@ -64,12 +65,13 @@ describe('faults', () => {
   });
 
   test.each([
-    ['uncompressed: the channel worker copying the pipe', 'none'],
-    ['gzip: the stream copy', 'gzip'],
-  ])('disk full (ENOSPC injected at the write layer), %s: #ERROR, no object, no temp files', async (_what, compression) => {
+    ['uncompressed, direct: the main thread writing the channel worker\'s slots', 'none', true],
+    ['uncompressed, page cache: the channel worker writing as it reads', 'none', false],
+    ['gzip: the stream copy', 'gzip', true],
+  ])('disk full (ENOSPC injected at the write layer), %s: #ERROR, no object, no temp files', async (_what, compression, directIO) => {
     const h = await fsHarness({ Compression: compression });
     try {
-      h.store = new FilesystemStore(h.root, { failWritesAfterBytes: 1 << 20 });
+      h.store = new FilesystemStore(h.root, { failWritesAfterBytes: 1 << 20, directIO });
       const f = await h.file('big', randomBytes(3 << 20));
       const { output, outcomes } = await h.run('backup', `${SW}\n#FILE ${f}\n`);
       expect(output).toEqual([`#ERROR ${f}`]);

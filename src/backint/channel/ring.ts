@@ -62,16 +62,17 @@ export interface Output {
 }
 
 /**
- * `copy`: read `input` (a FIFO or file) and write every byte to `output` as it is read. With `hashOn: 'worker'`
- * the worker hashes each read while it is still in cache (a pipe HANA writes into: the reads come 64 KiB at a
- * time and the thread that hashes them must be the one that has them hot); with 'main' it passes each full
- * slot of the ring to the main thread, which hashes it in parallel (a file written into HANA's pipe: the
- * worker mostly waits on HANA). `sink`: write the bytes the main thread puts into the ring to `output`,
- * hashing them here. `direct`: the regular file of a copy (the input with hashOn 'main', the output with
- * 'worker') is read or written with O_DIRECT where its filesystem allows (direct.ts). `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
+ * `backup`: read HANA's pipe (`input`) with blocking reads, hashing each read while it is in cache. With
+ * `writer: 'worker'` the worker writes every read to `output` itself (dd's loop, through the page cache); with
+ * 'main' it fills the ring's slots and the main thread writes them to the file it opened with O_DIRECT.
+ * `restore`: read the data file (`input`; with O_DIRECT if `direct` and its filesystem allows, direct.ts) a
+ * slot at a time, write each slot to `output` and pass it to the main thread, which hashes it.
+ * `sink`: write the bytes the main thread puts into the ring to `output`, hashing them here.
+ * `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
  */
 export type ChannelTask =
-  | { mode: 'copy'; hashOn: 'worker' | 'main'; input: string; output: Output; ring: Ring; direct: boolean; failWritesAfterBytes?: number }
+  | { mode: 'backup'; input: string; output: Output; ring: Ring; writer: 'worker' | 'main'; failWritesAfterBytes?: number }
+  | { mode: 'restore'; input: string; output: Output; ring: Ring; direct: boolean }
   | { mode: 'sink'; output: Output; ring: Ring };
 
 /** Size and SHA-256 of every byte that passed. */
@@ -82,8 +83,8 @@ export interface ChannelDigest {
 
 export type WorkerMessage =
   | { type: 'opened' }
-  /** copy: a slot was filled. sink: a slot was released. */
+  /** backup, restore: a slot was filled. sink: a slot was released. */
   | { type: 'slot' }
-  /** Everything was read and written; sha256 unless the main thread hashed. */
+  /** Everything was read (and written, unless by the main thread); sha256 unless the main thread hashed. */
   | { type: 'done'; size: number; sha256?: string }
   | { type: 'failed'; message: string; code?: string };

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ABORT, signal, type ChannelTask, type Ring } from './ring.js';
+import { ABORT, signal, type ChannelTask, type Ring, type WorkerMessage } from './ring.js';
 
 function workerFile(): string {
   const beside = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -37,4 +37,17 @@ export function abortWorker(ring: Ring): void {
   const ctl = new Int32Array(ring.control);
   Atomics.store(ctl, ABORT, 1);
   signal(ctl);
+}
+
+/**
+ * Routes a worker's messages to `onMessage`; its 'failed' message, an error or its exit become `onFailure`
+ * (which therefore also hears of the normal exit after 'done', and ignores what comes once it has settled).
+ */
+export function superviseWorker(worker: Worker, label: string, onMessage: (m: WorkerMessage) => void, onFailure: (e: Error) => void): void {
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type !== 'failed') onMessage(m);
+    else onFailure(Object.assign(new Error(`${m.message}${m.code && !m.message.includes(m.code) ? ` (${m.code})` : ''}`), { code: m.code }));
+  });
+  worker.on('error', onFailure);
+  worker.on('exit', (c) => setImmediate(() => onFailure(new Error(`${label} stopped (exit ${c})`))));
 }

@@ -1,12 +1,13 @@
 /**
  * One channel's pipe I/O, on its own thread with blocking system calls, as dd does it: a FIFO read or
  * written from Node's event loop costs a wake-up and a stream hop per 64 KiB, which made the agent half as fast
- * as dd. Each read is written out at once, so HANA's side of the pipe never waits on a slot filling up.
+ * as dd. The modes are described with ChannelTask (ring.ts).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ALIGN, alignUp, alignedOffset, openDirect } from './direct.js';
+import { enospc } from '../errno.js';
+import { ALIGN, alignedOffset, openDirect } from './direct.js';
 import { ABORT, BASE, CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SIGNAL, SLOTS, SLOT_BYTES, WAITING, slotView, type ChannelTask, type Output, type WorkerMessage } from './ring.js';
 
 const task = workerData as ChannelTask;
@@ -37,20 +38,17 @@ function openOutput(o: Output): { fd: number; file: boolean } {
 }
 
 let written = 0;
-/** Writes all of `view` (at `position`, or at the descriptor's offset); `limit` counts `counted` of it. */
-function writeAll(fd: number, view: Uint8Array, limit: number | undefined, position: number | null = null, counted = view.length): void {
-  if (limit !== undefined && written + counted > limit) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void {
+  if (limit !== undefined && written + view.length > limit) throw enospc();
   for (let off = 0; off < view.length; ) {
     if (Atomics.load(ctl, ABORT)) throw new Aborted();
-    off += writeSync(fd, view, off, view.length - off, position === null ? null : position + off);
+    off += writeSync(fd, view, off, view.length - off);
   }
-  written += counted;
+  written += view.length;
 }
 
 /** Small enough to stay in cache between the pipe read, the file write and the hash. */
 const HOT_BUFFER = 256 << 10;
-/** Direct writes of a backup: large, since each one waits for the disk. */
-const DIRECT_CHUNK = 4 << 20;
 
 type Digest = { size: number; sha256: string };
 
@@ -71,54 +69,57 @@ function copyHashing(inFd: number, outFd: number, limit: number | undefined): Di
 }
 
 /**
- * HANA's pipe into a data file opened with O_DIRECT: reads gather in an aligned chunk (each hashed while in
- * cache), written a chunk at a time; the last is padded to the block and the file cut back to its size.
- * Undefined if the chunk cannot be aligned for this file (then the caller copies through the page cache).
+ * HANA's pipe into the ring's slots for the main thread to write: each slot filled whole (only the last can be
+ * short, so every direct write but the last is aligned), each read hashed while in cache.
  */
-function copyHashingDirect(inFd: number, outFd: number, limit: number | undefined): Digest | undefined {
-  const raw = Buffer.allocUnsafeSlow(DIRECT_CHUNK + ALIGN);
-  const offset = alignedOffset((k) => writeSync(outFd, raw, k, ALIGN, 0)); // overwritten or cut off below
-  if (offset === undefined) return undefined;
-  const chunk = raw.subarray(offset, offset + DIRECT_CHUNK);
+function fillSlots(inFd: number): Digest {
   const hash = createHash('sha256');
   let size = 0;
-  for (let eof = false; !eof; ) {
+  for (let produced = 0, eof = false; !eof; produced++) {
+    waitUntil(() => produced - Atomics.load(ctl, CONSUMED) < SLOTS);
+    const slot = produced % SLOTS;
+    const view = slotView(data, ctl, slot);
     let n = 0;
-    while (n < DIRECT_CHUNK) {
+    while (n < SLOT_BYTES) {
       if (Atomics.load(ctl, ABORT)) throw new Aborted();
-      const r = readSync(inFd, chunk, n, DIRECT_CHUNK - n, null);
+      const r = readSync(inFd, view, n, SLOT_BYTES - n, null);
       if (r === 0) {
         eof = true;
         break;
       }
-      hash.update(chunk.subarray(n, n + r));
+      hash.update(view.subarray(n, n + r));
       n += r;
     }
-    if (n > 0) writeAll(outFd, chunk.subarray(0, alignUp(n)), limit, size, n);
-    size += n;
+    if (n > 0) {
+      size += n;
+      Atomics.store(ctl, LENGTH + slot, n);
+      Atomics.store(ctl, PRODUCED, produced + 1);
+      post({ type: 'slot' });
+    }
   }
-  ftruncateSync(outFd, size);
   return { size, sha256: hash.digest('hex') };
 }
 
-/** A backup: HANA's pipe (input) into the data file (output), hashed here. */
-function backupCopy(input: string, output: Output, direct: boolean, limit: number | undefined): void {
+/** A backup: HANA's pipe (input) into the data file (output) or into the ring for the main thread. */
+function backup(input: string, output: Output, writer: 'worker' | 'main', limit: number | undefined): void {
   const inFd = openSync(input, constants.O_RDONLY); // a FIFO: blocks until HANA opens its end
-  const directFd = direct ? openDirect(output.path, constants.O_WRONLY) : undefined;
-  let outFd = directFd ?? openOutput(output).fd;
   try {
-    post({ type: 'opened' });
-    let d = directFd !== undefined ? copyHashingDirect(inFd, directFd, limit) : undefined;
-    if (!d) {
-      if (directFd !== undefined) outFd = openOutput(output).fd; // the filesystem took O_DIRECT but no buffer suits it
-      d = copyHashing(inFd, outFd, limit);
+    if (writer === 'main') {
+      post({ type: 'opened' });
+      post({ type: 'done', ...fillSlots(inFd) });
+      return;
     }
-    fsyncSync(outFd);
-    post({ type: 'done', ...d });
+    const out = openOutput(output);
+    try {
+      post({ type: 'opened' });
+      const d = copyHashing(inFd, out.fd, limit);
+      fsyncSync(out.fd);
+      post({ type: 'done', ...d });
+    } finally {
+      closeSync(out.fd);
+    }
   } finally {
     closeSync(inFd);
-    closeSync(outFd);
-    if (directFd !== undefined && directFd !== outFd) closeSync(directFd);
   }
 }
 
@@ -143,7 +144,7 @@ function openRestoreInput(input: string, direct: boolean): { fd: number; direct:
  * A restore: the data file (input) into HANA's pipe (output), a slot at a time; the main thread hashes each
  * slot passed over. Direct reads stay aligned: only the file's last read can end off a block boundary.
  */
-function restoreCopy(input: string, output: Output, direct: boolean): void {
+function restore(input: string, output: Output, direct: boolean): void {
   const src = openRestoreInput(input, direct);
   let out: ReturnType<typeof openOutput> | undefined;
   try {
@@ -206,8 +207,8 @@ function sink(output: Output): void {
 
 try {
   if (task.mode === 'sink') sink(task.output);
-  else if (task.hashOn === 'worker') backupCopy(task.input, task.output, task.direct, task.failWritesAfterBytes);
-  else restoreCopy(task.input, task.output, task.direct);
+  else if (task.mode === 'backup') backup(task.input, task.output, task.writer, task.failWritesAfterBytes);
+  else restore(task.input, task.output, task.direct);
 } catch (e) {
   if (!(e instanceof Aborted)) post({ type: 'failed', message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
 }

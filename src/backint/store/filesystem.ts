@@ -10,11 +10,12 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHand
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
-import { copyChannel } from '../channel/copy.js';
+import { fileToPipe } from '../channel/from-file.js';
+import { pipeToFile } from '../channel/to-file.js';
 import { openDestination } from '../channel/destination.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
 import { parseManifest } from './manifest.js';
-import { errnoCode } from '../errno.js';
+import { enospc, errnoCode } from '../errno.js';
 import { sourceKind } from '../pipes.js';
 
 export interface FilesystemStoreOptions {
@@ -24,7 +25,6 @@ export interface FilesystemStoreOptions {
   failWritesAfterBytes?: number;
 }
 
-const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 const BATCH_BYTES = 1 << 20;
 /** Batches written concurrently while the pipe is read on (memory: this many batches). */
@@ -83,11 +83,11 @@ export class FilesystemStore implements ObjectStore {
     });
   }
 
-  /** HANA's pipe straight into the data file on a worker thread (dd's loop, hashing as it goes). */
+  /** HANA's pipe into the data file through a channel (to-file.ts): read and hashed on a worker, written directly. */
   async putPath(info: PutInfo, source: string): Promise<ObjectManifest> {
     await sourceKind(source); // a clear error for a missing path before anything is written
     return this.store(info, async (_fh, file) => {
-      const d = await copyChannel({ input: source, output: { path: file, fifo: false }, hashOn: 'worker', direct: this.directIO, failWritesAfterBytes: this.options.failWritesAfterBytes });
+      const d = await pipeToFile({ pipe: source, file, direct: this.directIO, ...(this.options.failWritesAfterBytes !== undefined ? { failWritesAfterBytes: this.options.failWritesAfterBytes } : {}) });
       return { size: d.size, sha256: d.sha256, storedSize: d.size };
     });
   }
@@ -250,7 +250,7 @@ export class FilesystemStore implements ObjectStore {
     const file = await this.dataFile(m);
     const dest = await openDestination(destination, pipeOpenTimeoutMs);
     try {
-      return await copyChannel({ input: file, output: dest.output, hashOn: 'main', direct: this.directIO, onOpened: () => dest.release() });
+      return await fileToPipe({ file, output: dest.output, direct: this.directIO, onOpened: () => dest.release() });
     } finally {
       dest.release();
     }

@@ -1,0 +1,140 @@
+/**
+ * A backup's channel, HANA's pipe → data file. The worker reads the pipe with blocking reads and hashes each
+ * read while it is in cache. Where the data file takes O_DIRECT (direct.ts), the worker only fills the ring and
+ * this thread, otherwise idle, writes each slot with positioned writes in the thread pool, so the disk works
+ * while the worker reads on (a direct write returns only once the device has the data). Otherwise the worker
+ * writes every read itself, through the page cache, as dd does. The file ends fsynced either way.
+ */
+import { closeSync, constants, fsync, ftruncate, write, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { enospc } from '../errno.js';
+import { ALIGN, alignUp, alignedOffset, openDirect } from './direct.js';
+import { abortWorker, startWorker, superviseWorker } from './spawn.js';
+import { BASE, CONSUMED, LENGTH, PRODUCED, SLOTS, newRing, signal, slotView, type ChannelDigest } from './ring.js';
+
+const writeAt = promisify(write);
+const truncateTo = promisify(ftruncate);
+const sync = promisify(fsync);
+
+export interface PipeToFileRequest {
+  pipe: string;
+  /** An existing, empty file. */
+  file: string;
+  /** Write the file with O_DIRECT where its filesystem allows. */
+  direct: boolean;
+  /** Fault tests: writes fail with ENOSPC past this many bytes. */
+  failWritesAfterBytes?: number;
+}
+
+/** The data file opened with O_DIRECT and the ring's BASE set to an offset its writes accept, if both work. */
+function openDirectly(file: string, data: Uint8Array, ctl: Int32Array): number | undefined {
+  const fd = openDirect(file, constants.O_WRONLY);
+  if (fd === undefined) return undefined;
+  const base = alignedOffset((k) => writeSync(fd, data, k, ALIGN, 0)); // rewritten or cut off later
+  if (base === undefined) {
+    closeSync(fd);
+    return undefined;
+  }
+  Atomics.store(ctl, BASE, base);
+  return fd;
+}
+
+export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
+  const ring = newRing(req.direct);
+  const data = new Uint8Array(ring.data);
+  const ctl = new Int32Array(ring.control);
+  const fd = req.direct ? openDirectly(req.file, data, ctl) : undefined;
+  const limit = req.failWritesAfterBytes;
+
+  return new Promise<ChannelDigest>((resolve, reject) => {
+    let settled = false;
+    let failure: Error | undefined;
+    let result: ChannelDigest | undefined;
+    let submitted = 0; // slots handed to a write
+    let consumed = 0; // slots written, in order (a slot is reused only once every earlier one is written)
+    const written = new Set<number>();
+    let inFlight = 0;
+    let position = 0;
+
+    const settle = (e: Error | undefined, digest?: ChannelDigest) => {
+      if (settled) return;
+      settled = true;
+      if (fd !== undefined) closeSync(fd);
+      if (e) reject(e);
+      else resolve(digest!);
+    };
+    /** Settles once no write is in flight: the descriptor stays open until the thread pool is done with it. */
+    const finish = () => {
+      if (settled || inFlight > 0) return;
+      if (failure) return settle(failure);
+      if (!result || consumed < Atomics.load(ctl, PRODUCED)) return;
+      const digest = result;
+      inFlight++; // the end: cut the last slot's padding, then fsync
+      truncateTo(fd!, digest.size)
+        .then(() => sync(fd!))
+        .then(
+          () => settle(undefined, digest),
+          (e: Error) => settle(e),
+        );
+    };
+    const fail = (e: Error) => {
+      failure ??= e;
+      abortWorker(ring);
+      finish();
+    };
+
+    const writeSlot = async (slot: number, length: number, at: number) => {
+      if (limit !== undefined && at + length > limit) throw enospc();
+      // Only the last slot is short; it is written padded to the block, and the padding cut off at the end.
+      const view = slotView(data, ctl, slot, alignUp(length));
+      for (let off = 0; off < view.length; ) {
+        const { bytesWritten } = await writeAt(fd!, view, off, view.length - off, at + off);
+        if (bytesWritten === 0) throw enospc();
+        off += bytesWritten;
+      }
+    };
+    const submit = () => {
+      for (const produced = Atomics.load(ctl, PRODUCED); submitted < produced && !failure; submitted++) {
+        const index = submitted;
+        const slot = index % SLOTS;
+        const length = Atomics.load(ctl, LENGTH + slot);
+        inFlight++;
+        writeSlot(slot, length, position).then(
+          () => {
+            inFlight--;
+            written.add(index);
+            while (written.delete(consumed)) consumed++;
+            Atomics.store(ctl, CONSUMED, consumed);
+            signal(ctl);
+            finish();
+          },
+          (e: Error) => {
+            inFlight--;
+            fail(e);
+          },
+        );
+        position += length;
+      }
+    };
+
+    const worker = startWorker({ mode: 'backup', input: req.pipe, output: { path: req.file, fifo: false }, writer: fd === undefined ? 'worker' : 'main', ring, ...(limit !== undefined ? { failWritesAfterBytes: limit } : {}) });
+    superviseWorker(
+      worker,
+      `the copy of ${req.pipe}`,
+      (m) => {
+        if (m.type === 'slot') submit();
+        else if (m.type === 'done') {
+          result = { size: m.size, sha256: m.sha256! };
+          if (fd === undefined) settle(undefined, result);
+          else {
+            submit();
+            finish();
+          }
+        }
+      },
+      (e) => {
+        if (!result) fail(e);
+      },
+    );
+  });
+}
