@@ -119,3 +119,20 @@ describe('embedded sshd', () => {
     await expect(exec(s, { privateKey: readFileSync(key.privateKeyFile, 'utf8') }, 'true')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('generated keys', () => {
+  test('every generated user key pair can be read back by the SSH client (ssh2 writes ~1 in 250 it cannot parse)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hana-vdb-keys-'));
+    try {
+      const unreadable: string[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const { privateKeyFile } = generateUserKeyPair(join(dir, String(i)));
+        const parsed = ssh2.utils.parseKey(readFileSync(privateKeyFile));
+        if (parsed instanceof Error) unreadable.push(`${privateKeyFile}: ${parsed.message}`);
+      }
+      expect(unreadable).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
