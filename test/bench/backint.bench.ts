@@ -115,16 +115,13 @@ async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
   const bothRatios: number[] = [];
   let agentBest = { backup: Infinity, restore: Infinity };
   const settle = () => execa('sync');
-  const ddBackup = async () => {
-    await rm(ddOut, { force: true });
+  const ddBackupTo = async (out: string, ...flags: string[]) => {
+    await rm(out, { force: true });
     await settle();
-    return timeIt(() => Promise.all([feed(src, fifo), execa('dd', [`if=${fifo}`, `of=${ddOut}`, 'bs=1M', 'conv=fsync'])]));
+    return timeIt(() => Promise.all([feed(src, fifo), execa('dd', [`if=${fifo}`, `of=${out}`, 'bs=1M', ...flags, 'conv=fsync'])]));
   };
-  const ddDirectBackup = async () => {
-    await rm(ddDirectOut, { force: true });
-    await settle();
-    return timeIt(() => Promise.all([feed(src, fifo), execa('dd', [`if=${fifo}`, `of=${ddDirectOut}`, 'bs=1M', 'iflag=fullblock', 'oflag=direct', 'conv=fsync'])]));
-  };
+  const ddBackup = () => ddBackupTo(ddOut);
+  const ddDirectBackup = () => ddBackupTo(ddDirectOut, 'iflag=fullblock', 'oflag=direct');
   const agentBackup = async () => {
     await rm(store, { recursive: true, force: true });
     await mkdir(store);

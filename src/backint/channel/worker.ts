@@ -47,6 +47,13 @@ function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void
   written += view.length;
 }
 
+/** Hands the main thread slot number `produced` (its ring slot holding `length` bytes). */
+function publishSlot(produced: number, length: number): void {
+  Atomics.store(ctl, LENGTH + (produced % SLOTS), length);
+  Atomics.store(ctl, PRODUCED, produced + 1);
+  post({ type: 'slot' });
+}
+
 /** Small enough to stay in cache between the pipe read, the file write and the hash. */
 const HOT_BUFFER = 256 << 10;
 
@@ -92,9 +99,7 @@ function fillSlots(inFd: number): Digest {
     }
     if (n > 0) {
       size += n;
-      Atomics.store(ctl, LENGTH + slot, n);
-      Atomics.store(ctl, PRODUCED, produced + 1);
-      post({ type: 'slot' });
+      publishSlot(produced, n);
     }
   }
   return { size, sha256: hash.digest('hex') };
@@ -166,9 +171,7 @@ function restore(input: string, output: Output, direct: boolean): void {
       }
       if (n > 0) {
         size += n;
-        Atomics.store(ctl, LENGTH + slot, n);
-        Atomics.store(ctl, PRODUCED, produced + 1);
-        post({ type: 'slot' });
+        publishSlot(produced, n);
       }
     }
     if (out.file) fsyncSync(out.fd);
