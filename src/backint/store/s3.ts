@@ -1,7 +1,7 @@
 /**
  * S3 store: <S3BucketFolder>/<user>/<path segments>/@/<ebid> (data) and <ebid>.json (manifest, written
  * last: the commit). Multipart via lib-storage (parts buffered, so an SDK retry re-sends a buffer and never
- * re-reads the pipe), aborted on failure; restore streams ranges requested ahead and resumes a broken one.
+ * re-reads the pipe), aborted on failure; restore downloads ranges requested ahead (s3-download.ts).
  */
 import {
   DeleteObjectCommand,
@@ -13,14 +13,17 @@ import {
   S3ServiceException,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
 import type { Params, Tag } from '../params.js';
 import { AGENT_ID } from '../version.js';
+import { openSinkChannel, type SinkChannel } from '../channel/sink.js';
+import { SLOT_BYTES, type ChannelDigest } from '../channel/ring.js';
 import { parseManifest } from './manifest.js';
+import { DirectBodyHandler } from './http/handler.js';
+import { downloadStream, startDownload, type Download, type RangeSource } from './s3-download.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
 
 export interface S3StoreConfig {
@@ -47,9 +50,6 @@ function httpStatus(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-/** A server that sends more than the range asked for is broken; asking again would not help. */
-class RangeOverrun extends Error {}
-
 /** Throttling, 5xx and network errors are worth another try; a 404 or 403 is not. */
 function retriable(e: unknown): boolean {
   if (isNotFound(e)) return false;
@@ -74,7 +74,8 @@ export function tagging(tags: readonly Tag[]): string {
   return tags.map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&');
 }
 
-export function s3ClientFromParams(p: Params): S3Client {
+/** `direct`: the client for restore's ranged GETs, whose bodies the socket reads straight into the channel's ring. */
+export function s3ClientFromParams(p: Params, direct = false): S3Client {
   // stderr is HANA's "console output" for the DBA: keep the SDK's Node-version notice out of it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const checksums = p.S3ChecksumMode === 'when_supported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
@@ -86,6 +87,7 @@ export function s3ClientFromParams(p: Params): S3Client {
     retryMode: 'standard',
     requestChecksumCalculation: checksums,
     responseChecksumValidation: checksums,
+    ...(direct ? { requestHandler: new DirectBodyHandler() } : {}),
   });
 }
 
@@ -118,23 +120,27 @@ export class S3Store implements ObjectStore {
     private readonly client: S3Client,
     private readonly cfg: S3StoreConfig,
     private readonly log: Logger,
+    /** For the ranged GETs of a restore (the same client unless given). */
+    private readonly dataClient: S3Client = client,
   ) {
     if (cfg.ownerAccountId) {
       const owner = cfg.ownerAccountId;
       // Every request carries the expected owner, so S3 refuses to act on someone else's bucket.
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const req = args.request as { headers?: Record<string, string> };
-          if (req.headers) req.headers['x-amz-expected-bucket-owner'] = owner;
-          return next(args);
-        },
-        { step: 'build', name: 'expectedBucketOwner' },
-      );
+      for (const c of new Set([client, dataClient])) {
+        c.middlewareStack.add(
+          (next) => async (args) => {
+            const req = args.request as { headers?: Record<string, string> };
+            if (req.headers) req.headers['x-amz-expected-bucket-owner'] = owner;
+            return next(args);
+          },
+          { step: 'build', name: 'expectedBucketOwner' },
+        );
+      }
     }
   }
 
   static fromParams(p: Params, log: Logger, context: { hanaSoftwareId?: string }): S3Store {
-    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log);
+    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log, s3ClientFromParams(p, true));
   }
 
   private userPrefix(user: string): string {
@@ -170,6 +176,8 @@ export class S3Store implements ObjectStore {
     const tags = [...this.cfg.tags];
     if (this.cfg.enableTagging) tags.push({ Key: 'backup-type', Value: info.kind });
     if (tags.length > MAX_TAGS) throw new Error(`${tags.length} object tags; S3 allows ${MAX_TAGS} (reduce BackupObjectTags)`);
+    // Loaded here: a restore, inquire or delete does not pay for its start-up.
+    const { Upload } = await import('@aws-sdk/lib-storage');
     const upload = new Upload({
       client: this.client,
       partSize: this.cfg.partSize,
@@ -261,7 +269,7 @@ export class S3Store implements ObjectStore {
   private async rangeBody(key: string, start: number, end: number): Promise<Readable> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key, Range: `bytes=${start}-${end}` }));
+        const r = await this.dataClient.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key, Range: `bytes=${start}-${end}` }));
         return r.Body as Readable;
       } catch (e) {
         if (!retriable(e) || attempt >= this.cfg.maxAttempts) throw e;
@@ -271,66 +279,41 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /**
-   * The object as one stream, fetched as ranges of DownloadRangeMiB, DownloadConcurrency of them requested ahead.
-   * Bodies are streamed, never buffered whole: a range requested ahead waits in TCP flow control until its turn,
-   * so memory stays a few socket buffers per range whatever the range size. A body that breaks off is
-   * re-requested from the first byte not yet passed on.
-   */
-  async open(m: ObjectManifest): Promise<Readable> {
+  /** The object's stored bytes as ranges of DownloadRangeMiB, DownloadConcurrency of them requested ahead. */
+  private download(m: ObjectManifest): Download {
     const key = this.versionsPrefix(m.user, m.path) + m.ebid;
-    const size = m.storedSize;
-    const part = this.cfg.downloadRange;
-    const count = Math.ceil(size / part);
-    const bounds = (i: number): [number, number] => [i * part, Math.min(size, (i + 1) * part) - 1];
-    const ahead: Promise<Readable>[] = [];
-    let next = 0;
-    const refill = (): void => {
-      while (next < count && ahead.length < this.cfg.downloadConcurrency) {
-        const p = this.rangeBody(key, ...bounds(next++));
-        p.catch(() => undefined); // observed when its turn comes; avoids an unhandled rejection meanwhile
-        ahead.push(p);
-      }
+    const source: RangeSource = {
+      get: (start, end) => this.rangeBody(key, start, end),
+      maxAttempts: this.cfg.maxAttempts,
+      backoff,
+      warn: (message) => this.log.warn(message),
     };
-    const drop = () => {
-      for (const p of ahead.splice(0)) p.then((b) => b.destroy(), () => undefined);
-    };
-    refill();
-    // Fail before HANA's pipe is opened when the data object is gone.
-    if (ahead.length > 0) await ahead[0];
-    const log = this.log;
-    const maxAttempts = this.cfg.maxAttempts;
-    const reopen = (from: number, end: number) => this.rangeBody(key, from, end);
-    async function* ordered(): AsyncGenerator<Buffer> {
-      try {
-        for (let i = 0; i < count; i++) {
-          const [start, end] = bounds(i);
-          let body = await ahead.shift()!;
-          refill();
-          let at = start;
-          for (let attempt = 1; ; attempt++) {
-            try {
-              for await (const chunk of body as AsyncIterable<Buffer>) {
-                at += chunk.length;
-                if (at > end + 1) throw new RangeOverrun(`range ${start}-${end} of ${key} returned more bytes than asked for`);
-                yield chunk;
-              }
-              if (at !== end + 1) throw new Error(`range ${start}-${end} of ${key} ended after ${at - start} bytes`);
-              break;
-            } catch (e) {
-              body.destroy();
-              if (attempt >= maxAttempts || e instanceof RangeOverrun) throw e;
-              log.warn(`range ${start}-${end} of ${key} broke off at byte ${at} (${(e as Error).message}); re-requesting ${at}-${end}`);
-              await backoff(attempt);
-              body = await reopen(at, end);
-            }
-          }
-        }
-      } finally {
-        drop();
-      }
+    return startDownload(source, key, m.storedSize, this.cfg.downloadRange, this.cfg.downloadConcurrency);
+  }
+
+  async open(m: ObjectManifest): Promise<Readable> {
+    const d = this.download(m);
+    await d.ready.catch((e: unknown) => {
+      d.cancel();
+      throw e;
+    });
+    return downloadStream(d, SLOT_BYTES);
+  }
+
+  /** Uncompressed objects go from the socket straight into the channel's ring, without a stream between. */
+  async restoreTo(m: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<ChannelDigest> {
+    const d = this.download(m);
+    let sink: SinkChannel | undefined;
+    try {
+      await d.ready; // a missing object fails before HANA's pipe is opened
+      sink = await openSinkChannel(destination, pipeOpenTimeoutMs);
+      await d.run(sink);
+      return await sink.finish();
+    } catch (e) {
+      d.cancel();
+      sink?.abort();
+      throw e;
     }
-    return Readable.from(ordered(), { objectMode: false });
   }
 
   async remove(user: string, p: string, ebid: string): Promise<'deleted' | 'notfound'> {
@@ -349,5 +332,6 @@ export class S3Store implements ObjectStore {
 
   close(): void {
     this.client.destroy();
+    if (this.dataClient !== this.client) this.dataClient.destroy();
   }
 }

@@ -17,10 +17,16 @@ export interface S3rverHandle {
   stop(): Promise<void>;
 }
 
-export async function startS3rver(bucket = 'hana-backups'): Promise<S3rverHandle> {
+/** The test certificate for 127.0.0.1 (test/fixtures/backint/tls): trusted by a process given NODE_EXTRA_CA_CERTS=TLS_CERT. */
+export const TLS_CERT = path.join(REPO_ROOT, 'test/fixtures/backint/tls/cert.pem');
+const TLS_KEY = path.join(REPO_ROOT, 'test/fixtures/backint/tls/key.pem');
+
+/** `tls`: serve HTTPS with the test certificate. */
+export async function startS3rver(bucket = 'hana-backups', opts: { tls?: boolean } = {}): Promise<S3rverHandle> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'backint-s3rver-'));
   const bin = path.join(REPO_ROOT, 'node_modules/s3rver/bin/s3rver.js');
-  const child: ResultPromise = execa(process.execPath, [bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '-s', '--configure-bucket', bucket], { reject: false, buffer: false });
+  const tlsArgs = opts.tls ? ['--key', TLS_KEY, '--cert', TLS_CERT] : [];
+  const child: ResultPromise = execa(process.execPath, [bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '-s', ...tlsArgs, '--configure-bucket', bucket], { reject: false, buffer: false });
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -34,7 +40,7 @@ export async function startS3rver(bucket = 'hana-backups'): Promise<S3rverHandle
   child.stdout!.resume();
   const pid = child.pid!;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     bucket,
     pid,
     dir,
