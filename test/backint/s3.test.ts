@@ -1,5 +1,6 @@
 /** The S3 store against s3rver (real S3 protocol on 127.0.0.1), through the real program and FIFOs. */
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -99,6 +100,16 @@ describe('S3 store on s3rver', () => {
     expect(r.output[1]).toBe(`#ERROR "${pipe}"`);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('SHA-256 mismatch');
+  });
+
+  test('HANA stops reading mid-restore: #ERROR naming the broken pipe, exit 1, and the agent ends', async () => {
+    const data = randomBytes(11 * 1024 * 1024);
+    const { pipe, ebid } = await backupFifo('COMPLETE_databackup_3_1', data);
+    const quitter = execa('sh', ['-c', 'head -c 1000 "$1" > /dev/null', 'sh', pipe]);
+    const [r] = await Promise.all([run('restore', [SW, `#EBID "${ebid}" "${pipe}"`]), quitter]);
+    expect(r.exitCode).toBe(1);
+    expect(r.output[1]).toBe(`#ERROR "${pipe}"`);
+    expect(r.stderr).toContain('EPIPE');
   });
 
   test('an object whose data was deleted is #ERROR without touching the pipe', async () => {
