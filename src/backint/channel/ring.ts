@@ -62,9 +62,9 @@ export interface Output {
 }
 
 /**
- * `backup`: read HANA's pipe (`input`) with blocking reads, hashing each read while it is in cache. With
- * `writer: 'worker'` the worker writes every read to `output` itself (dd's loop, through the page cache); with
- * 'main' it fills the ring's slots and the main thread writes them to the file it opened with O_DIRECT.
+ * `backup`: read HANA's pipe (`input`) with blocking reads. With `writer: 'worker'` the worker writes every read
+ * to `output` itself (dd's loop, through the page cache), hashing each read while it is in cache; with 'main' it
+ * fills the ring's slots and the main thread hashes them and writes them to the file it opened with O_DIRECT.
  * `restore`: read the data file (`input`; with O_DIRECT if `direct` and its filesystem allows, direct.ts) a
  * slot at a time, write each slot to `output` and pass it to the main thread, which hashes it.
  * `sink`: write the bytes the main thread puts into the ring to `output`, hashing them here.

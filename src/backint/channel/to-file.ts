@@ -1,10 +1,12 @@
 /**
- * A backup's channel, HANA's pipe → data file. The worker reads the pipe with blocking reads and hashes each
- * read while it is in cache. Where the data file takes O_DIRECT (direct.ts), the worker only fills the ring and
- * this thread, otherwise idle, writes each slot with positioned writes in the thread pool, so the disk works
- * while the worker reads on (a direct write returns only once the device has the data). Otherwise the worker
- * writes every read itself, through the page cache, as dd does. The file ends fsynced either way.
+ * A backup's channel, HANA's pipe → data file. The worker reads the pipe with blocking reads. Where the data
+ * file takes O_DIRECT (direct.ts), the worker only fills the ring; this thread writes each slot with positioned
+ * writes in the thread pool and, while the write runs, hashes the slot: the pipe, SHA-256 and the disk all
+ * work at once (a direct write returns only once the device has the data). Otherwise the worker writes every
+ * read itself, through the page cache, as dd does, hashing each read while it is in cache. The file ends
+ * fsynced either way.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, constants, fsync, ftruncate, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { enospc } from '../errno.js';
@@ -55,6 +57,7 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
     const written = new Set<number>();
     let inFlight = 0;
     let position = 0;
+    const hash = createHash('sha256'); // direct writes: the slots in file order
 
     const settle = (e: Error | undefined, digest?: ChannelDigest) => {
       if (settled) return;
@@ -113,6 +116,8 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
             fail(e);
           },
         );
+        // Read while the thread pool writes the same bytes; the slot is not reused before both are done.
+        hash.update(slotView(data, ctl, slot, length));
         position += length;
       }
     };
@@ -124,10 +129,10 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
       (m) => {
         if (m.type === 'slot') submit();
         else if (m.type === 'done') {
-          result = { size: m.size, sha256: m.sha256! };
-          if (fd === undefined) settle(undefined, result);
+          if (fd === undefined) settle(undefined, { size: m.size, sha256: m.sha256! });
           else {
             submit();
+            result = { size: m.size, sha256: hash.digest('hex') };
             finish();
           }
         }
