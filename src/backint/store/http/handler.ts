@@ -6,7 +6,7 @@
  */
 import { DirectBody } from './body.js';
 import { Connection, type Endpoint } from './connection.js';
-import { MalformedResponse, framing, parseHead, type ResponseHead } from './head.js';
+import { MalformedResponse, TOKEN, framing, parseHead, type ResponseHead } from './head.js';
 
 /** The parts of the SDK's HttpRequest this handler reads. */
 export interface SignedRequest {
@@ -37,8 +37,6 @@ export function queryString(query: SignedRequest['query']): string {
   }
   return parts.join('&');
 }
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** The request's bytes; a field that could split the message (CR, LF) is refused, never sent. */
 export function requestBytes(req: SignedRequest): Buffer {

@@ -24,7 +24,10 @@ export class MalformedResponse extends Error {
 }
 
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/;
-const FIELD = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
+/** A token (RFC 9110 section 5.6.2): what a method or a field name is made of. */
+const TCHARS = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+export const TOKEN = new RegExp(`^${TCHARS}$`);
+const FIELD = new RegExp(`^(${TCHARS}):[ \\t]*(.*?)[ \\t]*$`);
 
 /** The head at the start of `buf`, or undefined while its empty line has not arrived. */
 export function parseHead(buf: Buffer): ResponseHead | undefined {
