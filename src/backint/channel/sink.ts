@@ -1,8 +1,8 @@
 /**
  * Sink mode of a channel: bytes this thread receives (S3) are copied into the ring, and a worker thread hashes
  * them and writes them into the FIFO HANA opened (or into a file) with blocking writes, so this thread does
- * neither. `put` is the direct way in (no stream machinery per chunk: on two cores it cost as much CPU as
- * receiving the bytes); `stream` wraps it as a Writable for a pipeline with a decoder.
+ * neither. Bytes come in by `put` (copied), or by `space`/`commit` (a socket reads straight into the slot,
+ * store/http/body.ts); `stream` wraps put as a Writable for a pipeline with a decoder.
  */
 import { Writable } from 'node:stream';
 import { openDestination } from './destination.js';
