@@ -30,7 +30,11 @@ module.exports = {
     layer('src/sdk/', ['src/sdk/'], 'The SDK is the bottom layer.'),
     layer('src/engine/', ['src/engine/', 'src/sdk/'], 'The engine loads the plugin through plugin_config.yml, never by import.'),
     layer('src/backint/', ['src/backint/', 'src/sdk/'], 'The Backint agent is deployed alone on HANA hosts.'),
-    layer('tools/', ['tools/', 'src/engine/', 'src/backint/', 'src/hana/', 'src/sdk/'], 'Programs for people use the read API, the agent and the HANA domain.'),
+    layer(
+      'tools/',
+      ['tools/', 'src/engine/', 'src/backint/', 'src/hana/', 'src/sdk/'],
+      'Programs for people use the read API, the agent and the HANA domain.',
+    ),
     {
       name: 'not-to-dev-dependencies',
       comment: 'What ships must not need a devDependency at run time.',
@@ -44,6 +48,10 @@ module.exports = {
     exclude: { path: '^(node_modules|dist|test)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

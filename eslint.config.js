@@ -6,7 +6,15 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', 'test-artifacts/', 'test/fixtures/', 'test/**/fixtures/', 'test/meta/fixture-plugin/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'test-artifacts/',
+      'test/fixtures/',
+      'test/**/fixtures/',
+      'test/meta/fixture-plugin/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

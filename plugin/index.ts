@@ -15,22 +15,31 @@ plugin.discovery.repository(({ sourceConnection }) => discovery.repositories(sou
 plugin.discovery.sourceConfig(({ sourceConnection, repository }) => discovery.sourceConfigs(sourceConnection, repository));
 
 plugin.linked.preSnapshot(({ stagedSource, repository, sourceConfig, optionalSnapshotParameters }) =>
-  linked.preSnapshot(stagedSource, repository, sourceConfig, optionalSnapshotParameters));
+  linked.preSnapshot(stagedSource, repository, sourceConfig, optionalSnapshotParameters),
+);
 plugin.linked.postSnapshot(({ stagedSource, repository, sourceConfig, optionalSnapshotParameters }) =>
-  linked.postSnapshot(stagedSource, repository, sourceConfig, optionalSnapshotParameters));
+  linked.postSnapshot(stagedSource, repository, sourceConfig, optionalSnapshotParameters),
+);
 plugin.linked.mountSpecification(({ stagedSource, repository }) => linked.mountSpecification(stagedSource, repository));
 
 plugin.virtual.mountSpecification(({ virtualSource, repository }) => virtual.mountSpecification(virtualSource, repository));
 plugin.virtual.configure(({ virtualSource, repository, snapshot }) => virtual.configure(virtualSource, repository, snapshot));
 plugin.virtual.reconfigure(({ virtualSource, repository, sourceConfig, snapshot }) =>
-  virtual.reconfigure(virtualSource, repository, sourceConfig, snapshot));
-plugin.virtual.unconfigure(({ virtualSource, repository, sourceConfig }) => virtual.unconfigure(virtualSource, repository, sourceConfig));
+  virtual.reconfigure(virtualSource, repository, sourceConfig, snapshot),
+);
+plugin.virtual.unconfigure(({ virtualSource, repository, sourceConfig }) =>
+  virtual.unconfigure(virtualSource, repository, sourceConfig),
+);
 plugin.virtual.cleanup(({ virtualSource, repository, sourceConfig }) => virtual.cleanup(virtualSource, repository, sourceConfig));
 plugin.virtual.start(({ virtualSource, repository, sourceConfig }) => virtual.start(virtualSource, repository, sourceConfig));
 plugin.virtual.stop(({ virtualSource, repository, sourceConfig }) => virtual.stop(virtualSource, repository, sourceConfig));
 plugin.virtual.status(({ virtualSource, repository, sourceConfig }) => virtual.status(virtualSource, repository, sourceConfig));
-plugin.virtual.preSnapshot(({ virtualSource, repository, sourceConfig }) => virtual.preSnapshot(virtualSource, repository, sourceConfig));
-plugin.virtual.postSnapshot(({ virtualSource, repository, sourceConfig }) => virtual.postSnapshot(virtualSource, repository, sourceConfig));
+plugin.virtual.preSnapshot(({ virtualSource, repository, sourceConfig }) =>
+  virtual.preSnapshot(virtualSource, repository, sourceConfig),
+);
+plugin.virtual.postSnapshot(({ virtualSource, repository, sourceConfig }) =>
+  virtual.postSnapshot(virtualSource, repository, sourceConfig),
+);
 
 // Beyond Delphix's operations (src/sdk/plugin.ts ExtensionOperations): the recovery preview behind `hana-vdb plan`.
 plugin.extension.plan(({ virtualSource, repository, snapshot }) => plan(virtualSource, repository, snapshot));

@@ -16,20 +16,35 @@ export async function preSnapshot(_s: StagedSource, _r: PluginObject, _c: Plugin
   // Nothing to prepare: no data moves at sync time.
 }
 
-export async function postSnapshot(stagedSource: StagedSource, repository: PluginObject, sourceConfig: PluginObject, _p: PluginObject | null): Promise<PluginObject> {
+export async function postSnapshot(
+  stagedSource: StagedSource,
+  repository: PluginObject,
+  sourceConfig: PluginObject,
+  _p: PluginObject | null,
+): Promise<PluginObject> {
   const params = linkedParameters(stagedSource.parameters);
   const repo = repositoryOf(repository);
   const sourceSid = parseSid(sourceConfig.sid ?? repo.sid, 'sourceConfig.sid');
   const target = hdbsqlTarget(repo, params.sourceUserStoreKey);
   const ctx = {
-    doing: `reading the clock of ${sourceSid}`, key: params.sourceUserStoreKey, sid: sourceSid, instanceNumber: repo.instanceNumber,
-    hostName: repo.hostName, osUser: repo.osUser, tenant: params.sourceTenant, traceDirectory: repo.traceDirectory,
+    doing: `reading the clock of ${sourceSid}`,
+    key: params.sourceUserStoreKey,
+    sid: sourceSid,
+    instanceNumber: repo.instanceNumber,
+    hostName: repo.hostName,
+    osUser: repo.osUser,
+    tenant: params.sourceTenant,
+    traceDirectory: repo.traceDirectory,
   };
   await requireTenant(stagedSource.sourceConnection, target, params.sourceTenant, ctx);
   const out = await hdbsqlOrUserError(stagedSource.sourceConnection, target, currentUtcTimestamp(), ctx);
   const raw = out.rows[0]?.[0] ?? '';
   const now = parseHanaTimestamp(raw);
-  if (!now) throw new UserError(`${sourceSid} answered CURRENT_UTCTIMESTAMP with ${JSON.stringify(raw)}, which is not a timestamp.`, 'Check the HANA client (hdbsql) of the source installation.');
+  if (!now)
+    throw new UserError(
+      `${sourceSid} answered CURRENT_UTCTIMESTAMP with ${JSON.stringify(raw)}, which is not a timestamp.`,
+      'Check the HANA client (hdbsql) of the source installation.',
+    );
   return {
     sourceSid,
     sourceTenant: params.sourceTenant,
@@ -46,6 +61,16 @@ export async function postSnapshot(stagedSource: StagedSource, repository: Plugi
  * the staging host's scratch path, one directory per dSource.
  */
 export async function mountSpecification(stagedSource: StagedSource, _repository: PluginObject): Promise<MountSpecification> {
-  const scratch = parseAbsolutePath(stagedSource.stagedConnection.environment.host.scratchPath, 'stagedConnection.environment.host.scratchPath');
-  return { mounts: [{ remoteEnvironment: stagedSource.stagedConnection.environment, mountPath: joinPath(scratch, 'hana-vdb', 'staging', stagedSource.guid) }] };
+  const scratch = parseAbsolutePath(
+    stagedSource.stagedConnection.environment.host.scratchPath,
+    'stagedConnection.environment.host.scratchPath',
+  );
+  return {
+    mounts: [
+      {
+        remoteEnvironment: stagedSource.stagedConnection.environment,
+        mountPath: joinPath(scratch, 'hana-vdb', 'staging', stagedSource.guid),
+      },
+    ],
+  };
 }

@@ -6,8 +6,17 @@
 import { UserError } from '../../src/sdk/errors.js';
 import type { PluginObject, VirtualSource } from '../../src/sdk/platform.js';
 import {
-  parseAbsolutePath, parseHostName, parseInstanceNumber, parseSid, parseTenantName, parseUserStoreKey,
-  type AbsolutePath, type HdbsqlTarget, type Sid, type TenantName, type UserStoreKey,
+  parseAbsolutePath,
+  parseHostName,
+  parseInstanceNumber,
+  parseSid,
+  parseTenantName,
+  parseUserStoreKey,
+  type AbsolutePath,
+  type HdbsqlTarget,
+  type Sid,
+  type TenantName,
+  type UserStoreKey,
 } from '../../src/hana/index.js';
 import { parseBackupSource, type BackupSource } from '../../src/hana/sql.js';
 import { utcIso, type UtcIso } from '../../src/hana/time.js';
@@ -25,7 +34,10 @@ export interface Repository extends TargetSystem {
 
 function osUser(value: unknown): string {
   if (typeof value === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(value)) return value;
-  throw new UserError(`Invalid repository.osUser: ${JSON.stringify(value)}.`, 'Refresh the environment to rediscover the installation.');
+  throw new UserError(
+    `Invalid repository.osUser: ${JSON.stringify(value)}.`,
+    'Refresh the environment to rediscover the installation.',
+  );
 }
 
 export function repositoryOf(r: PluginObject): Repository {
@@ -74,7 +86,11 @@ export function recoveryPolicyOf(p: PluginObject | undefined, base: RecoveryPoli
   const o = p ?? {};
   return {
     coveragePolicy: oneOf(o.coveragePolicy, `${where}coveragePolicy`, POLICIES, base.coveragePolicy),
-    coverageWaitTimeoutSeconds: wholeNumber(o.coverageWaitTimeoutSeconds, `${where}coverageWaitTimeoutSeconds`, base.coverageWaitTimeoutSeconds),
+    coverageWaitTimeoutSeconds: wholeNumber(
+      o.coverageWaitTimeoutSeconds,
+      `${where}coverageWaitTimeoutSeconds`,
+      base.coverageWaitTimeoutSeconds,
+    ),
     maxDriftSeconds: wholeNumber(o.maxDriftSeconds, `${where}maxDriftSeconds`, base.maxDriftSeconds),
     driftAction: oneOf(o.driftAction, `${where}driftAction`, DRIFT_ACTIONS, base.driftAction),
   };
@@ -83,7 +99,10 @@ export function recoveryPolicyOf(p: PluginObject | undefined, base: RecoveryPoli
 export function linkedParameters(p: PluginObject): LinkedParameters {
   const offset = p.rpoOffsetMinutes ?? 0;
   if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0)
-    throw new UserError(`Invalid rpoOffsetMinutes: ${JSON.stringify(offset)}.`, 'Set rpoOffsetMinutes to a whole number of minutes, 0 or more.');
+    throw new UserError(
+      `Invalid rpoOffsetMinutes: ${JSON.stringify(offset)}.`,
+      'Set rpoOffsetMinutes to a whole number of minutes, 0 or more.',
+    );
   return {
     backupSource: parseBackupSource(p.backupSource),
     sourceTenant: parseTenantName(p.sourceTenant, 'sourceTenant'),
@@ -115,7 +134,8 @@ export function parseVerificationQuery(value: unknown): string | null {
   const action = 'Use a single-line SELECT statement without ; or \\ (e.g. SELECT COUNT(*), MAX(ID) FROM MARKERS).';
   if (typeof value !== 'string') throw new UserError('Invalid verificationQuery: it is not a text.', action);
   const q = value.trim();
-  if (!/^SELECT\s/i.test(q) || /[;\\\r\n\0]/.test(q) || q.length > 2000) throw new UserError(`Invalid verificationQuery: ${JSON.stringify(q.slice(0, 80))} is not a single SELECT statement.`, action);
+  if (!/^SELECT\s/i.test(q) || /[;\\\r\n\0]/.test(q) || q.length > 2000)
+    throw new UserError(`Invalid verificationQuery: ${JSON.stringify(q.slice(0, 80))} is not a single SELECT statement.`, action);
   return q;
 }
 
@@ -124,10 +144,14 @@ export function virtualParameters(p: PluginObject): VirtualParameters {
   const verificationQuery = parseVerificationQuery(p.verificationQuery);
   const targetTenantUserStoreKey = optionalKey('targetTenantUserStoreKey');
   if (verificationQuery && !targetTenantUserStoreKey) {
-    throw new UserError('verificationQuery is set but targetTenantUserStoreKey is not: the query runs in the VDB tenant through that key.', 'Set targetTenantUserStoreKey to an hdbuserstore key (on the target host) for a user of the VDB tenant, or remove verificationQuery.');
+    throw new UserError(
+      'verificationQuery is set but targetTenantUserStoreKey is not: the query runs in the VDB tenant through that key.',
+      'Set targetTenantUserStoreKey to an hdbuserstore key (on the target host) for a user of the VDB tenant, or remove verificationQuery.',
+    );
   }
   const policyOverride: PluginObject = {};
-  for (const k of ['coveragePolicy', 'coverageWaitTimeoutSeconds', 'maxDriftSeconds', 'driftAction']) if (p[k] !== undefined) policyOverride[k] = p[k];
+  for (const k of ['coveragePolicy', 'coverageWaitTimeoutSeconds', 'maxDriftSeconds', 'driftAction'])
+    if (p[k] !== undefined) policyOverride[k] = p[k];
   recoveryPolicyOf(policyOverride); // validates the overrides now, naming the field
   return {
     targetTenant: parseTenantName(p.targetTenant, 'targetTenant'),
@@ -146,9 +170,16 @@ export function hdbsqlTarget(repo: Repository, key: UserStoreKey): HdbsqlTarget 
 }
 
 /** How the target host reads the source's catalog (its hdbsql, the source catalog key) and the Backint tool; null without the key. */
-export function coverageOf(repo: Repository, p: VirtualParameters): { catalog: HdbsqlTarget; hdbbackint: AbsolutePath; backintParameterFile: AbsolutePath } | null {
+export function coverageOf(
+  repo: Repository,
+  p: VirtualParameters,
+): { catalog: HdbsqlTarget; hdbbackint: AbsolutePath; backintParameterFile: AbsolutePath } | null {
   if (!p.sourceCatalogUserStoreKey) return null;
-  return { catalog: hdbsqlTarget(repo, p.sourceCatalogUserStoreKey), hdbbackint: repo.hdbbackintPath, backintParameterFile: p.backintParameterFile };
+  return {
+    catalog: hdbsqlTarget(repo, p.sourceCatalogUserStoreKey),
+    hdbbackint: repo.hdbbackintPath,
+    backintParameterFile: p.backintParameterFile,
+  };
 }
 
 export interface SnapshotTarget {
@@ -165,7 +196,10 @@ export interface SnapshotTarget {
 
 function logPosition(value: unknown, field: string): string {
   if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return value;
-  throw new UserError(`Invalid ${field}: ${JSON.stringify(value)} is not a log position.`, 'The snapshot metadata is damaged; take a new dSource snapshot.');
+  throw new UserError(
+    `Invalid ${field}: ${JSON.stringify(value)} is not a log position.`,
+    'The snapshot metadata is damaged; take a new dSource snapshot.',
+  );
 }
 
 export function snapshotTarget(s: PluginObject): SnapshotTarget {
@@ -174,7 +208,9 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
   const originTimestamp = utcIso(s.originTimestamp, 'snapshot.originTimestamp');
   const policy = recoveryPolicyOf(s.recoveryPolicy as PluginObject | undefined, DEFAULT_POLICY, 'snapshot.recoveryPolicy.');
   const base: BaseSnapshot = {
-    sourceSid, sourceTenant, originTimestamp,
+    sourceSid,
+    sourceTenant,
+    originTimestamp,
     rpoOffsetMinutes: typeof s.rpoOffsetMinutes === 'number' ? s.rpoOffsetMinutes : 0,
     takenAt: utcIso(s.takenAt, 'snapshot.takenAt'),
     recoveryPolicy: policy,
@@ -184,10 +220,13 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
   const isVdbSnapshot = s.recoveryTimestamp !== undefined;
   const pinPosition = isVdbSnapshot ? (s.reachedLogPosition ?? s.pinnedLogPosition) : s.pinnedLogPosition;
   const pinTime = isVdbSnapshot ? (s.achievedTimestamp ?? s.pinnedTimestamp) : s.pinnedTimestamp;
-  const pin = pinPosition === undefined ? null : {
-    logPosition: logPosition(pinPosition, isVdbSnapshot ? 'snapshot.reachedLogPosition' : 'snapshot.pinnedLogPosition'),
-    timestamp: pinTime === undefined ? null : utcIso(pinTime, 'snapshot.pinnedTimestamp'),
-  };
+  const pin =
+    pinPosition === undefined
+      ? null
+      : {
+          logPosition: logPosition(pinPosition, isVdbSnapshot ? 'snapshot.reachedLogPosition' : 'snapshot.pinnedLogPosition'),
+          timestamp: pinTime === undefined ? null : utcIso(pinTime, 'snapshot.pinnedTimestamp'),
+        };
   return { base, sourceSid, sourceTenant, until, pin, policy };
 }
 

@@ -15,17 +15,35 @@ export async function plan(virtualSource: VirtualSource, repository: PluginObjec
   const snap = snapshotTarget(snapshot);
   const coverage = coverageOf(repo, p);
   if (!coverage) {
-    throw new UserError('A plan needs the source backup catalog, but the VDB parameters have no sourceCatalogUserStoreKey.', 'Set sourceCatalogUserStoreKey to an hdbuserstore key on the target host that points at the source SYSTEMDB.');
+    throw new UserError(
+      'A plan needs the source backup catalog, but the VDB parameters have no sourceCatalogUserStoreKey.',
+      'Set sourceCatalogUserStoreKey to an hdbuserstore key on the target host that points at the source SYSTEMDB.',
+    );
   }
   const target: CoverageTarget = snap.pin
-    ? { kind: 'logPosition', position: BigInt(snap.pin.logPosition), timestampMs: snap.pin.timestamp ? Date.parse(snap.pin.timestamp) : null }
+    ? {
+        kind: 'logPosition',
+        position: BigInt(snap.pin.logPosition),
+        timestampMs: snap.pin.timestamp ? Date.parse(snap.pin.timestamp) : null,
+      }
     : { kind: 'timestamp', untilMs: Date.parse(snap.until) };
   const result = await planRecovery(
     {
-      ...coverage, connection: virtualSource.connection, source: { sid: snap.sourceSid, tenant: snap.sourceTenant },
-      errorContext: { doing: 'planning a recovery', key: coverage.catalog.key, sid: repo.sid, instanceNumber: repo.instanceNumber, hostName: repo.hostName, osUser: repo.osUser, source: `${snap.sourceTenant}@${snap.sourceSid}` },
+      ...coverage,
+      connection: virtualSource.connection,
+      source: { sid: snap.sourceSid, tenant: snap.sourceTenant },
+      errorContext: {
+        doing: 'planning a recovery',
+        key: coverage.catalog.key,
+        sid: repo.sid,
+        instanceNumber: repo.instanceNumber,
+        hostName: repo.hostName,
+        osUser: repo.osUser,
+        source: `${snap.sourceTenant}@${snap.sourceSid}`,
+      },
     },
-    target, recoveryPolicyOf(p.policyOverride, snap.policy),
+    target,
+    recoveryPolicyOf(p.policyOverride, snap.policy),
   );
   return { ...result, targetTenant: `${p.targetTenant}@${repo.sid}`, recoveryTimestamp: snap.until } as unknown as PluginObject;
 }

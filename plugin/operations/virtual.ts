@@ -12,18 +12,37 @@ import { joinPath } from '../../src/hana/identifiers.js';
 import { recoverGuarded } from '../../src/hana/recovery/guarded.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../../src/hana/tenant.js';
-import { coverageOf, hdbsqlTarget, mountPathOf, recoveryPolicyOf, repositoryOf, snapshotTarget, virtualParameters, type Repository, type VirtualParameters } from './objects.js';
+import {
+  coverageOf,
+  hdbsqlTarget,
+  mountPathOf,
+  recoveryPolicyOf,
+  repositoryOf,
+  snapshotTarget,
+  virtualParameters,
+  type Repository,
+  type VirtualParameters,
+} from './objects.js';
 
 function context(repo: Repository, p: VirtualParameters, doing: string): HanaErrorContext {
   return {
-    doing, key: p.targetUserStoreKey, sid: repo.sid, instanceNumber: repo.instanceNumber, hostName: repo.hostName, osUser: repo.osUser,
-    tenant: p.targetTenant, traceDirectory: repo.traceDirectory, backintParameterFile: p.backintParameterFile,
+    doing,
+    key: p.targetUserStoreKey,
+    sid: repo.sid,
+    instanceNumber: repo.instanceNumber,
+    hostName: repo.hostName,
+    osUser: repo.osUser,
+    tenant: p.targetTenant,
+    traceDirectory: repo.traceDirectory,
+    backintParameterFile: p.backintParameterFile,
   };
 }
 
 export async function mountSpecification(virtualSource: VirtualSource, _repository: PluginObject): Promise<MountSpecification> {
   const p = virtualParameters(virtualSource.parameters);
-  return { mounts: [{ remoteEnvironment: virtualSource.connection.environment, mountPath: joinPath(p.mountBase, virtualSource.guid) }] };
+  return {
+    mounts: [{ remoteEnvironment: virtualSource.connection.environment, mountPath: joinPath(p.mountBase, virtualSource.guid) }],
+  };
 }
 
 async function recover(virtualSource: VirtualSource, repository: PluginObject, snapshot: PluginObject): Promise<PluginObject> {
@@ -43,10 +62,20 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
     policy: recoveryPolicyOf(p.policyOverride, snap.policy),
     coverage: coverageOf(repo, p),
     pin: snap.pin,
-    verification: p.verificationQuery && p.targetTenantUserStoreKey ? { target: hdbsqlTarget(repo, p.targetTenantUserStoreKey), query: p.verificationQuery } : null,
+    verification:
+      p.verificationQuery && p.targetTenantUserStoreKey
+        ? { target: hdbsqlTarget(repo, p.targetTenantUserStoreKey), query: p.verificationQuery }
+        : null,
     what: `recovering ${p.targetTenant}@${repo.sid} from ${snap.sourceTenant}@${snap.sourceSid}`,
   });
-  return { name: `${p.targetTenant}@${repo.sid}`, sid: repo.sid, tenant: p.targetTenant, ...(record.tenantActiveStatus === 'YES' || record.tenantActiveStatus === 'NO' ? { activeStatus: record.tenantActiveStatus } : {}) };
+  return {
+    name: `${p.targetTenant}@${repo.sid}`,
+    sid: repo.sid,
+    tenant: p.targetTenant,
+    ...(record.tenantActiveStatus === 'YES' || record.tenantActiveStatus === 'NO'
+      ? { activeStatus: record.tenantActiveStatus }
+      : {}),
+  };
 }
 
 /** Provision and refresh: recover the target tenant to the snapshot's point in time. */
@@ -55,7 +84,12 @@ export function configure(virtualSource: VirtualSource, repository: PluginObject
 }
 
 /** Rewind (and enable): recover again to the given snapshot; a VDB snapshot's recoveryTimestamp is reused. */
-export function reconfigure(virtualSource: VirtualSource, repository: PluginObject, _sourceConfig: PluginObject, snapshot: PluginObject): Promise<PluginObject> {
+export function reconfigure(
+  virtualSource: VirtualSource,
+  repository: PluginObject,
+  _sourceConfig: PluginObject,
+  snapshot: PluginObject,
+): Promise<PluginObject> {
   return recover(virtualSource, repository, snapshot);
 }
 
@@ -68,16 +102,30 @@ function stateOf(virtualSource: VirtualSource, repository: PluginObject) {
 const REMOVE_STATE = 'rm -rf -- "$HANA_VDB_STATE_DIR"';
 
 /** Disassociate: stop the tenant and remove everything this VDB keeps on the host (Delphix: unconfigure cleans up). */
-export async function unconfigure(virtualSource: VirtualSource, repository: PluginObject, _sourceConfig: PluginObject): Promise<void> {
+export async function unconfigure(
+  virtualSource: VirtualSource,
+  repository: PluginObject,
+  _sourceConfig: PluginObject,
+): Promise<void> {
   const { repo, p, target } = stateOf(virtualSource, repository);
   await stopTenant(virtualSource.connection, target, p.targetTenant, context(repo, p, `stopping tenant ${p.targetTenant}`));
-  await runRemote(virtualSource.connection, REMOVE_STATE, { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) }, { check: true });
+  await runRemote(
+    virtualSource.connection,
+    REMOVE_STATE,
+    { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) },
+    { check: true },
+  );
 }
 
 /** Delete: the tenant itself belongs to the target system and stays; our state on the host goes (idempotent). */
 export async function cleanup(virtualSource: VirtualSource, _repository: PluginObject, _sourceConfig: PluginObject): Promise<void> {
   if (virtualSource.mounts.length === 0) return;
-  await runRemote(virtualSource.connection, REMOVE_STATE, { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) }, { check: true });
+  await runRemote(
+    virtualSource.connection,
+    REMOVE_STATE,
+    { HANA_VDB_STATE_DIR: stateDir(mountPathOf(virtualSource)) },
+    { check: true },
+  );
 }
 
 export async function start(virtualSource: VirtualSource, repository: PluginObject, _sourceConfig: PluginObject): Promise<void> {
@@ -92,7 +140,12 @@ export async function stop(virtualSource: VirtualSource, repository: PluginObjec
 
 export async function status(virtualSource: VirtualSource, repository: PluginObject, _sourceConfig: PluginObject): Promise<Status> {
   const { repo, p, target } = stateOf(virtualSource, repository);
-  const s = await tenantActiveStatus(virtualSource.connection, target, p.targetTenant, context(repo, p, `reading the state of tenant ${p.targetTenant}`));
+  const s = await tenantActiveStatus(
+    virtualSource.connection,
+    target,
+    p.targetTenant,
+    context(repo, p, `reading the state of tenant ${p.targetTenant}`),
+  );
   return s === 'YES' ? Status.ACTIVE : Status.INACTIVE;
 }
 
@@ -101,10 +154,18 @@ export async function preSnapshot(_v: VirtualSource, _r: PluginObject, _c: Plugi
 }
 
 /** The VDB snapshot: the dSource snapshot's fields plus what the last recovery recorded on the host. */
-export async function postSnapshot(virtualSource: VirtualSource, _repository: PluginObject, _sourceConfig: PluginObject): Promise<PluginObject> {
+export async function postSnapshot(
+  virtualSource: VirtualSource,
+  _repository: PluginObject,
+  _sourceConfig: PluginObject,
+): Promise<PluginObject> {
   const file = recordPath(mountPathOf(virtualSource));
   const r = await readRecord(virtualSource.connection, file);
-  if (!r) throw new UserError(`The VDB has no recovery record (${file}).`, 'Refresh the VDB to recover it; the record is written by every recovery.');
+  if (!r)
+    throw new UserError(
+      `The VDB has no recovery record (${file}).`,
+      'Refresh the VDB to recover it; the record is written by every recovery.',
+    );
   if (r.status !== 'succeeded') {
     throw new UserError(
       `The VDB's last recovery ${r.status === 'running' ? 'has not finished' : 'failed'}${r.failure ? `: ${r.failure.message}` : ''}.`,
@@ -113,9 +174,18 @@ export async function postSnapshot(virtualSource: VirtualSource, _repository: Pl
   }
   const g = r.guarantees;
   const optional = {
-    executionTimestamp: r.executionTimestamp, achievedTimestamp: r.achievedTimestamp, recoveryInfo: r.recoveryInfo, reachedLogPosition: r.reachedLogPosition, operationId: r.operationId,
-    recoveryPolicy: g?.recoveryPolicy ?? null, pinnedTimestamp: g?.pinnedTimestamp ?? null, pinnedLogPosition: g?.pinnedLogPosition ?? null, driftSeconds: g?.driftSeconds ?? null,
-    coverage: g?.coverage ?? null, logShippingLagSeconds: g?.logShippingLagSeconds ?? null, verificationResult: g?.verificationResult ?? null,
+    executionTimestamp: r.executionTimestamp,
+    achievedTimestamp: r.achievedTimestamp,
+    recoveryInfo: r.recoveryInfo,
+    reachedLogPosition: r.reachedLogPosition,
+    operationId: r.operationId,
+    recoveryPolicy: g?.recoveryPolicy ?? null,
+    pinnedTimestamp: g?.pinnedTimestamp ?? null,
+    pinnedLogPosition: g?.pinnedLogPosition ?? null,
+    driftSeconds: g?.driftSeconds ?? null,
+    coverage: g?.coverage ?? null,
+    logShippingLagSeconds: g?.logShippingLagSeconds ?? null,
+    verificationResult: g?.verificationResult ?? null,
     recoveryWarnings: g && g.warnings.length ? g.warnings.slice(0, 50).map((w) => w.slice(0, 4000)) : null,
   };
   return {

@@ -35,7 +35,8 @@ export interface CliOptions {
 
 const FUNCTIONS = { backup, restore, inquire, delete: deleteObjects } as const;
 const WITH_VALUE = new Set(['-f', '-p', '-i', '-o', '-u', '-s', '-c', '-l', '-t']);
-const USAGE = 'usage: hana-backint -f backup|restore|inquire|delete -p <parameter file> -u <SID|DB@SID> [-i <input>] [-o <output>] [-s <id>] [-c <count>] [-l <level>] | -v';
+const USAGE =
+  'usage: hana-backint -f backup|restore|inquire|delete -p <parameter file> -u <SID|DB@SID> [-i <input>] [-o <output>] [-s <id>] [-c <count>] [-l <level>] | -v';
 
 /** Returns 'version' for -v. Throws UserError on bad usage. */
 export function parseArgs(argv: readonly string[]): CliOptions | 'version' {
@@ -55,8 +56,18 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'version' {
   if (!paramFile) throw new UserError('option -p is required', USAGE);
   const user = seen.get('-u');
   if (!user) throw new UserError('option -u is required', USAGE);
-  if (!/^([A-Za-z0-9_]+@)?[A-Z][A-Z0-9]{2}$/.test(user)) throw new UserError(`-u ${user} is not SID or DB@SID`, 'pass -u <SID> (e.g. HDB) or -u <DATABASE>@<SID> (e.g. ERP@PRD)');
-  return { fn: fn as FunctionName, paramFile, user, input: seen.get('-i'), output: seen.get('-o'), backupId: seen.get('-s'), count: seen.get('-c'), level: seen.get('-l') };
+  if (!/^([A-Za-z0-9_]+@)?[A-Z][A-Z0-9]{2}$/.test(user))
+    throw new UserError(`-u ${user} is not SID or DB@SID`, 'pass -u <SID> (e.g. HDB) or -u <DATABASE>@<SID> (e.g. ERP@PRD)');
+  return {
+    fn: fn as FunctionName,
+    paramFile,
+    user,
+    input: seen.get('-i'),
+    output: seen.get('-o'),
+    backupId: seen.get('-s'),
+    count: seen.get('-c'),
+    level: seen.get('-l'),
+  };
 }
 
 function fdOutput(fd: number): Output {
@@ -87,10 +98,14 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
   let store: ObjectStore | undefined;
   try {
     const params = await loadParams(opts.paramFile);
-    const log = params.LogFile ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`) : silentLogger;
+    const log = params.LogFile
+      ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`)
+      : silentLogger;
     const text = readFileSync(opts.input ?? 0, 'utf8');
     const input = readInput(opts.fn, text);
-    log.info(`start -f ${opts.fn} -u ${opts.user}${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}: ${input.objects.length} object line(s)`);
+    log.info(
+      `start -f ${opts.fn} -u ${opts.user}${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}: ${input.objects.length} object line(s)`,
+    );
     for (const t of input.toolOptions) log.info(`#TOOLOPTION ignored: ${t}`);
     outFd = opts.output ? openSync(opts.output, 'w') : 1;
     const out = fdOutput(outFd);
@@ -118,12 +133,17 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
     const failed = outcomes.filter((o) => !o.ok);
     log.info(`end -f ${opts.fn}: ${outcomes.length - failed.length} ok, ${failed.length} failed`);
     if (failed.length === 0) return 0;
-    return fail(stderr, 1, `${failed.length} of ${outcomes.length} object(s) failed; first: ${failed[0]!.reason ?? failed[0]!.result}`);
+    return fail(
+      stderr,
+      1,
+      `${failed.length} of ${outcomes.length} object(s) failed; first: ${failed[0]!.reason ?? failed[0]!.result}`,
+    );
   } catch (e) {
     if (e instanceof UserError) return fail(stderr, 2, e.message, e.action);
     if (e instanceof GrammarError) return fail(stderr, 2, e.message);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code && (e as NodeJS.ErrnoException).path) return fail(stderr, 2, `cannot open ${(e as NodeJS.ErrnoException).path}: ${code}`, 'check the -i/-o paths');
+    if (code && (e as NodeJS.ErrnoException).path)
+      return fail(stderr, 2, `cannot open ${(e as NodeJS.ErrnoException).path}: ${code}`, 'check the -i/-o paths');
     return fail(stderr, 1, (e as Error).message);
   } finally {
     store?.close?.();
@@ -132,7 +152,11 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const code = await run(argv, (s) => process.stderr.write(s), (s) => process.stdout.write(s));
+  const code = await run(
+    argv,
+    (s) => process.stderr.write(s),
+    (s) => process.stdout.write(s),
+  );
   // A channel worker blocked on a pipe HANA abandoned would keep the process alive: every line is answered,
   // so end here (stdout and stderr are synchronous for files and pipes on Linux).
   if (liveChannels() > 0) process.exit(code);

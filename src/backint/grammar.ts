@@ -55,7 +55,11 @@ export function tokenize(text: string, lineNumber = 0): Token[] {
         i++;
       }
     }
-    if (quoted) throw new GrammarError(lineNumber, `unterminated quote in ${JSON.stringify(text.slice(start))}; close the quoted parameter with "`);
+    if (quoted)
+      throw new GrammarError(
+        lineNumber,
+        `unterminated quote in ${JSON.stringify(text.slice(start))}; close the quoted parameter with "`,
+      );
     tokens.push({ value, raw: text.slice(start, i) });
   }
   return tokens;

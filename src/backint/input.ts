@@ -28,7 +28,21 @@ const SHAPES: Record<FunctionName, Record<string, Shape>> = {
 };
 
 /** Keywords of the Backint grammar; other `#WORD` lines are comments. */
-const KNOWN = new Set(['#SOFTWAREID', '#TOOLOPTION', '#PIPE', '#FILE', '#EBID', '#NULL', '#SAVED', '#RESTORED', '#BACKUP', '#DELETED', '#NOTDELETED', '#NOTFOUND', '#ERROR']);
+const KNOWN = new Set([
+  '#SOFTWAREID',
+  '#TOOLOPTION',
+  '#PIPE',
+  '#FILE',
+  '#EBID',
+  '#NULL',
+  '#SAVED',
+  '#RESTORED',
+  '#BACKUP',
+  '#DELETED',
+  '#NOTDELETED',
+  '#NOTFOUND',
+  '#ERROR',
+]);
 
 export interface Input {
   readonly objects: Line[];
@@ -54,17 +68,35 @@ export function readInput(fn: FunctionName, text: string): Input {
     }
     const shape = SHAPES[fn][line.keyword];
     if (!shape) {
-      throw new GrammarError(line.number, `${line.keyword} is not valid for -f ${fn}; expected ${Object.values(SHAPES[fn]).map((s) => s.usage).join(' or ')}`);
+      throw new GrammarError(
+        line.number,
+        `${line.keyword} is not valid for -f ${fn}; expected ${Object.values(SHAPES[fn])
+          .map((s) => s.usage)
+          .join(' or ')}`,
+      );
     }
     if (line.params.length < shape.min || line.params.length > shape.max) {
-      throw new GrammarError(line.number, `${line.keyword} has ${line.params.length} parameter(s); expected ${shape.usage} (quote names that contain spaces)`);
+      throw new GrammarError(
+        line.number,
+        `${line.keyword} has ${line.params.length} parameter(s); expected ${shape.usage} (quote names that contain spaces)`,
+      );
     }
-    if (line.params.some((t) => t.value === '')) throw new GrammarError(line.number, `${line.keyword} has an empty parameter; expected ${shape.usage}`);
+    if (line.params.some((t) => t.value === ''))
+      throw new GrammarError(line.number, `${line.keyword} has an empty parameter; expected ${shape.usage}`);
     if (fn === 'backup' && line.params[1] && !/^\d+$/.test(line.params[1].value)) {
-      throw new GrammarError(line.number, `size ${JSON.stringify(line.params[1].value)} is not a whole number of bytes; expected ${shape.usage}`);
+      throw new GrammarError(
+        line.number,
+        `size ${JSON.stringify(line.params[1].value)} is not a whole number of bytes; expected ${shape.usage}`,
+      );
     }
-    const named = fn === 'restore' || fn === 'delete' || fn === 'inquire' ? (line.keyword === '#EBID' ? line.params[1] : line.params[0]) : line.params[0];
-    if (named && !named.value.startsWith('/')) throw new GrammarError(line.number, `path ${named.raw} is not absolute; HANA passes absolute paths`);
+    const named =
+      fn === 'restore' || fn === 'delete' || fn === 'inquire'
+        ? line.keyword === '#EBID'
+          ? line.params[1]
+          : line.params[0]
+        : line.params[0];
+    if (named && !named.value.startsWith('/'))
+      throw new GrammarError(line.number, `path ${named.raw} is not absolute; HANA passes absolute paths`);
     objects.push(line);
   }
   return { objects, softwareId, version: softwareId ? backintVersion(softwareId[0]) : undefined, toolOptions };

@@ -53,7 +53,10 @@ export interface VisibilityRule {
   includesCatalog: boolean;
 }
 
-export function visibilityRule(p: { LogVisibilityDelaySeconds: number; LogVisibilityDelayIncludesCatalog: boolean }): VisibilityRule {
+export function visibilityRule(p: {
+  LogVisibilityDelaySeconds: number;
+  LogVisibilityDelayIncludesCatalog: boolean;
+}): VisibilityRule {
   return { delayMs: p.LogVisibilityDelaySeconds * 1000, includesCatalog: p.LogVisibilityDelayIncludesCatalog };
 }
 
@@ -72,7 +75,11 @@ export function newestFirst(a: ObjectVersion, b: ObjectVersion): number {
  */
 export function encodeSegment(s: string): string {
   if (s === '') return '%';
-  const e = encodeURIComponent(s).replace(/\*/g, '%2A').replace(/'/g, '%27').replace(/!/g, '%21').replace(/[()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const e = encodeURIComponent(s)
+    .replace(/\*/g, '%2A')
+    .replace(/'/g, '%27')
+    .replace(/!/g, '%21')
+    .replace(/[()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return e.replace(/^\.+$/, (dots) => '%2E'.repeat(dots.length));
 }
 

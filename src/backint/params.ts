@@ -62,35 +62,194 @@ export interface KeySpec {
 }
 
 export const PARAMETER_KEYS: readonly KeySpec[] = [
-  { key: 'StoreType', kind: { type: 'enum', values: ['filesystem', 's3'] }, default: 'filesystem', description: 'Where objects are kept: a local/NFS directory or an S3-compatible bucket.' },
-  { key: 'FilesystemRoot', kind: { type: 'path' }, default: undefined, description: 'Absolute directory of the filesystem store (required when StoreType is filesystem).' },
-  { key: 'FilesystemDirectIO', kind: { type: 'boolean' }, default: true, description: 'Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read back rarely should not evict the host\'s working set); falls back to the page cache where the filesystem refuses O_DIRECT.' },
-  { key: 'S3BucketName', kind: { type: 'string', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHint: '3-63 lowercase letters, digits, dots or hyphens' }, default: undefined, description: 'Bucket (required when StoreType is s3).' },
-  { key: 'S3BucketAwsRegion', kind: { type: 'string', pattern: /^[a-z0-9-]+$/, patternHint: 'a region name such as eu-central-1' }, default: 'us-east-1', description: 'Region of the bucket.' },
-  { key: 'S3BucketFolder', kind: { type: 'string', pattern: /^[^/].*[^/]$|^[^/]?$/, patternHint: 'a key prefix without leading or trailing slash' }, default: '', description: 'Key prefix (folder) under which all objects are stored.' },
-  { key: 'S3BucketOwnerAccountID', kind: { type: 'string', pattern: /^\d{12}$/, patternHint: 'the 12-digit AWS account id, in double quotes' }, default: undefined, description: 'Expected bucket owner; checked at start (HeadBucket) and sent with every request.' },
-  { key: 'S3Endpoint', kind: { type: 'string', pattern: /^https?:\/\/\S+$/, patternHint: 'a URL such as http://127.0.0.1:4568' }, default: undefined, description: 'Endpoint of an S3-compatible service (default: AWS for the region).' },
-  { key: 'S3ForcePathStyle', kind: { type: 'boolean' }, default: false, description: 'Path-style addressing (needed by most S3-compatible services).' },
-  { key: 'S3ChecksumMode', kind: { type: 'enum', values: ['when_required', 'when_supported'] }, default: 'when_required', description: 'When the SDK adds and validates S3 request/response checksums (when_supported needs a service that understands flexible checksums).' },
-  { key: 'S3SseEnabled', kind: { type: 'boolean' }, default: false, description: 'Server-side encryption: SSE-KMS with S3SseKmsArn, otherwise SSE-S3 (AES256).' },
-  { key: 'S3SseKmsArn', kind: { type: 'string', pattern: /^arn:aws[a-z-]*:kms:\S+$/, patternHint: 'a KMS key ARN' }, default: undefined, description: 'KMS key for SSE-KMS (requires S3SseEnabled: true).' },
-  { key: 'S3StorageClass', kind: { type: 'enum', values: ['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING'] }, default: 'STANDARD', description: 'Storage class of backup objects.' },
-  { key: 'S3MaxAttempts', kind: { type: 'integer', min: 1, max: 20 }, default: 5, description: 'Attempts per S3 request (throttling and 5xx are retried with exponential backoff; a part is re-sent from its buffer, never re-read from the pipe).' },
-  { key: 'EnableTagging', kind: { type: 'boolean' }, default: true, description: 'Tag objects with the agent version, the HANA version (from #SOFTWAREID) and the backup type.' },
-  { key: 'BackupObjectTags', kind: { type: 'tags' }, default: [], description: 'Extra object tags: a YAML list of {Key, Value} or the AWS form "[{Key=k,Value=v},...]".' },
-  { key: 'PartSizeMiB', kind: { type: 'integer', min: 5, max: 5120 }, default: 8, description: 'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x (UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 parts).' },
-  { key: 'UploadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 2, description: 'Parts of one object uploaded in parallel (with UploadChannelSize channels, UploadChannelSize x UploadConcurrency parts in flight).' },
-  { key: 'UploadChannelSize', kind: { type: 'integer', min: 1, max: 32 }, default: 10, description: 'Pipes/files backed up in parallel by one invocation.' },
-  { key: 'DownloadConcurrency', kind: { type: 'integer', min: 1, max: 200 }, default: 2, description: 'Ranged GETs of one object in parallel during restore (S3).' },
-  { key: 'DownloadRangeMiB', kind: { type: 'integer', min: 1, max: 5120 }, default: 32, description: 'Size of the ranged GETs of a restore (S3). Ranges are streamed, so their size costs no memory; fewer, larger ones cost the service less per byte (and fewer requests).' },
-  { key: 'MaximumConcurrentFilesForRestore', kind: { type: 'integer', min: 1, max: 64 }, default: 5, description: 'Data pipes/files restored in parallel (log backups are always restored one at a time).' },
-  { key: 'RestorePipeOpenTimeoutSeconds', kind: { type: 'integer', min: 1, max: 86400 }, default: 600, description: 'How long restore waits for HANA to open the read end of its named pipe before reporting #ERROR.' },
-  { key: 'Compression', kind: { type: 'enum', values: ['none', 'gzip'] }, default: 'none', description: 'Compress objects (gzip level 1, zlib); the codec is recorded per object, so restore works whatever the current setting.' },
-  { key: 'LogVisibilityDelaySeconds', kind: { type: 'integer', min: 0, max: 31536000 }, default: 0, description: 'Log backups (basename log_backup_* except the catalog log_backup_0_0_0_0) become visible to inquire and restore only this long after creation, like a media server that receives logs late.' },
-  { key: 'LogVisibilityDelayIncludesCatalog', kind: { type: 'boolean' }, default: false, description: 'Delay the catalog backups (log_backup_0_0_0_0) as well: a media server that receives logs late receives the catalog backups that follow them late too, so HANA recovering with USING CATALOG BACKINT sees an older catalog and stops short of the target.' },
-  { key: 'ClockFile', kind: { type: 'path' }, default: undefined, description: 'JSON file {"offsetMs": n}; the agent\'s clock is real time + offsetMs, read at each use (the HANA simulator\'s driven clock); when the file also says {"driven": true, "frozenMs": t} the clock stands still at t.' },
-  { key: 'LogFile', kind: { type: 'path' }, default: undefined, description: 'Agent log (appended); none when unset. The agent never writes logs to stdout.' },
-  { key: 'LogLevel', kind: { type: 'enum', values: ['error', 'warn', 'info', 'debug'] }, default: 'info', description: 'Log verbosity.' },
+  {
+    key: 'StoreType',
+    kind: { type: 'enum', values: ['filesystem', 's3'] },
+    default: 'filesystem',
+    description: 'Where objects are kept: a local/NFS directory or an S3-compatible bucket.',
+  },
+  {
+    key: 'FilesystemRoot',
+    kind: { type: 'path' },
+    default: undefined,
+    description: 'Absolute directory of the filesystem store (required when StoreType is filesystem).',
+  },
+  {
+    key: 'FilesystemDirectIO',
+    kind: { type: 'boolean' },
+    default: true,
+    description:
+      "Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read back rarely should not evict the host's working set); falls back to the page cache where the filesystem refuses O_DIRECT.",
+  },
+  {
+    key: 'S3BucketName',
+    kind: {
+      type: 'string',
+      pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      patternHint: '3-63 lowercase letters, digits, dots or hyphens',
+    },
+    default: undefined,
+    description: 'Bucket (required when StoreType is s3).',
+  },
+  {
+    key: 'S3BucketAwsRegion',
+    kind: { type: 'string', pattern: /^[a-z0-9-]+$/, patternHint: 'a region name such as eu-central-1' },
+    default: 'us-east-1',
+    description: 'Region of the bucket.',
+  },
+  {
+    key: 'S3BucketFolder',
+    kind: { type: 'string', pattern: /^[^/].*[^/]$|^[^/]?$/, patternHint: 'a key prefix without leading or trailing slash' },
+    default: '',
+    description: 'Key prefix (folder) under which all objects are stored.',
+  },
+  {
+    key: 'S3BucketOwnerAccountID',
+    kind: { type: 'string', pattern: /^\d{12}$/, patternHint: 'the 12-digit AWS account id, in double quotes' },
+    default: undefined,
+    description: 'Expected bucket owner; checked at start (HeadBucket) and sent with every request.',
+  },
+  {
+    key: 'S3Endpoint',
+    kind: { type: 'string', pattern: /^https?:\/\/\S+$/, patternHint: 'a URL such as http://127.0.0.1:4568' },
+    default: undefined,
+    description: 'Endpoint of an S3-compatible service (default: AWS for the region).',
+  },
+  {
+    key: 'S3ForcePathStyle',
+    kind: { type: 'boolean' },
+    default: false,
+    description: 'Path-style addressing (needed by most S3-compatible services).',
+  },
+  {
+    key: 'S3ChecksumMode',
+    kind: { type: 'enum', values: ['when_required', 'when_supported'] },
+    default: 'when_required',
+    description:
+      'When the SDK adds and validates S3 request/response checksums (when_supported needs a service that understands flexible checksums).',
+  },
+  {
+    key: 'S3SseEnabled',
+    kind: { type: 'boolean' },
+    default: false,
+    description: 'Server-side encryption: SSE-KMS with S3SseKmsArn, otherwise SSE-S3 (AES256).',
+  },
+  {
+    key: 'S3SseKmsArn',
+    kind: { type: 'string', pattern: /^arn:aws[a-z-]*:kms:\S+$/, patternHint: 'a KMS key ARN' },
+    default: undefined,
+    description: 'KMS key for SSE-KMS (requires S3SseEnabled: true).',
+  },
+  {
+    key: 'S3StorageClass',
+    kind: { type: 'enum', values: ['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING'] },
+    default: 'STANDARD',
+    description: 'Storage class of backup objects.',
+  },
+  {
+    key: 'S3MaxAttempts',
+    kind: { type: 'integer', min: 1, max: 20 },
+    default: 5,
+    description:
+      'Attempts per S3 request (throttling and 5xx are retried with exponential backoff; a part is re-sent from its buffer, never re-read from the pipe).',
+  },
+  {
+    key: 'EnableTagging',
+    kind: { type: 'boolean' },
+    default: true,
+    description: 'Tag objects with the agent version, the HANA version (from #SOFTWAREID) and the backup type.',
+  },
+  {
+    key: 'BackupObjectTags',
+    kind: { type: 'tags' },
+    default: [],
+    description: 'Extra object tags: a YAML list of {Key, Value} or the AWS form "[{Key=k,Value=v},...]".',
+  },
+  {
+    key: 'PartSizeMiB',
+    kind: { type: 'integer', min: 5, max: 5120 },
+    default: 8,
+    description:
+      'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x (UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 parts).',
+  },
+  {
+    key: 'UploadConcurrency',
+    kind: { type: 'integer', min: 1, max: 200 },
+    default: 2,
+    description:
+      'Parts of one object uploaded in parallel (with UploadChannelSize channels, UploadChannelSize x UploadConcurrency parts in flight).',
+  },
+  {
+    key: 'UploadChannelSize',
+    kind: { type: 'integer', min: 1, max: 32 },
+    default: 10,
+    description: 'Pipes/files backed up in parallel by one invocation.',
+  },
+  {
+    key: 'DownloadConcurrency',
+    kind: { type: 'integer', min: 1, max: 200 },
+    default: 2,
+    description: 'Ranged GETs of one object in parallel during restore (S3).',
+  },
+  {
+    key: 'DownloadRangeMiB',
+    kind: { type: 'integer', min: 1, max: 5120 },
+    default: 32,
+    description:
+      'Size of the ranged GETs of a restore (S3). Ranges are streamed, so their size costs no memory; fewer, larger ones cost the service less per byte (and fewer requests).',
+  },
+  {
+    key: 'MaximumConcurrentFilesForRestore',
+    kind: { type: 'integer', min: 1, max: 64 },
+    default: 5,
+    description: 'Data pipes/files restored in parallel (log backups are always restored one at a time).',
+  },
+  {
+    key: 'RestorePipeOpenTimeoutSeconds',
+    kind: { type: 'integer', min: 1, max: 86400 },
+    default: 600,
+    description: 'How long restore waits for HANA to open the read end of its named pipe before reporting #ERROR.',
+  },
+  {
+    key: 'Compression',
+    kind: { type: 'enum', values: ['none', 'gzip'] },
+    default: 'none',
+    description:
+      'Compress objects (gzip level 1, zlib); the codec is recorded per object, so restore works whatever the current setting.',
+  },
+  {
+    key: 'LogVisibilityDelaySeconds',
+    kind: { type: 'integer', min: 0, max: 31536000 },
+    default: 0,
+    description:
+      'Log backups (basename log_backup_* except the catalog log_backup_0_0_0_0) become visible to inquire and restore only this long after creation, like a media server that receives logs late.',
+  },
+  {
+    key: 'LogVisibilityDelayIncludesCatalog',
+    kind: { type: 'boolean' },
+    default: false,
+    description:
+      'Delay the catalog backups (log_backup_0_0_0_0) as well: a media server that receives logs late receives the catalog backups that follow them late too, so HANA recovering with USING CATALOG BACKINT sees an older catalog and stops short of the target.',
+  },
+  {
+    key: 'ClockFile',
+    kind: { type: 'path' },
+    default: undefined,
+    description:
+      'JSON file {"offsetMs": n}; the agent\'s clock is real time + offsetMs, read at each use (the HANA simulator\'s driven clock); when the file also says {"driven": true, "frozenMs": t} the clock stands still at t.',
+  },
+  {
+    key: 'LogFile',
+    kind: { type: 'path' },
+    default: undefined,
+    description: 'Agent log (appended); none when unset. The agent never writes logs to stdout.',
+  },
+  {
+    key: 'LogLevel',
+    kind: { type: 'enum', values: ['error', 'warn', 'info', 'debug'] },
+    default: 'info',
+    description: 'Log verbosity.',
+  },
 ];
 
 const BY_KEY = new Map(PARAMETER_KEYS.map((k) => [k.key as string, k]));
@@ -100,7 +259,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length]!;
@@ -130,26 +290,46 @@ function convert(file: string, spec: KeySpec, value: unknown): unknown {
   switch (k.type) {
     case 'string': {
       if (key === 'S3BucketOwnerAccountID' && typeof value === 'number') {
-        throw bad(file, key, 'was read as a number', 'write the account id in double quotes, e.g. S3BucketOwnerAccountID: "123456789012"');
+        throw bad(
+          file,
+          key,
+          'was read as a number',
+          'write the account id in double quotes, e.g. S3BucketOwnerAccountID: "123456789012"',
+        );
       }
-      if (typeof value !== 'string') throw bad(file, key, `must be a string, got ${JSON.stringify(value)}`, `set ${key} to ${k.patternHint ?? 'a string'}`);
-      if (k.pattern && !k.pattern.test(value)) throw bad(file, key, `has an invalid value ${JSON.stringify(value)}`, `set ${key} to ${k.patternHint}`);
+      if (typeof value !== 'string')
+        throw bad(file, key, `must be a string, got ${JSON.stringify(value)}`, `set ${key} to ${k.patternHint ?? 'a string'}`);
+      if (k.pattern && !k.pattern.test(value))
+        throw bad(file, key, `has an invalid value ${JSON.stringify(value)}`, `set ${key} to ${k.patternHint}`);
       return value;
     }
     case 'path':
-      if (typeof value !== 'string' || !path.isAbsolute(value)) throw bad(file, key, `must be an absolute path, got ${JSON.stringify(value)}`, `set ${key} to an absolute path`);
+      if (typeof value !== 'string' || !path.isAbsolute(value))
+        throw bad(file, key, `must be an absolute path, got ${JSON.stringify(value)}`, `set ${key} to an absolute path`);
       return path.normalize(value);
     case 'boolean':
       if (value === 'true' || value === 'false') return value === 'true';
-      if (typeof value !== 'boolean') throw bad(file, key, `must be true or false, got ${JSON.stringify(value)}`, `set ${key} to true or false`);
+      if (typeof value !== 'boolean')
+        throw bad(file, key, `must be true or false, got ${JSON.stringify(value)}`, `set ${key} to true or false`);
       return value;
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < k.min || value > k.max) {
-        throw bad(file, key, `must be an integer from ${k.min} to ${k.max}, got ${JSON.stringify(value)}`, `set ${key} to a whole number in ${k.min}..${k.max}`);
+        throw bad(
+          file,
+          key,
+          `must be an integer from ${k.min} to ${k.max}, got ${JSON.stringify(value)}`,
+          `set ${key} to a whole number in ${k.min}..${k.max}`,
+        );
       }
       return value;
     case 'enum':
-      if (typeof value !== 'string' || !k.values.includes(value)) throw bad(file, key, `must be one of ${k.values.join(', ')}, got ${JSON.stringify(value)}`, `set ${key} to one of ${k.values.join(', ')}`);
+      if (typeof value !== 'string' || !k.values.includes(value))
+        throw bad(
+          file,
+          key,
+          `must be one of ${k.values.join(', ')}, got ${JSON.stringify(value)}`,
+          `set ${key} to one of ${k.values.join(', ')}`,
+        );
       return value;
     case 'tags': {
       const fix = `write ${key} as a list of {Key: ..., Value: ...} or as "[{Key=k,Value=v}]"`;
@@ -157,7 +337,13 @@ function convert(file: string, spec: KeySpec, value: unknown): unknown {
       if (!Array.isArray(list)) throw bad(file, key, `is not a tag list: ${JSON.stringify(value)}`, fix);
       return list.map((t: unknown) => {
         const o = t as Record<string, unknown> | null;
-        if (!o || typeof o !== 'object' || typeof o.Key !== 'string' || o.Key === '' || (typeof o.Value !== 'string' && typeof o.Value !== 'number')) {
+        if (
+          !o ||
+          typeof o !== 'object' ||
+          typeof o.Key !== 'string' ||
+          o.Key === '' ||
+          (typeof o.Value !== 'string' && typeof o.Value !== 'number')
+        ) {
           throw bad(file, key, `has an invalid entry ${JSON.stringify(t)}`, fix);
         }
         return { Key: o.Key, Value: String(o.Value) };
@@ -178,15 +364,23 @@ export function validateParams(doc: unknown, file: string): Params {
     const spec = BY_KEY.get(key);
     if (!spec) {
       const near = PARAMETER_KEYS.find((k) => distance(k.key.toLowerCase(), key.toLowerCase()) <= 2);
-      throw bad(file, key, 'is not a known key', near ? `did you mean ${near.key}?` : `remove it; known keys: ${PARAMETER_KEYS.map((k) => k.key).join(', ')}`);
+      throw bad(
+        file,
+        key,
+        'is not a known key',
+        near ? `did you mean ${near.key}?` : `remove it; known keys: ${PARAMETER_KEYS.map((k) => k.key).join(', ')}`,
+      );
     }
     if (value === null) continue;
     out[key] = convert(file, spec, value);
   }
   const p = out as unknown as Params;
-  if (p.StoreType === 'filesystem' && !p.FilesystemRoot) throw bad(file, 'FilesystemRoot', 'is required when StoreType is filesystem', 'set FilesystemRoot to an absolute directory');
-  if (p.StoreType === 's3' && !p.S3BucketName) throw bad(file, 'S3BucketName', 'is required when StoreType is s3', 'set S3BucketName to the bucket name');
-  if (p.S3SseKmsArn && !p.S3SseEnabled) throw bad(file, 'S3SseKmsArn', 'is set but S3SseEnabled is false', 'set S3SseEnabled: true or remove S3SseKmsArn');
+  if (p.StoreType === 'filesystem' && !p.FilesystemRoot)
+    throw bad(file, 'FilesystemRoot', 'is required when StoreType is filesystem', 'set FilesystemRoot to an absolute directory');
+  if (p.StoreType === 's3' && !p.S3BucketName)
+    throw bad(file, 'S3BucketName', 'is required when StoreType is s3', 'set S3BucketName to the bucket name');
+  if (p.S3SseKmsArn && !p.S3SseEnabled)
+    throw bad(file, 'S3SseKmsArn', 'is set but S3SseEnabled is false', 'set S3SseEnabled: true or remove S3SseKmsArn');
   return p;
 }
 
@@ -195,13 +389,19 @@ export async function loadParams(file: string): Promise<Params> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read parameter file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass an existing, readable YAML file with -p');
+    throw new UserError(
+      `cannot read parameter file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'pass an existing, readable YAML file with -p',
+    );
   }
   let doc: unknown;
   try {
     doc = parseYaml(text, { uniqueKeys: true });
   } catch (e) {
-    throw new UserError(`parameter file ${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'fix the YAML syntax (one "Key: value" per line)');
+    throw new UserError(
+      `parameter file ${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      'fix the YAML syntax (one "Key: value" per line)',
+    );
   }
   return validateParams(doc, file);
 }

@@ -36,7 +36,12 @@ export class Engine {
   constructor(readonly options: EngineOptions) {
     this.redactor = options.redactor ?? processRedactor;
     this.store = Store.open(options.dataDir);
-    this.logger = createEngineLogger({ dataDir: options.dataDir, debug: options.debug, console: options.console, redactor: this.redactor });
+    this.logger = createEngineLogger({
+      dataDir: options.dataDir,
+      debug: options.debug,
+      console: options.console,
+      redactor: this.redactor,
+    });
   }
 
   get dataDir(): string {

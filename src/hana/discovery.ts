@@ -13,8 +13,17 @@ import { libs } from '../sdk/libs.js';
 import { runRemote } from './remote/run.js';
 import type { RemoteConnection } from '../sdk/platform.js';
 import {
-  joinPath, parseAbsolutePath, parseHostName, parseInstanceNumber, parseSid, parseTenantName,
-  type AbsolutePath, type HostName, type InstanceNumber, type Sid, type TenantName,
+  joinPath,
+  parseAbsolutePath,
+  parseHostName,
+  parseInstanceNumber,
+  parseSid,
+  parseTenantName,
+  type AbsolutePath,
+  type HostName,
+  type InstanceNumber,
+  type Sid,
+  type TenantName,
 } from './identifiers.js';
 
 export const DISCOVERY_SCRIPT = `set -u
@@ -73,8 +82,16 @@ export function parseDiscoveryOutput(stdout: string): DiscoveryResult {
       const [, sid, nr, host, inst, owner, ver] = f as [string, string, string, string, string, string, string];
       try {
         const v = VERSION.exec(ver);
-        if (!v) throw new UserError(`hdbsql -v printed no version: ${JSON.stringify(ver.slice(0, 200))}`, 'Check that the hdbsql of this installation runs for its owner.');
-        if (!OS_USER.test(owner)) throw new UserError(`the owner ${JSON.stringify(owner)} of ${inst} is not a usable OS user name`, 'Give the instance directory to the <sid>adm user.');
+        if (!v)
+          throw new UserError(
+            `hdbsql -v printed no version: ${JSON.stringify(ver.slice(0, 200))}`,
+            'Check that the hdbsql of this installation runs for its owner.',
+          );
+        if (!OS_USER.test(owner))
+          throw new UserError(
+            `the owner ${JSON.stringify(owner)} of ${inst} is not a usable OS user name`,
+            'Give the instance directory to the <sid>adm user.',
+          );
         const installationPath = parseAbsolutePath(inst, 'installationPath');
         const hostName = parseHostName(host, 'hostName');
         const d: DiscoveredInstallation = {
@@ -100,9 +117,13 @@ export function parseDiscoveryOutput(stdout: string): DiscoveryResult {
   const installations: DiscoveredInstallation[] = [];
   for (const candidates of byKey.values()) {
     // Several <host> directories (a renamed host, scale-out leftovers): prefer this host's own.
-    const d = candidates.find((c) => c.hostName === hostname || hostname.startsWith(`${c.hostName}.`)) ?? [...candidates].sort((a, b) => a.hostName.localeCompare(b.hostName))[0]!;
+    const d =
+      candidates.find((c) => c.hostName === hostname || hostname.startsWith(`${c.hostName}.`)) ??
+      [...candidates].sort((a, b) => a.hostName.localeCompare(b.hostName))[0]!;
     for (const t of tenantsOf.get(`${d.sid}|${d.instanceNumber}|${d.hostName}`) ?? []) {
-      try { d.tenants.push(parseTenantName(t, 'tenant')); } catch (e) {
+      try {
+        d.tenants.push(parseTenantName(t, 'tenant'));
+      } catch (e) {
         if (!(e instanceof UserError)) throw e;
         skipped.push(`${d.sid} trace folder DB_${t}: ${e.message}`);
       }

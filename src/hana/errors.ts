@@ -41,12 +41,20 @@ const UNKNOWN_DATABASE = /(unknown|invalid) (tenant |database name|database)|dat
 export function classifyHanaFailure(f: HanaFailure): HanaFailureKind {
   if (/backint/i.test(f.text)) return 'backint';
   switch (f.code) {
-    case 448: return 'recovery-incomplete';
-    case 449: return 'recovery-strategy';
-    case 258: return 'insufficient-privilege';
-    case 10: return 'authentication-failed';
-    case -10104: return 'userstore-key-invalid';
-    case -10709: case -10108: case -10807: return 'connection-failed';
+    case 448:
+      return 'recovery-incomplete';
+    case 449:
+      return 'recovery-strategy';
+    case 258:
+      return 'insufficient-privilege';
+    case 10:
+      return 'authentication-failed';
+    case -10104:
+      return 'userstore-key-invalid';
+    case -10709:
+    case -10108:
+    case -10807:
+      return 'connection-failed';
   }
   if (UNKNOWN_DATABASE.test(f.text)) return 'unknown-tenant';
   return 'other';

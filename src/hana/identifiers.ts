@@ -34,7 +34,8 @@ function str(field: string, value: unknown): string {
 /** HANA system id: three characters, a letter then letters or digits (SAP Note 1979280 reserves some; we only check the form). */
 export function parseSid(value: unknown, field = 'sid'): Sid {
   const v = str(field, value);
-  if (!/^[A-Z][A-Z0-9]{2}$/.test(v)) reject(field, v, 'is not a SAP system id', `Use three upper-case characters starting with a letter, e.g. "PRD".`);
+  if (!/^[A-Z][A-Z0-9]{2}$/.test(v))
+    reject(field, v, 'is not a SAP system id', `Use three upper-case characters starting with a letter, e.g. "PRD".`);
   return v as Sid;
 }
 
@@ -52,8 +53,14 @@ export function parseInstanceNumber(value: unknown, field = 'instanceNumber'): I
 export function parseTenantName(value: unknown, field = 'tenant'): TenantName {
   const v = str(field, value);
   if (!/^[A-Z][A-Z0-9_]{0,62}$/.test(v))
-    reject(field, v, 'is not a HANA tenant database name', 'Use upper-case letters, digits and "_", starting with a letter (at most 63 characters), e.g. "ERP".');
-  if (v === 'SYSTEMDB') reject(field, v, 'names the system database, not a tenant', 'Name a tenant database; SYSTEMDB cannot be virtualized.');
+    reject(
+      field,
+      v,
+      'is not a HANA tenant database name',
+      'Use upper-case letters, digits and "_", starting with a letter (at most 63 characters), e.g. "ERP".',
+    );
+  if (v === 'SYSTEMDB')
+    reject(field, v, 'names the system database, not a tenant', 'Name a tenant database; SYSTEMDB cannot be virtualized.');
   return v as TenantName;
 }
 
@@ -61,7 +68,12 @@ export function parseTenantName(value: unknown, field = 'tenant'): TenantName {
 export function parseUserStoreKey(value: unknown, field = 'userStoreKey'): UserStoreKey {
   const v = str(field, value);
   if (!/^[A-Za-z0-9][A-Za-z0-9_]{0,63}$/.test(v))
-    reject(field, v, 'is not an hdbuserstore key name', 'Use the key name shown by `hdbuserstore LIST`: letters, digits and "_" only, at most 64 characters.');
+    reject(
+      field,
+      v,
+      'is not an hdbuserstore key name',
+      'Use the key name shown by `hdbuserstore LIST`: letters, digits and "_" only, at most 64 characters.',
+    );
   return v as UserStoreKey;
 }
 
@@ -71,7 +83,8 @@ export function parseUserStoreKey(value: unknown, field = 'userStoreKey'): UserS
  */
 export function parseAbsolutePath(value: unknown, field = 'path'): AbsolutePath {
   const v = str(field, value);
-  const action = 'Give an absolute path such as "/usr/sap/PRD/HDB00" (letters, digits and _ . + @ = , - only; no spaces, no "." or ".." components).';
+  const action =
+    'Give an absolute path such as "/usr/sap/PRD/HDB00" (letters, digits and _ . + @ = , - only; no spaces, no "." or ".." components).';
   if (!v.startsWith('/')) reject(field, v, 'is not an absolute path', action);
   if (!/^\/[A-Za-z0-9_.\/+@=,-]*$/.test(v)) reject(field, v, 'contains characters that are not allowed in a path', action);
   const parts = v.split('/').filter((p) => p !== '');
@@ -87,13 +100,20 @@ export function joinPath(base: AbsolutePath, ...segments: string[]): AbsolutePat
 /** A host name as it appears in the trace directory path /usr/sap/<SID>/HDB<nr>/<host>/trace. */
 export function parseHostName(value: unknown, field = 'hostName'): HostName {
   const v = str(field, value);
-  if (v.length > 253 || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v)) reject(field, v, 'is not a host name', 'Use the host name of the HANA instance directory, e.g. "hanaprd".');
+  if (v.length > 253 || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v))
+    reject(field, v, 'is not a host name', 'Use the host name of the HANA instance directory, e.g. "hanaprd".');
   return v as HostName;
 }
 
 /** backup.log operation id: lower-case hex (in practice epoch milliseconds of the start, 11 digits). */
 export function parseOperationId(value: unknown, field = 'operationId'): OperationId {
   const v = str(field, value);
-  if (!/^[0-9a-f]{1,16}$/.test(v)) reject(field, v, 'is not a backup.log operation id', 'Use the hexadecimal id from the third column of backup.log, e.g. "177cec93d51".');
+  if (!/^[0-9a-f]{1,16}$/.test(v))
+    reject(
+      field,
+      v,
+      'is not a backup.log operation id',
+      'Use the hexadecimal id from the third column of backup.log, e.g. "177cec93d51".',
+    );
   return v as OperationId;
 }

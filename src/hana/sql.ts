@@ -92,8 +92,13 @@ export interface RecoverTenantToPositionSpec {
  * reached timestamp has second precision while commits within that second may differ between recoveries.
  */
 export function recoverTenantUntilLogPosition(spec: RecoverTenantToPositionSpec): string {
-  if (!/^\d{1,20}$/.test(spec.logPosition)) throw new UserError(`Invalid log position ${JSON.stringify(spec.logPosition)}.`, 'A log position is decimal digits, as HANA reports it.');
-  if (!Number.isInteger(spec.volume) || spec.volume < 0) throw new UserError(`Invalid log volume ${String(spec.volume)}.`, 'A volume id is a whole number.');
+  if (!/^\d{1,20}$/.test(spec.logPosition))
+    throw new UserError(
+      `Invalid log position ${JSON.stringify(spec.logPosition)}.`,
+      'A log position is decimal digits, as HANA reports it.',
+    );
+  if (!Number.isInteger(spec.volume) || spec.volume < 0)
+    throw new UserError(`Invalid log volume ${String(spec.volume)}.`, 'A volume id is a whole number.');
   return (
     `RECOVER DATABASE FOR ${spec.target} UNTIL LOG POSITION ${spec.logPosition} AT VOLUME ${spec.volume} CLEAR LOG` +
     ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec.backupSource ?? 'S3_BACKINT')}`
@@ -112,7 +117,10 @@ function backintClauses(source: BackupSource): string {
 export function parseBackupSource(value: unknown, field = 'backupSource'): BackupSource {
   if (value === undefined) return 'S3_BACKINT';
   if (typeof value === 'string' && (BACKUP_SOURCES as readonly string[]).includes(value)) return value as BackupSource;
-  throw new UserError(`Invalid ${field}: ${JSON.stringify(value)} is not a known backup source.`, `Use one of ${BACKUP_SOURCES.join(', ')}.`);
+  throw new UserError(
+    `Invalid ${field}: ${JSON.stringify(value)} is not a known backup source.`,
+    `Use one of ${BACKUP_SOURCES.join(', ')}.`,
+  );
 }
 
 /** Whitespace- and case-insensitive form of a statement, to find our RECOVER in backup.log's `command:` echo. */

@@ -20,14 +20,27 @@ export async function hdbsqlOrUserError(connection: RemoteConnection, target: Hd
 }
 
 /** ACTIVE_STATUS of the tenant, or null when the system has no such database. */
-export async function tenantActiveStatus(connection: RemoteConnection, target: HdbsqlTarget, tenant: TenantName, ctx: HanaErrorContext): Promise<ActiveStatus | null> {
-  const out = await hdbsqlOrUserError(connection, target, databaseStatus(tenant), { ...ctx, doing: `reading the state of tenant ${tenant}` });
+export async function tenantActiveStatus(
+  connection: RemoteConnection,
+  target: HdbsqlTarget,
+  tenant: TenantName,
+  ctx: HanaErrorContext,
+): Promise<ActiveStatus | null> {
+  const out = await hdbsqlOrUserError(connection, target, databaseStatus(tenant), {
+    ...ctx,
+    doing: `reading the state of tenant ${tenant}`,
+  });
   const row = out.rows.find((r) => r[0] === tenant);
   return row ? (row[1] ?? null) : null;
 }
 
 /** The tenant's ACTIVE_STATUS; a UserError listing the existing tenants when it does not exist. */
-export async function requireTenant(connection: RemoteConnection, target: HdbsqlTarget, tenant: TenantName, ctx: HanaErrorContext): Promise<ActiveStatus> {
+export async function requireTenant(
+  connection: RemoteConnection,
+  target: HdbsqlTarget,
+  tenant: TenantName,
+  ctx: HanaErrorContext,
+): Promise<ActiveStatus> {
   const status = await tenantActiveStatus(connection, target, tenant, ctx);
   if (status !== null) return status;
   const all = await hdbsqlOrUserError(connection, target, listDatabases(), { ...ctx, doing: 'listing the databases' });
@@ -36,15 +49,27 @@ export async function requireTenant(connection: RemoteConnection, target: Hdbsql
 }
 
 /** Stop the tenant unless it is already stopped. Returns the status found before. */
-export async function stopTenant(connection: RemoteConnection, target: HdbsqlTarget, tenant: TenantName, ctx: HanaErrorContext): Promise<ActiveStatus> {
+export async function stopTenant(
+  connection: RemoteConnection,
+  target: HdbsqlTarget,
+  tenant: TenantName,
+  ctx: HanaErrorContext,
+): Promise<ActiveStatus> {
   const before = await requireTenant(connection, target, tenant, ctx);
-  if (before !== 'NO') await hdbsqlOrUserError(connection, target, stopDatabase(tenant), { ...ctx, doing: `stopping tenant ${tenant}` });
+  if (before !== 'NO')
+    await hdbsqlOrUserError(connection, target, stopDatabase(tenant), { ...ctx, doing: `stopping tenant ${tenant}` });
   return before;
 }
 
 /** Start the tenant unless it is already running. Returns the status found before. */
-export async function startTenant(connection: RemoteConnection, target: HdbsqlTarget, tenant: TenantName, ctx: HanaErrorContext): Promise<ActiveStatus> {
+export async function startTenant(
+  connection: RemoteConnection,
+  target: HdbsqlTarget,
+  tenant: TenantName,
+  ctx: HanaErrorContext,
+): Promise<ActiveStatus> {
   const before = await requireTenant(connection, target, tenant, ctx);
-  if (before !== 'YES') await hdbsqlOrUserError(connection, target, startDatabase(tenant), { ...ctx, doing: `starting tenant ${tenant}` });
+  if (before !== 'YES')
+    await hdbsqlOrUserError(connection, target, startDatabase(tenant), { ...ctx, doing: `starting tenant ${tenant}` });
   return before;
 }

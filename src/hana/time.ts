@@ -45,7 +45,10 @@ export function utcIso(value: unknown, field: string): UtcIso {
  */
 export function originTimestamp(takenAt: DateTime | string, rpoOffsetMinutes: number): UtcIso {
   if (!Number.isInteger(rpoOffsetMinutes) || rpoOffsetMinutes < 0)
-    throw new UserError(`Invalid rpoOffsetMinutes: ${String(rpoOffsetMinutes)} is not a whole number of minutes >= 0.`, 'Set rpoOffsetMinutes to 0 or more, e.g. 30.');
+    throw new UserError(
+      `Invalid rpoOffsetMinutes: ${String(rpoOffsetMinutes)} is not a whole number of minutes >= 0.`,
+      'Set rpoOffsetMinutes to 0 or more, e.g. 30.',
+    );
   const t = typeof takenAt === 'string' ? parseInstant(takenAt, 'takenAt') : takenAt.toUTC();
   return toUtcIso(t.startOf('second').minus({ minutes: rpoOffsetMinutes }));
 }

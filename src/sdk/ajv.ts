@@ -7,7 +7,15 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 /** Keywords of Delphix schemas (References/Schemas.md) that carry UI or discovery meaning, not validation. */
-export const DELPHIX_KEYWORDS = ['prettyName', 'identityFields', 'nameField', 'ordering', 'dxFormProperties', 'referenceType', 'matches'] as const;
+export const DELPHIX_KEYWORDS = [
+  'prettyName',
+  'identityFields',
+  'nameField',
+  'ordering',
+  'dxFormProperties',
+  'referenceType',
+  'matches',
+] as const;
 
 /** Identifier of Delphix's predefined types, referenced as `<id>#/definitions/<name>`. */
 export const DELPHIX_PLATFORM_API = 'https://delphix.com/platform/api';

@@ -23,7 +23,10 @@ export interface EntryPoint {
 export function resolveEntryPoint(root: string, config: Pick<PluginConfig, 'entryPoint' | 'srcDir'>): EntryPoint {
   const [module, object] = config.entryPoint.split(':');
   if (!module || !object || isAbsolute(module) || module.split(/[\\/]/).includes('..')) {
-    throw new UserError(`The entry point ${JSON.stringify(config.entryPoint)} is not "module:object" with a module inside srcDir.`, 'Use e.g. entryPoint: "index:plugin".');
+    throw new UserError(
+      `The entry point ${JSON.stringify(config.entryPoint)} is not "module:object" with a module inside srcDir.`,
+      'Use e.g. entryPoint: "index:plugin".',
+    );
   }
   const base = module.replace(/\.(js|ts|mjs)$/, '');
   const srcDir = isAbsolute(config.srcDir) ? config.srcDir : resolve(root, config.srcDir);
@@ -34,10 +37,14 @@ export function resolveEntryPoint(root: string, config: Pick<PluginConfig, 'entr
   const file = candidates.find((c) => existsSync(c));
   const ts = join(srcDir, `${base}.ts`);
   if (!file) {
-    const fix = existsSync(ts) && candidates.length > 1
-      ? `Build the plugin so that ${candidates[0]} exists (npm run build).`
-      : `Create ${join(config.srcDir, `${base}.ts`)} (or .js) exporting '${object}', or correct entryPoint.`;
-    throw new UserError(`Unable to load module '${module}' specified in pluginEntryPoint '${config.entryPoint}': none of ${candidates.join(', ')} exists.`, fix);
+    const fix =
+      existsSync(ts) && candidates.length > 1
+        ? `Build the plugin so that ${candidates[0]} exists (npm run build).`
+        : `Create ${join(config.srcDir, `${base}.ts`)} (or .js) exporting '${object}', or correct entryPoint.`;
+    throw new UserError(
+      `Unable to load module '${module}' specified in pluginEntryPoint '${config.entryPoint}': none of ${candidates.join(', ')} exists.`,
+      fix,
+    );
   }
   return { module, object, file, sourceFile: existsSync(ts) ? ts : file };
 }
@@ -53,10 +60,16 @@ export async function loadPlugin(entry: EntryPoint): Promise<Plugin> {
   }
   const obj = mod[entry.object];
   if (obj === undefined || obj === null) {
-    throw new UserError(`Plugin object retrieved from the entry point ${entry.object} is ${String(obj)}.`, `Assign it: export const ${entry.object} = new Plugin();`);
+    throw new UserError(
+      `Plugin object retrieved from the entry point ${entry.object} is ${String(obj)}.`,
+      `Assign it: export const ${entry.object} = new Plugin();`,
+    );
   }
   if (!isPlugin(obj)) {
-    throw new UserError(`'${entry.object}' in module '${entry.module}' is not a Plugin.`, `Create it with new Plugin() from the hana-vdb SDK (src/sdk).`);
+    throw new UserError(
+      `'${entry.object}' in module '${entry.module}' is not a Plugin.`,
+      `Create it with new Plugin() from the hana-vdb SDK (src/sdk).`,
+    );
   }
   return obj;
 }

@@ -34,7 +34,9 @@ export function parseParameters(source: string): ParameterInfo | undefined {
   if (open < 0) return undefined;
   const close = matching(text, open);
   if (close < 0) return undefined;
-  const params = splitTopLevel(text.slice(open + 1, close)).map((p) => p.trim()).filter((p) => p.length > 0);
+  const params = splitTopLevel(text.slice(open + 1, close))
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   if (params.length === 0) return { count: 0 };
   return { count: params.length, first: describeFirst(params[0]) };
 }

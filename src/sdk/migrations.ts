@@ -2,7 +2,12 @@
  * Upgrade migrations: ids are dotted positive integers, canonicalised ("01.02" == "1.2.0" == "1.2"),
  * unique across all object types, applied in numeric order (dlpx.virtualization.platform._upgrade).
  */
-import { DecoratorNotFunctionError, MigrationIdAlreadyUsedError, MigrationIdIncorrectFormatError, MigrationIdIncorrectTypeError } from './errors.js';
+import {
+  DecoratorNotFunctionError,
+  MigrationIdAlreadyUsedError,
+  MigrationIdIncorrectFormatError,
+  MigrationIdIncorrectTypeError,
+} from './errors.js';
 import { UPGRADE_TYPES, type Migration, type UpgradeType } from './operations.js';
 import type { PluginObject } from './platform.js';
 
@@ -11,10 +16,14 @@ const ID = /^\d+(\.\d+)*$/;
 /** "01.02.0" → "1.2"; throws on a malformed id. */
 export function canonicalMigrationId(id: unknown): string {
   if (typeof id !== 'string') throw new MigrationIdIncorrectTypeError(`The migration id '${String(id)}' should be a string.`);
-  if (!ID.test(id)) throw new MigrationIdIncorrectFormatError(`The migration id '${id}' is not valid: use positive integers separated by dots, e.g. "2025.11.1".`);
+  if (!ID.test(id))
+    throw new MigrationIdIncorrectFormatError(
+      `The migration id '${id}' is not valid: use positive integers separated by dots, e.g. "2025.11.1".`,
+    );
   const parts = id.split('.').map((p) => String(Number.parseInt(p, 10)));
   while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
-  if (parts.every((p) => p === '0')) throw new MigrationIdIncorrectFormatError(`The migration id '${id}' is not valid: it must not be zero.`);
+  if (parts.every((p) => p === '0'))
+    throw new MigrationIdIncorrectFormatError(`The migration id '${id}' is not valid: it must not be zero.`);
   return parts.join('.');
 }
 
@@ -41,10 +50,14 @@ export class Migrations {
   readonly snapshot: Registrar = (id, impl) => this.register('snapshot', id, impl);
 
   private register(type: UpgradeType, id: string, impl: Migration): Migration {
-    if (typeof impl !== 'function') throw new DecoratorNotFunctionError(`The object decorated by 'upgrade.${type}(${JSON.stringify(id)})' is not a function.`);
+    if (typeof impl !== 'function')
+      throw new DecoratorNotFunctionError(`The object decorated by 'upgrade.${type}(${JSON.stringify(id)})' is not a function.`);
     const canon = canonicalMigrationId(id);
     const prior = this.used.get(canon);
-    if (prior) throw new MigrationIdAlreadyUsedError(`The migration id '${id}' used in upgrade.${type}() has already been used by upgrade.${prior}().`);
+    if (prior)
+      throw new MigrationIdAlreadyUsedError(
+        `The migration id '${id}' used in upgrade.${type}() has already been used by upgrade.${prior}().`,
+      );
     this.used.set(canon, type);
     if (!this.byType.has(type)) this.byType.set(type, new Map());
     this.byType.get(type)!.set(canon, impl);

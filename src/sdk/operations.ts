@@ -5,23 +5,64 @@
  * virtual_source → virtualSource, old_<type> → old<Type>. Every operation takes ONE object argument
  * with exactly these keys (TypeScript has no keyword arguments) and may be async.
  */
-import type { MountSpecification, PluginObject, RemoteConnection, StagedSource, DirectSource, Status, VirtualSource } from './platform.js';
+import type {
+  MountSpecification,
+  PluginObject,
+  RemoteConnection,
+  StagedSource,
+  DirectSource,
+  Status,
+  VirtualSource,
+} from './platform.js';
 
 type Async<T> = T | Promise<T>;
 
-export interface RepositoryArgs { sourceConnection: RemoteConnection }
-export interface SourceConfigArgs { sourceConnection: RemoteConnection; repository: PluginObject }
+export interface RepositoryArgs {
+  sourceConnection: RemoteConnection;
+}
+export interface SourceConfigArgs {
+  sourceConnection: RemoteConnection;
+  repository: PluginObject;
+}
 
-export interface StagedArgs { stagedSource: StagedSource; repository: PluginObject; sourceConfig: PluginObject }
-export interface StagedSnapshotArgs extends StagedArgs { optionalSnapshotParameters: PluginObject | null }
-export interface StagedMountArgs { stagedSource: StagedSource; repository: PluginObject }
-export interface DirectArgs { directSource: DirectSource; repository: PluginObject; sourceConfig: PluginObject }
-export interface DirectSnapshotArgs extends DirectArgs { optionalSnapshotParameters: PluginObject | null }
+export interface StagedArgs {
+  stagedSource: StagedSource;
+  repository: PluginObject;
+  sourceConfig: PluginObject;
+}
+export interface StagedSnapshotArgs extends StagedArgs {
+  optionalSnapshotParameters: PluginObject | null;
+}
+export interface StagedMountArgs {
+  stagedSource: StagedSource;
+  repository: PluginObject;
+}
+export interface DirectArgs {
+  directSource: DirectSource;
+  repository: PluginObject;
+  sourceConfig: PluginObject;
+}
+export interface DirectSnapshotArgs extends DirectArgs {
+  optionalSnapshotParameters: PluginObject | null;
+}
 
-export interface VirtualArgs { virtualSource: VirtualSource; repository: PluginObject; sourceConfig: PluginObject }
-export interface VirtualConfigureArgs { virtualSource: VirtualSource; repository: PluginObject; snapshot: PluginObject }
-export interface VirtualReconfigureArgs extends VirtualArgs { snapshot: PluginObject }
-export interface VirtualMountArgs { virtualSource: VirtualSource; repository: PluginObject }
+export interface VirtualArgs {
+  virtualSource: VirtualSource;
+  repository: PluginObject;
+  sourceConfig: PluginObject;
+}
+export interface VirtualConfigureArgs {
+  virtualSource: VirtualSource;
+  repository: PluginObject;
+  snapshot: PluginObject;
+}
+export interface VirtualReconfigureArgs extends VirtualArgs {
+  snapshot: PluginObject;
+}
+export interface VirtualMountArgs {
+  virtualSource: VirtualSource;
+  repository: PluginObject;
+}
 
 export interface DiscoveryOperations {
   repository?: (a: RepositoryArgs) => Async<PluginObject[]>;

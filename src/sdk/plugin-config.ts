@@ -62,7 +62,14 @@ export function checkPluginConfig(dir: string): ConfigCheck {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     return {
-      problems: [{ severity: 'error', path: '$', message: `cannot read ${CONFIG_FILE}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, fix: `Create ${CONFIG_FILE} in the plugin directory (${dir}).` }],
+      problems: [
+        {
+          severity: 'error',
+          path: '$',
+          message: `cannot read ${CONFIG_FILE}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          fix: `Create ${CONFIG_FILE} in the plugin directory (${dir}).`,
+        },
+      ],
     };
   }
   const lines = new LineCounter();
@@ -83,7 +90,16 @@ export function checkPluginConfig(dir: string): ConfigCheck {
   }
   const value = doc.toJS() as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { problems: [{ severity: 'error', path: '$', message: `${CONFIG_FILE} must be a YAML mapping of fields`, fix: 'Write one "field: value" per line (id, name, hostTypes, entryPoint, srcDir, schemaFile, pluginType, language, buildNumber).' }] };
+    return {
+      problems: [
+        {
+          severity: 'error',
+          path: '$',
+          message: `${CONFIG_FILE} must be a YAML mapping of fields`,
+          fix: 'Write one "field: value" per line (id, name, hostTypes, entryPoint, srcDir, schemaFile, pluginType, language, buildNumber).',
+        },
+      ],
+    };
   }
   const obj = value as Record<string, unknown>;
   const problems: LocatedProblem[] = [];
@@ -97,34 +113,69 @@ export function checkPluginConfig(dir: string): ConfigCheck {
       const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
       const fixKey = Object.keys(FIXES).find((k) => p.path === k || p.path.startsWith(`${k}[`));
       const keepFix = p.message.includes('required') || p.message.includes('not an allowed property');
-      problems.push({ severity: 'error', ...p, fix: fixKey && !keepFix ? FIXES[fixKey] : p.fix, ...(pos ? { line: pos.line, column: pos.col } : {}) });
+      problems.push({
+        severity: 'error',
+        ...p,
+        fix: fixKey && !keepFix ? FIXES[fixKey] : p.fix,
+        ...(pos ? { line: pos.line, column: pos.col } : {}),
+      });
     }
   }
-  problems.push(...semanticChecks(dir, obj, (keys) => {
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-    const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
-    return pos ? { line: pos.line, column: pos.col } : {};
-  }));
+  problems.push(
+    ...semanticChecks(dir, obj, (keys) => {
+      const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+      const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
+      return pos ? { line: pos.line, column: pos.col } : {};
+    }),
+  );
   const ok = !problems.some((p) => p.severity === 'error');
   return { value: obj, problems, ...(ok ? { config: obj as unknown as PluginConfig } : {}) };
 }
 
 /** Checks dvp makes in code, and what hana-vdb needs to run the plugin. */
-function semanticChecks(dir: string, c: Record<string, unknown>, at: (keys: string[]) => { line?: number; column?: number }): LocatedProblem[] {
+function semanticChecks(
+  dir: string,
+  c: Record<string, unknown>,
+  at: (keys: string[]) => { line?: number; column?: number },
+): LocatedProblem[] {
   const out: LocatedProblem[] = [];
   if (c.language === 'PYTHON311') {
-    out.push({ severity: 'error', path: '$.language', message: 'PYTHON311 plugins cannot run on hana-vdb', fix: `Write the plugin in TypeScript or JavaScript and use language: ${LANGUAGE}.`, ...at(['language']) });
+    out.push({
+      severity: 'error',
+      path: '$.language',
+      message: 'PYTHON311 plugins cannot run on hana-vdb',
+      fix: `Write the plugin in TypeScript or JavaScript and use language: ${LANGUAGE}.`,
+      ...at(['language']),
+    });
   }
   const hasLua = c.luaName !== undefined;
   const hasMin = c.minimumLuaVersion !== undefined;
   if (hasLua !== hasMin) {
     const [have, lack] = hasLua ? ['luaName', 'minimumLuaVersion'] : ['minimumLuaVersion', 'luaName'];
-    out.push({ severity: 'error', path: `$.${have}`, message: `Failed to process property "${have}" without "${lack}"`, fix: `Set both ${have} and ${lack}, or neither.`, ...at([have]) });
+    out.push({
+      severity: 'error',
+      path: `$.${have}`,
+      message: `Failed to process property "${have}" without "${lack}"`,
+      fix: `Set both ${have} and ${lack}, or neither.`,
+      ...at([have]),
+    });
   }
   if (Array.isArray(c.hostTypes) && c.hostTypes.length === 0) {
-    out.push({ severity: 'warning', path: '$.hostTypes', message: 'no host type is given', fix: 'Use [UNIX].', ...at(['hostTypes']) });
+    out.push({
+      severity: 'warning',
+      path: '$.hostTypes',
+      message: 'no host type is given',
+      fix: 'Use [UNIX].',
+      ...at(['hostTypes']),
+    });
   } else if (Array.isArray(c.hostTypes) && c.hostTypes.includes('WINDOWS')) {
-    out.push({ severity: 'warning', path: '$.hostTypes', message: 'hana-vdb runs plugins on UNIX hosts only', fix: 'Use [UNIX].', ...at(['hostTypes']) });
+    out.push({
+      severity: 'warning',
+      path: '$.hostTypes',
+      message: 'hana-vdb runs plugins on UNIX hosts only',
+      fix: 'Use [UNIX].',
+      ...at(['hostTypes']),
+    });
   }
   const mustExist = (field: 'srcDir' | 'schemaFile', kind: 'directory' | 'file') => {
     const v = c[field];
@@ -135,10 +186,23 @@ function semanticChecks(dir: string, c: Record<string, unknown>, at: (keys: stri
       const st = statSync(p);
       isKind = kind === 'file' ? st.isFile() : st.isDirectory();
     } catch {
-      out.push({ severity: 'error', path: `$.${field}`, message: `${field} ${JSON.stringify(v)} does not exist (${p})`, fix: `Point ${field} at an existing ${kind}, absolute or relative to ${CONFIG_FILE}.`, ...at([field]) });
+      out.push({
+        severity: 'error',
+        path: `$.${field}`,
+        message: `${field} ${JSON.stringify(v)} does not exist (${p})`,
+        fix: `Point ${field} at an existing ${kind}, absolute or relative to ${CONFIG_FILE}.`,
+        ...at([field]),
+      });
       return;
     }
-    if (!isKind) out.push({ severity: 'error', path: `$.${field}`, message: `${field} ${JSON.stringify(v)} is not a ${kind}`, fix: `Point ${field} at a ${kind}.`, ...at([field]) });
+    if (!isKind)
+      out.push({
+        severity: 'error',
+        path: `$.${field}`,
+        message: `${field} ${JSON.stringify(v)} is not a ${kind}`,
+        fix: `Point ${field} at a ${kind}.`,
+        ...at([field]),
+      });
   };
   mustExist('srcDir', 'directory');
   mustExist('schemaFile', 'file');

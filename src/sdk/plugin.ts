@@ -7,7 +7,14 @@
  *   plugin.upgrade.snapshot('2025.11.1', ({ oldSnapshot }) => ({ ...oldSnapshot, x: 1 }));
  */
 import { DecoratorNotFunctionError, OperationAlreadyDefinedError } from './errors.js';
-import type { DiscoveryOperations, LinkedOperations, VirtualOperations, VirtualConfigureArgs, Migration, UpgradeType } from './operations.js';
+import type {
+  DiscoveryOperations,
+  LinkedOperations,
+  VirtualOperations,
+  VirtualConfigureArgs,
+  Migration,
+  UpgradeType,
+} from './operations.js';
 import type { PluginObject } from './platform.js';
 import { Migrations } from './migrations.js';
 
@@ -20,14 +27,29 @@ export const AREAS: readonly Area[] = ['discovery', 'linked', 'virtual'];
 export const OPERATION_NAMES: Record<Area, readonly string[]> = {
   discovery: ['repository', 'sourceConfig'],
   linked: ['preSnapshot', 'postSnapshot', 'startStaging', 'stopStaging', 'status', 'worker', 'mountSpecification', 'sourceSize'],
-  virtual: ['configure', 'unconfigure', 'reconfigure', 'cleanup', 'start', 'stop', 'preSnapshot', 'postSnapshot', 'status', 'initialize', 'mountSpecification', 'sourceSize'],
+  virtual: [
+    'configure',
+    'unconfigure',
+    'reconfigure',
+    'cleanup',
+    'start',
+    'stop',
+    'preSnapshot',
+    'postSnapshot',
+    'status',
+    'initialize',
+    'mountSpecification',
+    'sourceSize',
+  ],
 };
 
 /** dvp's manifest key per operation (`virtual.initialize` is `hasInitialize` in dvp). */
 export const MANIFEST_KEYS: Record<Area, Record<string, string>> = {
   discovery: { repository: 'hasRepositoryDiscovery', sourceConfig: 'hasSourceConfigDiscovery' },
   linked: Object.fromEntries(OPERATION_NAMES.linked.map((n) => [n, `hasLinked${n[0].toUpperCase()}${n.slice(1)}`])),
-  virtual: Object.fromEntries(OPERATION_NAMES.virtual.map((n) => [n, n === 'initialize' ? 'hasInitialize' : `hasVirtual${n[0].toUpperCase()}${n.slice(1)}`])),
+  virtual: Object.fromEntries(
+    OPERATION_NAMES.virtual.map((n) => [n, n === 'initialize' ? 'hasInitialize' : `hasVirtual${n[0].toUpperCase()}${n.slice(1)}`]),
+  ),
 };
 
 /** Which operations a plugin implements and its migration ids, as dvp's build artifact `manifest`. */
@@ -43,8 +65,10 @@ function registry<Ops>(area: Area, store: Map<string, Function>): Registry<Ops> 
   const reg: Record<string, (impl: Function) => Function> = {};
   for (const name of OPERATION_NAMES[area]) {
     reg[name] = (impl: Function) => {
-      if (typeof impl !== 'function') throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by '${area}.${name}()' is not a function.`);
-      if (store.has(name)) throw new OperationAlreadyDefinedError(`An implementation for the operation ${area}.${name}() has already been defined.`);
+      if (typeof impl !== 'function')
+        throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by '${area}.${name}()' is not a function.`);
+      if (store.has(name))
+        throw new OperationAlreadyDefinedError(`An implementation for the operation ${area}.${name}() has already been defined.`);
       store.set(name, impl);
       return impl;
     };
@@ -67,8 +91,10 @@ function extensionRegistry(store: Map<string, Function>): Registry<ExtensionOper
   const reg: Record<string, (impl: Function) => Function> = {};
   for (const name of EXTENSION_NAMES) {
     reg[name] = (impl: Function) => {
-      if (typeof impl !== 'function') throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by 'extension.${name}()' is not a function.`);
-      if (store.has(name)) throw new OperationAlreadyDefinedError(`An implementation for the operation extension.${name}() has already been defined.`);
+      if (typeof impl !== 'function')
+        throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by 'extension.${name}()' is not a function.`);
+      if (store.has(name))
+        throw new OperationAlreadyDefinedError(`An implementation for the operation extension.${name}() has already been defined.`);
       store.set(name, impl);
       return impl;
     };

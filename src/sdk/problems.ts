@@ -111,13 +111,25 @@ function fromError(e: ErrorObject): Problem {
       };
     }
     case 'type':
-      return { path: jsonPath(keys), message: `${what} must be of type ${String(params.type)}, got ${shown(e.data, schema)}`, fix: `Use a ${String(params.type)} value${describe(schema)}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} must be of type ${String(params.type)}, got ${shown(e.data, schema)}`,
+        fix: `Use a ${String(params.type)} value${describe(schema)}.`,
+      };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-      return { path: jsonPath(keys), message: `${what} is ${shown(e.data, schema)}, which is not one of the allowed values`, fix: `Use one of: ${allowed}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} is ${shown(e.data, schema)}, which is not one of the allowed values`,
+        fix: `Use one of: ${allowed}.`,
+      };
     }
     case 'const':
-      return { path: jsonPath(keys), message: `${what} must be ${JSON.stringify(params.allowedValue)}`, fix: `Use ${JSON.stringify(params.allowedValue)}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} must be ${JSON.stringify(params.allowedValue)}`,
+        fix: `Use ${JSON.stringify(params.allowedValue)}.`,
+      };
     case 'pattern':
       return {
         path: jsonPath(keys),
@@ -125,17 +137,33 @@ function fromError(e: ErrorObject): Problem {
         fix: patternHint(schema) ?? `Use a value matching the regular expression ${String(params.pattern)}${describe(schema)}.`,
       };
     case 'format':
-      return { path: jsonPath(keys), message: `${what} ${shown(e.data, schema)} is not a valid ${String(params.format)}`, fix: `Use a valid ${String(params.format)}${describe(schema)}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} ${shown(e.data, schema)} is not a valid ${String(params.format)}`,
+        fix: `Use a valid ${String(params.format)}${describe(schema)}.`,
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path: jsonPath(keys), message: `${what} is ${shown(e.data, schema)}; it ${e.message ?? 'is out of range'}`, fix: `Use a number ${range(schema)}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} is ${shown(e.data, schema)}; it ${e.message ?? 'is out of range'}`,
+        fix: `Use a number ${range(schema)}.`,
+      };
     case 'minLength':
     case 'maxLength':
-      return { path: jsonPath(keys), message: `${what} ${e.message ?? 'has the wrong length'}`, fix: `Use ${lengthRange(schema)} characters${describe(schema)}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} ${e.message ?? 'has the wrong length'}`,
+        fix: `Use ${lengthRange(schema)} characters${describe(schema)}.`,
+      };
     default:
-      return { path: jsonPath(keys), message: `${what} ${e.message ?? `fails "${e.keyword}"`}`, fix: `Correct the value so that it satisfies "${e.keyword}"${describe(schema)}.` };
+      return {
+        path: jsonPath(keys),
+        message: `${what} ${e.message ?? `fails "${e.keyword}"`}`,
+        fix: `Correct the value so that it satisfies "${e.keyword}"${describe(schema)}.`,
+      };
   }
 }
 

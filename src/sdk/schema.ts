@@ -41,13 +41,19 @@ export function loadPluginSchema(file: string): PluginSchema {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`Cannot read the plugin schema ${file}: ${(e as Error).message}.`, 'Check that schemaFile in plugin_config.yml names an existing, readable file.');
+    throw new UserError(
+      `Cannot read the plugin schema ${file}: ${(e as Error).message}.`,
+      'Check that schemaFile in plugin_config.yml names an existing, readable file.',
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`The plugin schema ${file} is not valid JSON: ${(e as Error).message}.`, 'Correct the JSON syntax (run `hana-vdb validate` for details).');
+    throw new UserError(
+      `The plugin schema ${file} is not valid JSON: ${(e as Error).message}.`,
+      'Correct the JSON syntax (run `hana-vdb validate` for details).',
+    );
   }
   return pluginSchemaFromJson(json, file);
 }
@@ -55,12 +61,18 @@ export function loadPluginSchema(file: string): PluginSchema {
 /** Compile already-parsed schema JSON; `source` names it in error messages. */
 export function pluginSchemaFromJson(json: unknown, source = 'schema.json'): PluginSchema {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UserError(`The plugin schema ${source} must be a JSON object with the six definitions.`, `Define ${DEFINITION_NAMES.join(', ')}.`);
+    throw new UserError(
+      `The plugin schema ${source} must be a JSON object with the six definitions.`,
+      `Define ${DEFINITION_NAMES.join(', ')}.`,
+    );
   }
   const root = json as JsonObject;
   const missing = DEFINITION_NAMES.filter((d) => typeof root[d] !== 'object' || root[d] === null);
   if (missing.length) {
-    throw new UserError(`The plugin schema ${source} lacks ${missing.join(', ')}.`, `Add ${missing.join(', ')} as JSON Schema objects (see \`hana-vdb validate\`).`);
+    throw new UserError(
+      `The plugin schema ${source} lacks ${missing.join(', ')}.`,
+      `Add ${missing.join(', ')} as JSON Schema objects (see \`hana-vdb validate\`).`,
+    );
   }
   const ajv = createAjv();
   const compiled = {} as Record<DefinitionName, ValidateFunction>;
@@ -68,10 +80,16 @@ export function pluginSchemaFromJson(json: unknown, source = 'schema.json'): Plu
     try {
       compiled[d] = ajv.compile(root[d] as JsonObject);
     } catch (e) {
-      throw new UserError(`The plugin schema ${source} has an invalid ${d}: ${(e as Error).message}.`, 'Correct the definition (run `hana-vdb validate` for details).');
+      throw new UserError(
+        `The plugin schema ${source} has an invalid ${d}: ${(e as Error).message}.`,
+        'Correct the definition (run `hana-vdb validate` for details).',
+      );
     }
   }
-  const definitions = Object.fromEntries(DEFINITION_NAMES.map((d) => [d, root[d] as JsonObject])) as Record<DefinitionName, JsonObject>;
+  const definitions = Object.fromEntries(DEFINITION_NAMES.map((d) => [d, root[d] as JsonObject])) as Record<
+    DefinitionName,
+    JsonObject
+  >;
 
   const check = (definition: DefinitionName, value: unknown): Problem[] => {
     const fn = compiled[definition];

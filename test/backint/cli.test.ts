@@ -23,11 +23,13 @@ afterAll(async () => {
 const agent = (args: string[], input?: string) => execa(process.execPath, [AGENT_BIN, ...args], { reject: false, input });
 
 describe('hana-backint CLI', () => {
-  test('-v answers a #SOFTWAREID line shaped like a certified agent\'s', async () => {
+  test("-v answers a #SOFTWAREID line shaped like a certified agent's", async () => {
     const r = await agent(['-v']);
     expect(r.exitCode).toBe(0);
     const ours = tokenize(r.stdout.trim()).map((t) => t.value);
-    const alibaba = tokenize(readFileSync(new URL('../fixtures/backint/alibaba-oss-v.txt', import.meta.url), 'utf8').trim()).map((t) => t.value);
+    const alibaba = tokenize(readFileSync(new URL('../fixtures/backint/alibaba-oss-v.txt', import.meta.url), 'utf8').trim()).map(
+      (t) => t.value,
+    );
     expect(ours).toHaveLength(alibaba.length);
     expect(ours[0]).toBe(alibaba[0]);
     expect(ours[1]).toMatch(/^backint \d+\.\d+$/);
@@ -67,7 +69,11 @@ describe('hana-backint CLI', () => {
     ['backup', ['#SOFTWAREID "backint 1.50" "HANA"', '#PIPE /a 12k'], 'input line 2: size "12k" is not a whole number'],
     ['backup', ['#PIPE'], 'input line 1: #PIPE has 0 parameter(s); expected #PIPE <path> [<max size>]'],
     ['backup', ['#PIPE /a b c'], '#PIPE has 3 parameter(s)'],
-    ['restore', ['#PIPE /a'], 'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> [<destination>] or #NULL <path> [<destination>]'],
+    [
+      'restore',
+      ['#PIPE /a'],
+      'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> [<destination>] or #NULL <path> [<destination>]',
+    ],
     ['restore', ['#EBID "123"'], '#EBID has 1 parameter(s)'],
     ['delete', ['#NULL /a'], '#NULL is not valid for -f delete'],
     ['inquire', ['#NULL relative/path'], 'path relative/path is not absolute'],
@@ -79,7 +85,10 @@ describe('hana-backint CLI', () => {
   });
 
   test('stdin and stdout are the defaults; -s -c -l -t are accepted', async () => {
-    const r = await agent(['-f', 'inquire', '-p', params, '-u', 'HDB', '-s', '1707397841205', '-c', '2', '-l', 'COMPLETE', '-t', 'file'], '#SOFTWAREID "backint 1.50" "HANA"\n#NULL\n');
+    const r = await agent(
+      ['-f', 'inquire', '-p', params, '-u', 'HDB', '-s', '1707397841205', '-c', '2', '-l', 'COMPLETE', '-t', 'file'],
+      '#SOFTWAREID "backint 1.50" "HANA"\n#NULL\n',
+    );
     expect(r.exitCode).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean)).toEqual(['#SOFTWAREID "backint 1.50" "hana-vdb hana-backint 0.1.0"', '#NOTFOUND']);
   });
@@ -91,9 +100,18 @@ describe('hana-backint CLI', () => {
 
   test('store unreachable: every object line is #ERROR, exit 1, reason on stderr', async () => {
     const gone = await writeParams(path.join(dir, 'gone.yml'), { FilesystemRoot: path.join(dir, 'unmounted') });
-    const r = await runAgent(dir, { fn: 'restore', paramFile: gone, user: 'ERP@PRD', lines: ['#SOFTWAREID "backint 1.04" "HANA"', '#NULL "/usr/sap/PRD/a b"', '#EBID "e1" /usr/sap/PRD/c /tmp/d'] });
+    const r = await runAgent(dir, {
+      fn: 'restore',
+      paramFile: gone,
+      user: 'ERP@PRD',
+      lines: ['#SOFTWAREID "backint 1.04" "HANA"', '#NULL "/usr/sap/PRD/a b"', '#EBID "e1" /usr/sap/PRD/c /tmp/d'],
+    });
     expect(r.exitCode).toBe(1);
-    expect(r.output).toEqual(['#SOFTWAREID "backint 1.04" "hana-vdb hana-backint 0.1.0"', '#ERROR "/usr/sap/PRD/a b"', '#ERROR "e1" /usr/sap/PRD/c /tmp/d']);
+    expect(r.output).toEqual([
+      '#SOFTWAREID "backint 1.04" "hana-vdb hana-backint 0.1.0"',
+      '#ERROR "/usr/sap/PRD/a b"',
+      '#ERROR "e1" /usr/sap/PRD/c /tmp/d',
+    ]);
     expect(r.stderr.trim()).toBe(`hana-backint: store unreachable: FilesystemRoot ${path.join(dir, 'unmounted')} does not exist`);
   });
 
@@ -101,19 +119,26 @@ describe('hana-backint CLI', () => {
     const r = await runAgent(dir, { fn: 'backup', paramFile: params, user: 'HDB', lines: ['#PIPE /usr/sap/HDB/no/such/pipe'] });
     expect(r.exitCode).toBe(1);
     expect(r.output[1]).toBe('#ERROR /usr/sap/HDB/no/such/pipe');
-    expect(r.stderr.trim()).toBe('hana-backint: 1 of 1 object(s) failed; first: /usr/sap/HDB/no/such/pipe: cannot open /usr/sap/HDB/no/such/pipe: ENOENT');
+    expect(r.stderr.trim()).toBe(
+      'hana-backint: 1 of 1 object(s) failed; first: /usr/sap/HDB/no/such/pipe: cannot open /usr/sap/HDB/no/such/pipe: ENOENT',
+    );
   });
 
   test('ClockFile governs creation times and log visibility', async () => {
     const clock = path.join(dir, 'clock.json');
     const simulated = Date.UTC(2020, 0, 1, 12, 30, 0);
     await writeFile(clock, JSON.stringify({ offsetMs: simulated - Date.now() }));
-    const p = await writeParams(path.join(dir, 'clock.yml'), { FilesystemRoot: root, ClockFile: clock, LogVisibilityDelaySeconds: 3600 });
+    const p = await writeParams(path.join(dir, 'clock.yml'), {
+      FilesystemRoot: root,
+      ClockFile: clock,
+      LogVisibilityDelaySeconds: 3600,
+    });
     const log = path.join(dir, 'log_backup_1_0_100_200');
     await writeFile(log, 'redo');
     const b = await runAgent(dir, { fn: 'backup', paramFile: p, user: 'CLK', lines: [`#FILE ${log}`] });
     expect(b.exitCode).toBe(0);
-    const inquire = () => runAgent(dir, { fn: 'inquire', paramFile: p, user: 'CLK', lines: ['#SOFTWAREID "backint 1.50" "HANA"', `#NULL ${log}`] });
+    const inquire = () =>
+      runAgent(dir, { fn: 'inquire', paramFile: p, user: 'CLK', lines: ['#SOFTWAREID "backint 1.50" "HANA"', `#NULL ${log}`] });
     expect((await inquire()).output[1]).toBe(`#NOTFOUND ${log}`);
     await writeFile(clock, JSON.stringify({ offsetMs: simulated + 3601_000 - Date.now() }));
     const after = (await inquire()).output[1]!;
@@ -124,7 +149,10 @@ describe('hana-backint CLI', () => {
   });
 
   test('an unreadable ClockFile stops the agent with the reason', async () => {
-    const p = await writeParams(path.join(dir, 'noclock.yml'), { FilesystemRoot: root, ClockFile: path.join(dir, 'missing-clock.json') });
+    const p = await writeParams(path.join(dir, 'noclock.yml'), {
+      FilesystemRoot: root,
+      ClockFile: path.join(dir, 'missing-clock.json'),
+    });
     const r = await runAgent(dir, { fn: 'inquire', paramFile: p, user: 'HDB', lines: ['#NULL'] });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('missing-clock.json is unreadable: ENOENT');

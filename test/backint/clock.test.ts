@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileClock } from '../../src/backint/clock.js';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'backint-clock-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'backint-clock-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ClockFile', () => {

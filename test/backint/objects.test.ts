@@ -1,4 +1,12 @@
-import { decodePath, ebidCreatedAt, encodePath, isLogBackup, isSerialRestore, isVisible, newEbid } from '../../src/backint/objects.js';
+import {
+  decodePath,
+  ebidCreatedAt,
+  encodePath,
+  isLogBackup,
+  isSerialRestore,
+  isVisible,
+  newEbid,
+} from '../../src/backint/objects.js';
 
 describe('object naming', () => {
   test('log backups versus catalog and data', () => {

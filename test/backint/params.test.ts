@@ -56,7 +56,11 @@ LogLevel: debug`);
     ['StoreType: tape', 'StoreType must be one of filesystem, s3', ''],
     ['StoreType: filesystem', 'FilesystemRoot is required', ''],
     ['StoreType: s3', 'S3BucketName is required', ''],
-    ['StoreType: s3\nS3BucketName: b1b\nS3BucketOwnerAccountID: 123456789012', 'S3BucketOwnerAccountID was read as a number', 'double quotes'],
+    [
+      'StoreType: s3\nS3BucketName: b1b\nS3BucketOwnerAccountID: 123456789012',
+      'S3BucketOwnerAccountID was read as a number',
+      'double quotes',
+    ],
     ['StoreType: s3\nS3BucketName: Bad_Bucket', 'S3BucketName has an invalid value', ''],
     ['StoreType: s3\nS3BucketName: bkt\nS3SseKmsArn: arn:aws:kms:x', 'S3SseKmsArn is set but S3SseEnabled is false', ''],
     ['FilesystemRoot: /s\nS3SseEnabled: yes-please', 'S3SseEnabled must be true or false', ''],

@@ -35,7 +35,8 @@ afterAll(async () => {
 });
 
 const trusted = () => ({ ...s3.env, NODE_EXTRA_CA_CERTS: TLS_CERT });
-const run = (fn: string, lines: string[], env: Record<string, string>) => runAgent(dir, { fn, paramFile: params, user: 'ERP@PRD', lines, env });
+const run = (fn: string, lines: string[], env: Record<string, string>) =>
+  runAgent(dir, { fn, paramFile: params, user: 'ERP@PRD', lines, env });
 
 describe('S3 store over HTTPS', () => {
   test('backup and restore through FIFOs, byte for byte, the endpoint trusted through NODE_EXTRA_CA_CERTS', async () => {

@@ -32,7 +32,12 @@ beforeAll(async () => {
     DownloadRangeMiB: 5, // a 12 MiB object restores as three ranges
     RestorePipeOpenTimeoutSeconds: 10,
   });
-  client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
 });
 afterAll(async () => {
   client?.destroy();
@@ -53,7 +58,10 @@ async function backupFifo(name: string, data: Buffer, p = params): Promise<{ pip
   return { pipe, ebid: ebidOf(r.output[1]!) };
 }
 
-async function restoreFifo(pipe: string, line: string): Promise<{ output: string[]; exitCode: number; stderr: string; bytes: Buffer }> {
+async function restoreFifo(
+  pipe: string,
+  line: string,
+): Promise<{ output: string[]; exitCode: number; stderr: string; bytes: Buffer }> {
   const [r] = await Promise.all([run('restore', [SW, line]), drainFifo(pipe, `${pipe}.out`)]);
   return { ...r, bytes: await readFile(`${pipe}.out`) };
 }
@@ -64,7 +72,9 @@ describe('S3 store on s3rver', () => {
     const { pipe, ebid } = await backupFifo('COMPLETE_databackup_0_1', data);
     const inq = await run('inquire', [SW, `#NULL "${pipe}"`, '#NULL']);
     expect(inq.exitCode).toBe(0);
-    expect(inq.output[1]).toMatch(new RegExp(`^#BACKUP "${ebid}" "${pipe}" "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"$`));
+    expect(inq.output[1]).toMatch(
+      new RegExp(`^#BACKUP "${ebid}" "${pipe}" "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"$`),
+    );
     expect(inq.output.slice(2).some((l) => l.startsWith(`#BACKUP "${ebid}" "${pipe}" "`))).toBe(true);
     const r = await restoreFifo(pipe, `#EBID "${ebid}" "${pipe}"`);
     expect(r.output[1]).toBe(`#RESTORED "${ebid}" "${pipe}"`);
@@ -76,7 +86,14 @@ describe('S3 store on s3rver', () => {
   });
 
   test('catalog versions are all kept; #NULL restores the newest; gzip objects round-trip', async () => {
-    const gz = await writeParams(path.join(dir, 'gz.yml'), { StoreType: 's3', S3BucketName: s3.bucket, S3Endpoint: s3.endpoint, S3ForcePathStyle: true, S3BucketFolder: FOLDER, Compression: 'gzip' });
+    const gz = await writeParams(path.join(dir, 'gz.yml'), {
+      StoreType: 's3',
+      S3BucketName: s3.bucket,
+      S3Endpoint: s3.endpoint,
+      S3ForcePathStyle: true,
+      S3BucketFolder: FOLDER,
+      Compression: 'gzip',
+    });
     const v1 = await backupFifo('log_backup_0_0_0_0', Buffer.from('catalog 1 '.repeat(1000)));
     const pipe = v1.pipe;
     const v2data = Buffer.from('catalog 2 '.repeat(1000));
@@ -121,15 +138,28 @@ describe('S3 store on s3rver', () => {
   });
 
   test('a missing bucket: every line #ERROR, exit 1, the reason names the bucket', async () => {
-    const p = await writeParams(path.join(dir, 'nobucket.yml'), { StoreType: 's3', S3BucketName: 'no-such-bucket', S3Endpoint: s3.endpoint, S3ForcePathStyle: true });
+    const p = await writeParams(path.join(dir, 'nobucket.yml'), {
+      StoreType: 's3',
+      S3BucketName: 'no-such-bucket',
+      S3Endpoint: s3.endpoint,
+      S3ForcePathStyle: true,
+    });
     const r = await run('inquire', [SW, '#NULL'], p);
     expect(r.exitCode).toBe(1);
     expect(r.output.slice(1)).toEqual(['#ERROR']);
-    expect(r.stderr.trim()).toBe('hana-backint: store unreachable: bucket no-such-bucket does not exist (s3://no-such-bucket at ' + s3.endpoint + ')');
+    expect(r.stderr.trim()).toBe(
+      'hana-backint: store unreachable: bucket no-such-bucket does not exist (s3://no-such-bucket at ' + s3.endpoint + ')',
+    );
   });
 
   test('an unreachable endpoint: exit 1 with "store unreachable"', async () => {
-    const p = await writeParams(path.join(dir, 'down.yml'), { StoreType: 's3', S3BucketName: s3.bucket, S3Endpoint: 'http://127.0.0.1:9', S3ForcePathStyle: true, S3MaxAttempts: 1 });
+    const p = await writeParams(path.join(dir, 'down.yml'), {
+      StoreType: 's3',
+      S3BucketName: s3.bucket,
+      S3Endpoint: 'http://127.0.0.1:9',
+      S3ForcePathStyle: true,
+      S3MaxAttempts: 1,
+    });
     const r = await run('backup', [SW, '#PIPE /usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/x'], p);
     expect(r.exitCode).toBe(1);
     expect(r.output.slice(1)).toEqual(['#ERROR /usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/x']);

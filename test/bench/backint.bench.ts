@@ -22,16 +22,36 @@ import { AGENT_BIN, mkfifo, tempDir, writeParams } from '../backint/helpers/agen
 import { startS3rver } from '../backint/helpers/s3rver.js';
 import { median, type BenchResult } from './run.js';
 
-
 const MiB = 1024 * 1024;
 
 /** A ratio goal as the median of side-by-side pairs (every pair printed), and the agent's best throughput. */
 /** `goal` undefined: a ratio shown for information (no throughput row). */
-function pairedRows(name: string, ratios: readonly number[], goal: number | undefined, movedBytes: number, bestAgentSeconds: number): BenchResult[] {
+function pairedRows(
+  name: string,
+  ratios: readonly number[],
+  goal: number | undefined,
+  movedBytes: number,
+  bestAgentSeconds: number,
+): BenchResult[] {
   const r = Math.round(median(ratios) * 100) / 100;
-  const ratio: BenchResult = { name: `${name} (median of ${ratios.length} side-by-side pairs; all: ${ratios.map((x) => x.toFixed(2)).join(' ')})`, value: r, unit: 'x baseline', goal: goal === undefined ? 'info' : `>= ${goal}`, ok: goal === undefined || r >= goal };
+  const ratio: BenchResult = {
+    name: `${name} (median of ${ratios.length} side-by-side pairs; all: ${ratios.map((x) => x.toFixed(2)).join(' ')})`,
+    value: r,
+    unit: 'x baseline',
+    goal: goal === undefined ? 'info' : `>= ${goal}`,
+    ok: goal === undefined || r >= goal,
+  };
   if (goal === undefined) return [ratio];
-  return [ratio, { name: `${name} (agent throughput, best round)`, value: Math.round(movedBytes / MiB / bestAgentSeconds), unit: 'MiB/s', goal: 'info', ok: true }];
+  return [
+    ratio,
+    {
+      name: `${name} (agent throughput, best round)`,
+      value: Math.round(movedBytes / MiB / bestAgentSeconds),
+      unit: 'MiB/s',
+      goal: 'info',
+      ok: true,
+    },
+  ];
 }
 const SW = '#SOFTWAREID "backint 1.50" "HANA HDB server 2.00.071.00.1687900751"';
 
@@ -68,12 +88,24 @@ let peakRss = 0;
 const rssByRun = new Map<string, number>();
 
 /** Runs the agent with HANA's side (writers into or readers from FIFOs) and returns seconds. */
-async function timeAgent(label: string, dir: string, fn: 'backup' | 'restore', params: string, lines: string[], hana: () => Promise<unknown>[], env?: Record<string, string>): Promise<{ seconds: number; output: string[] }> {
+async function timeAgent(
+  label: string,
+  dir: string,
+  fn: 'backup' | 'restore',
+  params: string,
+  lines: string[],
+  hana: () => Promise<unknown>[],
+  env?: Record<string, string>,
+): Promise<{ seconds: number; output: string[] }> {
   const inFile = path.join(dir, `in.${fn}`);
   const outFile = path.join(dir, `out.${fn}`);
   await import('node:fs/promises').then((f) => f.writeFile(inFile, [SW, ...lines].join('\n') + '\n'));
   const start = process.hrtime.bigint();
-  const agent: ResultPromise = execa(process.execPath, [AGENT_BIN, '-f', fn, '-p', params, '-i', inFile, '-o', outFile, '-u', 'ERP@PRD'], { reject: false, env });
+  const agent: ResultPromise = execa(
+    process.execPath,
+    [AGENT_BIN, '-f', fn, '-p', params, '-i', inFile, '-o', outFile, '-u', 'ERP@PRD'],
+    { reject: false, env },
+  );
   const rss = watchRss(agent.pid!);
   const [r] = await Promise.all([agent, ...hana()]);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -81,7 +113,8 @@ async function timeAgent(label: string, dir: string, fn: 'backup' | 'restore', p
   peakRss = Math.max(peakRss, rssBytes);
   rssByRun.set(label, Math.max(rssByRun.get(label) ?? 0, rssBytes));
   const output = (await readFile(outFile, 'utf8')).trim().split('\n');
-  if (r.exitCode !== 0 || output.some((l) => l.startsWith('#ERROR') || l.startsWith('#NOTFOUND'))) throw new Error(`agent ${fn} failed (${r.exitCode}): ${String(r.stderr)} ${output.join(' | ')}`);
+  if (r.exitCode !== 0 || output.some((l) => l.startsWith('#ERROR') || l.startsWith('#NOTFOUND')))
+    throw new Error(`agent ${fn} failed (${r.exitCode}): ${String(r.stderr)} ${output.join(' | ')}`);
   return { seconds, output };
 }
 
@@ -126,7 +159,8 @@ async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
     await rm(store, { recursive: true, force: true });
     await mkdir(store);
     await settle();
-    return (await timeAgent(`fs backup ${bytes / MiB} MiB`, dir, 'backup', params, [`#PIPE ${fifo}`], () => [feed(src, fifo)])).seconds;
+    return (await timeAgent(`fs backup ${bytes / MiB} MiB`, dir, 'backup', params, [`#PIPE ${fifo}`], () => [feed(src, fifo)]))
+      .seconds;
   };
   const ddRestore = async () => {
     await settle();
@@ -134,7 +168,8 @@ async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
   };
   const agentRestore = async () => {
     await settle();
-    return (await timeAgent(`fs restore ${bytes / MiB} MiB`, dir, 'restore', params, [`#NULL ${fifo}`], () => [drain(fifo)])).seconds;
+    return (await timeAgent(`fs restore ${bytes / MiB} MiB`, dir, 'restore', params, [`#NULL ${fifo}`], () => [drain(fifo)]))
+      .seconds;
   };
   const pair = async (first: () => Promise<number>, second: () => Promise<number>, agentFirst: boolean) => {
     const a = await first();
@@ -159,15 +194,25 @@ async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
   return [
     ...pairedRows('backint fs backup+restore vs dd', bothRatios, 0.8, 2 * bytes, agentBest.backup + agentBest.restore),
     ...pairedRows('backint fs backup vs dd', backupRatios, 0.8, bytes, agentBest.backup),
-    ...pairedRows('backint fs backup vs dd oflag=direct (both past the page cache)', directRatios, undefined, bytes, agentBest.backup),
+    ...pairedRows(
+      'backint fs backup vs dd oflag=direct (both past the page cache)',
+      directRatios,
+      undefined,
+      bytes,
+      agentBest.backup,
+    ),
     ...pairedRows('backint fs restore vs dd', restoreRatios, 0.8, bytes, agentBest.restore),
   ];
 }
 
-
 async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
   const server = await startS3rver('bench');
-  const client = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   try {
     const src = path.join(dir, 's3-source.bin');
     await writeSource(src, bytes);
@@ -178,26 +223,63 @@ async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
         return q;
       }),
     );
-    const params = await writeParams(path.join(dir, 's3.yml'), { StoreType: 's3', S3BucketName: server.bucket, S3Endpoint: server.endpoint, S3ForcePathStyle: true, UploadChannelSize: 4, MaximumConcurrentFilesForRestore: 4 });
+    const params = await writeParams(path.join(dir, 's3.yml'), {
+      StoreType: 's3',
+      S3BucketName: server.bucket,
+      S3Endpoint: server.endpoint,
+      S3ForcePathStyle: true,
+      UploadChannelSize: 4,
+      MaximumConcurrentFilesForRestore: 4,
+    });
 
     const one = path.join(dir, 'ch1_databackup_0_1');
     await mkfifo(one);
-    const four = await Promise.all([0, 1, 2, 3].map(async (i) => {
-      const f = path.join(dir, `ch4_databackup_0_${i + 1}`);
-      await mkfifo(f);
-      return f;
-    }));
+    const four = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const f = path.join(dir, `ch4_databackup_0_${i + 1}`);
+        await mkfifo(f);
+        return f;
+      }),
+    );
     // Baselines: one plain Upload with SDK defaults, one plain GetObject. Like the filesystem pairs, each round
     // measures baseline and agent back to back (order alternating) and the median ratio is reported.
-    const plainUp = () => timeIt(() => new Upload({ client, params: { Bucket: server.bucket, Key: 'plain/object', Body: createReadStream(src) } }).done());
-    const plainDown = () => timeIt(async () => {
-      const r = await client.send(new GetObjectCommand({ Bucket: server.bucket, Key: 'plain/object' }));
-      await pipeline(r.Body as Readable, createWriteStream('/dev/null'));
-    });
-    const up1 = async () => (await timeAgent('s3 backup 1 channel', dir, 'backup', params, [`#PIPE ${one}`], () => [feed(src, one)], server.env)).seconds;
-    const down1 = async () => (await timeAgent('s3 restore 1 channel', dir, 'restore', params, [`#NULL ${one}`], () => [drain(one)], server.env)).seconds;
-    const up4 = async () => (await timeAgent('s3 backup 4 channels', dir, 'backup', params, four.map((f) => `#PIPE ${f}`), () => four.map((f, i) => feed(quarters[i]!, f)), server.env)).seconds;
-    const down4 = async () => (await timeAgent('s3 restore 4 channels', dir, 'restore', params, four.map((f) => `#NULL ${f}`), () => four.map((f) => drain(f)), server.env)).seconds;
+    const plainUp = () =>
+      timeIt(() =>
+        new Upload({ client, params: { Bucket: server.bucket, Key: 'plain/object', Body: createReadStream(src) } }).done(),
+      );
+    const plainDown = () =>
+      timeIt(async () => {
+        const r = await client.send(new GetObjectCommand({ Bucket: server.bucket, Key: 'plain/object' }));
+        await pipeline(r.Body as Readable, createWriteStream('/dev/null'));
+      });
+    const up1 = async () =>
+      (await timeAgent('s3 backup 1 channel', dir, 'backup', params, [`#PIPE ${one}`], () => [feed(src, one)], server.env)).seconds;
+    const down1 = async () =>
+      (await timeAgent('s3 restore 1 channel', dir, 'restore', params, [`#NULL ${one}`], () => [drain(one)], server.env)).seconds;
+    const up4 = async () =>
+      (
+        await timeAgent(
+          's3 backup 4 channels',
+          dir,
+          'backup',
+          params,
+          four.map((f) => `#PIPE ${f}`),
+          () => four.map((f, i) => feed(quarters[i]!, f)),
+          server.env,
+        )
+      ).seconds;
+    const down4 = async () =>
+      (
+        await timeAgent(
+          's3 restore 4 channels',
+          dir,
+          'restore',
+          params,
+          four.map((f) => `#NULL ${f}`),
+          () => four.map((f) => drain(f)),
+          server.env,
+        )
+      ).seconds;
     const ratios: Record<'up1' | 'up4' | 'down1' | 'down4', number[]> = { up1: [], up4: [], down1: [], down4: [] };
     const best = { up1: Infinity, up4: Infinity, down1: Infinity, down4: Infinity };
     const rounds = 3;
@@ -238,8 +320,15 @@ export async function benchmarks(opts: { quick: boolean }): Promise<BenchResult[
   try {
     const results = [...(await filesystem(dir, fsBytes)), ...(await s3(dir, s3Bytes))];
     const rssMiB = Math.round(peakRss / MiB);
-    for (const [label, rss] of rssByRun) results.push({ name: `backint agent peak RSS: ${label}`, value: Math.round(rss / MiB), unit: 'MiB', goal: 'info', ok: true });
-    results.push({ name: `backint agent peak RSS (fs ${fsBytes / MiB} MiB, s3 ${s3Bytes / MiB} MiB x 4 channels)`, value: rssMiB, unit: 'MiB', goal: '< 256', ok: rssMiB < 256 });
+    for (const [label, rss] of rssByRun)
+      results.push({ name: `backint agent peak RSS: ${label}`, value: Math.round(rss / MiB), unit: 'MiB', goal: 'info', ok: true });
+    results.push({
+      name: `backint agent peak RSS (fs ${fsBytes / MiB} MiB, s3 ${s3Bytes / MiB} MiB x 4 channels)`,
+      value: rssMiB,
+      unit: 'MiB',
+      goal: '< 256',
+      ok: rssMiB < 256,
+    });
     return results;
   } finally {
     await remove();

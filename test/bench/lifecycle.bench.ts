@@ -36,14 +36,23 @@ const RECOVERY_STEP_MS = 600;
 
 async function provisionBench(): Promise<BenchResult[]> {
   const workDir = mkdtempSync(join(tmpdir(), 'hana-vdb-bench-'));
-  const env = await startDemo({ workDir, packageRoot, landscape: defaultLandscape(), startAt: '2026-03-02T08:00:00Z', say: () => undefined }, 'PRD', 'QAS');
+  const env = await startDemo(
+    { workDir, packageRoot, landscape: defaultLandscape(), startAt: '2026-03-02T08:00:00Z', say: () => undefined },
+    'PRD',
+    'QAS',
+  );
   let commands = 0;
   const counted = await startEmbeddedSshd({
     hostKeyFile: join(env.simRoot, 'ssh', 'host_ed25519'),
     authorizedKeysFile: join(env.simRoot, 'ssh', 'authorized_keys'),
-    env: sessionEnv(env.simRoot, env.landscape.systems.map((s) => s.paths.exeDir)),
+    env: sessionEnv(
+      env.simRoot,
+      env.landscape.systems.map((s) => s.paths.exeDir),
+    ),
     home: sessionHome(env.simRoot),
-    onExec: () => { commands++; },
+    onExec: () => {
+      commands++;
+    },
   });
   try {
     await env.landscape.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 60 });
@@ -51,27 +60,58 @@ async function provisionBench(): Promise<BenchResult[]> {
     await env.hdbsql(env.source, 'PRD_SYSTEM', "BACKUP DATA FOR ERP USING BACKINT ('BENCH_FULL')");
     await env.advance(3600);
     await env.addEnvironment('counted', { host: counted.host, port: counted.port });
-    const snap = await env.linkDSource('erp', { sourceTenant: 'ERP', rpoOffsetMinutes: 10, sourceUserStoreKey: 'PRD_RECOVERY', backintParameterFile: env.source.backintParameterFile });
+    const snap = await env.linkDSource('erp', {
+      sourceTenant: 'ERP',
+      rpoOffsetMinutes: 10,
+      sourceUserStoreKey: 'PRD_RECOVERY',
+      backintParameterFile: env.source.backintParameterFile,
+    });
     await env.landscape.faults.slowRecovery(RECOVERY_STEP_MS);
     const until = DateTime.fromISO(String(snap.metadata.originTimestamp), { zone: 'utc' }).toFormat('yyyy-LL-dd HH:mm:ss');
     const direct = async (tenant: string) => {
       await env.hdbsql(env.target, 'QAS_RECOVERY', `ALTER SYSTEM STOP DATABASE ${tenant}`);
       const t0 = performance.now();
-      await env.hdbsql(env.target, 'QAS_RECOVERY', `RECOVER DATABASE FOR ${tenant} UNTIL TIMESTAMP '${until}' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT`);
+      await env.hdbsql(
+        env.target,
+        'QAS_RECOVERY',
+        `RECOVER DATABASE FOR ${tenant} UNTIL TIMESTAMP '${until}' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT`,
+      );
       return performance.now() - t0;
     };
     const d1 = await direct('VDB2');
     commands = 0;
     const t0 = performance.now();
-    await env.provision('vdb1', snap.id, { targetTenant: 'VDB1', targetUserStoreKey: 'QAS_RECOVERY', backintParameterFile: env.target.backintParameterFile, mountBase: `${env.simRoot}/mnt` }, 'counted');
+    await env.provision(
+      'vdb1',
+      snap.id,
+      {
+        targetTenant: 'VDB1',
+        targetUserStoreKey: 'QAS_RECOVERY',
+        backintParameterFile: env.target.backintParameterFile,
+        mountBase: `${env.simRoot}/mnt`,
+      },
+      'counted',
+    );
     const provision = performance.now() - t0;
     const perProvision = commands;
     const d2 = await direct('VDB3');
     const directMs = (d1 + d2) / 2;
     const ratio = provision / directMs;
     return [
-      { name: `provision time / direct RECOVER time (simulated recovery ${round(directMs / 1000, 1)} s)`, value: round(ratio), unit: 'ratio', goal: '<= 1.3', ok: ratio <= 1.3 },
-      { name: 'provision overhead beyond the RECOVER itself', value: round((provision - directMs) / 1000, 1), unit: 's', goal: '<= 5', ok: provision - directMs <= 5000 },
+      {
+        name: `provision time / direct RECOVER time (simulated recovery ${round(directMs / 1000, 1)} s)`,
+        value: round(ratio),
+        unit: 'ratio',
+        goal: '<= 1.3',
+        ok: ratio <= 1.3,
+      },
+      {
+        name: 'provision overhead beyond the RECOVER itself',
+        value: round((provision - directMs) / 1000, 1),
+        unit: 's',
+        goal: '<= 5',
+        ok: provision - directMs <= 5000,
+      },
       { name: 'remote commands per provision', value: perProvision, unit: 'count', goal: '<= 15', ok: perProvision <= 15 },
     ];
   } finally {
@@ -84,7 +124,9 @@ async function provisionBench(): Promise<BenchResult[]> {
 const LINE = (op: string, msg: string) => `2026-03-02T05:10:00-05:00  P0024257      ${op} INFO    LOGBCKUP ${msg}\n`;
 
 async function writeLog(file: string, bytes: number): Promise<void> {
-  const filler = Array.from({ length: 64 }, (_, i) => LINE((0x19cae000000 + i).toString(16), `progress of service: indexserver, hanaqas:31003, volume: 3, ${i}% ${i * 1000}/64000`)).join('');
+  const filler = Array.from({ length: 64 }, (_, i) =>
+    LINE((0x19cae000000 + i).toString(16), `progress of service: indexserver, hanaqas:31003, volume: 3, ${i}% ${i * 1000}/64000`),
+  ).join('');
   const out = createWriteStream(file);
   let written = 0;
   while (written < bytes) {
@@ -96,7 +138,8 @@ async function writeLog(file: string, bytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
-const STATEMENT = "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2026-03-02 09:40:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";
+const STATEMENT =
+  "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2026-03-02 09:40:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";
 const OP = '19cae06b0c0';
 const recoveryLines = [
   `2026-03-02T05:10:00-05:00  P0024257      ${OP} INFO    RECOVERY RECOVER DATA started [1772446200000]\n`,
@@ -132,7 +175,15 @@ async function backupLogBench(quick: boolean): Promise<BenchResult[]> {
     const small = await findInLog(dir, 1 << 20);
     const big = await findInLog(dir, bigSize);
     const ratio = big / small;
-    return [{ name: `find our recovery: ${quick ? '64 MiB' : '1 GiB'} backup.log / 1 MiB backup.log (${round(big, 0)} ms vs ${round(small, 0)} ms)`, value: round(ratio), unit: 'ratio', goal: '<= 1.5', ok: ratio <= 1.5 }];
+    return [
+      {
+        name: `find our recovery: ${quick ? '64 MiB' : '1 GiB'} backup.log / 1 MiB backup.log (${round(big, 0)} ms vs ${round(small, 0)} ms)`,
+        value: round(ratio),
+        unit: 'ratio',
+        goal: '<= 1.5',
+        ok: ratio <= 1.5,
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,10 @@ export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => 
 type BenchModule = { benchmarks(opts: { quick: boolean }): Promise<BenchResult[]> };
 
 function table(results: readonly BenchResult[]): string {
-  const rows = [['benchmark', 'value', 'unit', 'goal', 'ok'], ...results.map((r) => [r.name, String(r.value), r.unit, r.goal, r.ok ? 'yes' : 'NO'])];
+  const rows = [
+    ['benchmark', 'value', 'unit', 'goal', 'ok'],
+    ...results.map((r) => [r.name, String(r.value), r.unit, r.goal, r.ok ? 'yes' : 'NO']),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }

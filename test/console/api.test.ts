@@ -29,13 +29,37 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
     // A dSource stored with a secret parameter, as a link from the console would store it.
     const store = c.engine.store;
     const env = store.addEnvironment({
-      name: 'hosts', address: '127.0.0.1', port: 2222, hostKeyFingerprint: null, knownHostsFile: join(dir, 'known_hosts'), acceptNew: true, scratchPath: '/tmp/x',
+      name: 'hosts',
+      address: '127.0.0.1',
+      port: 2222,
+      hostKeyFingerprint: null,
+      knownHostsFile: join(dir, 'known_hosts'),
+      acceptNew: true,
+      scratchPath: '/tmp/x',
       user: { name: 'prdadm', authKind: 'key', keyFile: join(dir, 'id'), passwordEnv: null },
     });
-    store.recordDiscovery(env.id, [{ name: 'PRD', identity: { name: 'PRD' }, object: { name: 'PRD' }, sourceConfigs: [{ name: 'ERP@PRD', identity: { name: 'ERP@PRD' }, object: { name: 'ERP@PRD', tenant: 'ERP' } }] }], null);
+    store.recordDiscovery(
+      env.id,
+      [
+        {
+          name: 'PRD',
+          identity: { name: 'PRD' },
+          object: { name: 'PRD' },
+          sourceConfigs: [{ name: 'ERP@PRD', identity: { name: 'ERP@PRD' }, object: { name: 'ERP@PRD', tenant: 'ERP' } }],
+        },
+      ],
+      null,
+    );
     const repo = store.repositories('hosts')[0]!;
     const sc = store.sourceConfigs({ repositoryId: repo.id })[0]!;
-    store.createDSource({ name: 'erp', environmentId: env.id, repositoryId: repo.id, sourceConfigId: sc.id, parameters: { sourceTenant: 'ERP', adminPassword: SECRET, rpoOffsetMinutes: 5 }, migrationId: null });
+    store.createDSource({
+      name: 'erp',
+      environmentId: env.id,
+      repositoryId: repo.id,
+      sourceConfigId: sc.id,
+      parameters: { sourceTenant: 'ERP', adminPassword: SECRET, rpoOffsetMinutes: 5 },
+      migrationId: null,
+    });
   });
 
   afterAll(async () => {
@@ -99,9 +123,16 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
     const crossOrigin = await api('POST', '/api/environments/hosts/discover', {}, { origin: 'http://evil.example' });
     expect(crossOrigin.status).toBe(403);
     expect(crossOrigin.json.error.message).toMatch(/Cross-origin/);
-    const crossSite = await api('POST', '/api/environments/hosts/discover', {}, { 'sec-fetch-site': 'cross-site', origin: `http://127.0.0.1:${c.port}` });
+    const crossSite = await api(
+      'POST',
+      '/api/environments/hosts/discover',
+      {},
+      { 'sec-fetch-site': 'cross-site', origin: `http://127.0.0.1:${c.port}` },
+    );
     expect(crossSite.status).toBe(403);
-    const textPlain = await api('POST', '/api/validate/linkedSourceDefinition', '{"sourceTenant":"ERP"}', { 'content-type': 'text/plain' });
+    const textPlain = await api('POST', '/api/validate/linkedSourceDefinition', '{"sourceTenant":"ERP"}', {
+      'content-type': 'text/plain',
+    });
     expect(textPlain.status).toBe(415);
     const deleteNoToken = await request(c.port, 'DELETE', '/api/dsources/erp', { body: { confirm: 'erp' }, headers: { cookie } });
     expect(deleteNoToken.status).toBe(403);
@@ -109,10 +140,18 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
   });
 
   test('bad parameters: 400 naming each field and the fix, checked with the schema', async () => {
-    const r = await api('POST', '/api/dsources', {
-      name: 'erp2', environment: 'hosts', repository: 'PRD', sourceConfig: 'ERP@PRD',
-      parameters: { sourceTenant: 'erp', adminPassword: 'short', rpoOffsetMinutes: -5 },
-    }, { origin: `http://127.0.0.1:${c.port}`, 'sec-fetch-site': 'same-origin' });
+    const r = await api(
+      'POST',
+      '/api/dsources',
+      {
+        name: 'erp2',
+        environment: 'hosts',
+        repository: 'PRD',
+        sourceConfig: 'ERP@PRD',
+        parameters: { sourceTenant: 'erp', adminPassword: 'short', rpoOffsetMinutes: -5 },
+      },
+      { origin: `http://127.0.0.1:${c.port}`, 'sec-fetch-site': 'same-origin' },
+    );
     expect(r.status).toBe(400);
     const fields = (r.json.problems as Array<{ field: string }>).map((p) => p.field).sort();
     expect(fields).toEqual(['adminPassword', 'rpoOffsetMinutes', 'sourceTenant']);
@@ -125,10 +164,22 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
   });
 
   test('bad non-schema input names its field too', async () => {
-    const port = await api('POST', '/api/environments', { name: 'h2', host: '127.0.0.1', port: 'abc', user: 'prdadm', keyFile: '/etc/hostname' });
+    const port = await api('POST', '/api/environments', {
+      name: 'h2',
+      host: '127.0.0.1',
+      port: 'abc',
+      user: 'prdadm',
+      keyFile: '/etc/hostname',
+    });
     expect(port.status).toBe(400);
     expect(port.json.problems[0].field).toBe('port');
-    const name = await api('POST', '/api/vdbs', { name: 'bad name!', snapshotId: 1, environment: 'hosts', repository: 'PRD', parameters: {} });
+    const name = await api('POST', '/api/vdbs', {
+      name: 'bad name!',
+      snapshotId: 1,
+      environment: 'hosts',
+      repository: 'PRD',
+      parameters: {},
+    });
     expect(name.status).toBe(400);
     expect(name.json.problems[0].field).toBe('name');
     const confirm = await api('DELETE', '/api/dsources/erp', { confirm: 'wrong' });
@@ -147,7 +198,11 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
   });
 
   test('POST /api/validate runs the engine schema check and reports per field', async () => {
-    const bad = await api('POST', '/api/validate/linkedSourceDefinition', { sourceTenant: 'ERP', adminPassword: 'x', rpoOffsetMinutes: 43201 });
+    const bad = await api('POST', '/api/validate/linkedSourceDefinition', {
+      sourceTenant: 'ERP',
+      adminPassword: 'x',
+      rpoOffsetMinutes: 43201,
+    });
     expect(bad.status).toBe(200);
     expect(bad.json.valid).toBe(false);
     expect(bad.json.problems.map((p: { field: string }) => p.field).sort()).toEqual(['adminPassword', 'rpoOffsetMinutes']);

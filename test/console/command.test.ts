@@ -12,12 +12,19 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
 
 (built ? describe : describe.skip)('console command', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hana-vdb-console-cmd-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hana-vdb-console-cmd-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const ctx = (out: string[]): CliContext => ({
-    json: true, debug: false, dataDir: join(dir, 'data'), packageRoot: repoRoot, interactive: false,
-    stdout: (t) => void out.push(t), stderr: () => undefined,
+    json: true,
+    debug: false,
+    dataDir: join(dir, 'data'),
+    packageRoot: repoRoot,
+    interactive: false,
+    stdout: (t) => void out.push(t),
+    stderr: () => undefined,
   });
 
   test('--json prints one object with url and port on 127.0.0.1; SIGTERM stops it with exit 0', async () => {

@@ -5,8 +5,17 @@ import { JobTracker } from '../../src/engine/console/jobs.js';
 import type { JobRow } from '../../src/engine/store/types.js';
 
 const job = (id: number): JobRow => ({
-  id, operation: 'dsource.sync', objectType: 'dsource', objectName: 'erp', pid: process.pid, startedAt: '2024-01-01T00:00:00Z',
-  endedAt: null, outcome: 'running', error: null, progressPercent: null, progressMessage: null,
+  id,
+  operation: 'dsource.sync',
+  objectType: 'dsource',
+  objectName: 'erp',
+  pid: process.pid,
+  startedAt: '2024-01-01T00:00:00Z',
+  endedAt: null,
+  outcome: 'running',
+  error: null,
+  progressPercent: null,
+  progressMessage: null,
 });
 
 function tracker() {
@@ -22,7 +31,9 @@ test('the start resolves with the job id at the first log line while the workflo
   let finish!: () => void;
   const started = t.start(async () => {
     t.onJobLog(job(7), 'info', 'Job 7 started.');
-    await new Promise<void>((r) => { finish = r; });
+    await new Promise<void>((r) => {
+      finish = r;
+    });
   });
   expect(await started).toEqual({ jobId: 7 });
   expect(t.runningCount()).toBe(1);
@@ -31,17 +42,26 @@ test('the start resolves with the job id at the first log line while the workflo
   finish();
   await t.settle();
   expect(t.runningCount()).toBe(0);
-  expect(published.filter((e) => e.type === 'job')).toEqual([{ type: 'job', jobId: 7, outcome: 'running' }, { type: 'job', jobId: 7, outcome: 'succeeded' }]);
+  expect(published.filter((e) => e.type === 'job')).toEqual([
+    { type: 'job', jobId: 7, outcome: 'running' },
+    { type: 'job', jobId: 7, outcome: 'succeeded' },
+  ]);
   events.close();
 });
 
 test('an error before the job exists rejects the start; after it, the job carries it', async () => {
   const { t, events } = tracker();
-  await expect(t.start(async () => { throw new UserError("No dSource named 'x'.", 'Link one.'); })).rejects.toThrow("No dSource named 'x'.");
-  await expect(t.start(async () => {
-    t.onJobLog(job(8), 'info', 'Job 8 started.');
-    throw new Error('plugin failed');
-  })).resolves.toEqual({ jobId: 8 });
+  await expect(
+    t.start(async () => {
+      throw new UserError("No dSource named 'x'.", 'Link one.');
+    }),
+  ).rejects.toThrow("No dSource named 'x'.");
+  await expect(
+    t.start(async () => {
+      t.onJobLog(job(8), 'info', 'Job 8 started.');
+      throw new Error('plugin failed');
+    }),
+  ).resolves.toEqual({ jobId: 8 });
   await t.settle();
   events.close();
 });
@@ -50,9 +70,16 @@ test('a workflow without a job reports done; starts are serialized so each gets 
   const { t, events } = tracker();
   expect(await t.start(async () => undefined)).toEqual({ done: true });
   let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
-  const a = t.start(async () => { await gate; t.onJobLog(job(10), 'info', 'Job 10 started.'); });
-  const b = t.start(async () => { t.onJobLog(job(11), 'info', 'Job 11 started.'); });
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const a = t.start(async () => {
+    await gate;
+    t.onJobLog(job(10), 'info', 'Job 10 started.');
+  });
+  const b = t.start(async () => {
+    t.onJobLog(job(11), 'info', 'Job 11 started.');
+  });
   release();
   expect(await Promise.all([a, b])).toEqual([{ jobId: 10 }, { jobId: 11 }]);
   await t.settle();

@@ -21,7 +21,10 @@ const vdbParams = (tenant: string) => ({
   mountBase: `${env.simRoot}/mnt`,
 });
 
-interface Marker { id: number; writtenAt: string }
+interface Marker {
+  id: number;
+  writtenAt: string;
+}
 
 async function markers(sid: 'PRD' | 'QAS', tenant: string): Promise<Marker[]> {
   const system = sid === 'PRD' ? env.source : env.target;
@@ -38,7 +41,11 @@ beforeAll(async () => {
   dist = await loadDist();
   workDir = mkdtempSync(join(tmpdir(), 'hana-vdb-e2e-'));
   const landscape = dist.spec.defaultLandscape();
-  landscape.backint = { ...landscape.backint, logShippingLagSeconds: LAG_S, parameters: { LogVisibilityDelayIncludesCatalog: true } };
+  landscape.backint = {
+    ...landscape.backint,
+    logShippingLagSeconds: LAG_S,
+    parameters: { LogVisibilityDelayIncludesCatalog: true },
+  };
   env = await dist.demo.startDemo(
     { workDir, packageRoot, landscape, startAt: '2026-03-02T08:00:00Z', say: () => undefined },
     'PRD',
@@ -60,7 +67,11 @@ let firstRows: Marker[];
 
 test('a dSource snapshot is metadata only: origin = takenAt − RPO offset, in UTC', async () => {
   const snap = await env.linkDSource('erp', {
-    backupSource: 'S3_BACKINT', sourceTenant: 'ERP', rpoOffsetMinutes: 30, sourceUserStoreKey: 'PRD_RECOVERY', backintParameterFile: env.source.backintParameterFile,
+    backupSource: 'S3_BACKINT',
+    sourceTenant: 'ERP',
+    rpoOffsetMinutes: 30,
+    sourceUserStoreKey: 'PRD_RECOVERY',
+    backintParameterFile: env.source.backintParameterFile,
   });
   const m = snap.metadata;
   expect(m).toMatchObject({ sourceSid: 'PRD', sourceTenant: 'ERP', rpoOffsetMinutes: 30 });
@@ -100,7 +111,9 @@ test('refresh recovers a newer snapshot; rewind returns to the first VDB snapsho
   await env.advance(3600);
   const newer = await env.syncDSource('erp');
   const { snapshot } = await env.refresh('vdb1', newer.id);
-  expect(ms(snapshot.metadata.achievedTimestamp)).toBeGreaterThan(ms(env.engine.store.snapshot(firstVdbSnapshot)!.metadata.achievedTimestamp));
+  expect(ms(snapshot.metadata.achievedTimestamp)).toBeGreaterThan(
+    ms(env.engine.store.snapshot(firstVdbSnapshot)!.metadata.achievedTimestamp),
+  );
   const refreshed = await markers('QAS', 'VDB1');
   expect(refreshed.length).toBeGreaterThan(firstRows.length);
   expect(refreshed.slice(0, firstRows.length)).toEqual(firstRows);
@@ -109,12 +122,20 @@ test('refresh recovers a newer snapshot; rewind returns to the first VDB snapsho
   await rewindVdb(env.engine, 'vdb1', firstVdbSnapshot);
   expect(await markers('QAS', 'VDB1')).toEqual(firstRows);
   const history = env.engine.store.recoveryHistory('vdb1');
-  expect(history.map((h) => [h.operation, h.outcome])).toEqual([['provision', 'succeeded'], ['refresh', 'succeeded'], ['rewind', 'succeeded']]);
+  expect(history.map((h) => [h.operation, h.outcome])).toEqual([
+    ['provision', 'succeeded'],
+    ['refresh', 'succeeded'],
+    ['rewind', 'succeeded'],
+  ]);
 }, 240_000);
 
 test("the seed's failure mode: with the logs not yet in the backup tool, HANA reports success far short, and the metadata shows it", async () => {
   const snap = await env.linkDSource('erp-now', {
-    backupSource: 'COMMVAULT_BACKINT', sourceTenant: 'ERP', rpoOffsetMinutes: 0, sourceUserStoreKey: 'PRD_RECOVERY', backintParameterFile: env.source.backintParameterFile,
+    backupSource: 'COMMVAULT_BACKINT',
+    sourceTenant: 'ERP',
+    rpoOffsetMinutes: 0,
+    sourceUserStoreKey: 'PRD_RECOVERY',
+    backintParameterFile: env.source.backintParameterFile,
     coveragePolicy: 'proceed',
   });
   const { snapshot } = await env.provision('vdb2', snap.id, vdbParams('VDB2'));
@@ -133,7 +154,13 @@ test('an SSH connection dropped mid-recovery: the recovery completes once and is
     await env.landscape.faults.slowRecovery(300);
     const [snap] = env.engine.store.snapshots({ dsourceName: 'erp', kind: 'dsource' });
     const log = join(env.target.paths.traceDir, 'DB_VDB3', 'backup.log');
-    const started = () => { try { return readFileSync(log, 'utf8').includes('RECOVER DATA started'); } catch { return false; } };
+    const started = () => {
+      try {
+        return readFileSync(log, 'utf8').includes('RECOVER DATA started');
+      } catch {
+        return false;
+      }
+    };
     const provisioning = env.provision('vdb3', snap!.id, vdbParams('VDB3'), 'flaky-network');
     await until(started, 120_000, 'the recovery of VDB3 to start');
     expect(relay.cut()).toBeGreaterThan(0);

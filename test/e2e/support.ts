@@ -11,7 +11,8 @@ import type * as SpecModule from '../../tools/hana-sim/spec.js';
 const root = new URL('../../', import.meta.url);
 
 export function requireBuild(): void {
-  if (!existsSync(new URL('dist/tools/demo/env.js', root))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  if (!existsSync(new URL('dist/tools/demo/env.js', root)))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
 }
 
 export const packageRoot = root.pathname.replace(/\/$/, '');
@@ -19,13 +20,20 @@ export const packageRoot = root.pathname.replace(/\/$/, '');
 export async function loadDist(): Promise<{ demo: typeof DemoEnvModule; hana: typeof HanaModule; spec: typeof SpecModule }> {
   requireBuild();
   const load = (p: string) => import(new URL(`dist/${p}`, root).href);
-  return { demo: await load('tools/demo/env.js'), hana: await load('src/hana/index.js'), spec: await load('tools/hana-sim/spec.js') };
+  return {
+    demo: await load('tools/demo/env.js'),
+    hana: await load('src/hana/index.js'),
+    spec: await load('tools/hana-sim/spec.js'),
+  };
 }
 
 /** A TCP relay on 127.0.0.1 whose connections can be cut, like a network dropping every session. */
 export class TcpRelay {
   private readonly sockets = new Set<Socket>();
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(targetPort: number): Promise<TcpRelay> {
     const { connect } = await import('node:net');

@@ -19,7 +19,10 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     const store = openStoreReadOnly(h.dataDir);
     try {
       const job = store.jobs({ limit: 1 })[0]!;
-      return store.jobLog(job.id).map((l) => /^([a-zA-Z]+\.[a-zA-Z]+)\(\) done$/.exec(l.message)?.[1]).filter((x): x is string => !!x);
+      return store
+        .jobLog(job.id)
+        .map((l) => /^([a-zA-Z]+\.[a-zA-Z]+)\(\) done$/.exec(l.message)?.[1])
+        .filter((x): x is string => !!x);
     } finally {
       store.close();
     }
@@ -39,7 +42,12 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   it('env add connects, discovers repositories then source configs, and records them', async () => {
     const out = await ok(h.envAddArgs('e1'));
     expect(journal()).toEqual(['discovery.repository', 'discovery.sourceConfig']);
-    expect(out.environment).toMatchObject({ name: 'e1', reference: 'UNIX_HOST_ENVIRONMENT-1', hostKeyFingerprint: h.sshd.hostKeyFingerprint, scratchPath: h.scratch });
+    expect(out.environment).toMatchObject({
+      name: 'e1',
+      reference: 'UNIX_HOST_ENVIRONMENT-1',
+      hostKeyFingerprint: h.sshd.hostKeyFingerprint,
+      scratchPath: h.scratch,
+    });
     expect(out.repositories.map((r: { name: string }) => r.name)).toEqual(['R1']);
     expect(out.sourceConfigs.map((s: { name: string }) => s.name)).toEqual(['DB1']);
 
@@ -54,10 +62,26 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
 
   it('dsource link = mountSpecification → preSnapshot → postSnapshot with resync; the mount dir is created', async () => {
     const params = h.writeJson('link.json', { mountBase: join(h.dir, 'staging') });
-    const out = await ok(['dsource', 'link', 'ds1', '--env', 'e1', '--repository', 'R1', '--source-config', 'DB1', '--params', params]);
+    const out = await ok([
+      'dsource',
+      'link',
+      'ds1',
+      '--env',
+      'e1',
+      '--repository',
+      'R1',
+      '--source-config',
+      'DB1',
+      '--params',
+      params,
+    ]);
     expect(journal()).toEqual(['linked.preSnapshot', 'resync', 'linked.postSnapshot']);
     expect(calls()).toEqual(['linked.mountSpecification', 'linked.preSnapshot', 'linked.postSnapshot']);
-    expect(out.dsource).toMatchObject({ name: 'ds1', status: 'enabled', parameters: { mountBase: join(h.dir, 'staging'), sleepSeconds: 0, useCredentials: false } });
+    expect(out.dsource).toMatchObject({
+      name: 'ds1',
+      status: 'enabled',
+      parameters: { mountBase: join(h.dir, 'staging'), sleepSeconds: 0, useCredentials: false },
+    });
     expect(out.snapshot).toMatchObject({ kind: 'dsource', metadata: { data: 'marker-1', source: 'DB1', resync: true } });
     expect(readFileSync(join(h.dir, 'staging', out.dsource.guid, 'data'), 'utf8')).toBe('marker-1');
   });
@@ -77,10 +101,23 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     const out = await ok(['vdb', 'provision', 'v1', '--snapshot', '1', '--env', 'e1', '--repository', 'R1', '--params', params]);
     expect(journal()).toEqual(['virtual.configure', 'virtual.preSnapshot', 'virtual.postSnapshot']);
     expect(calls()).toEqual(['virtual.mountSpecification', 'virtual.configure', 'virtual.preSnapshot', 'virtual.postSnapshot']);
-    expect(out.vdb).toMatchObject({ name: 'v1', status: 'active', provisionedFromSnapshotId: 1, currentSnapshotId: out.snapshot.id, sourceConfig: { origin: 'DB1' } });
+    expect(out.vdb).toMatchObject({
+      name: 'v1',
+      status: 'active',
+      provisionedFromSnapshotId: 1,
+      currentSnapshotId: out.snapshot.id,
+      sourceConfig: { origin: 'DB1' },
+    });
     expect(readFileSync(join(h.dir, 'vdbs', 'deep', 'er', out.vdb.guid, 'data'), 'utf8')).toBe('marker-1');
     expect(out.snapshot).toMatchObject({ kind: 'vdb', parentSnapshotId: 1, metadata: { data: 'marker-1' } });
-    expect(out.history).toEqual([expect.objectContaining({ operation: 'provision', outcome: 'succeeded', dsourceSnapshotId: 1, vdbSnapshotId: out.snapshot.id })]);
+    expect(out.history).toEqual([
+      expect.objectContaining({
+        operation: 'provision',
+        outcome: 'succeeded',
+        dsourceSnapshotId: 1,
+        vdbSnapshotId: out.snapshot.id,
+      }),
+    ]);
   });
 
   it('vdb snapshot, refresh (latest dSource snapshot) and rewind run in Delphix order', async () => {
@@ -89,7 +126,13 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
 
     const refreshed = await ok(['vdb', 'refresh', 'v1']);
     expect(journal()).toEqual(['virtual.unconfigure', 'virtual.configure', 'virtual.preSnapshot', 'virtual.postSnapshot']);
-    expect(calls()).toEqual(['virtual.unconfigure', 'virtual.mountSpecification', 'virtual.configure', 'virtual.preSnapshot', 'virtual.postSnapshot']);
+    expect(calls()).toEqual([
+      'virtual.unconfigure',
+      'virtual.mountSpecification',
+      'virtual.configure',
+      'virtual.preSnapshot',
+      'virtual.postSnapshot',
+    ]);
     expect(refreshed.snapshot.metadata.data).toBe('marker-2');
     expect(refreshed.vdb.provisionedFromSnapshotId).toBe(3);
 
@@ -135,11 +178,18 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
 
   it('jobs lists every job with its outcome; job show prints the log', async () => {
     const jobs = (await ok(['jobs'])).jobs;
-    expect(jobs.map((j: { operation: string }) => j.operation).reverse().slice(0, 4)).toEqual(['environment.add', 'environment.discover', 'dsource.link', 'dsource.sync']);
+    expect(
+      jobs
+        .map((j: { operation: string }) => j.operation)
+        .reverse()
+        .slice(0, 4),
+    ).toEqual(['environment.add', 'environment.discover', 'dsource.link', 'dsource.sync']);
     expect(jobs.every((j: { outcome: string }) => j.outcome === 'succeeded')).toBe(true);
     const link = jobs.find((j: { operation: string }) => j.operation === 'dsource.link');
     const shown = await ok(['job', 'show', String(link.id)]);
-    expect(shown.log.map((l: { message: string }) => l.message)).toEqual(expect.arrayContaining([expect.stringMatching(/linked\.postSnapshot\(\) done/)]));
+    expect(shown.log.map((l: { message: string }) => l.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/linked\.postSnapshot\(\) done/)]),
+    );
     const human = await h.cli(['jobs']);
     expect(human.stdout).toMatch(/^ID\s+OPERATION/);
   });

@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { generateUserKeyPair, startEmbeddedSshd, type EmbeddedSshd } from '../../tools/embedded-sshd/index.js';
 
-interface ExecResult { code: number | null; stdout: string; stderr: string; hostKey: Buffer }
+interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  hostKey: Buffer;
+}
 
-function exec(server: EmbeddedSshd, auth: { privateKey?: string; password?: string }, command: string, stdin = ''): Promise<ExecResult> {
+function exec(
+  server: EmbeddedSshd,
+  auth: { privateKey?: string; password?: string },
+  command: string,
+  stdin = '',
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let hostKey = Buffer.alloc(0);
@@ -28,8 +38,14 @@ function exec(server: EmbeddedSshd, auth: { privateKey?: string; password?: stri
       });
     });
     client.connect({
-      host: server.host, port: server.port, username: server.user, ...auth,
-      hostVerifier: (key: Buffer) => { hostKey = Buffer.from(key); return true; },
+      host: server.host,
+      port: server.port,
+      username: server.user,
+      ...auth,
+      hostVerifier: (key: Buffer) => {
+        hostKey = Buffer.from(key);
+        return true;
+      },
     });
   });
 }
@@ -58,7 +74,12 @@ describe('embedded sshd', () => {
   });
 
   it('runs exec requests with stdin, stdout, stderr, exit status and the configured env', async () => {
-    const r = await exec(server, { privateKey: readFileSync(key.privateKeyFile, 'utf8') }, 'bash -s', 'echo out:$HANA_VDB_USR_SAP; echo err >&2; exit 7\n');
+    const r = await exec(
+      server,
+      { privateKey: readFileSync(key.privateKeyFile, 'utf8') },
+      'bash -s',
+      'echo out:$HANA_VDB_USR_SAP; echo err >&2; exit 7\n',
+    );
     expect(r).toMatchObject({ code: 7, stdout: 'out:/tmp/usr-sap-test\n', stderr: 'err\n' });
     expect(commands).toContain('bash -s');
   });
@@ -68,7 +89,10 @@ describe('embedded sshd', () => {
     const { fingerprintOf } = await import('../../tools/embedded-sshd/index.js');
     expect(fingerprintOf(r.hostKey)).toBe(server.hostKeyFingerprint);
     expect(existsSync(join(dir, 'host', 'ssh_host_ed25519_key'))).toBe(true);
-    const again = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host', 'ssh_host_ed25519_key'), authorizedKeysFile: join(dir, 'authorized_keys') });
+    const again = await startEmbeddedSshd({
+      hostKeyFile: join(dir, 'host', 'ssh_host_ed25519_key'),
+      authorizedKeysFile: join(dir, 'authorized_keys'),
+    });
     try {
       expect(again.hostKeyFingerprint).toBe(server.hostKeyFingerprint);
       expect(again.port).not.toBe(server.port);
@@ -79,7 +103,9 @@ describe('embedded sshd', () => {
 
   it('refuses keys not in authorized_keys and wrong passwords', async () => {
     const stranger = generateUserKeyPair(join(dir, 'stranger'));
-    await expect(exec(server, { privateKey: readFileSync(stranger.privateKeyFile, 'utf8') }, 'true')).rejects.toThrow(/authentication methods failed/);
+    await expect(exec(server, { privateKey: readFileSync(stranger.privateKeyFile, 'utf8') }, 'true')).rejects.toThrow(
+      /authentication methods failed/,
+    );
     await expect(exec(server, { password: 'wrong' }, 'true')).rejects.toThrow(/authentication methods failed/);
     const ok = await exec(server, { password: 'open sesame' }, 'echo hi');
     expect(ok.stdout).toBe('hi\n');
@@ -101,14 +127,21 @@ describe('embedded sshd', () => {
   it('close() ends running commands and connections', async () => {
     const s = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host3'), authorizedKeysFile: join(dir, 'authorized_keys') });
     const pidFile = join(dir, 'sleep.pid');
-    const running = exec(s, { privateKey: readFileSync(key.privateKeyFile, 'utf8') }, `echo $$ > ${pidFile}; exec sleep 600`).catch((e: Error) => e);
+    const running = exec(s, { privateKey: readFileSync(key.privateKeyFile, 'utf8') }, `echo $$ > ${pidFile}; exec sleep 600`).catch(
+      (e: Error) => e,
+    );
     while (!existsSync(pidFile) || !readFileSync(pidFile, 'utf8').trim()) await new Promise((r) => setTimeout(r, 20));
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await s.close();
     await running;
     let alive = true;
     for (let i = 0; i < 100 && alive; i++) {
-      try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 20)); } catch { alive = false; }
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 20));
+      } catch {
+        alive = false;
+      }
     }
     expect(alive).toBe(false);
   });

@@ -15,7 +15,9 @@ describe('SSH client against the embedded sshd', () => {
   let key: { privateKeyFile: string; publicKeyLine: string };
   const commands: string[] = [];
   const target = (over: Partial<SshTarget> = {}): SshTarget => ({
-    host: sshd.host, port: sshd.port, user: sshd.user,
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
     auth: { kind: 'key', privateKeyFile: key.privateKeyFile },
     hostKey: { kind: 'fingerprint', fingerprint: sshd.hostKeyFingerprint },
     ...over,
@@ -25,7 +27,12 @@ describe('SSH client against the embedded sshd', () => {
     dir = mkdtempSync(join(tmpdir(), 'hana-vdb-ssh-'));
     key = generateUserKeyPair(join(dir, 'user'));
     writeFileSync(join(dir, 'authorized_keys'), `${key.publicKeyLine}\n`);
-    sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host_key'), authorizedKeysFile: join(dir, 'authorized_keys'), password: 'pw-Zq81!x', onExec: (c) => commands.push(c) });
+    sshd = await startEmbeddedSshd({
+      hostKeyFile: join(dir, 'host_key'),
+      authorizedKeysFile: join(dir, 'authorized_keys'),
+      password: 'pw-Zq81!x',
+      onExec: (c) => commands.push(c),
+    });
   });
   afterAll(async () => {
     await sshd.close();
@@ -52,7 +59,11 @@ describe('SSH client against the embedded sshd', () => {
   it('check turns a non-zero exit into PluginScriptError; bad variable names are refused before sending', async () => {
     const conn = await SshConnection.connect(target());
     try {
-      await expect(conn.runBash('echo out; exit 9', { check: true })).rejects.toMatchObject({ name: 'PluginScriptError', exitCode: 9, stdout: 'out\n' });
+      await expect(conn.runBash('echo out; exit 9', { check: true })).rejects.toMatchObject({
+        name: 'PluginScriptError',
+        exitCode: 9,
+        stdout: 'out\n',
+      });
       await expect(conn.runBash('true', { check: true })).resolves.toMatchObject({ exitCode: 0 });
       expect(() => conn.runBash('true', { variables: { 'BAD NAME': 'x' } })).toThrow(/not a valid shell variable name/);
     } finally {
@@ -70,7 +81,9 @@ describe('SSH client against the embedded sshd', () => {
 
   it('known_hosts: unknown host refused (fingerprint shown); accept-new records it; then it is verified; a changed key is refused', async () => {
     const kh = join(dir, 'known_hosts_1');
-    const refused = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } })).catch((e) => e);
+    const refused = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } })).catch(
+      (e) => e,
+    );
     expect(refused).toBeInstanceOf(UserError);
     expect(refused.message).toContain('not in');
     expect(refused.action).toContain(sshd.hostKeyFingerprint);
@@ -85,7 +98,9 @@ describe('SSH client against the embedded sshd', () => {
     // Another server on the same address:port story: record a different key for it.
     const other = generateUserKeyPair(join(dir, 'other'));
     writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${other.publicKeyLine}\n`);
-    const changed = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: true } })).catch((e) => e);
+    const changed = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: true } })).catch(
+      (e) => e,
+    );
     expect(changed).toBeInstanceOf(UserError);
     expect(changed.message).toContain('does not match known_hosts');
     expect(readFileSync(kh, 'utf8').trim().split('\n')).toHaveLength(1);
@@ -106,22 +121,31 @@ describe('SSH client against the embedded sshd', () => {
 
   it('password authentication reads the password from the named environment variable and registers it as a secret', async () => {
     const redactor = new Redactor();
-    const conn = await SshConnection.connect(target({ auth: { kind: 'password', passwordEnv: 'T_SSH_PW' } }), { env: { T_SSH_PW: 'pw-Zq81!x' }, redactor });
+    const conn = await SshConnection.connect(target({ auth: { kind: 'password', passwordEnv: 'T_SSH_PW' } }), {
+      env: { T_SSH_PW: 'pw-Zq81!x' },
+      redactor,
+    });
     expect((await conn.runBash('echo ok')).stdout).toBe('ok\n');
     await conn.close();
     expect(redactor.redact('x pw-Zq81!x y')).toBe('x [REDACTED] y');
 
-    const unset = await SshConnection.connect(target({ auth: { kind: 'password', passwordEnv: 'T_SSH_PW' } }), { env: {} }).catch((e) => e);
+    const unset = await SshConnection.connect(target({ auth: { kind: 'password', passwordEnv: 'T_SSH_PW' } }), { env: {} }).catch(
+      (e) => e,
+    );
     expect(unset).toBeInstanceOf(UserError);
     expect(unset.message).toContain('T_SSH_PW');
-    const wrong = await SshConnection.connect(target({ auth: { kind: 'password', passwordEnv: 'T_SSH_PW' } }), { env: { T_SSH_PW: 'nope' } }).catch((e) => e);
+    const wrong = await SshConnection.connect(target({ auth: { kind: 'password', passwordEnv: 'T_SSH_PW' } }), {
+      env: { T_SSH_PW: 'nope' },
+    }).catch((e) => e);
     expect(wrong).toBeInstanceOf(UserError);
     expect(wrong.message).toMatch(/^Authentication as .* failed with the password from \$T_SSH_PW/);
   });
 
   it('a key that is not authorized fails authentication with a clear UserError', async () => {
     const stranger = generateUserKeyPair(join(dir, 'stranger'));
-    const err = await SshConnection.connect(target({ auth: { kind: 'key', privateKeyFile: stranger.privateKeyFile } })).catch((e) => e);
+    const err = await SshConnection.connect(target({ auth: { kind: 'key', privateKeyFile: stranger.privateKeyFile } })).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toContain(`Authentication as ${sshd.user}`);
     expect(err.action).toContain('authorized_keys');
@@ -143,7 +167,10 @@ describe('SSH client against the embedded sshd', () => {
     expect(timedOut.id).toBe('COMMAND_TIMEOUT');
     await conn.close();
 
-    const server = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host_key'), authorizedKeysFile: join(dir, 'authorized_keys') });
+    const server = await startEmbeddedSshd({
+      hostKeyFile: join(dir, 'host_key'),
+      authorizedKeysFile: join(dir, 'authorized_keys'),
+    });
     const c2 = await SshConnection.connect(target({ port: server.port }));
     const marker = join(dir, 'started');
     const running = c2.runBash(`touch ${marker}; sleep 30`).catch((e) => e);

@@ -16,13 +16,37 @@ function deadPid(): number {
 
 function seed(store: Store) {
   const env = store.addEnvironment({
-    name: 'e1', address: '127.0.0.1', port: 2222, hostKeyFingerprint: 'SHA256:' + 'A'.repeat(43), knownHostsFile: null, acceptNew: false, scratchPath: '/tmp/x',
+    name: 'e1',
+    address: '127.0.0.1',
+    port: 2222,
+    hostKeyFingerprint: 'SHA256:' + 'A'.repeat(43),
+    knownHostsFile: null,
+    acceptNew: false,
+    scratchPath: '/tmp/x',
     user: { name: 'u', authKind: 'password', keyFile: null, passwordEnv: 'PW_VAR' },
   });
-  store.recordDiscovery(env.id, [{ name: 'R1', identity: { home: '/r1' }, object: { name: 'R1', home: '/r1' }, sourceConfigs: [{ name: 'DB1', identity: { name: 'DB1' }, object: { name: 'DB1' } }] }], null);
+  store.recordDiscovery(
+    env.id,
+    [
+      {
+        name: 'R1',
+        identity: { home: '/r1' },
+        object: { name: 'R1', home: '/r1' },
+        sourceConfigs: [{ name: 'DB1', identity: { name: 'DB1' }, object: { name: 'DB1' } }],
+      },
+    ],
+    null,
+  );
   const repo = store.repositories('e1')[0]!;
   const sc = store.sourceConfigs({ repositoryId: repo.id })[0]!;
-  const dsId = store.createDSource({ name: 'ds1', environmentId: env.id, repositoryId: repo.id, sourceConfigId: sc.id, parameters: { mountBase: '/m' }, migrationId: null });
+  const dsId = store.createDSource({
+    name: 'ds1',
+    environmentId: env.id,
+    repositoryId: repo.id,
+    sourceConfigId: sc.id,
+    parameters: { mountBase: '/m' },
+    migrationId: null,
+  });
   const job = store.startJob({ operation: 'dsource.link', objectType: 'dsource', objectName: 'ds1' });
   const snapId = store.addDSourceSnapshot(dsId, { takenAt: 't', data: 'd', source: 'DB1' }, null, job.id, 'enabled');
   store.finishJob(job.id, 'succeeded', null);
@@ -31,7 +55,9 @@ function seed(store: Store) {
 
 describe('engine store', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hana-vdb-store-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hana-vdb-store-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates the schema at the current version with WAL and keeps no secret, only the variable name', () => {
@@ -39,7 +65,12 @@ describe('engine store', () => {
     seed(store);
     expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
     const users = store.environmentUsers(store.environment('e1')!.id);
-    expect(users[0]).toMatchObject({ authKind: 'password', passwordEnv: 'PW_VAR', keyFile: null, reference: `HOST_USER-${users[0]!.id}` });
+    expect(users[0]).toMatchObject({
+      authKind: 'password',
+      passwordEnv: 'PW_VAR',
+      keyFile: null,
+      reference: `HOST_USER-${users[0]!.id}`,
+    });
     store.close();
     const raw = new Database(storePath(dir));
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -73,9 +104,23 @@ describe('engine store', () => {
     expect(() => openStoreReadOnly(dir)).toThrow(/No hana-vdb store/);
     const store = Store.open(dir);
     const { dsId, snapId } = seed(store);
-    const vdb = store.beginProvision({ name: 'v1', environmentId: 1, repositoryId: 1, dsourceId: dsId, parameters: { mountBase: '/v' }, migrationId: null, snapshotId: snapId });
+    const vdb = store.beginProvision({
+      name: 'v1',
+      environmentId: 1,
+      repositoryId: 1,
+      dsourceId: dsId,
+      parameters: { mountBase: '/v' },
+      migrationId: null,
+      snapshotId: snapId,
+    });
     const job = store.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'v1' });
-    const h = store.startRecovery({ vdbId: vdb.id, jobId: job.id, operation: 'provision', dsourceSnapshotId: snapId, targetSnapshotId: null });
+    const h = store.startRecovery({
+      vdbId: vdb.id,
+      jobId: job.id,
+      operation: 'provision',
+      dsourceSnapshotId: snapId,
+      targetSnapshotId: null,
+    });
     const vsnap = store.addVdbSnapshot(vdb, snapId, { takenAt: 't2', data: 'd', source: 'DB1' }, null, job.id, 'active');
     store.finishRecovery(h, { outcome: 'succeeded', vdbSnapshotId: vsnap, metadata: { takenAt: 't2' } });
     store.finishJob(job.id, 'succeeded', null);
@@ -84,9 +129,25 @@ describe('engine store', () => {
     const ro = openStoreReadOnly(dir);
     try {
       expect(ro.dsources().map((d) => [d.name, d.status, d.sourceConfigName])).toEqual([['ds1', 'enabled', 'DB1']]);
-      expect(ro.snapshots({ dsourceName: 'ds1' }).map((s) => [s.kind, s.parentSnapshotId])).toEqual([['dsource', null], ['vdb', snapId]]);
-      expect(ro.vdbs()[0]).toMatchObject({ name: 'v1', status: 'active', currentSnapshotId: vsnap, provisionedFromSnapshotId: snapId });
-      expect(ro.recoveryHistory('v1')).toEqual([expect.objectContaining({ operation: 'provision', outcome: 'succeeded', dsourceSnapshotId: snapId, vdbSnapshotId: vsnap, metadata: { takenAt: 't2' } })]);
+      expect(ro.snapshots({ dsourceName: 'ds1' }).map((s) => [s.kind, s.parentSnapshotId])).toEqual([
+        ['dsource', null],
+        ['vdb', snapId],
+      ]);
+      expect(ro.vdbs()[0]).toMatchObject({
+        name: 'v1',
+        status: 'active',
+        currentSnapshotId: vsnap,
+        provisionedFromSnapshotId: snapId,
+      });
+      expect(ro.recoveryHistory('v1')).toEqual([
+        expect.objectContaining({
+          operation: 'provision',
+          outcome: 'succeeded',
+          dsourceSnapshotId: snapId,
+          vdbSnapshotId: vsnap,
+          metadata: { takenAt: 't2' },
+        }),
+      ]);
       expect(ro.jobs().map((j) => j.operation)).toEqual(['vdb.provision', 'dsource.link']);
       expect(() => (ro as unknown as { db: Database.Database }).db.prepare('DELETE FROM jobs').run()).toThrow(/readonly/);
     } finally {
@@ -98,7 +159,13 @@ describe('engine store', () => {
     const store = Store.open(dir);
     seed(store);
     const first = store.startJob({ operation: 'dsource.sync', objectType: 'dsource', objectName: 'ds1' });
-    const err = (() => { try { store.startJob({ operation: 'dsource.sync', objectType: 'dsource', objectName: 'ds1' }); } catch (e) { return e as UserError; } })();
+    const err = (() => {
+      try {
+        store.startJob({ operation: 'dsource.sync', objectType: 'dsource', objectName: 'ds1' });
+      } catch (e) {
+        return e as UserError;
+      }
+    })();
     expect(err).toBeInstanceOf(UserError);
     expect(err!.message).toBe(`The dsource 'ds1' is busy: job ${first.id} (dsource.sync) is running on it.`);
     const jobsBefore = store.jobs().length;
@@ -113,9 +180,23 @@ describe('engine store', () => {
     const store = Store.open(dir);
     const { dsId, snapId } = seed(store);
     const pid = deadPid();
-    const vdb = store.beginProvision({ name: 'v1', environmentId: 1, repositoryId: 1, dsourceId: dsId, parameters: { mountBase: '/v' }, migrationId: null, snapshotId: snapId });
+    const vdb = store.beginProvision({
+      name: 'v1',
+      environmentId: 1,
+      repositoryId: 1,
+      dsourceId: dsId,
+      parameters: { mountBase: '/v' },
+      migrationId: null,
+      snapshotId: snapId,
+    });
     const job = store.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'v1' }, pid);
-    store.startRecovery({ vdbId: vdb.id, jobId: job.id, operation: 'provision', dsourceSnapshotId: snapId, targetSnapshotId: null });
+    store.startRecovery({
+      vdbId: vdb.id,
+      jobId: job.id,
+      operation: 'provision',
+      dsourceSnapshotId: snapId,
+      targetSnapshotId: null,
+    });
     const live = store.startJob({ operation: 'dsource.sync', objectType: 'dsource', objectName: 'ds1' });
     store.close();
 
@@ -131,8 +212,15 @@ describe('engine store', () => {
   it('discovery keeps objects in use and drops the rest', () => {
     const store = Store.open(dir);
     const { env } = seed(store);
-    store.recordDiscovery(env.id, [{ name: 'R2', identity: { home: '/r2' }, object: { name: 'R2', home: '/r2' }, sourceConfigs: [] }], null);
-    expect(store.repositories('e1').map((r) => [r.name, r.present])).toEqual([['R1', false], ['R2', true]]);
+    store.recordDiscovery(
+      env.id,
+      [{ name: 'R2', identity: { home: '/r2' }, object: { name: 'R2', home: '/r2' }, sourceConfigs: [] }],
+      null,
+    );
+    expect(store.repositories('e1').map((r) => [r.name, r.present])).toEqual([
+      ['R1', false],
+      ['R2', true],
+    ]);
     expect(store.sourceConfigs({ environmentName: 'e1' }).map((s) => [s.name, s.present])).toEqual([['DB1', false]]);
     store.close();
   });

@@ -15,7 +15,8 @@ import { defaultLandscape } from '../../tools/hana-sim/spec.js';
 jest.setTimeout(600_000);
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
-const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js')) && existsSync(join(repoRoot, 'dist/plugin/index.js'));
+const built =
+  existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js')) && existsSync(join(repoRoot, 'dist/plugin/index.js'));
 
 (built ? describe : describe.skip)('recovery guarantees through the engine (lag scenario)', () => {
   let dir: string;
@@ -26,7 +27,11 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js')) &
     dir = mkdtempSync(join(tmpdir(), 'hana-vdb-engine-lag-'));
     const landscape = defaultLandscape();
     for (const s of landscape.systems) s.logBackupTimeoutS = 900;
-    env = await startDemo({ workDir: dir, packageRoot: repoRoot, landscape, startAt: '2024-03-01T10:00:00Z', say: () => undefined }, 'PRD', 'QAS');
+    env = await startDemo(
+      { workDir: dir, packageRoot: repoRoot, landscape, startAt: '2024-03-01T10:00:00Z', say: () => undefined },
+      'PRD',
+      'QAS',
+    );
     result = await runLagScenario(env);
   });
 
@@ -57,19 +62,30 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js')) &
     const snapshots = env.engine.store.snapshots({ dsourceName: 'erp-lag' });
     const ds = snapshots.find((s) => s.kind === 'dsource')!;
     const vdbSnaps = snapshots.filter((s) => s.kind === 'vdb');
-    expect(ds.metadata).toMatchObject({ pinnedTimestamp: result.vdbs[0]!.achievedTimestamp, pinnedLogPosition: result.vdbs[0]!.reachedLogPosition });
-    expect(vdbSnaps.map((s) => (s.metadata.coverage as Record<string, unknown>).requestedLogPosition)).toEqual([undefined, ds.metadata.pinnedLogPosition]);
+    expect(ds.metadata).toMatchObject({
+      pinnedTimestamp: result.vdbs[0]!.achievedTimestamp,
+      pinnedLogPosition: result.vdbs[0]!.reachedLogPosition,
+    });
+    expect(vdbSnaps.map((s) => (s.metadata.coverage as Record<string, unknown>).requestedLogPosition)).toEqual([
+      undefined,
+      ds.metadata.pinnedLogPosition,
+    ]);
     expect(result.findings.pinnedLogPosition).toBe(ds.metadata.pinnedLogPosition);
   });
 
   test('hana-vdb plan: for an existing VDB, and before provisioning; nothing changes', async () => {
     const before = env.engine.store.snapshots({ dsourceName: 'erp-lag' }).map((s) => JSON.stringify(s.metadata));
     const existing = await planVdb(env.engine, { vdb: 'lag1' });
-    expect(existing.plan).toMatchObject({ verdict: 'recover', target: { kind: 'logPosition', pinned: true, logPosition: result.findings.pinnedLogPosition } });
+    expect(existing.plan).toMatchObject({
+      verdict: 'recover',
+      target: { kind: 'logPosition', pinned: true, logPosition: result.findings.pinnedLogPosition },
+    });
     const ds = env.engine.store.snapshots({ dsourceName: 'erp-lag' }).find((s) => s.kind === 'dsource')!;
     const vdb = env.engine.store.vdb('lag1')!;
     const fresh = await planVdb(env.engine, {
-      snapshotId: ds.id, environment: vdb.environmentName, repository: vdb.repositoryName,
+      snapshotId: ds.id,
+      environment: vdb.environmentName,
+      repository: vdb.repositoryName,
       parameters: { ...vdb.parameters, targetTenant: 'VDB3', coveragePolicy: 'fail' },
     });
     expect(fresh.vdb).toBeNull();

@@ -36,24 +36,53 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
 
   const call = <T>(area: 'discovery' | 'linked' | 'virtual', name: string, args: object): Promise<T> =>
     withEngineLibs(libs, async () => (plugin.operation(area, name)! as (a: object) => Promise<T>)(args));
-  const planOf = (args: object): Promise<PluginObject> => withEngineLibs(libs, async () => (plugin.extensionOperation('plan')! as (a: object) => Promise<PluginObject>)(args));
-  const failure = (p: Promise<unknown>): Promise<UserError> => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as UserError);
+  const planOf = (args: object): Promise<PluginObject> =>
+    withEngineLibs(libs, async () => (plugin.extensionOperation('plan')! as (a: object) => Promise<PluginObject>)(args));
+  const failure = (p: Promise<unknown>): Promise<UserError> =>
+    p.then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: unknown) => e as UserError,
+    );
 
   const staged = (extra: PluginObject = {}): StagedSource => ({
-    guid: 'ds-erp', sourceConnection: conn, stagedConnection: conn,
-    parameters: { sourceTenant: 'ERP', sourceUserStoreKey: 'PRD_RECOVERY', backintParameterFile: prdSys.backintParameterFile, rpoOffsetMinutes: 0, ...extra },
+    guid: 'ds-erp',
+    sourceConnection: conn,
+    stagedConnection: conn,
+    parameters: {
+      sourceTenant: 'ERP',
+      sourceUserStoreKey: 'PRD_RECOVERY',
+      backintParameterFile: prdSys.backintParameterFile,
+      rpoOffsetMinutes: 0,
+      ...extra,
+    },
   });
   const snapshotNow = (extra: PluginObject = {}) =>
-    call<PluginObject>('linked', 'postSnapshot', { stagedSource: staged(extra), repository: prd, sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' }, optionalSnapshotParameters: null });
+    call<PluginObject>('linked', 'postSnapshot', {
+      stagedSource: staged(extra),
+      repository: prd,
+      sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
+      optionalSnapshotParameters: null,
+    });
   const vdb = async (tenant: string, extra: PluginObject = {}): Promise<VirtualSource> => {
     const v: VirtualSource = {
-      guid: `g-${tenant.toLowerCase()}`, connection: conn, mounts: [],
+      guid: `g-${tenant.toLowerCase()}`,
+      connection: conn,
+      mounts: [],
       parameters: {
-        targetTenant: tenant, targetUserStoreKey: 'QAS_RECOVERY', sourceCatalogUserStoreKey: 'PRD_RECOVERY',
-        backintParameterFile: qasSys.backintParameterFile, mountBase: join(root, 'mnt'), ...extra,
+        targetTenant: tenant,
+        targetUserStoreKey: 'QAS_RECOVERY',
+        sourceCatalogUserStoreKey: 'PRD_RECOVERY',
+        backintParameterFile: qasSys.backintParameterFile,
+        mountBase: join(root, 'mnt'),
+        ...extra,
       },
     };
-    const spec = await call<{ mounts: VirtualSource['mounts'] }>('virtual', 'mountSpecification', { virtualSource: v, repository: qas });
+    const spec = await call<{ mounts: VirtualSource['mounts'] }>('virtual', 'mountSpecification', {
+      virtualSource: v,
+      repository: qas,
+    });
     return { ...v, mounts: spec.mounts };
   };
   const vdbSnapshot = async (v: VirtualSource) => {
@@ -61,16 +90,24 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     schema.validate('snapshotDefinition', s); // what the engine checks on the way back
     return s;
   };
-  const markers = async (tenant: string) => (await query(qasSys, `QAS_${tenant}`, 'SELECT ID, WRITTEN_AT FROM MARKERS ORDER BY ID')).map((r) => r.join('|'));
-  const activeStatus = async (tenant: string) => (await query(qasSys, 'QAS_RECOVERY', `SELECT ACTIVE_STATUS FROM M_DATABASES WHERE DATABASE_NAME = '${tenant}'`))[0]![0];
+  const markers = async (tenant: string) =>
+    (await query(qasSys, `QAS_${tenant}`, 'SELECT ID, WRITTEN_AT FROM MARKERS ORDER BY ID')).map((r) => r.join('|'));
+  const activeStatus = async (tenant: string) =>
+    (await query(qasSys, 'QAS_RECOVERY', `SELECT ACTIVE_STATUS FROM M_DATABASES WHERE DATABASE_NAME = '${tenant}'`))[0]![0];
   const recoverLines = (tenant: string) => {
     const f = join(qasSys.paths.traceDir, `DB_${tenant}`, 'backup.log');
-    return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('RECOVER DATA started')).length : 0;
+    return existsSync(f)
+      ? readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('RECOVER DATA started')).length
+      : 0;
   };
   /** Run `p` while simulated time moves on (10 s every 300 ms), as it would in reality while we wait. */
   const whileTimePasses = async <T>(p: Promise<T>): Promise<T> => {
     let done = false;
-    const settled = p.finally(() => { done = true; });
+    const settled = p.finally(() => {
+      done = true;
+    });
     while (!done) {
       await land.clock.advance(10);
       await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
@@ -82,7 +119,12 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     root = mkdtempSync(join(tmpdir(), 'hana-vdb-guarantees-'));
     land = await startLandscape({ root, ssh: false, clock: { driven: true, startAt: '2024-03-01T10:00:00Z' } });
     [prdSys, qasSys] = land.systems as [LandscapeSystem, LandscapeSystem];
-    libs = localLibs({ env: sessionEnv(root, land.systems.map((s) => s.paths.exeDir)) });
+    libs = localLibs({
+      env: sessionEnv(
+        root,
+        land.systems.map((s) => s.paths.exeDir),
+      ),
+    });
     await land.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 60 });
     await land.clock.advance(60);
     await query(prdSys, 'PRD_SYSTEM', "BACKUP DATA FOR ERP USING BACKINT ('FULL')");
@@ -99,7 +141,12 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
 
   test('the dSource snapshot carries the dSource policy', async () => {
     const s = await snapshotNow({ coveragePolicy: 'fail', coverageWaitTimeoutSeconds: 30 });
-    expect(s.recoveryPolicy).toEqual({ coveragePolicy: 'fail', coverageWaitTimeoutSeconds: 30, maxDriftSeconds: 0, driftAction: 'warn' });
+    expect(s.recoveryPolicy).toEqual({
+      coveragePolicy: 'fail',
+      coverageWaitTimeoutSeconds: 30,
+      maxDriftSeconds: 0,
+      driftAction: 'warn',
+    });
     schema.validate('snapshotDefinition', s);
   });
 
@@ -107,8 +154,17 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     const s = await snapshotNow(); // 12:01, the 12:00 log backup is not in the store until 12:10
     const v = await vdb('VDB1');
     const before = libs.commands.length;
-    const p = await planOf({ virtualSource: v, repository: qas, snapshot: s }) as unknown as {
-      verdict: string; reason: string; logBackupIntervalSeconds: number; assessment: { dataBackups: { type: string }[]; logBackups: { visible: boolean }[]; catalogCovers: boolean; covered: boolean; missing: { kind: string }[] };
+    const p = (await planOf({ virtualSource: v, repository: qas, snapshot: s })) as unknown as {
+      verdict: string;
+      reason: string;
+      logBackupIntervalSeconds: number;
+      assessment: {
+        dataBackups: { type: string }[];
+        logBackups: { visible: boolean }[];
+        catalogCovers: boolean;
+        covered: boolean;
+        missing: { kind: string }[];
+      };
     };
     expect(libs.commands.length - before).toBe(2); // catalog + clock + global.ini in one command, one Backint inquire
     expect(p.verdict).toBe('wait');
@@ -129,23 +185,34 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     const v = await vdb('VDB2');
     const err = await failure(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: s }));
     expect(err).toBeInstanceOf(UserError);
-    expect(err.message).toMatch(/Log coverage check failed .* \(policy fail\): requested \S+, reachable \S+ .*s short\. Missing: log backup \d+ .* not in the Backint tool \(not arrived yet: log-shipping lag/);
+    expect(err.message).toMatch(
+      /Log coverage check failed .* \(policy fail\): requested \S+, reachable \S+ .*s short\. Missing: log backup \d+ .* not in the Backint tool \(not arrived yet: log-shipping lag/,
+    );
     expect(err.message).toMatch(/The target tenant was not touched/);
     expect(await activeStatus('VDB2')).toBe('YES');
     expect(await query(qasSys, 'QAS_VDB2', 'SELECT ID FROM KEEP')).toEqual([['42']]);
     expect(recoverLines('VDB2')).toBe(0);
   });
 
-  test('default policy (wait): the seed\'s scenario no longer gives a short VDB; the lag is measured', async () => {
+  test("default policy (wait): the seed's scenario no longer gives a short VDB; the lag is measured", async () => {
     // origin = now: the log backup holding it is written within log_backup_timeout_s (900 s) and reaches the
     // store 600 s later, so waiting may take up to 25 simulated minutes.
     const s = await snapshotNow({ coverageWaitTimeoutSeconds: 1800 });
-    const v = await vdb('VDB1', { targetTenantUserStoreKey: 'QAS_VDB1', verificationQuery: 'SELECT COUNT(*), MAX(ID) FROM MARKERS' });
+    const v = await vdb('VDB1', {
+      targetTenantUserStoreKey: 'QAS_VDB1',
+      verificationQuery: 'SELECT COUNT(*), MAX(ID) FROM MARKERS',
+    });
     await whileTimePasses(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: s }));
     waitedSnap = await vdbSnapshot(v);
     expect(waitedSnap.achievedTimestamp).toBe(s.originTimestamp); // a marker is written every minute, on the minute
     const coverage = waitedSnap.coverage as Record<string, unknown>;
-    expect(coverage).toMatchObject({ checked: true, covered: true, policy: 'wait', decision: 'recover', logBackupIntervalSeconds: 900 });
+    expect(coverage).toMatchObject({
+      checked: true,
+      covered: true,
+      policy: 'wait',
+      decision: 'recover',
+      logBackupIntervalSeconds: 900,
+    });
     expect(coverage.waitedSeconds as number).toBeGreaterThan(0);
     expect(waitedSnap.logShippingLagSeconds as number).toBeGreaterThanOrEqual(600); // the agent's LogVisibilityDelaySeconds
     expect(waitedSnap.logShippingLagSeconds as number).toBeLessThan(1200); // measured to a poll interval, not the time waited
@@ -172,7 +239,9 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     expect(shortVdb.reachedLogPosition).toBe(coverage.reachableLogPosition);
     expect(shortVdb.driftSeconds).toBe(coverage.shortfallSeconds);
     expect(shortVdb.driftSeconds as number).toBeGreaterThan(60);
-    expect((shortVdb.recoveryWarnings as string[]).join('\n')).toMatch(/recovering short of the requested point[\s\S]*more than maxDriftSeconds 60/);
+    expect((shortVdb.recoveryWarnings as string[]).join('\n')).toMatch(
+      /recovering short of the requested point[\s\S]*more than maxDriftSeconds 60/,
+    );
   });
 
   test('drift beyond the limit with driftAction fail: refused before the target is touched', async () => {
@@ -180,7 +249,9 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     const v = await vdb('VDB3');
     const before = recoverLines('VDB3');
     const err = await failure(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: s }));
-    expect(err.message).toMatch(/would fall \d+ s short .* more than maxDriftSeconds 60 \(driftAction fail\)\. The target tenant was not touched/);
+    expect(err.message).toMatch(
+      /would fall \d+ s short .* more than maxDriftSeconds 60 \(driftAction fail\)\. The target tenant was not touched/,
+    );
     expect(recoverLines('VDB3')).toBe(before);
     expect(await activeStatus('VDB3')).toBe('YES');
   });
@@ -202,7 +273,10 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
   });
 
   test('rewind to a VDB snapshot recovers to exactly its reached point', async () => {
-    const v = await vdb('VDB1', { targetTenantUserStoreKey: 'QAS_VDB1', verificationQuery: 'SELECT COUNT(*), MAX(ID) FROM MARKERS' });
+    const v = await vdb('VDB1', {
+      targetTenantUserStoreKey: 'QAS_VDB1',
+      verificationQuery: 'SELECT COUNT(*), MAX(ID) FROM MARKERS',
+    });
     await call('virtual', 'reconfigure', { virtualSource: v, repository: qas, sourceConfig: {}, snapshot: waitedSnap });
     const again = await vdbSnapshot(v);
     expect(again.reachedLogPosition).toBe(waitedSnap.reachedLogPosition);
@@ -210,8 +284,11 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
   });
 
   test('the pinned point can no longer be reached (log backup deleted): a clear failure, nothing touched', async () => {
-    const logs = await query(prdSys, 'PRD_RECOVERY',
-      `SELECT C.BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND F.SOURCE_TYPE_NAME = 'volume'`);
+    const logs = await query(
+      prdSys,
+      'PRD_RECOVERY',
+      `SELECT C.BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND F.SOURCE_TYPE_NAME = 'volume'`,
+    );
     const pos = BigInt(shortVdb.reachedLogPosition as string);
     const holding = logs.find((r) => BigInt(r[1]!) < pos && BigInt(r[2]!) >= pos)!;
     await land.faults.deleteBackup('PRD', 'ERP', Number(holding[0]));
@@ -220,7 +297,11 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     const before = recoverLines('VDB3');
     expect((await planOf({ virtualSource: v, repository: qas, snapshot: pinned })).verdict).toBe('fail');
     const err = await failure(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: pinned }));
-    expect(err.message).toMatch(new RegExp(`proceed does not apply to a pinned point\\): requested log position ${pinned.pinnedLogPosition as string} .*log backup ${holding[0]} .*not in the Backint tool .*or deleted.*The target tenant was not touched`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `proceed does not apply to a pinned point\\): requested log position ${pinned.pinnedLogPosition as string} .*log backup ${holding[0]} .*not in the Backint tool .*or deleted.*The target tenant was not touched`,
+      ),
+    );
     expect(err.action).toMatch(/provision from a newer dSource snapshot/);
     expect(recoverLines('VDB3')).toBe(before);
     expect(await activeStatus('VDB3')).toBe('YES');

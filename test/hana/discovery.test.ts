@@ -14,11 +14,20 @@ describe('discovery output', () => {
 
   test('installations with paths, version and tenants; the own host directory wins', () => {
     const r = parseDiscoveryOutput(out);
-    expect(r.installations).toEqual([{
-      sid: 'QAS', instanceNumber: '10', hostName: 'hanaqas', installationPath: '/usr/sap/QAS/HDB10', version: '2.00.070.00.1679989823',
-      hdbsqlPath: '/usr/sap/QAS/HDB10/exe/hdbsql', hdbuserstorePath: '/usr/sap/QAS/HDB10/exe/hdbuserstore',
-      traceDirectory: '/usr/sap/QAS/HDB10/hanaqas/trace', osUser: 'qasadm', tenants: ['VDB1', 'VDB2'],
-    }]);
+    expect(r.installations).toEqual([
+      {
+        sid: 'QAS',
+        instanceNumber: '10',
+        hostName: 'hanaqas',
+        installationPath: '/usr/sap/QAS/HDB10',
+        version: '2.00.070.00.1679989823',
+        hdbsqlPath: '/usr/sap/QAS/HDB10/exe/hdbsql',
+        hdbuserstorePath: '/usr/sap/QAS/HDB10/exe/hdbuserstore',
+        traceDirectory: '/usr/sap/QAS/HDB10/hanaqas/trace',
+        osUser: 'qasadm',
+        tenants: ['VDB1', 'VDB2'],
+      },
+    ]);
   });
 
   test('what cannot be used is reported, not silently dropped', () => {

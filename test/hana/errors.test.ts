@@ -2,18 +2,46 @@ import { UserError } from '../../src/sdk/errors.js';
 import { classifyHanaFailure, hanaUserError, unknownTenantError, type HanaErrorContext } from '../../src/hana/errors.js';
 
 const ctx: HanaErrorContext = {
-  doing: 'recovering tenant VDB1 of QAS to 2020-01-01T12:30:00Z', key: 'QAS_RECOVERY', sid: 'QAS', instanceNumber: '10', hostName: 'hanaqas',
-  osUser: 'qasadm', tenant: 'VDB1', source: 'ERP@PRD', traceDirectory: '/usr/sap/QAS/HDB10/hanaqas/trace', backintParameterFile: '/usr/sap/QAS/SYS/global/hdb/opt/hdbconfig/hana-backint.yaml',
+  doing: 'recovering tenant VDB1 of QAS to 2020-01-01T12:30:00Z',
+  key: 'QAS_RECOVERY',
+  sid: 'QAS',
+  instanceNumber: '10',
+  hostName: 'hanaqas',
+  osUser: 'qasadm',
+  tenant: 'VDB1',
+  source: 'ERP@PRD',
+  traceDirectory: '/usr/sap/QAS/HDB10/hanaqas/trace',
+  backintParameterFile: '/usr/sap/QAS/SYS/global/hdb/opt/hdbconfig/hana-backint.yaml',
 };
 
-describe('HANA failures become UserErrors with HANA\'s text and a concrete action', () => {
+describe("HANA failures become UserErrors with HANA's text and a concrete action", () => {
   test.each([
-    [448, 'recovery could not be completed, volume <>, reached log position <>, [71000018] ptime::PtimeException', 'recovery-incomplete', /DB_VDB1\/backup.log/],
-    [449, 'recovery strategy could not be determined, volume 1, reached log position 0, [111004] Ambiguous sequence of log backups', 'recovery-strategy', /new snapshot/],
-    [258, "insufficient privilege: Detailed info for this error can be found with correlation ID 'AB'", 'insufficient-privilege', /DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP/],
+    [
+      448,
+      'recovery could not be completed, volume <>, reached log position <>, [71000018] ptime::PtimeException',
+      'recovery-incomplete',
+      /DB_VDB1\/backup.log/,
+    ],
+    [
+      449,
+      'recovery strategy could not be determined, volume 1, reached log position 0, [111004] Ambiguous sequence of log backups',
+      'recovery-strategy',
+      /new snapshot/,
+    ],
+    [
+      258,
+      "insufficient privilege: Detailed info for this error can be found with correlation ID 'AB'",
+      'insufficient-privilege',
+      /DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP/,
+    ],
     [10, 'authentication failed', 'authentication-failed', /hdbuserstore SET QAS_RECOVERY <host>:31013/],
     [3, 'fatal error: database VDB9 does not exist', 'unknown-tenant', /M_DATABASES/],
-    [448, 'recovery could not be completed: Backint cannot read /usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/log_backup_3_0_1_2', 'backint', /hana-backint.yaml/],
+    [
+      448,
+      'recovery could not be completed: Backint cannot read /usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/log_backup_3_0_1_2',
+      'backint',
+      /hana-backint.yaml/,
+    ],
     [-10104, 'Invalid value for KEY (QAS_RECOVERY)', 'userstore-key-invalid', /does not exist for OS user qasadm/],
     [7, 'feature not supported: something', 'other', /backup.log/],
   ])('%i %s', (code, text, kind, action) => {

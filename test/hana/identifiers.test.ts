@@ -1,10 +1,22 @@
 import { UserError } from '../../src/sdk/errors.js';
 import {
-  joinPath, parseAbsolutePath, parseHostName, parseInstanceNumber, parseOperationId, parseSid, parseTenantName, parseUserStoreKey,
+  joinPath,
+  parseAbsolutePath,
+  parseHostName,
+  parseInstanceNumber,
+  parseOperationId,
+  parseSid,
+  parseTenantName,
+  parseUserStoreKey,
 } from '../../src/hana/identifiers.js';
 
 function userError(fn: () => unknown): UserError {
-  try { fn(); } catch (e) { if (e instanceof UserError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
   throw new Error('expected a UserError');
 }
 
@@ -18,27 +30,25 @@ describe('identifiers', () => {
     expect(parseOperationId('177cec93d51')).toBe('177cec93d51');
   });
 
-  test.each([
-    ["VDB1'; DROP TABLE X --"],
-    ['VDB1 UNTIL'],
-    ['vdb1'],
-    ['1VDB'],
-    [''],
-    ['SYSTEMDB'],
-    ['A'.repeat(64)],
-  ])('tenant %j is refused with a UserError naming the field', (bad) => {
-    const e = userError(() => parseTenantName(bad, 'targetTenant'));
-    expect(e.message).toContain('targetTenant');
-    expect(e.action).not.toBe('');
-  });
+  test.each([["VDB1'; DROP TABLE X --"], ['VDB1 UNTIL'], ['vdb1'], ['1VDB'], [''], ['SYSTEMDB'], ['A'.repeat(64)]])(
+    'tenant %j is refused with a UserError naming the field',
+    (bad) => {
+      const e = userError(() => parseTenantName(bad, 'targetTenant'));
+      expect(e.message).toContain('targetTenant');
+      expect(e.action).not.toBe('');
+    },
+  );
 
   test.each([['PR'], ['prd'], ['PRD;'], ['1PR'], [42]])('sid %j is refused', (bad) => {
     expect(userError(() => parseSid(bad, 'sourceSid')).message).toContain('sourceSid');
   });
 
-  test.each([['-p secret'], ['KEY;id'], ['KEY $(id)'], ['KEY`id`'], ['KEY.WITH.DOT'], ['']])('userstore key %j is refused', (bad) => {
-    expect(userError(() => parseUserStoreKey(bad, 'targetUserStoreKey')).message).toContain('targetUserStoreKey');
-  });
+  test.each([['-p secret'], ['KEY;id'], ['KEY $(id)'], ['KEY`id`'], ['KEY.WITH.DOT'], ['']])(
+    'userstore key %j is refused',
+    (bad) => {
+      expect(userError(() => parseUserStoreKey(bad, 'targetUserStoreKey')).message).toContain('targetUserStoreKey');
+    },
+  );
 
   test.each([
     ['relative/path'],

@@ -1,7 +1,12 @@
 import { UserError } from '../../src/sdk/errors.js';
 import { parseSid, parseTenantName } from '../../src/hana/identifiers.js';
 import {
-  databaseStatus, normalizeStatement, parseBackupSource, recoverTenantUntil, startDatabase, stopDatabase,
+  databaseStatus,
+  normalizeStatement,
+  parseBackupSource,
+  recoverTenantUntil,
+  startDatabase,
+  stopDatabase,
 } from '../../src/hana/sql.js';
 import { hanaTimestampLiteral } from '../../src/hana/time.js';
 
@@ -20,13 +25,17 @@ describe('sql', () => {
   });
 
   test('Commvault and S3 Backint need the same statement (the difference lives in the Backint parameter file)', () => {
-    expect(recoverTenantUntil({ ...spec, backupSource: 'COMMVAULT_BACKINT' })).toBe(recoverTenantUntil({ ...spec, backupSource: 'S3_BACKINT' }));
+    expect(recoverTenantUntil({ ...spec, backupSource: 'COMMVAULT_BACKINT' })).toBe(
+      recoverTenantUntil({ ...spec, backupSource: 'S3_BACKINT' }),
+    );
   });
 
   test('tenant statements', () => {
     expect(stopDatabase(spec.target)).toBe('ALTER SYSTEM STOP DATABASE VDB1');
     expect(startDatabase(spec.target)).toBe('ALTER SYSTEM START DATABASE VDB1');
-    expect(databaseStatus(spec.target)).toBe("SELECT DATABASE_NAME, ACTIVE_STATUS FROM SYS.M_DATABASES WHERE DATABASE_NAME = 'VDB1'");
+    expect(databaseStatus(spec.target)).toBe(
+      "SELECT DATABASE_NAME, ACTIVE_STATUS FROM SYS.M_DATABASES WHERE DATABASE_NAME = 'VDB1'",
+    );
   });
 
   test('backupSource defaults to S3_BACKINT and rejects unknown values', () => {

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import { UserError } from '../../src/sdk/errors.js';
 import {
-  backupLogTimeToUtc, hanaTimestampLiteral, operationIdToUtc, originTimestamp, parseHanaTimestamp, parseInstant, toUtcIso, utcIso,
+  backupLogTimeToUtc,
+  hanaTimestampLiteral,
+  operationIdToUtc,
+  originTimestamp,
+  parseHanaTimestamp,
+  parseInstant,
+  toUtcIso,
+  utcIso,
 } from '../../src/hana/time.js';
 
 describe('time', () => {

@@ -7,23 +7,49 @@ import { Lab, type EngineStore, type RecoverScenario } from './support/engine-ru
 import { meta, parseCsv } from './support/main-store.js';
 
 let lab: Lab;
-beforeAll(async () => { lab = await Lab.start(); }, 60000);
-afterAll(async () => { await lab?.stop(); });
+beforeAll(async () => {
+  lab = await Lab.start();
+}, 60000);
+afterAll(async () => {
+  await lab?.stop();
+});
 
 const ok = (over: Partial<RecoverScenario> = {}): { recover: RecoverScenario } => ({
-  recover: { executionTimestamp: '2021-03-01T10:05:00Z', recoveryInfo: 'RECOVERY finished', reachedLogPosition: '100', operationId: 'f00', ...over },
+  recover: {
+    executionTimestamp: '2021-03-01T10:05:00Z',
+    recoveryInfo: 'RECOVERY finished',
+    reachedLogPosition: '100',
+    operationId: 'f00',
+    ...over,
+  },
 });
-const linked = (maxDriftSeconds = 0) => ({ op: 'link' as const, name: 'ds', tenant: 'ERP', rpoOffsetMinutes: 10, maxDriftSeconds, scenario: { takenAt: '2021-03-01T10:00:00Z' } });
+const linked = (maxDriftSeconds = 0) => ({
+  op: 'link' as const,
+  name: 'ds',
+  tenant: 'ERP',
+  rpoOffsetMinutes: 10,
+  maxDriftSeconds,
+  scenario: { takenAt: '2021-03-01T10:00:00Z' },
+});
 
 async function check(store: EngineStore, ...args: string[]) {
   const r = await meta(['check', '--json', '--data-dir', store.dataDir, ...args]);
-  return { code: r.code, doc: JSON.parse(r.stdout) as { findings: Array<{ kind: string; objects: Array<{ type: string; id: string | number }>; message: string }> } };
+  return {
+    code: r.code,
+    doc: JSON.parse(r.stdout) as {
+      findings: Array<{ kind: string; objects: Array<{ type: string; id: string | number }>; message: string }>;
+    },
+  };
 }
 const kinds = (doc: { findings: Array<{ kind: string }> }) => doc.findings.map((f) => f.kind);
 
 it('a clean store: exit 0 and "No findings"', async () => {
   const s = await lab.newStore('clean');
-  await s.run([linked(), { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok() }, { op: 'provision', name: 'v2', snapshotId: 1, tenant: 'VDB2', scenario: ok() }]);
+  await s.run([
+    linked(),
+    { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok() },
+    { op: 'provision', name: 'v2', snapshotId: 1, tenant: 'VDB2', scenario: ok() },
+  ]);
   const r = await check(s);
   expect(r.code).toBe(0);
   expect(r.doc.findings).toEqual([]);
@@ -34,19 +60,31 @@ it('a clean store: exit 0 and "No findings"', async () => {
 
 it('achieved-point-mismatch: two VDBs of one snapshot at different log positions → exit 1', async () => {
   const s = await lab.newStore('mismatch');
-  await s.run([linked(), { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok({ reachedLogPosition: '100' }) },
-    { op: 'provision', name: 'v2', snapshotId: 1, tenant: 'VDB2', scenario: ok({ reachedLogPosition: '250' }) }]);
+  await s.run([
+    linked(),
+    { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok({ reachedLogPosition: '100' }) },
+    { op: 'provision', name: 'v2', snapshotId: 1, tenant: 'VDB2', scenario: ok({ reachedLogPosition: '250' }) },
+  ]);
   const r = await check(s);
   expect(r.code).toBe(1);
   expect(kinds(r.doc)).toEqual(['achieved-point-mismatch']);
-  expect(r.doc.findings[0]!.objects).toEqual(expect.arrayContaining([{ type: 'snapshot', id: 1 }, { type: 'vdb', id: 'v1' }, { type: 'vdb', id: 'v2' }]));
+  expect(r.doc.findings[0]!.objects).toEqual(
+    expect.arrayContaining([
+      { type: 'snapshot', id: 1 },
+      { type: 'vdb', id: 'v1' },
+      { type: 'vdb', id: 'v2' },
+    ]),
+  );
   expect(r.doc.findings[0]!.message).toContain('different log positions');
   expect(r.doc.findings[0]!.message).not.toContain('achieved timestamps');
 });
 
-it('drift: beyond the VDB\'s maxDriftSeconds → exit 1; --max-drift overrides the configuration', async () => {
+it("drift: beyond the VDB's maxDriftSeconds → exit 1; --max-drift overrides the configuration", async () => {
   const s = await lab.newStore('drift');
-  await s.run([linked(0), { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', maxDriftSeconds: 600, scenario: ok({ shortBySeconds: 700 }) }]);
+  await s.run([
+    linked(0),
+    { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', maxDriftSeconds: 600, scenario: ok({ shortBySeconds: 700 }) },
+  ]);
   const r = await check(s);
   expect(r.code).toBe(1);
   expect(kinds(r.doc)).toEqual(['drift']);
@@ -62,7 +100,17 @@ it('drift: beyond the VDB\'s maxDriftSeconds → exit 1; --max-drift overrides t
 
 it('failed-recovery: the latest attempt failed → exit 1; a later success clears it', async () => {
   const s = await lab.newStore('failed');
-  await s.run([linked(), { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', mayFail: true, scenario: ok({ fail: '* 258: insufficient privilege SQLSTATE: HY000' }) }]);
+  await s.run([
+    linked(),
+    {
+      op: 'provision',
+      name: 'v1',
+      snapshotId: 1,
+      tenant: 'VDB1',
+      mayFail: true,
+      scenario: ok({ fail: '* 258: insufficient privilege SQLSTATE: HY000' }),
+    },
+  ]);
   const r = await check(s);
   expect(r.code).toBe(1);
   expect(kinds(r.doc)).toEqual(['failed-recovery']);
@@ -75,7 +123,10 @@ it('failed-recovery: the latest attempt failed → exit 1; a later success clear
 it('interrupted-recovery: the engine process died mid-provision → exit 1, before and after the engine records it', async () => {
   const s = await lab.newStore('interrupted');
   await s.run([linked()]);
-  await s.runAndKill({ op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok({ hangMarker: join(s.root, 'provision-started') }) }, join(s.root, 'provision-started'));
+  await s.runAndKill(
+    { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok({ hangMarker: join(s.root, 'provision-started') }) },
+    join(s.root, 'provision-started'),
+  );
   const before = await check(s);
   expect(before.code).toBe(1);
   expect(kinds(before.doc)).toEqual(['interrupted-recovery']);
@@ -101,7 +152,10 @@ it('failed-job and interrupted-job: the latest job on a dSource → exit 1, with
 
   const killed = await lab.newStore('interrupted-job');
   await killed.run([linked()]);
-  await killed.runAndKill({ op: 'sync', name: 'ds', scenario: { syncHangMarker: join(killed.root, 'sync-started') } }, join(killed.root, 'sync-started'));
+  await killed.runAndKill(
+    { op: 'sync', name: 'ds', scenario: { syncHangMarker: join(killed.root, 'sync-started') } },
+    join(killed.root, 'sync-started'),
+  );
   const k = await check(killed);
   expect(k.code).toBe(1);
   expect(kinds(k.doc)).toEqual(['interrupted-job']);
@@ -115,8 +169,11 @@ it('failed-job and interrupted-job: the latest job on a dSource → exit 1, with
 
 it('the table lists every finding of the main kinds within 80 columns', async () => {
   const s = await lab.newStore('table');
-  await s.run([linked(60), { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok({ reachedLogPosition: '1' }) },
-    { op: 'provision', name: 'v2', snapshotId: 1, tenant: 'VDB2', scenario: ok({ reachedLogPosition: '2', shortBySeconds: 120 }) }]);
+  await s.run([
+    linked(60),
+    { op: 'provision', name: 'v1', snapshotId: 1, tenant: 'VDB1', scenario: ok({ reachedLogPosition: '1' }) },
+    { op: 'provision', name: 'v2', snapshotId: 1, tenant: 'VDB2', scenario: ok({ reachedLogPosition: '2', shortBySeconds: 120 }) },
+  ]);
   const r = await meta(['check', '--data-dir', s.dataDir]);
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/^2 findings/);

@@ -23,7 +23,9 @@ describe('table', () => {
     expect(hr).toBeGreaterThan(erp);
     expect(r.stdout).toContain('snapshot 1  ERP@PRD  RPO 30 min');
     expect(r.stdout).toMatch(/taken +2020-01-01 13:00:00 +origin +2020-01-01 12:30:00/);
-    expect(r.stdout).toMatch(/VDB vdb2  snapshot 3[^\n]*\n +executed +2020-01-01 14:00:00 +log pos +900\n +requested +2020-01-01 12:30:00[^\n]*\n +achieved +2020-01-01 12:00:00 +drift +1800 s \(30m 00s\)/);
+    expect(r.stdout).toMatch(
+      /VDB vdb2  snapshot 3[^\n]*\n +executed +2020-01-01 14:00:00 +log pos +900\n +requested +2020-01-01 12:30:00[^\n]*\n +achieved +2020-01-01 12:00:00 +drift +1800 s \(30m 00s\)/,
+    );
     expect(r.stdout).toContain('VDBs: vdb1 (active), vdb2 (active), vdb3 (failed)');
   });
 
@@ -56,16 +58,45 @@ describe('--json', () => {
     expect(doc.formatVersion).toBe(1);
     expect(doc.dsources.map((d: { name: string }) => d.name)).toEqual(['prd-erp', 'prd-hr']);
     const s1 = doc.dsources[0].snapshots[0];
-    expect(s1).toMatchObject({ id: 1, sourceSid: 'PRD', sourceTenant: 'ERP', originTimestamp: '2020-01-01T12:30:00Z', rpoOffsetMinutes: 30, takenAt: '2020-01-01T13:00:00Z' });
+    expect(s1).toMatchObject({
+      id: 1,
+      sourceSid: 'PRD',
+      sourceTenant: 'ERP',
+      originTimestamp: '2020-01-01T12:30:00Z',
+      rpoOffsetMinutes: 30,
+      takenAt: '2020-01-01T13:00:00Z',
+    });
     expect(s1.vdbSnapshots[1]).toMatchObject({
-      id: 3, vdb: 'vdb2', executionTimestamp: '2020-01-01T14:00:00Z', recoveryTimestamp: '2020-01-01T12:30:00Z',
-      achievedTimestamp: '2020-01-01T12:00:00Z', driftSeconds: 1800, reachedLogPosition: '900', recoveryInfo: 'RECOVERY finished',
+      id: 3,
+      vdb: 'vdb2',
+      executionTimestamp: '2020-01-01T14:00:00Z',
+      recoveryTimestamp: '2020-01-01T12:30:00Z',
+      achievedTimestamp: '2020-01-01T12:00:00Z',
+      driftSeconds: 1800,
+      reachedLogPosition: '900',
+      recoveryInfo: 'RECOVERY finished',
     });
     expect(s1.vdbSnapshots[0].recoveryInfo).toBe(LONG_INFO);
     expect(Object.keys(s1.vdbSnapshots[0])).toEqual([
-      'id', 'vdb', 'vdbStatus', 'current', 'createdAt', 'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'driftSeconds', 'recoveryInfo', 'reachedLogPosition', 'operationId',
+      'id',
+      'vdb',
+      'vdbStatus',
+      'current',
+      'createdAt',
+      'executionTimestamp',
+      'recoveryTimestamp',
+      'achievedTimestamp',
+      'driftSeconds',
+      'recoveryInfo',
+      'reachedLogPosition',
+      'operationId',
     ]);
-    expect(doc.dsources[0].snapshots[1].vdbSnapshots[0]).toMatchObject({ id: 5, vdb: 'vdb3', vdbStatus: 'failed', driftSeconds: 5 });
+    expect(doc.dsources[0].snapshots[1].vdbSnapshots[0]).toMatchObject({
+      id: 5,
+      vdb: 'vdb3',
+      vdbStatus: 'failed',
+      driftSeconds: 5,
+    });
   });
 });
 
@@ -122,10 +153,17 @@ describe('--csv', () => {
     const header = rows[0]!;
     expect(header).toContain('driftSeconds');
     expect(rows).toHaveLength(5);
-    const rec = (id: string) => Object.fromEntries(header.map((h, i) => [h, rows.find((x) => x[header.indexOf('vdbSnapshotId')] === id)![i]]));
+    const rec = (id: string) =>
+      Object.fromEntries(header.map((h, i) => [h, rows.find((x) => x[header.indexOf('vdbSnapshotId')] === id)![i]]));
     expect(rec('2').recoveryInfo).toBe(LONG_INFO);
     expect(r.stdout).toContain('""point in time""');
-    expect(rec('3')).toMatchObject({ dsource: 'prd-erp', dsourceSnapshotId: '1', vdb: 'vdb2', driftSeconds: '1800', achievedTimestamp: '2020-01-01T12:00:00Z' });
+    expect(rec('3')).toMatchObject({
+      dsource: 'prd-erp',
+      dsourceSnapshotId: '1',
+      vdb: 'vdb2',
+      driftSeconds: '1800',
+      achievedTimestamp: '2020-01-01T12:00:00Z',
+    });
   });
 
   it('--csv and --json together are refused', async () => {

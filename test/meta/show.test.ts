@@ -9,10 +9,21 @@ it('a VDB: every provision, refresh and rewind attempt with outcome and error te
   const r = await show('vdb3', '--json');
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout);
-  expect(doc).toMatchObject({ formatVersion: 1, kind: 'vdb', vdb: { name: 'vdb3', dsource: 'prd-erp', status: 'failed', provisionedFromSnapshotId: 4, currentSnapshotId: 5 } });
-  expect(doc.recoveryHistory.map((a: { operation: string; outcome: string }) => `${a.operation}:${a.outcome}`)).toEqual(['provision:succeeded', 'refresh:failed']);
+  expect(doc).toMatchObject({
+    formatVersion: 1,
+    kind: 'vdb',
+    vdb: { name: 'vdb3', dsource: 'prd-erp', status: 'failed', provisionedFromSnapshotId: 4, currentSnapshotId: 5 },
+  });
+  expect(doc.recoveryHistory.map((a: { operation: string; outcome: string }) => `${a.operation}:${a.outcome}`)).toEqual([
+    'provision:succeeded',
+    'refresh:failed',
+  ]);
   expect(doc.recoveryHistory[1].error).toContain(FAILED_REFRESH);
-  expect(doc.recoveryHistory[0].recovery).toMatchObject({ achievedTimestamp: '2020-01-02T08:29:55Z', driftSeconds: 5, reachedLogPosition: '2000' });
+  expect(doc.recoveryHistory[0].recovery).toMatchObject({
+    achievedTimestamp: '2020-01-02T08:29:55Z',
+    driftSeconds: 5,
+    reachedLogPosition: '2000',
+  });
   expect(doc.snapshot.metadata.logShippingLagSeconds).toBe(300);
 
   const rewound = JSON.parse((await show('vdb1', '--json')).stdout);
@@ -34,8 +45,18 @@ it('the table prints the error and the recovery info whole, within 80 columns', 
 it('a snapshot id: the snapshot and the attempts that used it', async () => {
   const doc = JSON.parse((await show('1', '--json')).stdout);
   expect(doc.kind).toBe('snapshot');
-  expect(doc.snapshot).toMatchObject({ id: 1, kind: 'dsource', dsource: 'prd-erp', source: { originTimestamp: '2020-01-01T12:30:00Z', takenAt: '2020-01-01T13:00:00Z' }, recovery: null });
-  expect(doc.recoveryHistory.map((a: { vdb: string; operation: string }) => `${a.vdb}:${a.operation}`)).toEqual(['vdb1:provision', 'vdb2:provision', 'vdb1:rewind']);
+  expect(doc.snapshot).toMatchObject({
+    id: 1,
+    kind: 'dsource',
+    dsource: 'prd-erp',
+    source: { originTimestamp: '2020-01-01T12:30:00Z', takenAt: '2020-01-01T13:00:00Z' },
+    recovery: null,
+  });
+  expect(doc.recoveryHistory.map((a: { vdb: string; operation: string }) => `${a.vdb}:${a.operation}`)).toEqual([
+    'vdb1:provision',
+    'vdb2:provision',
+    'vdb1:rewind',
+  ]);
   const vdbSnap = JSON.parse((await show('3', '--json')).stdout);
   expect(vdbSnap.snapshot).toMatchObject({ kind: 'vdb', vdb: 'vdb2', parentSnapshotId: 1, recovery: { driftSeconds: 1800 } });
   expect(vdbSnap.recoveryHistory).toHaveLength(1);

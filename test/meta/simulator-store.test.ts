@@ -15,12 +15,18 @@ let report: DemoReport;
 
 beforeAll(async () => {
   const { demo, spec } = await loadDist();
-  const { BASIC, runBasicScenario } = (await import(new URL('dist/tools/demo/scenarios/basic.js', `file://${packageRoot}/`).href)) as typeof import('../../tools/demo/scenarios/basic.js');
+  const { BASIC, runBasicScenario } = (await import(
+    new URL('dist/tools/demo/scenarios/basic.js', `file://${packageRoot}/`).href
+  )) as typeof import('../../tools/demo/scenarios/basic.js');
   workDir = mkdtempSync(join(tmpdir(), 'hana-vdb-meta-sim-'));
   const landscape = spec.defaultLandscape();
   landscape.backint = { ...landscape.backint, logShippingLagSeconds: BASIC.logShippingLagSeconds };
   for (const s of landscape.systems) s.logBackupTimeoutS = BASIC.logBackupTimeoutSeconds;
-  const env = await demo.startDemo({ workDir, packageRoot, landscape, startAt: '2026-05-04T06:00:00Z', say: () => undefined }, 'PRD', 'QAS');
+  const env = await demo.startDemo(
+    { workDir, packageRoot, landscape, startAt: '2026-05-04T06:00:00Z', say: () => undefined },
+    'PRD',
+    'QAS',
+  );
   try {
     report = await runBasicScenario(env);
   } finally {
@@ -60,7 +66,10 @@ test('show gives the VDB its whole recovery history, and check finds nothing wro
   const show = await meta(['show', 'vdb1', '--json', '--data-dir', report.dataDir]);
   expect(show.code).toBe(0);
   const history = JSON.parse(show.stdout).recoveryHistory as Array<{ operation: string; outcome: string }>;
-  expect(history.map((h) => [h.operation, h.outcome])).toEqual([['provision', 'succeeded'], ['refresh', 'succeeded']]);
+  expect(history.map((h) => [h.operation, h.outcome])).toEqual([
+    ['provision', 'succeeded'],
+    ['refresh', 'succeeded'],
+  ]);
   const check = await meta(['check', '--json', '--data-dir', report.dataDir]);
   expect(JSON.parse(check.stdout).findings).toEqual([]);
   expect(check.code).toBe(0);

@@ -16,7 +16,8 @@ const main = useMainStore();
 
 const BIN = join(REPO, 'bin/hana-vdb-meta.js');
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const bin = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+const bin = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
 
 it('reads without changing a byte of the store', async () => {
   const file = join(main.store.dataDir, 'hana-vdb.db');
@@ -38,7 +39,19 @@ it('runs while an engine writer holds an open transaction, and sees only committ
     let during: ReturnType<typeof bin> | undefined;
     let snapId = 0;
     writer.transaction(() => {
-      snapId = writer.addDSourceSnapshot(ds.id, { sourceSid: 'PRD', sourceTenant: 'HR', originTimestamp: '2020-03-01T11:45:00Z', rpoOffsetMinutes: 15, takenAt: '2020-03-01T12:00:00Z' }, null, job.id, 'enabled');
+      snapId = writer.addDSourceSnapshot(
+        ds.id,
+        {
+          sourceSid: 'PRD',
+          sourceTenant: 'HR',
+          originTimestamp: '2020-03-01T11:45:00Z',
+          rpoOffsetMinutes: 15,
+          takenAt: '2020-03-01T12:00:00Z',
+        },
+        null,
+        job.id,
+        'enabled',
+      );
       during = bin(['list', '--json', '--dsource', 'prd-hr', '--data-dir', dataDir]); // the write lock is held here
     });
     expect(during!.status).toBe(0);
@@ -120,5 +133,9 @@ describe('errors: exit 2, a message with an action, no stack trace unless --debu
 it('the installed program: exit 1 for findings, JSON on stdout', () => {
   const r = bin(['check', '--json', '--data-dir', main.store.dataDir]);
   expect(r.status).toBe(1);
-  expect(JSON.parse(r.stdout).findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['achieved-point-mismatch', 'drift', 'failed-recovery']);
+  expect(
+    JSON.parse(r.stdout)
+      .findings.map((f: { kind: string }) => f.kind)
+      .sort(),
+  ).toEqual(['achieved-point-mismatch', 'drift', 'failed-recovery']);
 });

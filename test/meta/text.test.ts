@@ -23,5 +23,14 @@ it('formats durations', () => {
 });
 
 it('writes RFC 4180 CSV: CRLF, quoting of comma, quote, CR and LF', () => {
-  expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line1\nline2', null], [1, true]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line1\nline2",\r\n1,true\r\n');
+  expect(
+    toCsv(
+      ['a', 'b'],
+      [
+        ['x,y', 'say "hi"'],
+        ['line1\nline2', null],
+        [1, true],
+      ],
+    ),
+  ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line1\nline2",\r\n1,true\r\n');
 });

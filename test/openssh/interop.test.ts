@@ -18,7 +18,9 @@ suite('engine SSH client against OpenSSH sshd', () => {
   let sshd: PrivateSshd;
   let dir: string;
   const target = (over: Partial<SshTarget> = {}): SshTarget => ({
-    host: sshd.host, port: sshd.port, user: sshd.user,
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
     auth: { kind: 'key', privateKeyFile: sshd.privateKeyFile },
     hostKey: { kind: 'fingerprint', fingerprint: sshd.hostKeyFingerprint },
     ...over,
@@ -49,16 +51,22 @@ suite('engine SSH client against OpenSSH sshd', () => {
   });
 
   it('refuses a host key that does not match', async () => {
-    const err = await SshConnection.connect(target({ hostKey: { kind: 'fingerprint', fingerprint: 'SHA256:' + 'C'.repeat(43) } })).catch((e) => e);
+    const err = await SshConnection.connect(
+      target({ hostKey: { kind: 'fingerprint', fingerprint: 'SHA256:' + 'C'.repeat(43) } }),
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toContain(`presented ${sshd.hostKeyFingerprint}`);
   });
 
   it('reports an authentication failure clearly', async () => {
     const stranger = generateUserKeyPair(join(dir, 'stranger'));
-    const err = await SshConnection.connect(target({ auth: { kind: 'key', privateKeyFile: stranger.privateKeyFile } })).catch((e) => e);
+    const err = await SshConnection.connect(target({ auth: { kind: 'key', privateKeyFile: stranger.privateKeyFile } })).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
-    expect(err.message).toBe(`Authentication as ${sshd.user} on 127.0.0.1:${sshd.port} failed with the key ${stranger.privateKeyFile}.`);
+    expect(err.message).toBe(
+      `Authentication as ${sshd.user} on 127.0.0.1:${sshd.port} failed with the key ${stranger.privateKeyFile}.`,
+    );
   });
 
   it('a connection dropped mid-command (session sshd killed) is a LibraryError', async () => {

@@ -34,11 +34,19 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   const vdb = (tenant: string, key = 'QAS_RECOVERY'): VirtualSource => ({
     guid: `vdb-${tenant.toLowerCase()}-${key.toLowerCase()}`,
     connection: conn,
-    parameters: { targetTenant: tenant, targetUserStoreKey: key, backintParameterFile: land.systems[1]!.backintParameterFile, mountBase: join(root, 'mnt') },
+    parameters: {
+      targetTenant: tenant,
+      targetUserStoreKey: key,
+      backintParameterFile: land.systems[1]!.backintParameterFile,
+      mountBase: join(root, 'mnt'),
+    },
     mounts: [],
   });
   const mounted = async (v: VirtualSource) => {
-    const spec = await call<{ mounts: VirtualSource['mounts'] }>('virtual', 'mountSpecification', { virtualSource: v, repository: qas });
+    const spec = await call<{ mounts: VirtualSource['mounts'] }>('virtual', 'mountSpecification', {
+      virtualSource: v,
+      repository: qas,
+    });
     return { ...v, mounts: spec.mounts };
   };
   const record = (v: VirtualSource) => JSON.parse(readFileSync(join(v.mounts[0]!.mountPath, '.hana-vdb', 'recovery.json'), 'utf8'));
@@ -47,10 +55,21 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'hana-vdb-plugin-sim-'));
     land = await startLandscape({ root, ssh: false });
-    libs = localLibs({ env: sessionEnv(root, land.systems.map((s) => s.paths.exeDir)) });
+    libs = localLibs({
+      env: sessionEnv(
+        root,
+        land.systems.map((s) => s.paths.exeDir),
+      ),
+    });
     await land.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 1 });
     const prdSys = land.systems[0]!;
-    await withEngineLibs(libs, () => runHdbsql(conn, { hdbsqlPath: parseAbsolutePath(prdSys.paths.hdbsql), key: parseUserStoreKey('PRD_SYSTEM') }, "BACKUP DATA FOR ERP USING BACKINT ('FULL')"));
+    await withEngineLibs(libs, () =>
+      runHdbsql(
+        conn,
+        { hdbsqlPath: parseAbsolutePath(prdSys.paths.hdbsql), key: parseUserStoreKey('PRD_SYSTEM') },
+        "BACKUP DATA FOR ERP USING BACKINT ('FULL')",
+      ),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -63,34 +82,64 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.070']);
     [prd, qas] = repos as [PluginObject, PluginObject];
     expect(qas).toMatchObject({
-      sid: 'QAS', instanceNumber: '10', hostName: 'hanaqas', version: '2.00.070.00.1679989823',
-      hdbsqlPath: land.systems[1]!.paths.hdbsql, traceDirectory: land.systems[1]!.paths.traceDir, installationPath: land.systems[1]!.paths.instanceDir,
+      sid: 'QAS',
+      instanceNumber: '10',
+      hostName: 'hanaqas',
+      version: '2.00.070.00.1679989823',
+      hdbsqlPath: land.systems[1]!.paths.hdbsql,
+      traceDirectory: land.systems[1]!.paths.traceDir,
+      installationPath: land.systems[1]!.paths.instanceDir,
     });
     expect(await call('discovery', 'sourceConfig', { sourceConnection: conn, repository: qas })).toEqual(
       ['VDB1', 'VDB2', 'VDB3'].map((t) => ({ name: `${t}@QAS`, sid: 'QAS', tenant: t })),
     );
-    expect(await call('discovery', 'sourceConfig', { sourceConnection: conn, repository: prd })).toEqual([{ name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' }]);
+    expect(await call('discovery', 'sourceConfig', { sourceConnection: conn, repository: prd })).toEqual([
+      { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
+    ]);
   });
 
   const staged = (offset: number, key = 'PRD_RECOVERY', tenant = 'ERP'): StagedSource => ({
-    guid: 'dsource-1', sourceConnection: conn, stagedConnection: conn,
-    parameters: { sourceTenant: tenant, sourceUserStoreKey: key, backintParameterFile: land.systems[0]!.backintParameterFile, rpoOffsetMinutes: offset },
+    guid: 'dsource-1',
+    sourceConnection: conn,
+    stagedConnection: conn,
+    parameters: {
+      sourceTenant: tenant,
+      sourceUserStoreKey: key,
+      backintParameterFile: land.systems[0]!.backintParameterFile,
+      rpoOffsetMinutes: offset,
+    },
   });
 
   test('a dSource snapshot is metadata: takenAt from HANA, origin = takenAt − offset', async () => {
     // The first marker rows and log backups must exist after the data backup; the origin is taken as "now".
     await new Promise((r) => setTimeout(r, 3000));
-    const withOffset = await call<PluginObject>('linked', 'postSnapshot', { stagedSource: staged(30), repository: prd, sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' }, optionalSnapshotParameters: null });
+    const withOffset = await call<PluginObject>('linked', 'postSnapshot', {
+      stagedSource: staged(30),
+      repository: prd,
+      sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
+      optionalSnapshotParameters: null,
+    });
     expect(Date.parse(withOffset.takenAt as string) - Date.parse(withOffset.originTimestamp as string)).toBe(30 * 60_000);
     expect(withOffset).toMatchObject({ sourceSid: 'PRD', sourceTenant: 'ERP', rpoOffsetMinutes: 30 });
-    dsourceSnapshot = await call<PluginObject>('linked', 'postSnapshot', { stagedSource: staged(0), repository: prd, sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' }, optionalSnapshotParameters: null });
+    dsourceSnapshot = await call<PluginObject>('linked', 'postSnapshot', {
+      stagedSource: staged(0),
+      repository: prd,
+      sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
+      optionalSnapshotParameters: null,
+    });
     expect(dsourceSnapshot.originTimestamp).toBe(dsourceSnapshot.takenAt);
     expect(dsourceSnapshot.takenAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
   test('a dSource whose source tenant does not exist fails clearly', async () => {
-    await expect(call('linked', 'postSnapshot', { stagedSource: staged(0, 'PRD_RECOVERY', 'NOPE'), repository: prd, sourceConfig: { sid: 'PRD' }, optionalSnapshotParameters: null }))
-      .rejects.toThrow(/Tenant database NOPE does not exist on system PRD\. Tenants of PRD: ERP\./);
+    await expect(
+      call('linked', 'postSnapshot', {
+        stagedSource: staged(0, 'PRD_RECOVERY', 'NOPE'),
+        repository: prd,
+        sourceConfig: { sid: 'PRD' },
+        optionalSnapshotParameters: null,
+      }),
+    ).rejects.toThrow(/Tenant database NOPE does not exist on system PRD\. Tenants of PRD: ERP\./);
   });
 
   test('provision: RECOVER runs detached, is followed in backup.log, the tenant runs, the VDB snapshot carries the record', async () => {
@@ -102,10 +151,18 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(configureCommands).toBeLessThanOrEqual(12);
 
     const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: cfg });
-    expect(snap).toMatchObject({ sourceSid: 'PRD', sourceTenant: 'ERP', originTimestamp: dsourceSnapshot.originTimestamp, takenAt: dsourceSnapshot.takenAt, recoveryTimestamp: dsourceSnapshot.originTimestamp });
+    expect(snap).toMatchObject({
+      sourceSid: 'PRD',
+      sourceTenant: 'ERP',
+      originTimestamp: dsourceSnapshot.originTimestamp,
+      takenAt: dsourceSnapshot.takenAt,
+      recoveryTimestamp: dsourceSnapshot.originTimestamp,
+    });
     expect(snap.achievedTimestamp! <= snap.recoveryTimestamp!).toBe(true);
     // recoveryInfo is HANA's finish line verbatim, and the operation id is the one backup.log shows for it.
-    const finish = tenantLog('VDB1').split('\n').find((l) => l.includes(`${snap.operationId as string} `) && l.includes('RECOVER DATA finished'));
+    const finish = tenantLog('VDB1')
+      .split('\n')
+      .find((l) => l.includes(`${snap.operationId as string} `) && l.includes('RECOVER DATA finished'));
     expect(finish).toBeDefined();
     expect(finish!.endsWith(snap.recoveryInfo as string)).toBe(true);
     expect(snap.recoveryInfo).toMatch(/^RECOVER DATA finished successfully, reached timestamp \S+, reached log position \d+$/);
@@ -119,7 +176,11 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     try {
       const v = await mounted(vdb('VDB2'));
       libs.drop({ match: (c) => c === POLL_SCRIPT, times: 2, when: 'after' });
-      const cfg = await call<PluginObject>('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot });
+      const cfg = await call<PluginObject>('virtual', 'configure', {
+        virtualSource: v,
+        repository: qas,
+        snapshot: dsourceSnapshot,
+      });
       expect(cfg.activeStatus).toBe('YES');
       expect(record(v)).toMatchObject({ status: 'succeeded', recoveryTimestamp: dsourceSnapshot.originTimestamp });
       expect(libs.logs.filter((l) => l.level === 'warn' && /retrying/.test(l.message))).toHaveLength(2);
@@ -158,9 +219,18 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(await call('virtual', 'status', args)).toBe(Status.ACTIVE);
   }, 60_000);
 
-  test('258 insufficient privilege: UserError with HANA\'s text and the grants to add; nothing is stopped', async () => {
+  test("258 insufficient privilege: UserError with HANA's text and the grants to add; nothing is stopped", async () => {
     const v = await mounted(vdb('VDB3', 'QAS_NOPRIV'));
-    const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot }).then(() => { throw new Error('expected failure'); }, (e) => e);
+    const err: UserError = await call('virtual', 'configure', {
+      virtualSource: v,
+      repository: qas,
+      snapshot: dsourceSnapshot,
+    }).then(
+      () => {
+        throw new Error('expected failure');
+      },
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toMatch(/\[258\] insufficient privilege/);
     expect(err.action).toMatch(/QAS_NOPRIV.*DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP/);
@@ -170,9 +240,19 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   }, 60_000);
 
   test('449: a point in time before the first data backup is a UserError from HANA; the tenant is left stopped and recorded', async () => {
-    const early = await call<PluginObject>('linked', 'postSnapshot', { stagedSource: staged(120), repository: prd, sourceConfig: { sid: 'PRD' }, optionalSnapshotParameters: null });
+    const early = await call<PluginObject>('linked', 'postSnapshot', {
+      stagedSource: staged(120),
+      repository: prd,
+      sourceConfig: { sid: 'PRD' },
+      optionalSnapshotParameters: null,
+    });
     const v = await mounted(vdb('VDB3'));
-    const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: early }).then(() => { throw new Error('expected failure'); }, (e) => e);
+    const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: early }).then(
+      () => {
+        throw new Error('expected failure');
+      },
+      (e) => e,
+    );
     expect(err.message).toMatch(/\[449\] recovery strategy could not be determined/);
     expect(err.action).toMatch(/take a new snapshot/);
     expect(record(v)).toMatchObject({ status: 'failed', tenantActiveStatus: 'NO', failure: { code: 449 } });
@@ -181,18 +261,31 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   test('an unknown target tenant names the tenants that exist', async () => {
     const v = await mounted(vdb('VDB9'));
-    await expect(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot }))
-      .rejects.toThrow('Tenant database VDB9 does not exist on system QAS. Tenants of QAS: VDB1, VDB2, VDB3.');
+    await expect(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot })).rejects.toThrow(
+      'Tenant database VDB9 does not exist on system QAS. Tenants of QAS: VDB1, VDB2, VDB3.',
+    );
   }, 60_000);
 
   test('10 authentication failed is a UserError telling how to reset the key', async () => {
     // A key whose password is wrong (a deliberately wrong value, set through the simulator's hdbuserstore).
     const env = land.systems[1]!.userStoreKeys.find((k) => k.key === 'QAS_RECOVERY')!.env;
-    await withEngineLibs(libs, () => libs.runBash(conn, '"$HANA_VDB_HDBUSERSTORE" SET QAS_BADPW "$HANA_VDB_ENV" HANAVDB not-the-password', {
-      variables: { HANA_VDB_HDBUSERSTORE: land.systems[1]!.paths.hdbuserstore, HANA_VDB_ENV: env }, check: true,
-    }));
+    await withEngineLibs(libs, () =>
+      libs.runBash(conn, '"$HANA_VDB_HDBUSERSTORE" SET QAS_BADPW "$HANA_VDB_ENV" HANAVDB not-the-password', {
+        variables: { HANA_VDB_HDBUSERSTORE: land.systems[1]!.paths.hdbuserstore, HANA_VDB_ENV: env },
+        check: true,
+      }),
+    );
     const v = await mounted(vdb('VDB3', 'QAS_BADPW'));
-    const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot }).then(() => { throw new Error('expected failure'); }, (e) => e);
+    const err: UserError = await call('virtual', 'configure', {
+      virtualSource: v,
+      repository: qas,
+      snapshot: dsourceSnapshot,
+    }).then(
+      () => {
+        throw new Error('expected failure');
+      },
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toMatch(/\[10\] authentication failed/);
     expect(err.action).toMatch(/hdbuserstore SET QAS_BADPW <host>:31013/);
@@ -200,7 +293,16 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   test('a key missing from hdbuserstore (-10104) says how to create it', async () => {
     const v = await mounted(vdb('VDB3', 'QAS_MISSING'));
-    const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot }).then(() => { throw new Error('expected failure'); }, (e) => e);
+    const err: UserError = await call('virtual', 'configure', {
+      virtualSource: v,
+      repository: qas,
+      snapshot: dsourceSnapshot,
+    }).then(
+      () => {
+        throw new Error('expected failure');
+      },
+      (e) => e,
+    );
     expect(err.message).toMatch(/\[-10104\] Invalid value for KEY \(QAS_MISSING\)/);
     expect(err.action).toMatch(/does not exist/);
   }, 60_000);
@@ -209,15 +311,28 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     await land.faults.backintFailure('restore', 'simulated: access denied reading the source bucket');
     try {
       const v = await mounted(vdb('VDB3'));
-      const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot }).then(() => { throw new Error('expected failure'); }, (e) => e);
+      const err: UserError = await call('virtual', 'configure', {
+        virtualSource: v,
+        repository: qas,
+        snapshot: dsourceSnapshot,
+      }).then(
+        () => {
+          throw new Error('expected failure');
+        },
+        (e) => e,
+      );
       expect(err).toBeInstanceOf(UserError);
-      expect(err.message).toMatch(/HANA failed while recovering tenant VDB3 of QAS to \S+: \[\d+\] .*simulated: access denied reading the source bucket/);
+      expect(err.message).toMatch(
+        /HANA failed while recovering tenant VDB3 of QAS to \S+: \[\d+\] .*simulated: access denied reading the source bucket/,
+      );
       expect(err.action).toMatch(/Backint agent failed/);
       const r = record(v);
       expect(r.status).toBe('failed');
       expect(r.failure.message).toBe(err.message);
       expect(r.tenantActiveStatus).toBe('NO');
-      await expect(call('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: {} })).rejects.toThrow(/last recovery failed/);
+      await expect(call('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: {} })).rejects.toThrow(
+        /last recovery failed/,
+      );
     } finally {
       await land.faults.backintFailure('restore', null);
     }

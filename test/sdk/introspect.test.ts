@@ -14,7 +14,12 @@ describe('argument-name introspection', () => {
   });
 
   test('rest elements and computed keys are flagged', () => {
-    expect(parseParameters('({ a, ...rest }) => 1')?.first).toEqual({ kind: 'destructured', keys: ['a'], rest: true, computed: false });
+    expect(parseParameters('({ a, ...rest }) => 1')?.first).toEqual({
+      kind: 'destructured',
+      keys: ['a'],
+      rest: true,
+      computed: false,
+    });
     expect(parseParameters('({ [k]: v }) => 1')?.first).toEqual({ kind: 'destructured', keys: [], rest: false, computed: true });
   });
 
@@ -27,7 +32,12 @@ describe('argument-name introspection', () => {
 
   test('real functions are read through their source', () => {
     const op = ({ stagedSource, repository }: { stagedSource: unknown; repository: unknown }) => [stagedSource, repository];
-    expect(describeParameters(op)?.first).toEqual({ kind: 'destructured', keys: ['stagedSource', 'repository'], rest: false, computed: false });
+    expect(describeParameters(op)?.first).toEqual({
+      kind: 'destructured',
+      keys: ['stagedSource', 'repository'],
+      rest: false,
+      computed: false,
+    });
     expect(describeParameters(Math.max)).toBeUndefined();
     expect(describeParameters(op.bind(null))).toBeUndefined();
   });

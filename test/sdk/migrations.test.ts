@@ -1,5 +1,9 @@
 import { canonicalMigrationId, compareMigrationIds, Migrations } from '../../src/sdk/migrations.js';
-import { MigrationIdAlreadyUsedError, MigrationIdIncorrectFormatError, MigrationIdIncorrectTypeError } from '../../src/sdk/errors.js';
+import {
+  MigrationIdAlreadyUsedError,
+  MigrationIdIncorrectFormatError,
+  MigrationIdIncorrectTypeError,
+} from '../../src/sdk/errors.js';
 
 describe('migration ids', () => {
   test.each([
@@ -29,13 +33,20 @@ describe('Migrations', () => {
     const m = new Migrations();
     m.repository('1.2', ({ oldRepository }) => oldRepository);
     expect(() => m.snapshot('01.02.0', ({ oldSnapshot }) => oldSnapshot)).toThrow(MigrationIdAlreadyUsedError);
-    expect(() => m.repository('1.2', ({ oldRepository }) => oldRepository)).toThrow("has already been used by upgrade.repository()");
+    expect(() => m.repository('1.2', ({ oldRepository }) => oldRepository)).toThrow(
+      'has already been used by upgrade.repository()',
+    );
     expect(m.ids()).toEqual(['1.2']);
   });
 
   test('migrations of a type apply in numeric order, each receiving the previous output', async () => {
     const m = new Migrations();
-    const trail = (step: string) => ({ oldSnapshot }: Record<string, Record<string, unknown>>) => ({ ...oldSnapshot, trail: `${String(oldSnapshot.trail ?? '')}>${step}` });
+    const trail =
+      (step: string) =>
+      ({ oldSnapshot }: Record<string, Record<string, unknown>>) => ({
+        ...oldSnapshot,
+        trail: `${String(oldSnapshot.trail ?? '')}>${step}`,
+      });
     m.snapshot('1.10', trail('1.10'));
     m.snapshot('1.9', trail('1.9'));
     m.repository('1.5', ({ oldRepository }) => ({ ...oldRepository, touched: true }));

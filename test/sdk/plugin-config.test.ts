@@ -12,7 +12,12 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 describe('loadPluginConfig (the engine side)', () => {
   test('returns the typed config of the repository', () => {
     const c = loadPluginConfig(repoRoot);
-    expect(c).toMatchObject({ pluginType: 'STAGED', entryPoint: 'index:plugin', srcDir: 'plugin', schemaFile: 'schemas/schema.json' });
+    expect(c).toMatchObject({
+      pluginType: 'STAGED',
+      entryPoint: 'index:plugin',
+      srcDir: 'plugin',
+      schemaFile: 'schemas/schema.json',
+    });
   });
 
   test('throws a UserError listing every error and pointing at validate', () => {
@@ -43,7 +48,12 @@ describe('resolveEntryPoint', () => {
     mkdirSync(join(root, 'dist', 'plugin'), { recursive: true });
     writeFileSync(join(root, 'dist', 'plugin', 'index.js'), '');
     const e = resolveEntryPoint(root, { entryPoint: 'index:plugin', srcDir: 'plugin' });
-    expect(e).toEqual({ module: 'index', object: 'plugin', file: join(root, 'dist', 'plugin', 'index.js'), sourceFile: join(root, 'plugin', 'index.ts') });
+    expect(e).toEqual({
+      module: 'index',
+      object: 'plugin',
+      file: join(root, 'dist', 'plugin', 'index.js'),
+      sourceFile: join(root, 'plugin', 'index.ts'),
+    });
   });
 
   test('falls back to <srcDir>/M.js', () => {
@@ -53,7 +63,9 @@ describe('resolveEntryPoint', () => {
 
   test('an unbuilt TypeScript entry point says to build', () => {
     writeFileSync(join(root, 'plugin', 'index.ts'), '');
-    expect(() => resolveEntryPoint(root, { entryPoint: 'index:plugin', srcDir: 'plugin' })).toThrow(expect.objectContaining({ action: expect.stringContaining('npm run build') }));
+    expect(() => resolveEntryPoint(root, { entryPoint: 'index:plugin', srcDir: 'plugin' })).toThrow(
+      expect.objectContaining({ action: expect.stringContaining('npm run build') }),
+    );
   });
 
   test('a module outside srcDir is refused', () => {

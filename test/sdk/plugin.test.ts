@@ -34,7 +34,8 @@ describe('Plugin registries', () => {
   test('every Delphix operation has a registry entry', () => {
     const plugin = new Plugin();
     for (const area of ['discovery', 'linked', 'virtual'] as const) {
-      for (const name of OPERATION_NAMES[area]) expect(typeof (plugin[area] as unknown as Record<string, unknown>)[name]).toBe('function');
+      for (const name of OPERATION_NAMES[area])
+        expect(typeof (plugin[area] as unknown as Record<string, unknown>)[name]).toBe('function');
     }
   });
 

@@ -17,9 +17,24 @@ const repository = {
   traceDirectory: '/usr/sap/PRD/HDB00/hanaprd/trace',
   osUser: 'prdadm',
 };
-const linked = { sourceTenant: 'ERP', sourceUserStoreKey: 'PRDSYSTEMDB', backintParameterFile: '/usr/sap/PRD/SYS/global/hdb/opt/hdbconfig/param' };
-const virtual = { targetTenant: 'VDB1', targetUserStoreKey: 'QASSYSTEMDB', backintParameterFile: '/usr/sap/QAS/SYS/global/hdb/opt/hdbconfig/param', mountBase: '/mnt/hana-vdb' };
-const dsourceSnapshot = { sourceSid: 'PRD', sourceTenant: 'ERP', originTimestamp: '2020-01-01T12:30:00Z', rpoOffsetMinutes: 15, takenAt: '2020-01-01T12:45:00Z' };
+const linked = {
+  sourceTenant: 'ERP',
+  sourceUserStoreKey: 'PRDSYSTEMDB',
+  backintParameterFile: '/usr/sap/PRD/SYS/global/hdb/opt/hdbconfig/param',
+};
+const virtual = {
+  targetTenant: 'VDB1',
+  targetUserStoreKey: 'QASSYSTEMDB',
+  backintParameterFile: '/usr/sap/QAS/SYS/global/hdb/opt/hdbconfig/param',
+  mountBase: '/mnt/hana-vdb',
+};
+const dsourceSnapshot = {
+  sourceSid: 'PRD',
+  sourceTenant: 'ERP',
+  originTimestamp: '2020-01-01T12:30:00Z',
+  rpoOffsetMinutes: 15,
+  takenAt: '2020-01-01T12:45:00Z',
+};
 const vdbSnapshot = {
   ...dsourceSnapshot,
   executionTimestamp: '2020-01-01T13:00:00Z',
@@ -51,7 +66,9 @@ describe('schemas/schema.json at run time', () => {
     expect(schema.check('repositoryDefinition', repository)).toEqual([]);
     expect(schema.check('sourceConfigDefinition', { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP', activeStatus: 'YES' })).toEqual([]);
     expect(schema.check('linkedSourceDefinition', linked)).toEqual([]);
-    expect(schema.check('virtualSourceDefinition', { ...virtual, verificationQuery: 'SELECT COUNT(*) FROM MARKER.ROWS' })).toEqual([]);
+    expect(schema.check('virtualSourceDefinition', { ...virtual, verificationQuery: 'SELECT COUNT(*) FROM MARKER.ROWS' })).toEqual(
+      [],
+    );
     expect(schema.check('snapshotDefinition', dsourceSnapshot)).toEqual([]);
     expect(schema.check('snapshotDefinition', vdbSnapshot)).toEqual([]);
     expect(schema.check('snapshotParametersDefinition', { resync: true })).toEqual([]);
@@ -72,7 +89,12 @@ describe('schemas/schema.json at run time', () => {
   });
 
   test('all problems are reported at once', () => {
-    const problems = schema.check('linkedSourceDefinition', { ...linked, rpoOffsetMinutes: -5, coveragePolicy: 'sometimes', extra: 1 });
+    const problems = schema.check('linkedSourceDefinition', {
+      ...linked,
+      rpoOffsetMinutes: -5,
+      coveragePolicy: 'sometimes',
+      extra: 1,
+    });
     expect(problems.map((p) => p.path).sort()).toEqual(['$.coveragePolicy', '$.extra', '$.rpoOffsetMinutes']);
     expect(problems.find((p) => p.path === '$.coveragePolicy')!.fix).toBe('Use one of: "wait", "fail", "proceed".');
     expect(problems.find((p) => p.path === '$.rpoOffsetMinutes')!.fix).toBe('Use a number from 0 to 43200.');
@@ -86,9 +108,15 @@ describe('schemas/schema.json at run time', () => {
   test('a dSource snapshot needs only the five base fields; a VDB snapshot field is still checked', () => {
     const { takenAt: _t, ...noTakenAt } = dsourceSnapshot;
     expect(schema.check('snapshotDefinition', noTakenAt).map((p) => p.path)).toEqual(['$.takenAt']);
-    expect(schema.check('snapshotDefinition', { ...dsourceSnapshot, achievedTimestamp: '2020-01-01 12:29:58' }).map((p) => p.path)).toEqual(['$.achievedTimestamp']);
-    expect(schema.check('snapshotDefinition', { ...dsourceSnapshot, originTimestamp: '2020-01-01T12:30:00+01:00' }).map((p) => p.path)).toEqual(['$.originTimestamp']);
-    expect(schema.check('snapshotDefinition', { ...vdbSnapshot, reachedLogPosition: '12a' }).map((p) => p.path)).toEqual(['$.reachedLogPosition']);
+    expect(
+      schema.check('snapshotDefinition', { ...dsourceSnapshot, achievedTimestamp: '2020-01-01 12:29:58' }).map((p) => p.path),
+    ).toEqual(['$.achievedTimestamp']);
+    expect(
+      schema.check('snapshotDefinition', { ...dsourceSnapshot, originTimestamp: '2020-01-01T12:30:00+01:00' }).map((p) => p.path),
+    ).toEqual(['$.originTimestamp']);
+    expect(schema.check('snapshotDefinition', { ...vdbSnapshot, reachedLogPosition: '12a' }).map((p) => p.path)).toEqual([
+      '$.reachedLogPosition',
+    ]);
   });
 
   test('the pattern fix comes from dxFormProperties.validationMessages', () => {
@@ -141,7 +169,15 @@ describe('schemas/schema.json at run time', () => {
 
   test('withDefaults fills only absent properties that declare a default', () => {
     const filled = schema.withDefaults('linkedSourceDefinition', { ...linked, coveragePolicy: 'fail' });
-    expect(filled).toEqual({ ...linked, backupSource: 'S3_BACKINT', rpoOffsetMinutes: 0, coveragePolicy: 'fail', coverageWaitTimeoutSeconds: 900, maxDriftSeconds: 0, driftAction: 'warn' });
+    expect(filled).toEqual({
+      ...linked,
+      backupSource: 'S3_BACKINT',
+      rpoOffsetMinutes: 0,
+      coveragePolicy: 'fail',
+      coverageWaitTimeoutSeconds: 900,
+      maxDriftSeconds: 0,
+      driftAction: 'warn',
+    });
     expect(schema.check('linkedSourceDefinition', filled)).toEqual([]);
   });
 
@@ -154,7 +190,10 @@ describe('schemas/schema.json at run time', () => {
   test('a password-format value is never echoed', () => {
     const s = pluginSchemaFromJson({
       ...schema.definitions,
-      snapshotParametersDefinition: { type: 'object', properties: { pw: { type: 'string', format: 'password', pattern: '^[a-z]+$' } } },
+      snapshotParametersDefinition: {
+        type: 'object',
+        properties: { pw: { type: 'string', format: 'password', pattern: '^[a-z]+$' } },
+      },
     });
     const [p] = s.check('snapshotParametersDefinition', { pw: 'S3cret!' });
     expect(p.path).toBe('$.pw');

@@ -34,7 +34,10 @@ export function run(file: string, args: string[], input?: string): Promise<Run> 
 export async function query(sys: LandscapeSystem, key: string, sql: string): Promise<string[][]> {
   const r = await run(sys.paths.hdbsql, ['-U', key, '-a', '-x', '-j', '-C', '-F', '|', sql]);
   if (r.code !== 0) throw new Error(`hdbsql failed (${r.code}): ${r.stderr}`);
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.split('|'));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('|'));
 }
 
 export async function exec(sys: LandscapeSystem, key: string, sql: string): Promise<Run> {
@@ -52,17 +55,30 @@ export const RECIPE = {
   OK: /^RECOVER DATA finished successfully(?:, reached timestamp (?<reached>\S+), reached log position (?<pos>\d+))?$/,
   FAIL: /^RECOVER DATA finished with error: \[(?<code>\d+)\] (?<text>.*)$/,
   CMD: /^command: (?<sql>.*)$/,
-  PROGRESS: /^progress of service: (?<svc>[^,]+), (?<hostport>[^,]+), volume: (?<vol>\d+), (?<pct>\d+)% (?<done>\d+)\/(?<total>\d+)$/,
+  PROGRESS:
+    /^progress of service: (?<svc>[^,]+), (?<hostport>[^,]+), volume: (?<vol>\d+), (?<pct>\d+)% (?<done>\d+)\/(?<total>\d+)$/,
   STATE: /^state of service: (?<svc>[^,]+), (?<hostport>[^,]+), volume: (?<vol>\d+), (?<state>\w+)$/,
 };
 
 /** The lines of the last recovery operation in a backup.log, parsed. */
-export function lastRecovery(file: string): { op: string; started: string; lines: { msg: string; sev: string; ts: string }[]; ok?: RegExpExecArray; fail?: RegExpExecArray } {
+export function lastRecovery(file: string): {
+  op: string;
+  started: string;
+  lines: { msg: string; sev: string; ts: string }[];
+  ok?: RegExpExecArray;
+  fail?: RegExpExecArray;
+} {
   const parsed = lines(file).map((l) => RECIPE.FULL.exec(l)!.groups!);
   const starts = parsed.filter((g) => g.comp === 'RECOVERY' && RECIPE.STARTED.test(g.msg!));
   const start = starts[starts.length - 1]!;
   const ops = parsed.filter((g) => g.op === start.op).map((g) => ({ msg: g.msg!, sev: g.sev!, ts: g.ts! }));
   const okLine = ops.find((l) => RECIPE.OK.test(l.msg));
   const failLine = ops.find((l) => RECIPE.FAIL.test(l.msg));
-  return { op: start.op!, started: start.ts!, lines: ops, ok: okLine ? RECIPE.OK.exec(okLine.msg)! : undefined, fail: failLine ? RECIPE.FAIL.exec(failLine.msg)! : undefined };
+  return {
+    op: start.op!,
+    started: start.ts!,
+    lines: ops,
+    ok: okLine ? RECIPE.OK.exec(okLine.msg)! : undefined,
+    fail: failLine ? RECIPE.FAIL.exec(failLine.msg)! : undefined,
+  };
 }

@@ -37,7 +37,8 @@ async function active(sys: LandscapeSystem, db: string): Promise<string> {
 async function stop(sys: LandscapeSystem, db: string): Promise<void> {
   if ((await active(sys, db)) === 'YES') await ok(sys, `${sys.sid}_RECOVERY`, `ALTER SYSTEM STOP DATABASE ${db}`);
 }
-const recoverSql = (db: string, until: string, extra = '') => `RECOVER DATABASE FOR ${db} UNTIL TIMESTAMP '${until}' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT${extra}`;
+const recoverSql = (db: string, until: string, extra = '') =>
+  `RECOVER DATABASE FOR ${db} UNTIL TIMESTAMP '${until}' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT${extra}`;
 
 beforeAll(async () => {
   requireBuild();
@@ -83,17 +84,33 @@ test('catalog views answer HANA queries: SYS_DATABASES join, TOP 1, per-database
       ORDER BY C.UTC_END_TIME`,
   );
   expect(logs.map((r) => Number(r[0]))).toEqual([Date.parse('2024-03-01T10:15:00Z'), Date.parse('2024-03-01T10:30:00Z')]);
-  expect(logs[0]![1]).toMatch(new RegExp(`/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/log_backup_3_0_${logs[0]![2]}_${logs[0]![3]}$`));
+  expect(logs[0]![1]).toMatch(
+    new RegExp(`/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/log_backup_3_0_${logs[0]![2]}_${logs[0]![3]}$`),
+  );
   expect(logs[1]![2]).toBe(logs[0]![3]); // an unbroken chain of redo log positions
   expect(logs[1]![4]).toBe('2024-03-01 10:20:00.000000000');
   expect(logs.every((r) => r[5] === 'backint')).toBe(true);
-  const top = await query(prd, 'PRD_RECOVERY', "SELECT TOP 1 BACKUP_ID, SYS_START_TIME FROM SYS_DATABASES.M_BACKUP_CATALOG WHERE ENTRY_TYPE_NAME = 'complete data backup' AND STATE_NAME = 'successful' ORDER BY UTC_START_TIME DESC");
+  const top = await query(
+    prd,
+    'PRD_RECOVERY',
+    "SELECT TOP 1 BACKUP_ID, SYS_START_TIME FROM SYS_DATABASES.M_BACKUP_CATALOG WHERE ENTRY_TYPE_NAME = 'complete data backup' AND STATE_NAME = 'successful' ORDER BY UTC_START_TIME DESC",
+  );
   expect(top).toEqual([[String(fullBackupId), '2024-03-01 11:00:00.000000000']]); // SYS_* in the host's local time (+01:00)
-  const catalogs = await query(prd, 'PRD_RECOVERY', "SELECT COUNT(*) FROM SYS_DATABASES.M_BACKUP_CATALOG_FILES WHERE DATABASE_NAME = 'ERP' AND SOURCE_TYPE_NAME = 'catalog'");
+  const catalogs = await query(
+    prd,
+    'PRD_RECOVERY',
+    "SELECT COUNT(*) FROM SYS_DATABASES.M_BACKUP_CATALOG_FILES WHERE DATABASE_NAME = 'ERP' AND SOURCE_TYPE_NAME = 'catalog'",
+  );
   expect(Number(catalogs[0]![0])).toBe(3); // after the data backup and after each log backup
-  expect(await query(prd, 'PRD_RECOVERY', 'SELECT DATABASE_NAME, ACTIVE_STATUS FROM M_DATABASES ORDER BY DATABASE_NAME')).toEqual([['ERP', 'YES'], ['SRC2', 'YES'], ['SYSTEMDB', 'YES']]);
+  expect(await query(prd, 'PRD_RECOVERY', 'SELECT DATABASE_NAME, ACTIVE_STATUS FROM M_DATABASES ORDER BY DATABASE_NAME')).toEqual([
+    ['ERP', 'YES'],
+    ['SRC2', 'YES'],
+    ['SYSTEMDB', 'YES'],
+  ]);
   expect(await query(prd, 'PRD_ERP', 'SELECT DATABASE_NAME FROM M_DATABASES')).toEqual([['ERP']]);
-  expect((await query(prd, 'PRD_ERP', "SELECT COUNT(*) FROM M_BACKUP_CATALOG WHERE ENTRY_TYPE_NAME = 'complete data backup'"))[0]![0]).toBe('1');
+  expect(
+    (await query(prd, 'PRD_ERP', "SELECT COUNT(*) FROM M_BACKUP_CATALOG WHERE ENTRY_TYPE_NAME = 'complete data backup'"))[0]![0],
+  ).toBe('1');
 });
 
 test('point-in-time recovery holds exactly the rows committed at or before the target', async () => {
@@ -132,7 +149,9 @@ test('log-shipping lag: logs not yet at the Backint tool give a short but succes
     await stop(qas, 'VDB3');
     const checked = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00', ' CHECK ACCESS USING BACKINT'));
     expect(checked.code).toBe(1);
-    expect(checked.stderr).toMatch(/^\* 449: recovery strategy could not be determined, .*log_backup_3_0_\d+_\d+ .* SQLSTATE: HY000\n$/);
+    expect(checked.stderr).toMatch(
+      /^\* 449: recovery strategy could not be determined, .*log_backup_3_0_\d+_\d+ .* SQLSTATE: HY000\n$/,
+    );
     expect(await active(qas, 'VDB3')).toBe('NO');
     await ok(qas, 'QAS_RECOVERY', 'ALTER SYSTEM START DATABASE VDB3');
     expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]); // untouched by the refused recovery
@@ -153,7 +172,9 @@ test('a Backint failure during recovery is [448] quoting the agent console; the 
     await stop(qas, 'VDB4');
     const r = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB4', '2024-03-01 10:07:00'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^\* 448: recovery could not be completed, volume \d+, reached log position \d+, \[110507\] Backint exited with exit code 1 instead of 0\. console output: media server unreachable SQLSTATE: HY000\n$/);
+    expect(r.stderr).toMatch(
+      /^\* 448: recovery could not be completed, volume \d+, reached log position \d+, \[110507\] Backint exited with exit code 1 instead of 0\. console output: media server unreachable SQLSTATE: HY000\n$/,
+    );
     expect(lastRecovery(tenantLog(qas, 'VDB4')).fail?.groups?.code).toBe('448');
     expect(await active(qas, 'VDB4')).toBe('NO');
     expect(readFileSync(join(qas.paths.traceDir, 'DB_VDB4', 'backint.log'), 'utf8')).toContain('exception  1: no.110507');
@@ -162,7 +183,7 @@ test('a Backint failure during recovery is [448] quoting the agent console; the 
   }
 });
 
-test('users without the privileges get HANA\'s insufficient-privilege error', async () => {
+test("users without the privileges get HANA's insufficient-privilege error", async () => {
   const stopIt = await exec(qas, 'QAS_NOPRIV', 'ALTER SYSTEM STOP DATABASE VDB2');
   expect(stopIt.code).toBe(1);
   expect(stopIt.stderr).toMatch(/^\* 258: insufficient privilege: .* SQLSTATE: 42000\n$/);
@@ -172,7 +193,13 @@ test('users without the privileges get HANA\'s insufficient-privilege error', as
     expect(r.stderr).toMatch(/^\* 258: insufficient privilege/);
     expect(lines(tenantLog(qas, 'VDB4')).filter((x) => x.includes('RECOVER DATA started')).length).toBe(1); // never started
   } finally {
-    await l.faults.setPrivileges('QAS', 'HANAVDB', ['DATABASE RECOVERY OPERATOR', 'DATABASE START', 'DATABASE STOP', 'DATABASE BACKUP OPERATOR', 'CATALOG READ']);
+    await l.faults.setPrivileges('QAS', 'HANAVDB', [
+      'DATABASE RECOVERY OPERATOR',
+      'DATABASE START',
+      'DATABASE STOP',
+      'DATABASE BACKUP OPERATOR',
+      'CATALOG READ',
+    ]);
   }
 });
 
@@ -202,21 +229,30 @@ test('[449] ambiguous log backups after an in-place recovery of the source', asy
   await src('INSERT INTO T VALUES (3)');
   await l.clock.advance(900);
   await ok(prd, 'PRD_RECOVERY', 'ALTER SYSTEM STOP DATABASE SRC2');
-  expect((await exec(prd, 'PRD_RECOVERY', `RECOVER DATABASE FOR SRC2 UNTIL TIMESTAMP '${afterTwo}' CLEAR LOG USING CATALOG BACKINT`)).code).toBe(0);
+  expect(
+    (await exec(prd, 'PRD_RECOVERY', `RECOVER DATABASE FOR SRC2 UNTIL TIMESTAMP '${afterTwo}' CLEAR LOG USING CATALOG BACKINT`))
+      .code,
+  ).toBe(0);
   expect(await ids(prd, 'PRD_SRC2', 'T')).toEqual([1, 2]);
   await src('INSERT INTO T VALUES (4)');
   await l.clock.advance(900); // a log backup whose positions overlap the pre-recovery one
   await stop(qas, 'VDB2');
   const now = l.clock.now().toISOString().replace('T', ' ').slice(0, 19);
-  const r = await exec(qas, 'QAS_RECOVERY', `RECOVER DATABASE FOR VDB2 UNTIL TIMESTAMP '${now}' CLEAR LOG USING SOURCE 'SRC2@PRD' USING CATALOG BACKINT`);
+  const r = await exec(
+    qas,
+    'QAS_RECOVERY',
+    `RECOVER DATABASE FOR VDB2 UNTIL TIMESTAMP '${now}' CLEAR LOG USING SOURCE 'SRC2@PRD' USING CATALOG BACKINT`,
+  );
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/^\* 449: recovery strategy could not be determined, volume \d+, reached log position 0, \[111004\] Ambiguous sequence of log backups, overlapping log backups /);
+  expect(r.stderr).toMatch(
+    /^\* 449: recovery strategy could not be determined, volume \d+, reached log position 0, \[111004\] Ambiguous sequence of log backups, overlapping log backups /,
+  );
   const rec = lastRecovery(tenantLog(qas, 'VDB2'));
   expect(rec.fail?.groups?.code).toBe('449');
   expect(rec.lines[rec.lines.length - 1]!.sev).toBe('ERROR');
 });
 
-test('hdbsql -I continues after errors and exits with the last statement\'s result unless -E', async () => {
+test("hdbsql -I continues after errors and exits with the last statement's result unless -E", async () => {
   const file = join(dir, 'script.sql');
   writeFileSync(file, "SELECT NOPE FROM DUMMY;\nSELECT 'second' FROM DUMMY;\n");
   const plain = await run(prd.paths.hdbsql, ['-U', 'PRD_RECOVERY', '-a', '-x', '-I', file]);
@@ -234,18 +270,30 @@ test('hdbsql -I continues after errors and exits with the last statement\'s resu
   expect(badLogon.code).toBe(0); // community.sap_libs #51: a failed logon in a file run, rc 0
   expect(badLogon.stderr).toMatch(/^\* 10: authentication failed: .* SQLSTATE: 28000\n$/);
   const full = await run(prd.paths.hdbsql, ['-U', 'PRD_RECOVERY', "SELECT 'a' AS X, 1 AS N, NULL AS Z FROM DUMMY"]);
-  expect(full.stdout).toMatch(/^X,N,Z\n"a",1,\?\n1 row selected \(overall time [\d.]+ m?sec; server time [\d.]+ (?:usec|msec|sec)\)\n$/);
-  expect((await run(prd.paths.hdbsql, ['-v'])).stdout).toMatch(/^HDBSQL version 2\.00\.070\.00\.\d+, the SAP HANA Database interactive terminal\.\n$/);
+  expect(full.stdout).toMatch(
+    /^X,N,Z\n"a",1,\?\n1 row selected \(overall time [\d.]+ m?sec; server time [\d.]+ (?:usec|msec|sec)\)\n$/,
+  );
+  expect((await run(prd.paths.hdbsql, ['-v'])).stdout).toMatch(
+    /^HDBSQL version 2\.00\.070\.00\.\d+, the SAP HANA Database interactive terminal\.\n$/,
+  );
 });
 
 test('hdbuserstore keeps keys per OS user; -i reads the password from stdin', async () => {
   const recovery = prd.userStoreKeys.find((k) => k.key === 'PRD_RECOVERY')!;
   const password = (await run(prd.paths.hdbuserstore, ['LIST', 'PRD_RECOVERY'])).stdout;
   expect(password).toMatch(/KEY PRD_RECOVERY\n {2}ENV : 127\.0\.0\.1:\d+\n {2}USER: HANAVDB\n/);
-  const store = JSON.parse(readFileSync(password.match(/DATA FILE\s+: (.*)/)![1]!, 'utf8')) as { keys: Record<string, { password: string }> };
-  const set = await run(prd.paths.hdbuserstore, ['-i', 'SET', 'mykey', `${recovery.env}@SYSTEMDB`, 'hanavdb'], `${store.keys.PRD_RECOVERY!.password}\n`);
+  const store = JSON.parse(readFileSync(password.match(/DATA FILE\s+: (.*)/)![1]!, 'utf8')) as {
+    keys: Record<string, { password: string }>;
+  };
+  const set = await run(
+    prd.paths.hdbuserstore,
+    ['-i', 'SET', 'mykey', `${recovery.env}@SYSTEMDB`, 'hanavdb'],
+    `${store.keys.PRD_RECOVERY!.password}\n`,
+  );
   expect(set.code).toBe(0);
-  expect((await run(prd.paths.hdbuserstore, ['LIST', 'MYKEY'])).stdout).toContain('KEY MYKEY\n  ENV : ' + recovery.env + '\n  USER: HANAVDB\n  DATABASE: SYSTEMDB\n');
+  expect((await run(prd.paths.hdbuserstore, ['LIST', 'MYKEY'])).stdout).toContain(
+    'KEY MYKEY\n  ENV : ' + recovery.env + '\n  USER: HANAVDB\n  DATABASE: SYSTEMDB\n',
+  );
   expect(await query(prd, 'MYKEY', 'SELECT CURRENT_USER FROM DUMMY')).toEqual([['HANAVDB']]);
   expect((await run(prd.paths.hdbuserstore, ['DELETE', 'MYKEY'])).code).toBe(0);
   expect((await run(prd.paths.hdbuserstore, ['LIST', 'MYKEY'])).code).toBe(1);
@@ -257,9 +305,17 @@ test('a recovery keeps running when the client disconnects', async () => {
     await stop(qas, 'VDB2');
     const before = lines(tenantLog(qas, 'VDB2')).length;
     const child = spawn(qas.paths.hdbsql, ['-U', 'QAS_RECOVERY', recoverSql('VDB2', '2024-03-01 10:12:00')], { stdio: 'ignore' });
-    await waitFor(() => lines(tenantLog(qas, 'VDB2')).slice(before).some((x) => x.includes('RECOVER DATA started')));
+    await waitFor(() =>
+      lines(tenantLog(qas, 'VDB2'))
+        .slice(before)
+        .some((x) => x.includes('RECOVER DATA started')),
+    );
     child.kill('SIGKILL');
-    await waitFor(() => lines(tenantLog(qas, 'VDB2')).slice(before).some((x) => x.includes('RECOVER DATA finished')));
+    await waitFor(() =>
+      lines(tenantLog(qas, 'VDB2'))
+        .slice(before)
+        .some((x) => x.includes('RECOVER DATA finished')),
+    );
     expect(lastRecovery(tenantLog(qas, 'VDB2')).ok).toBeDefined();
     expect(await ids(qas, 'QAS_VDB2')).toEqual([1]); // the 10:15 log backup was deleted above
   } finally {
@@ -287,8 +343,16 @@ test('a server crash mid-recovery leaves the tenant stopped and backup.log witho
 });
 
 test('backup.log lines parse with the recipe regexes and have the published field shapes', () => {
-  const sample = readFileSync(new URL('../fixtures/backup-log/08-hanacleaner-issue49-logbackup-backint.log', import.meta.url), 'utf8').split('\n')[0]!;
-  const layout = (line: string) => line.replace(/^\S+/, 'TS').replace(/P\d{7}/, 'P').replace(/ [0-9a-f]{11} /, ' OP ').slice(0, 31);
+  const sample = readFileSync(
+    new URL('../fixtures/backup-log/08-hanacleaner-issue49-logbackup-backint.log', import.meta.url),
+    'utf8',
+  ).split('\n')[0]!;
+  const layout = (line: string) =>
+    line
+      .replace(/^\S+/, 'TS')
+      .replace(/P\d{7}/, 'P')
+      .replace(/ [0-9a-f]{11} /, ' OP ')
+      .slice(0, 31);
   const files = [tenantLog(prd, 'ERP'), tenantLog(prd, 'SRC2'), ...['VDB1', 'VDB2', 'VDB3', 'VDB4'].map((t) => tenantLog(qas, t))];
   let recoveries = 0;
   for (const f of files) {
@@ -303,7 +367,8 @@ test('backup.log lines parse with the recipe regexes and have the published fiel
         recoveries++;
         expect(Number(RECIPE.STARTED.exec(g!.msg!)!.groups!.id)).toBe(parseInt(g!.op!, 16));
       }
-      for (const re of [RECIPE.PROGRESS, RECIPE.STATE]) if (g!.msg!.startsWith(re === RECIPE.PROGRESS ? 'progress of' : 'state of')) expect(g!.msg).toMatch(re);
+      for (const re of [RECIPE.PROGRESS, RECIPE.STATE])
+        if (g!.msg!.startsWith(re === RECIPE.PROGRESS ? 'progress of' : 'state of')) expect(g!.msg).toMatch(re);
     }
   }
   expect(recoveries).toBeGreaterThanOrEqual(10);
@@ -319,12 +384,15 @@ test('the programs are reachable over the embedded SSH server with PATH and HANA
   });
   try {
     const out = await new Promise<string>((resolve, reject) => {
-      client.exec('echo "$HANA_VDB_USR_SAP"; hdbsql -U PRD_RECOVERY -a -x -j "SELECT DATABASE_NAME FROM M_DATABASES ORDER BY 1"', (err, stream) => {
-        if (err) return reject(err);
-        let text = '';
-        stream.on('data', (d: Buffer) => (text += d.toString())).on('close', () => resolve(text));
-        stream.stderr.on('data', (d: Buffer) => (text += d.toString()));
-      });
+      client.exec(
+        'echo "$HANA_VDB_USR_SAP"; hdbsql -U PRD_RECOVERY -a -x -j "SELECT DATABASE_NAME FROM M_DATABASES ORDER BY 1"',
+        (err, stream) => {
+          if (err) return reject(err);
+          let text = '';
+          stream.on('data', (d: Buffer) => (text += d.toString())).on('close', () => resolve(text));
+          stream.stderr.on('data', (d: Buffer) => (text += d.toString()));
+        },
+      );
     });
     expect(out).toBe(`${prd.paths.usrSap}\n"ERP"\n"SRC2"\n"SYSTEMDB"\n`);
   } finally {

@@ -74,14 +74,34 @@ export async function startEngineHarness(opts: { password?: string } = {}): Prom
     return child;
   };
   return {
-    dir, dataDir, scratch, sshd, privateKeyFile: key.privateKeyFile, execCommands,
+    dir,
+    dataDir,
+    scratch,
+    sshd,
+    privateKeyFile: key.privateKeyFile,
+    execCommands,
     addDatabase(repo, db, content) {
       mkdirSync(join(scratch, 'repos', repo, db), { recursive: true });
       writeFileSync(join(scratch, 'repos', repo, db, 'data'), content);
     },
     envAddArgs(name) {
-      return ['env', 'add', name, '--host', sshd.host, '--port', String(sshd.port), '--user', sshd.user, '--key', key.privateKeyFile,
-        '--host-key', sshd.hostKeyFingerprint, '--scratch-path', scratch];
+      return [
+        'env',
+        'add',
+        name,
+        '--host',
+        sshd.host,
+        '--port',
+        String(sshd.port),
+        '--user',
+        sshd.user,
+        '--key',
+        key.privateKeyFile,
+        '--host-key',
+        sshd.hostKeyFingerprint,
+        '--scratch-path',
+        scratch,
+      ];
     },
     spawnCli,
     cli(args, env) {
@@ -94,7 +114,11 @@ export async function startEngineHarness(opts: { password?: string } = {}): Prom
         child.on('error', reject);
         child.on('close', (code) => {
           let json: unknown;
-          try { json = JSON.parse(stdout); } catch { json = undefined; }
+          try {
+            json = JSON.parse(stdout);
+          } catch {
+            json = undefined;
+          }
           resolve({ code: code ?? -1, stdout, stderr, json });
         });
       });

@@ -27,40 +27,56 @@ export function localLibs(opts: { env?: Record<string, string>; onRun?: (command
     commands: [],
     progress: [],
     logs: [],
-    drop(o) { dropping = { ...o }; },
+    drop(o) {
+      dropping = { ...o };
+    },
     async runBash(_c: RemoteConnection, command: string, options: RunBashOptions = {}): Promise<RunBashResponse> {
       self.commands.push(command);
       opts.onRun?.(command);
       let drop: 'before' | 'after' | null = null;
-      if (dropping && dropping.times > 0 && dropping.match(command)) { dropping.times--; drop = dropping.when; }
+      if (dropping && dropping.times > 0 && dropping.match(command)) {
+        dropping.times--;
+        drop = dropping.when;
+      }
       if (drop === 'before') throw new LibraryError('ssh.disconnected', 'The SSH connection was lost.');
       const res = await runLocal(buildScript(command, options.variables), opts.env ?? {});
       if (drop === 'after') throw new LibraryError('ssh.disconnected', 'The SSH connection was lost.');
       if (options.check && res.exitCode !== 0) throw new PluginScriptError(res.exitCode, res.stdout, res.stderr);
       return res;
     },
-    async runSync() { throw new Error('runSync is not used by this plugin'); },
-    async retrieveCredentials() { throw new Error('retrieveCredentials is not used by this plugin'); },
+    async runSync() {
+      throw new Error('runSync is not used by this plugin');
+    },
+    async retrieveCredentials() {
+      throw new Error('retrieveCredentials is not used by this plugin');
+    },
     logger: {
       debug: (m) => self.logs.push({ level: 'debug', message: m }),
       info: (m) => self.logs.push({ level: 'info', message: m }),
       warn: (m) => self.logs.push({ level: 'warn', message: m }),
       error: (m) => self.logs.push({ level: 'error', message: m }),
     },
-    reportProgress: (r) => { self.progress.push(r); },
+    reportProgress: (r) => {
+      self.progress.push(r);
+    },
   };
   return self;
 }
 
 function runLocal(script: string, env: Record<string, string>): Promise<RunBashResponse> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-s'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['--noprofile', '--norc', '-s'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ exitCode: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({ exitCode: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
     child.stdin.end(script);
   });
 }
@@ -68,7 +84,11 @@ function runLocal(script: string, env: Record<string, string>): Promise<RunBashR
 /** A RemoteConnection for tests (the local libs ignore it). */
 export function testConnection(name = 'target'): RemoteConnection {
   return {
-    environment: { name, reference: 'UNIX_HOST_ENVIRONMENT-1', host: { name: '127.0.0.1', reference: 'UNIX_HOST-1', binaryPath: '/tmp', scratchPath: '/tmp' } },
+    environment: {
+      name,
+      reference: 'UNIX_HOST_ENVIRONMENT-1',
+      host: { name: '127.0.0.1', reference: 'UNIX_HOST-1', binaryPath: '/tmp', scratchPath: '/tmp' },
+    },
     user: { name: 'hana', reference: 'HOST_USER-1' },
   };
 }

@@ -37,7 +37,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${log()}`);
     const up = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+      const c = connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
       c.on('error', () => resolve(false));
     });
     if (up) return;
@@ -77,7 +80,11 @@ export async function startPrivateSshd(): Promise<PrivateSshd> {
   await waitForPort(port, child, () => log);
   const pub = readFileSync(join(dir, 'ssh_host_ed25519_key.pub'), 'utf8').split(' ')[1]!;
   return {
-    dir, host: '127.0.0.1', port, user: userInfo().username, pid: child.pid!,
+    dir,
+    host: '127.0.0.1',
+    port,
+    user: userInfo().username,
+    pid: child.pid!,
     hostKeyFingerprint: 'SHA256:' + createHash('sha256').update(Buffer.from(pub, 'base64')).digest('base64').replace(/=+$/, ''),
     privateKeyFile: join(dir, 'user', 'id_ed25519'),
     async close() {
@@ -93,7 +100,10 @@ export async function startPrivateSshd(): Promise<PrivateSshd> {
 /** Pids of the per-connection sshd processes (children of the listener). */
 export function sessionPids(listenerPid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(listenerPid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(listenerPid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

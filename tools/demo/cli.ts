@@ -28,7 +28,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     throw new UserError(`demo: ${(err as Error).message}`, 'Usage: hana-vdb demo [--scenario basic|lag] [--keep] [--json]');
   }
   const scenario = (values.scenario ?? 'basic') as Scenario;
-  if (!SCENARIOS.includes(scenario)) throw new UserError(`demo: unknown scenario '${values.scenario}'.`, `Choose one of: ${SCENARIOS.join(', ')}.`);
+  if (!SCENARIOS.includes(scenario))
+    throw new UserError(`demo: unknown scenario '${values.scenario}'.`, `Choose one of: ${SCENARIOS.join(', ')}.`);
 
   const runId = DateTime.utc().toFormat("yyyyLLdd'T'HHmmss");
   const workDir = join(ctx.dataDir, 'demo', `${scenario}-${runId}`);

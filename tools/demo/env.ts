@@ -43,7 +43,12 @@ export interface DemoEnv {
   addEnvironment(name: string, endpoint: { host: string; port: number }): Promise<void>;
   linkDSource(name: string, parameters: Json): Promise<SnapshotRow>;
   syncDSource(name: string): Promise<SnapshotRow>;
-  provision(name: string, snapshotId: number, parameters: Json, environment?: string): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }>;
+  provision(
+    name: string,
+    snapshotId: number,
+    parameters: Json,
+    environment?: string,
+  ): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }>;
   refresh(name: string, snapshotId: number): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }>;
   /** SHA-256 of the marker table's rows as read back from a tenant through hdbsql, and how many rows. */
   tableChecksum(system: LandscapeSystem, tenant: string, table: string): Promise<{ checksum: string; rows: number }>;
@@ -93,7 +98,11 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
   const target = systemOf(landscape, targetSid);
   const repositoryOf = (sid: string, envName = ENV_NAME): string => {
     const repo = engine.store.repositories(envName).find((r) => r.object.sid === sid);
-    if (!repo) throw new UserError(`Discovery found no HANA installation ${sid} on ${envName}.`, 'Check the simulator layout (hana-vdb sim status).');
+    if (!repo)
+      throw new UserError(
+        `Discovery found no HANA installation ${sid} on ${envName}.`,
+        'Check the simulator layout (hana-vdb sim status).',
+      );
     return repo.name;
   };
 
@@ -115,8 +124,16 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     },
     addEnvironment: addEnv,
     async linkDSource(name, parameters) {
-      o.say(`Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ${String(parameters.rpoOffsetMinutes)} min)`);
-      const { snapshot } = await linkDSource(engine, { name, environment: ENV_NAME, repository: repositoryOf(source.sid), sourceConfig: `${String(parameters.sourceTenant)}@${source.sid}`, parameters: await withDefaults(engine, 'linkedSourceDefinition', parameters) });
+      o.say(
+        `Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ${String(parameters.rpoOffsetMinutes)} min)`,
+      );
+      const { snapshot } = await linkDSource(engine, {
+        name,
+        environment: ENV_NAME,
+        repository: repositoryOf(source.sid),
+        sourceConfig: `${String(parameters.sourceTenant)}@${source.sid}`,
+        parameters: await withDefaults(engine, 'linkedSourceDefinition', parameters),
+      });
       return snapshot;
     },
     async syncDSource(name) {
@@ -125,7 +142,13 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     },
     async provision(name, snapshotId, parameters, environment = ENV_NAME) {
       o.say(`Provisioning VDB ${name} (${String(parameters.targetTenant)}@${target.sid}) from snapshot ${snapshotId}`);
-      return provisionVdb(engine, { name, snapshotId, environment, repository: repositoryOf(target.sid, environment), parameters: await withDefaults(engine, 'virtualSourceDefinition', parameters) });
+      return provisionVdb(engine, {
+        name,
+        snapshotId,
+        environment,
+        repository: repositoryOf(target.sid, environment),
+        parameters: await withDefaults(engine, 'virtualSourceDefinition', parameters),
+      });
     },
     async refresh(name, snapshotId) {
       o.say(`Refreshing VDB ${name} from snapshot ${snapshotId}`);
@@ -142,7 +165,11 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
   return env;
 }
 
-async function withDefaults(engine: Engine, definition: 'linkedSourceDefinition' | 'virtualSourceDefinition' | 'snapshotParametersDefinition', value: Json): Promise<Json> {
+async function withDefaults(
+  engine: Engine,
+  definition: 'linkedSourceDefinition' | 'virtualSourceDefinition' | 'snapshotParametersDefinition',
+  value: Json,
+): Promise<Json> {
   const { schema } = await engine.plugin();
   const filled = schema.withDefaults(definition, value);
   schema.validate(definition, filled);

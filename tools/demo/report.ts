@@ -57,7 +57,9 @@ function driftSeconds(v: DemoVdb): string {
 
 /** A table for a terminal: UTC times of day when the run stays within one day (printed once above), else month-day too. */
 export function renderReport(r: DemoReport): string {
-  const stamps = r.vdbs.flatMap((v) => [v.executionTimestamp, v.recoveryTimestamp, v.achievedTimestamp]).filter((t): t is string => !!t);
+  const stamps = r.vdbs
+    .flatMap((v) => [v.executionTimestamp, v.recoveryTimestamp, v.achievedTimestamp])
+    .filter((t): t is string => !!t);
   const days = new Set(stamps.map((t) => t.slice(0, 10)));
   const oneDay = days.size <= 1;
   const hhmmss = (iso: string | null): string => (iso ? iso.slice(oneDay ? 11 : 5, 19).replace('T', ' ') : '-');
@@ -75,7 +77,11 @@ export function renderReport(r: DemoReport): string {
     v.dataChecksum.slice(0, 12),
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(width[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [
     `dSource ${r.dsource.name}: ${r.dsource.sourceTenant}@${r.dsource.sourceSid}, RPO offset ${r.dsource.rpoOffsetMinutes} min; ${when}`,
     '',
@@ -85,7 +91,8 @@ export function renderReport(r: DemoReport): string {
     '',
     ...r.vdbs.map((v) => `${v.name}#${v.snapshotId}: ${v.recoveryInfo ?? '(no recovery info)'}`),
   ];
-  if (r.findings) out.push('', ...Object.entries(r.findings).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
+  if (r.findings)
+    out.push('', ...Object.entries(r.findings).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
   out.push('', `Inspect it: hana-vdb-meta list --data-dir ${r.dataDir}`);
   return `${out.join('\n')}\n`;
 }

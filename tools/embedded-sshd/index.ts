@@ -61,7 +61,9 @@ export async function startEmbeddedSshd(opts: EmbeddedSshdOptions): Promise<Embe
     (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
     client.on('error', () => undefined); // a peer vanishing is not the server's failure
     client.on('close', () => clients.delete(client));
-    client.on('authentication', (ctx) => authenticate(ctx, { user, authorizedKeysFile: opts.authorizedKeysFile, password: opts.password }));
+    client.on('authentication', (ctx) =>
+      authenticate(ctx, { user, authorizedKeysFile: opts.authorizedKeysFile, password: opts.password }),
+    );
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();

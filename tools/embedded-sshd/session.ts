@@ -21,7 +21,13 @@ export function sessionEnvironment(home: string, extra: Record<string, string>):
 }
 
 /** Run `command` on `stream`; returns the child so the server can kill it when the connection goes away. */
-export function runExec(stream: ServerChannel, command: string, shell: string, env: Record<string, string>, home: string): ChildProcess {
+export function runExec(
+  stream: ServerChannel,
+  command: string,
+  shell: string,
+  env: Record<string, string>,
+  home: string,
+): ChildProcess {
   // Own process group, so closing the connection can stop the whole command tree.
   const child = spawn(shell, ['-c', command], { cwd: home, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin!.on('error', () => undefined); // the command may exit before reading all of stdin

@@ -10,7 +10,13 @@ export type AdminStatement =
   | { kind: 'start' | 'stop'; database: string }
   | { kind: 'create'; database: string }
   | { kind: 'drop'; database: string }
-  | { kind: 'backup'; database: string | undefined; level: 'complete' | 'incremental' | 'differential'; prefix: string; comment?: string }
+  | {
+      kind: 'backup';
+      database: string | undefined;
+      level: 'complete' | 'incremental' | 'differential';
+      prefix: string;
+      comment?: string;
+    }
   | {
       kind: 'recover';
       mode: 'database' | 'data';
@@ -109,7 +115,8 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
       database = c.name();
     }
     c.expect('USING');
-    if (!c.accept('BACKINT')) throw errors.notSupported(`BACKUP DATA USING ${c.peek()?.raw ?? ''} (the simulator backs up through Backint only)`);
+    if (!c.accept('BACKINT'))
+      throw errors.notSupported(`BACKUP DATA USING ${c.peek()?.raw ?? ''} (the simulator backs up through Backint only)`);
     c.symbol('(');
     const prefix = c.string();
     c.symbol(')');
@@ -124,7 +131,14 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
   if (c.accept('RECOVER')) {
     const mode = c.accept('DATABASE') ? 'database' : c.accept('DATA') ? 'data' : undefined;
     if (!mode) throw errors.syntax(c.peek()?.raw ?? 'end of statement');
-    const r: Extract<AdminStatement, { kind: 'recover' }> = { kind: 'recover', mode, database: undefined, clearLog: false, catalogBackint: false, checkAccess: false };
+    const r: Extract<AdminStatement, { kind: 'recover' }> = {
+      kind: 'recover',
+      mode,
+      database: undefined,
+      clearLog: false,
+      catalogBackint: false,
+      checkAccess: false,
+    };
     if (c.accept('FOR')) r.database = c.name();
     while (!c.done()) {
       if (c.accept('UNTIL', 'TIMESTAMP')) {
@@ -144,7 +158,8 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
         if (!m) throw new SqlError(448, `recovery could not be completed: invalid source '${src}', expected '<tenant>@<SID>'`);
         r.source = { database: m[1]!.toUpperCase(), sid: m[2]! };
       } else if (c.accept('USING', 'CATALOG')) {
-        if (!c.accept('BACKINT')) throw errors.notSupported(`USING CATALOG ${c.peek()?.raw ?? ''} (the simulator keeps the catalog in Backint only)`);
+        if (!c.accept('BACKINT'))
+          throw errors.notSupported(`USING CATALOG ${c.peek()?.raw ?? ''} (the simulator keeps the catalog in Backint only)`);
         r.catalogBackint = true;
       } else if (c.accept('USING', 'BACKUP_ID')) {
         r.backupId = c.number();
@@ -157,8 +172,10 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
         throw errors.syntax(c.peek()!.raw);
       }
     }
-    if (mode === 'database' && r.untilMs !== undefined && r.untilPosition) throw errors.syntax('UNTIL (one of UNTIL TIMESTAMP and UNTIL LOG POSITION)');
-    if (mode === 'database' && r.untilMs === undefined && !r.untilPosition) throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP or UNTIL LOG POSITION');
+    if (mode === 'database' && r.untilMs !== undefined && r.untilPosition)
+      throw errors.syntax('UNTIL (one of UNTIL TIMESTAMP and UNTIL LOG POSITION)');
+    if (mode === 'database' && r.untilMs === undefined && !r.untilPosition)
+      throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP or UNTIL LOG POSITION');
     if (mode === 'data' && r.untilPosition) throw errors.syntax('UNTIL LOG POSITION (RECOVER DATA takes no point in time)');
     if (mode === 'data' && r.backupId === undefined) throw errors.notSupported('RECOVER DATA without USING BACKUP_ID');
     return r;

@@ -69,7 +69,14 @@ function indent(lines: string[]): string {
  */
 export async function invokeBackint(
   ctx: BackintContext,
-  opts: { fn: 'backup' | 'restore' | 'inquire' | 'delete'; user: string; backupId?: number; count?: number; level?: string; objectLines: string[] },
+  opts: {
+    fn: 'backup' | 'restore' | 'inquire' | 'delete';
+    user: string;
+    backupId?: number;
+    count?: number;
+    level?: string;
+    objectLines: string[];
+  },
   whileRunning: (gone: () => boolean) => Promise<void> = async () => undefined,
 ): Promise<BackintRun> {
   const input = mkstemp(ctx.tmpDir, ctx.sid);
@@ -130,15 +137,21 @@ export async function invokeBackint(
   const outLines = outText.split('\n').filter((l) => l.length > 0);
   const consoleOneLine = consoleText.replace(/\s+/g, ' ').trim();
   let exception: string | undefined;
-  if (timedOut) exception = `no.110512  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:312)\n      Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`;
-  else if (exitCode !== 0) exception = `no.110507  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:250)\n      ${exitText(exitCode, consoleOneLine)}`;
+  if (timedOut)
+    exception = `no.110512  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:312)\n      Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`;
+  else if (exitCode !== 0)
+    exception = `no.110507  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:250)\n      ${exitText(exitCode, consoleOneLine)}`;
   appendFileSync(
     ctx.traceFile,
     `${backintTraceTime(ctx.now(), ctx.utcOffset)} backint terminated:\n` +
       indent([`pid: ${child.pid ?? 0}`, `exit code: ${exitCode ?? -1}`, 'output:', ...outLines]) +
       (exception ? `  exception:\n  exception  1: ${exception}\n` : ''),
   );
-  if (timedOut) throw new BackintFailure(110512, `Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`);
+  if (timedOut)
+    throw new BackintFailure(
+      110512,
+      `Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`,
+    );
   return { exitCode, output: parsed, console: consoleOneLine };
 }
 
@@ -158,15 +171,26 @@ export interface SavedObject {
 }
 
 /** BACKUP: one FIFO per object at its destination path; HANA writes, the agent reads. */
-export async function backupObjects(ctx: BackintContext, user: string, backupId: number, level: string, objects: { path: string; data: Buffer }[], count = objects.length): Promise<SavedObject[]> {
+export async function backupObjects(
+  ctx: BackintContext,
+  user: string,
+  backupId: number,
+  level: string,
+  objects: { path: string; data: Buffer }[],
+  count = objects.length,
+): Promise<SavedObject[]> {
   for (const o of objects) {
     mkdirSync(dirname(o.path), { recursive: true });
     mkfifo(o.path);
   }
   try {
-    const run = await invokeBackint(ctx, { fn: 'backup', user, backupId, count, level, objectLines: objects.map((o) => `#PIPE ${quote(o.path)}`) }, async (gone) => {
-      await Promise.all(objects.map((o) => writeToFifo(o.path, o.data, gone)));
-    });
+    const run = await invokeBackint(
+      ctx,
+      { fn: 'backup', user, backupId, count, level, objectLines: objects.map((o) => `#PIPE ${quote(o.path)}`) },
+      async (gone) => {
+        await Promise.all(objects.map((o) => writeToFifo(o.path, o.data, gone)));
+      },
+    );
     if (run.exitCode !== 0) throw new BackintFailure(110507, exitText(run.exitCode, run.console));
     return objects.map((o) => {
       const line = run.output.find((l) => l.keyword === '#SAVED' && l.params[1]?.value === o.path);
@@ -188,7 +212,12 @@ export type RestoreResult = { status: 'restored'; data: Buffer; ebid: string } |
  * source system's object names). Returns per object; the whole call throws only when the agent failed
  * for another reason than objects not found.
  */
-export async function restoreObjects(ctx: BackintContext, user: string, pipeDir: string, objects: { path: string; ebid?: string }[]): Promise<RestoreResult[]> {
+export async function restoreObjects(
+  ctx: BackintContext,
+  user: string,
+  pipeDir: string,
+  objects: { path: string; ebid?: string }[],
+): Promise<RestoreResult[]> {
   mkdirSync(pipeDir, { recursive: true });
   const dests = objects.map((_, i) => join(pipeDir, `restore_${process.pid}_${Date.now()}_${i}`));
   const readers: FifoReader[] = [];
@@ -197,14 +226,18 @@ export async function restoreObjects(ctx: BackintContext, user: string, pipeDir:
       mkfifo(d);
       readers.push(new FifoReader(d));
     }
-    const lines = objects.map((o, i) => (o.ebid ? `#EBID ${quote(o.ebid)} ${quote(o.path)} ${quote(dests[i]!)}` : `#NULL ${quote(o.path)} ${quote(dests[i]!)}`));
+    const lines = objects.map((o, i) =>
+      o.ebid ? `#EBID ${quote(o.ebid)} ${quote(o.path)} ${quote(dests[i]!)}` : `#NULL ${quote(o.path)} ${quote(dests[i]!)}`,
+    );
     const run = await invokeBackint(ctx, { fn: 'restore', user, objectLines: lines }, async (gone) => {
       while (!gone()) await new Promise((r) => setTimeout(r, 20));
       for (const r of readers) r.release();
     });
     const datas = await Promise.all(readers.map((r) => r.done));
     const results: RestoreResult[] = objects.map((o, i) => {
-      const line = run.output.find((l) => l.keyword !== '#SOFTWAREID' && l.params[l.keyword === '#RESTORED' ? 1 : 0]?.value === o.path);
+      const line = run.output.find(
+        (l) => l.keyword !== '#SOFTWAREID' && l.params[l.keyword === '#RESTORED' ? 1 : 0]?.value === o.path,
+      );
       if (line?.keyword === '#RESTORED') return { status: 'restored', data: datas[i]!, ebid: line.params[0]!.value };
       if (line?.keyword === '#NOTFOUND') return { status: 'notfound' };
       return { status: 'error' };
@@ -218,10 +251,20 @@ export async function restoreObjects(ctx: BackintContext, user: string, pipeDir:
 }
 
 /** INQUIRE `#EBID "<ebid>" <path>` per object: true when the agent lists it. */
-export async function inquireObjects(ctx: BackintContext, user: string, objects: { path: string; ebid: string }[]): Promise<boolean[]> {
-  const run = await invokeBackint(ctx, { fn: 'inquire', user, objectLines: objects.map((o) => `#EBID ${quote(o.ebid)} ${quote(o.path)}`) });
+export async function inquireObjects(
+  ctx: BackintContext,
+  user: string,
+  objects: { path: string; ebid: string }[],
+): Promise<boolean[]> {
+  const run = await invokeBackint(ctx, {
+    fn: 'inquire',
+    user,
+    objectLines: objects.map((o) => `#EBID ${quote(o.ebid)} ${quote(o.path)}`),
+  });
   if (run.exitCode !== 0) throw new BackintFailure(110507, exitText(run.exitCode, run.console));
-  return objects.map((o) => run.output.some((l) => l.keyword === '#BACKUP' && l.params[0]?.value === o.ebid && l.params[1]?.value === o.path));
+  return objects.map((o) =>
+    run.output.some((l) => l.keyword === '#BACKUP' && l.params[0]?.value === o.ebid && l.params[1]?.value === o.path),
+  );
 }
 
 /** INQUIRE `#NULL <path>`: every version, newest first as the agent lists them. */

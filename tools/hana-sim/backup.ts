@@ -39,7 +39,11 @@ export interface CatalogImage {
   files: ReturnType<SimSystem['state']['catalogFiles']>;
 }
 
-const ENTRY_TYPE = { complete: 'complete data backup', incremental: 'incremental data backup', differential: 'differential data backup' } as const;
+const ENTRY_TYPE = {
+  complete: 'complete data backup',
+  incremental: 'incremental data backup',
+  differential: 'differential data backup',
+} as const;
 const LEVEL = { complete: 'COMPLETE', incremental: 'INCREMENTAL', differential: 'DIFFERENTIAL' } as const;
 
 function failureText(e: unknown): { code: number; text: string } {
@@ -53,12 +57,22 @@ export function dataDestination(sys: SimSystem, database: string, prefix: string
   if (!prefix.startsWith('/')) return join(dir, prefix);
   const mapped = prefix.startsWith('/usr/sap/') ? join(sys.paths.usrSap, prefix.slice('/usr/sap/'.length)) : prefix;
   if (!mapped.startsWith(dir + '/')) {
-    throw new SqlError(447, `backup could not be completed: [110091] Invalid path selection for data backup using backint: ${prefix} must start with ${dir}`);
+    throw new SqlError(
+      447,
+      `backup could not be completed: [110091] Invalid path selection for data backup using backint: ${prefix} must start with ${dir}`,
+    );
   }
   return mapped;
 }
 
-export async function runDataBackup(sys: SimSystem, database: string, level: keyof typeof ENTRY_TYPE, prefix: string, sqlText: string, comment?: string): Promise<void> {
+export async function runDataBackup(
+  sys: SimSystem,
+  database: string,
+  level: keyof typeof ENTRY_TYPE,
+  prefix: string,
+  sqlText: string,
+  comment?: string,
+): Promise<void> {
   const dest = dataDestination(sys, database, prefix);
   const opId = sys.nextOpId();
   const log = sys.backupLog(database);
@@ -66,27 +80,64 @@ export async function runDataBackup(sys: SimSystem, database: string, level: key
   const d = sys.state.database(database)!;
   log.write(opId, 'INFO', 'BACKUP', `SAVE DATA started [${opId}]`);
   log.write(opId, 'INFO', 'BACKUP', `command: ${sqlText}`);
-  const entryId = sys.state.addCatalogEntry({ database, backup_id: opId, entry_type_name: ENTRY_TYPE[level], state_name: 'running', utc_start_ms: opId, utc_end_ms: null, comment: comment ?? null, message: null });
+  const entryId = sys.state.addCatalogEntry({
+    database,
+    backup_id: opId,
+    entry_type_name: ENTRY_TYPE[level],
+    state_name: 'running',
+    utc_start_ms: opId,
+    utc_end_ms: null,
+    comment: comment ?? null,
+    message: null,
+  });
   const channels = Math.max(1, sys.spec.parallelDataBackupBackintChannels);
   const image = sys.connection(database).db.serialize();
-  const topology: TopologyImage = { kind: 'topology', sid: sys.spec.sid, database, backupId: opId, level, redoLogPosition: d.position, lastCommitMs: d.last_commit_ms, startMs: opId, channels };
-  const parts: { path: string; data: Buffer; volume: number }[] = [{ path: `${dest}_databackup_0_1`, data: Buffer.from(JSON.stringify(topology)), volume: 0 }];
+  const topology: TopologyImage = {
+    kind: 'topology',
+    sid: sys.spec.sid,
+    database,
+    backupId: opId,
+    level,
+    redoLogPosition: d.position,
+    lastCommitMs: d.last_commit_ms,
+    startMs: opId,
+    channels,
+  };
+  const parts: { path: string; data: Buffer; volume: number }[] = [
+    { path: `${dest}_databackup_0_1`, data: Buffer.from(JSON.stringify(topology)), volume: 0 },
+  ];
   const size = Math.ceil(image.length / channels);
-  for (let c = 0; c < channels; c++) parts.push({ path: `${dest}_databackup_${volume}_${c + 1}`, data: image.subarray(c * size, (c + 1) * size), volume });
-  log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteTopologyAndSSFSBackupInProgress`);
+  for (let c = 0; c < channels; c++)
+    parts.push({ path: `${dest}_databackup_${volume}_${c + 1}`, data: image.subarray(c * size, (c + 1) * size), volume });
+  log.write(
+    opId,
+    'INFO',
+    'BACKUP',
+    `state of service: ${service}, ${address}, volume: 0, BackupExecuteTopologyAndSSFSBackupInProgress`,
+  );
   let saved: SavedObject[];
   try {
     saved = await backupObjects(sys.backint(database), sys.backintUser(database), opId, LEVEL[level], parts);
   } catch (e) {
     const f = failureText(e);
     log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: 0, BackupError`);
-    log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupAbortSavepointInProgress`);
+    log.write(
+      opId,
+      'INFO',
+      'BACKUP',
+      `state of service: ${service}, ${address}, volume: ${volume}, BackupAbortSavepointInProgress`,
+    );
     log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupAbortSavepointFinished`);
     log.write(opId, 'ERROR', 'BACKUP', `SAVE DATA finished with error: [447] backup could not be completed, [${f.code}] ${f.text}`);
     sys.state.finishCatalogEntry(entryId, 'failed', sys.env.now(), `[447] backup could not be completed, [${f.code}] ${f.text}`);
     throw new SqlError(447, `backup could not be completed: [${f.code}] ${f.text}`);
   }
-  log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteTopologyAndSSFSBackupFinished`);
+  log.write(
+    opId,
+    'INFO',
+    'BACKUP',
+    `state of service: ${service}, ${address}, volume: 0, BackupExecuteTopologyAndSSFSBackupFinished`,
+  );
   const total = image.length;
   log.write(opId, 'INFO', 'BACKUP', `start of progress monitoring, volumes: 1, bytes: ${total}`);
   log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${total}`);
@@ -94,9 +145,20 @@ export async function runDataBackup(sys: SimSystem, database: string, level: key
   for (const [i, s] of saved.entries()) {
     const part = parts[i]!;
     sys.state.addCatalogFile({
-      database, backup_id: opId, entry_id: entryId, source_id: part.volume, source_type_name: part.volume === 0 ? 'topology' : 'volume',
-      service_type_name: service, host: sys.spec.host, backup_size: s.bytes, destination_type_name: 'backint', destination_path: s.path,
-      external_backup_id: s.ebid, redo_log_position: d.position, last_redo_log_position: null, utc_last_commit_ms: d.last_commit_ms,
+      database,
+      backup_id: opId,
+      entry_id: entryId,
+      source_id: part.volume,
+      source_type_name: part.volume === 0 ? 'topology' : 'volume',
+      service_type_name: service,
+      host: sys.spec.host,
+      backup_size: s.bytes,
+      destination_type_name: 'backint',
+      destination_path: s.path,
+      external_backup_id: s.ebid,
+      redo_log_position: d.position,
+      last_redo_log_position: null,
+      utc_last_commit_ms: d.last_commit_ms,
     });
   }
   sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
@@ -116,12 +178,29 @@ async function runLogBackup(sys: SimSystem, database: string): Promise<void> {
   const d = sys.state.database(database)!;
   const commits = sys.state.redoAfter(database, d.backed_up_position, d.position);
   const { service, address, volume } = sys.serviceAddress(database);
-  const image: LogBackupImage = { kind: 'log', sid: sys.spec.sid, database, volume, first: d.backed_up_position, last: d.position, commits };
+  const image: LogBackupImage = {
+    kind: 'log',
+    sid: sys.spec.sid,
+    database,
+    volume,
+    first: d.backed_up_position,
+    last: d.position,
+    commits,
+  };
   const data = Buffer.from(JSON.stringify(image));
   const path = join(databaseBackintDir(sys.paths, database), `log_backup_${volume}_0_${image.first}_${image.last}`);
   const opId = sys.nextOpId();
   const log = sys.backupLog(database);
-  const entryId = sys.state.addCatalogEntry({ database, backup_id: opId, entry_type_name: 'log backup', state_name: 'running', utc_start_ms: opId, utc_end_ms: null, comment: null, message: null });
+  const entryId = sys.state.addCatalogEntry({
+    database,
+    backup_id: opId,
+    entry_type_name: 'log backup',
+    state_name: 'running',
+    utc_start_ms: opId,
+    utc_end_ms: null,
+    comment: null,
+    message: null,
+  });
   log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupLogStarted`);
   log.write(opId, 'INFO', 'LOGBCKUP', `to backint: ${path}`);
   log.write(opId, 'INFO', 'LOGBCKUP', `start of progress monitoring, volumes: 1, bytes: ${data.length}`);
@@ -136,12 +215,28 @@ async function runLogBackup(sys: SimSystem, database: string): Promise<void> {
     sys.state.finishCatalogEntry(entryId, 'failed', sys.env.now(), `[${f.code}] ${f.text}`);
     return; // the segment stays in the log area and is backed up at the next timeout
   }
-  log.write(opId, 'INFO', 'LOGBCKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${data.length}/${data.length}`);
+  log.write(
+    opId,
+    'INFO',
+    'LOGBCKUP',
+    `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${data.length}/${data.length}`,
+  );
   log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupLogSuccess`);
   sys.state.addCatalogFile({
-    database, backup_id: opId, entry_id: entryId, source_id: volume, source_type_name: 'volume', service_type_name: service, host: sys.spec.host,
-    backup_size: saved[0]!.bytes, destination_type_name: 'backint', destination_path: path, external_backup_id: saved[0]!.ebid,
-    redo_log_position: image.first, last_redo_log_position: image.last, utc_last_commit_ms: commits.length ? commits[commits.length - 1]!.utc_ms : null,
+    database,
+    backup_id: opId,
+    entry_id: entryId,
+    source_id: volume,
+    source_type_name: 'volume',
+    service_type_name: service,
+    host: sys.spec.host,
+    backup_size: saved[0]!.bytes,
+    destination_type_name: 'backint',
+    destination_path: path,
+    external_backup_id: saved[0]!.ebid,
+    redo_log_position: image.first,
+    last_redo_log_position: image.last,
+    utc_last_commit_ms: commits.length ? commits[commits.length - 1]!.utc_ms : null,
   });
   sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
   sys.state.markBackedUp(database, image.last);
@@ -153,17 +248,44 @@ export async function runCatalogBackup(sys: SimSystem, database: string): Promis
   const opId = sys.nextOpId();
   const log = sys.backupLog(database);
   const { service, address } = sys.serviceAddress(database);
-  const image: CatalogImage = { kind: 'catalog', sid: sys.spec.sid, database, backupId: opId, entries: sys.state.catalog(database), files: sys.state.catalogFiles(database) };
+  const image: CatalogImage = {
+    kind: 'catalog',
+    sid: sys.spec.sid,
+    database,
+    backupId: opId,
+    entries: sys.state.catalog(database),
+    files: sys.state.catalogFiles(database),
+  };
   const data = Buffer.from(JSON.stringify(image));
   const path = join(databaseBackintDir(sys.paths, database), 'log_backup_0_0_0_0');
-  const entryId = sys.state.addCatalogEntry({ database, backup_id: opId, entry_type_name: 'log backup', state_name: 'running', utc_start_ms: opId, utc_end_ms: null, comment: null, message: null });
+  const entryId = sys.state.addCatalogEntry({
+    database,
+    backup_id: opId,
+    entry_type_name: 'log backup',
+    state_name: 'running',
+    utc_start_ms: opId,
+    utc_end_ms: null,
+    comment: null,
+    message: null,
+  });
   log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteCatalogBackupInProgress`);
   try {
     const [saved] = await backupObjects(sys.backint(database), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
     sys.state.addCatalogFile({
-      database, backup_id: opId, entry_id: entryId, source_id: 0, source_type_name: 'catalog', service_type_name: service, host: sys.spec.host,
-      backup_size: saved!.bytes, destination_type_name: 'backint', destination_path: path, external_backup_id: saved!.ebid,
-      redo_log_position: null, last_redo_log_position: null, utc_last_commit_ms: null,
+      database,
+      backup_id: opId,
+      entry_id: entryId,
+      source_id: 0,
+      source_type_name: 'catalog',
+      service_type_name: service,
+      host: sys.spec.host,
+      backup_size: saved!.bytes,
+      destination_type_name: 'backint',
+      destination_path: path,
+      external_backup_id: saved!.ebid,
+      redo_log_position: null,
+      last_redo_log_position: null,
+      utc_last_commit_ms: null,
     });
     sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
     log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteCatalogBackupFinished`);

@@ -25,7 +25,17 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUED = new Set(['--set', '--advance', '--start-at', '--log-shipping-lag', '--markers-every', '--root', '--every', '--table', '--database']);
+const VALUED = new Set([
+  '--set',
+  '--advance',
+  '--start-at',
+  '--log-shipping-lag',
+  '--markers-every',
+  '--root',
+  '--every',
+  '--table',
+  '--database',
+]);
 
 function parse(argv: string[]): Parsed {
   const words: string[] = [];
@@ -36,7 +46,11 @@ function parse(argv: string[]): Parsed {
     if (a.startsWith('--')) {
       if (VALUED.has(a)) {
         const v = argv[++i];
-        if (v === undefined) throw new UserError(`${a} needs a value`, `e.g. ${a} ${a === '--set' || a === '--start-at' ? '2024-01-01T12:00:00Z' : '60'}`);
+        if (v === undefined)
+          throw new UserError(
+            `${a} needs a value`,
+            `e.g. ${a} ${a === '--set' || a === '--start-at' ? '2024-01-01T12:00:00Z' : '60'}`,
+          );
         flags.set(a, v);
       } else if (['--driven', '--no-ssh', '--clear'].includes(a)) flags.set(a, true);
       else throw new UserError(`unknown option ${a}`, 'see `hana-vdb sim --help`');
@@ -47,7 +61,11 @@ function parse(argv: string[]): Parsed {
 
 function num(flags: Map<string, string | true>, name: string, text?: string): number {
   const v = text ?? flags.get(name);
-  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) throw new UserError(`${name}: "${String(v)}" is not a non-negative number`, `give ${name} a number of seconds, e.g. ${name} 60`);
+  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v))
+    throw new UserError(
+      `${name}: "${String(v)}" is not a non-negative number`,
+      `give ${name} a number of seconds, e.g. ${name} 60`,
+    );
   return Number(v);
 }
 
@@ -58,7 +76,11 @@ function rootOf(p: Parsed, ctx: CliContext): string {
 
 function running(root: string): ServerInfo {
   const info = readServerInfo(root);
-  if (!info) throw new UserError(`no simulator is running on ${root}`, 'start one with `hana-vdb sim start` (same --data-dir) and keep it running');
+  if (!info)
+    throw new UserError(
+      `no simulator is running on ${root}`,
+      'start one with `hana-vdb sim start` (same --data-dir) and keep it running',
+    );
   return info;
 }
 
@@ -73,25 +95,40 @@ export function startSummary(l: Landscape, status: StatusReply): object {
     clock: { now: iso(status.nowMs), driven: status.driven },
     ssh: l.ssh ?? null,
     systems: status.systems.map((s) => ({
-      sid: s.sid, instance: s.instance, host: s.host, utcOffset: s.utcOffset, tenants: s.tenants,
-      usrSap: join(l.root, 'usr', 'sap'), backintParameterFile: s.backintParameterFile, userStoreKeys: s.userStoreKeys,
+      sid: s.sid,
+      instance: s.instance,
+      host: s.host,
+      utcOffset: s.utcOffset,
+      tenants: s.tenants,
+      usrSap: join(l.root, 'usr', 'sap'),
+      backintParameterFile: s.backintParameterFile,
+      userStoreKeys: s.userStoreKeys,
     })),
   };
 }
 
 async function start(p: Parsed, ctx: CliContext): Promise<number> {
   const root = rootOf(p, ctx);
-  if (readServerInfo(root)) throw new UserError(`a simulator already runs on ${root}`, 'stop it first (Ctrl-C in its terminal) or use another --data-dir');
+  if (readServerInfo(root))
+    throw new UserError(`a simulator already runs on ${root}`, 'stop it first (Ctrl-C in its terminal) or use another --data-dir');
   const spec = defaultLandscape();
-  if (p.flags.has('--log-shipping-lag')) spec.backint = { ...spec.backint, logShippingLagSeconds: num(p.flags, '--log-shipping-lag') };
+  if (p.flags.has('--log-shipping-lag'))
+    spec.backint = { ...spec.backint, logShippingLagSeconds: num(p.flags, '--log-shipping-lag') };
   const startAt = p.flags.get('--start-at');
-  const l = await startLandscape({ root, landscape: spec, clock: { driven: p.flags.has('--driven'), startAt: typeof startAt === 'string' ? startAt : undefined }, ssh: !p.flags.has('--no-ssh') });
+  const l = await startLandscape({
+    root,
+    landscape: spec,
+    clock: { driven: p.flags.has('--driven'), startAt: typeof startAt === 'string' ? startAt : undefined },
+    ssh: !p.flags.has('--no-ssh'),
+  });
   try {
-    if (p.flags.has('--markers-every')) await l.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: num(p.flags, '--markers-every') });
+    if (p.flags.has('--markers-every'))
+      await l.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: num(p.flags, '--markers-every') });
     if (ctx.json) ctx.stdout(JSON.stringify(startSummary(l, await l.status())) + '\n');
     else {
       let text = `Simulated HANA landscape under ${root} (Ctrl-C stops it)\n`;
-      if (l.ssh) text += `SSH: ssh -i ${l.ssh.privateKeyFile} -p ${l.ssh.port} ${l.ssh.user}@${l.ssh.host}  (host key ${l.ssh.hostKeyFingerprint})\n`;
+      if (l.ssh)
+        text += `SSH: ssh -i ${l.ssh.privateKeyFile} -p ${l.ssh.port} ${l.ssh.user}@${l.ssh.host}  (host key ${l.ssh.hostKeyFingerprint})\n`;
       for (const s of l.systems) {
         text += `${s.sid} HDB${s.instance} on ${s.host} (UTC${s.utcOffset}): tenants ${s.tenants.join(', ')}\n  hdbsql: ${s.paths.hdbsql}\n`;
         for (const k of s.userStoreKeys) text += `  key ${k.key.padEnd(14)} ${k.user}@${k.database} ${k.env}  ${k.purpose}\n`;
@@ -114,12 +151,16 @@ async function clock(p: Parsed, ctx: CliContext): Promise<number> {
   const set = p.flags.get('--set');
   if (typeof set === 'string') {
     req.setMs = Date.parse(set);
-    if (Number.isNaN(req.setMs)) throw new UserError(`--set: "${set}" is not an ISO-8601 instant`, 'e.g. --set 2024-01-01T12:00:00Z');
+    if (Number.isNaN(req.setMs))
+      throw new UserError(`--set: "${set}" is not an ISO-8601 instant`, 'e.g. --set 2024-01-01T12:00:00Z');
   }
   if (p.flags.has('--advance')) req.advanceSeconds = num(p.flags, '--advance');
-  if (req.setMs !== undefined && req.advanceSeconds !== undefined) throw new UserError('give --set or --advance, not both', 'run the command twice');
+  if (req.setMs !== undefined && req.advanceSeconds !== undefined)
+    throw new UserError('give --set or --advance, not both', 'run the command twice');
   const r = await control<{ nowMs: number; driven: boolean }>(running(rootOf(p, ctx)), req);
-  ctx.stdout(ctx.json ? JSON.stringify({ now: iso(r.nowMs), driven: r.driven }) + '\n' : `${iso(r.nowMs)}${r.driven ? ' (driven)' : ''}\n`);
+  ctx.stdout(
+    ctx.json ? JSON.stringify({ now: iso(r.nowMs), driven: r.driven }) + '\n' : `${iso(r.nowMs)}${r.driven ? ' (driven)' : ''}\n`,
+  );
   return 0;
 }
 
@@ -132,34 +173,55 @@ async function fault(p: Parsed, ctx: CliContext): Promise<number> {
       req = { op: 'faults', settings: { recoveryStepDelayMs: num(p.flags, 'MS', args[0]) } };
       break;
     case 'crash-recovery':
-      req = { op: 'faults', settings: { crashRecoveryAtStep: p.flags.has('--clear') ? null : args[0] ? num(p.flags, 'STEP', args[0]) : 2 } };
+      req = {
+        op: 'faults',
+        settings: { crashRecoveryAtStep: p.flags.has('--clear') ? null : args[0] ? num(p.flags, 'STEP', args[0]) : 2 },
+      };
       break;
     case 'delete-backup':
-      if (args.length !== 3) throw new UserError('delete-backup needs SID DATABASE BACKUP_ID', 'e.g. sim fault delete-backup PRD ERP 1718000000000');
+      if (args.length !== 3)
+        throw new UserError('delete-backup needs SID DATABASE BACKUP_ID', 'e.g. sim fault delete-backup PRD ERP 1718000000000');
       req = { op: 'delete-backup', sid: args[0]!, database: args[1]!, backupId: num(p.flags, 'BACKUP_ID', args[2]) };
       break;
     case 'backint-failure': {
       const fn = args[0];
-      if (!fn || !['backup', 'restore', 'inquire', 'delete'].includes(fn)) throw new UserError('backint-failure needs a function', 'backup, restore, inquire or delete');
-      if (!p.flags.has('--clear') && !args[1]) throw new UserError('backint-failure needs the console message or --clear', 'e.g. sim fault backint-failure restore "media server unreachable"');
+      if (!fn || !['backup', 'restore', 'inquire', 'delete'].includes(fn))
+        throw new UserError('backint-failure needs a function', 'backup, restore, inquire or delete');
+      if (!p.flags.has('--clear') && !args[1])
+        throw new UserError(
+          'backint-failure needs the console message or --clear',
+          'e.g. sim fault backint-failure restore "media server unreachable"',
+        );
       req = { op: 'backint-failure', function: fn as 'backup', message: p.flags.has('--clear') ? null : args.slice(1).join(' ') };
       break;
     }
     case 'privileges': {
       const [sid, user, list] = args;
       if (!sid || !user) throw new UserError('privileges needs SID USER [PRIV,PRIV…]', `privileges: ${ALL_PRIVILEGES.join(', ')}`);
-      const privs = (list ?? '').split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+      const privs = (list ?? '')
+        .split(',')
+        .map((x) => x.trim().toUpperCase())
+        .filter(Boolean);
       const bad = privs.find((x) => !ALL_PRIVILEGES.includes(x as Privilege));
       if (bad) throw new UserError(`unknown privilege ${bad}`, `use one of: ${ALL_PRIVILEGES.join(', ')}`);
       const db = p.flags.get('--database');
-      req = { op: 'privileges', sid, user: user.toUpperCase(), privileges: privs as Privilege[], database: typeof db === 'string' ? db : undefined };
+      req = {
+        op: 'privileges',
+        sid,
+        user: user.toUpperCase(),
+        privileges: privs as Privilege[],
+        database: typeof db === 'string' ? db : undefined,
+      };
       break;
     }
     case 'log-shipping-lag':
       req = { op: 'log-shipping-lag', seconds: num(p.flags, 'SECONDS', args[0]) };
       break;
     default:
-      throw new UserError(`unknown fault ${kind ?? ''}`, 'slow-recovery, crash-recovery, delete-backup, backint-failure, privileges, log-shipping-lag');
+      throw new UserError(
+        `unknown fault ${kind ?? ''}`,
+        'slow-recovery, crash-recovery, delete-backup, backint-failure, privileges, log-shipping-lag',
+      );
   }
   const r = await control<unknown>(info, req);
   ctx.stdout(ctx.json ? JSON.stringify({ ok: true, result: r }) + '\n' : `ok ${JSON.stringify(r)}\n`);
@@ -169,9 +231,17 @@ async function fault(p: Parsed, ctx: CliContext): Promise<number> {
 async function workload(p: Parsed, ctx: CliContext): Promise<number> {
   const info = running(rootOf(p, ctx));
   const [, action, sid, database] = p.words;
-  if ((action !== 'start' && action !== 'stop') || !sid || !database) throw new UserError('workload needs start|stop SID DATABASE', 'e.g. sim workload start PRD ERP --every 60');
+  if ((action !== 'start' && action !== 'stop') || !sid || !database)
+    throw new UserError('workload needs start|stop SID DATABASE', 'e.g. sim workload start PRD ERP --every 60');
   const table = p.flags.get('--table');
-  const r = await control<unknown>(info, { op: 'workload', action, sid, database, everySeconds: action === 'start' ? num(p.flags, '--every') : undefined, table: typeof table === 'string' ? table : undefined });
+  const r = await control<unknown>(info, {
+    op: 'workload',
+    action,
+    sid,
+    database,
+    everySeconds: action === 'start' ? num(p.flags, '--every') : undefined,
+    table: typeof table === 'string' ? table : undefined,
+  });
   ctx.stdout(ctx.json ? JSON.stringify(r) + '\n' : `${JSON.stringify(r)}\n`);
   return 0;
 }
@@ -187,7 +257,11 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       return clock(p, ctx);
     case 'status': {
       const s = await control<StatusReply>(running(root), { op: 'status' });
-      ctx.stdout(ctx.json ? JSON.stringify(s) + '\n' : s.systems.map((x) => `${x.sid}: ${x.tenants.join(', ')}`).join('\n') + `\nnow ${iso(s.nowMs)}\n`);
+      ctx.stdout(
+        ctx.json
+          ? JSON.stringify(s) + '\n'
+          : s.systems.map((x) => `${x.sid}: ${x.tenants.join(', ')}`).join('\n') + `\nnow ${iso(s.nowMs)}\n`,
+      );
       return 0;
     }
     case 'fault':
@@ -196,11 +270,17 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       return workload(p, ctx);
     case 'sshd-config': {
       const s = await control<StatusReply>(running(root), { op: 'status' });
-      const snippet = openSshConfigSnippet(root, s.systems.map((x) => systemPaths(root, x).exeDir));
+      const snippet = openSshConfigSnippet(
+        root,
+        s.systems.map((x) => systemPaths(root, x).exeDir),
+      );
       ctx.stdout(ctx.json ? JSON.stringify({ snippet }) + '\n' : snippet);
       return 0;
     }
     default:
-      throw new UserError(`unknown sim command ${p.words[0] ?? ''}`, 'use sim start | clock | status | fault | workload | sshd-config');
+      throw new UserError(
+        `unknown sim command ${p.words[0] ?? ''}`,
+        'use sim start | clock | status | fault | workload | sshd-config',
+      );
   }
 }

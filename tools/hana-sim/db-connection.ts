@@ -10,13 +10,46 @@ import type { CatalogEntry, CatalogFile, SystemState } from './state.js';
 import type { SystemSpec } from './spec.js';
 import { sqlTimestamp } from './time-format.js';
 
-const CATALOG_COLS = ['ENTRY_ID', 'ENTRY_TYPE_NAME', 'BACKUP_ID', 'SYS_START_TIME', 'UTC_START_TIME', 'SYS_END_TIME', 'UTC_END_TIME', 'STATE_NAME', 'COMMENT', 'MESSAGE', 'SYSTEM_ID'];
+const CATALOG_COLS = [
+  'ENTRY_ID',
+  'ENTRY_TYPE_NAME',
+  'BACKUP_ID',
+  'SYS_START_TIME',
+  'UTC_START_TIME',
+  'SYS_END_TIME',
+  'UTC_END_TIME',
+  'STATE_NAME',
+  'COMMENT',
+  'MESSAGE',
+  'SYSTEM_ID',
+];
 const FILES_COLS = [
-  'HOST', 'SERVICE_TYPE_NAME', 'ENTRY_ID', 'BACKUP_ID', 'SOURCE_ID', 'SOURCE_TYPE_NAME', 'BACKUP_SIZE', 'DESTINATION_TYPE_NAME',
-  'DESTINATION_PATH', 'EXTERNAL_BACKUP_ID', 'REDO_LOG_POSITION', 'LAST_REDO_LOG_POSITION', 'UTC_LAST_COMMIT_TIME', 'SYS_LAST_COMMIT_TIME',
+  'HOST',
+  'SERVICE_TYPE_NAME',
+  'ENTRY_ID',
+  'BACKUP_ID',
+  'SOURCE_ID',
+  'SOURCE_TYPE_NAME',
+  'BACKUP_SIZE',
+  'DESTINATION_TYPE_NAME',
+  'DESTINATION_PATH',
+  'EXTERNAL_BACKUP_ID',
+  'REDO_LOG_POSITION',
+  'LAST_REDO_LOG_POSITION',
+  'UTC_LAST_COMMIT_TIME',
+  'SYS_LAST_COMMIT_TIME',
 ];
 const VIEWS: Record<string, string[]> = {
-  M_DATABASES: ['DATABASE_NAME', 'DESCRIPTION', 'ACTIVE_STATUS', 'ACTIVE_STATUS_DETAILS', 'OS_USER', 'OS_GROUP', 'RESTART_MODE', 'FALLBACK_SNAPSHOT_CREATE_TIME'],
+  M_DATABASES: [
+    'DATABASE_NAME',
+    'DESCRIPTION',
+    'ACTIVE_STATUS',
+    'ACTIVE_STATUS_DETAILS',
+    'OS_USER',
+    'OS_GROUP',
+    'RESTART_MODE',
+    'FALLBACK_SNAPSHOT_CREATE_TIME',
+  ],
   M_DATABASE: ['SYSTEM_ID', 'DATABASE_NAME', 'HOST', 'START_TIME', 'VERSION', 'USAGE'],
   M_BACKUP_CATALOG: CATALOG_COLS,
   M_BACKUP_CATALOG_FILES: FILES_COLS,
@@ -54,7 +87,15 @@ export class DbConnection {
     registerFunctions(this.db);
     this.db.exec(`ATTACH ':memory:' AS SYS; ATTACH ':memory:' AS PUBLIC;`);
     for (const [t, cols] of Object.entries(VIEWS)) create(this.db, 'SYS', t, cols);
-    create(this.db, 'PUBLIC', 'EFFECTIVE_PRIVILEGES', ['USER_NAME', 'GRANTEE', 'GRANTEE_TYPE', 'PRIVILEGE', 'OBJECT_TYPE', 'IS_VALID', 'IS_GRANTABLE']);
+    create(this.db, 'PUBLIC', 'EFFECTIVE_PRIVILEGES', [
+      'USER_NAME',
+      'GRANTEE',
+      'GRANTEE_TYPE',
+      'PRIVILEGE',
+      'OBJECT_TYPE',
+      'IS_VALID',
+      'IS_GRANTABLE',
+    ]);
     if (this.isSystemDb) {
       this.db.exec(`ATTACH ':memory:' AS SYS_DATABASES;`);
       create(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG', ['DATABASE_NAME', ...CATALOG_COLS]);
@@ -73,19 +114,60 @@ export class DbConnection {
     const off = system.utcOffset;
     const ts = (m: number | null) => (m === null ? null : sqlTimestamp(m, '+00:00'));
     const local = (m: number | null) => (m === null ? null : sqlTimestamp(m, off));
-    const catRow = (e: CatalogEntry) => [e.entry_id, e.entry_type_name, e.backup_id, local(e.utc_start_ms), ts(e.utc_start_ms), local(e.utc_end_ms), ts(e.utc_end_ms), e.state_name, e.comment, e.message, system.sid];
+    const catRow = (e: CatalogEntry) => [
+      e.entry_id,
+      e.entry_type_name,
+      e.backup_id,
+      local(e.utc_start_ms),
+      ts(e.utc_start_ms),
+      local(e.utc_end_ms),
+      ts(e.utc_end_ms),
+      e.state_name,
+      e.comment,
+      e.message,
+      system.sid,
+    ];
     const fileRow = (f: CatalogFile) => [
-      f.host, f.service_type_name, f.entry_id, f.backup_id, f.source_id, f.source_type_name, f.backup_size, f.destination_type_name,
-      f.destination_path, f.external_backup_id, f.redo_log_position, f.last_redo_log_position, ts(f.utc_last_commit_ms), local(f.utc_last_commit_ms),
+      f.host,
+      f.service_type_name,
+      f.entry_id,
+      f.backup_id,
+      f.source_id,
+      f.source_type_name,
+      f.backup_size,
+      f.destination_type_name,
+      f.destination_path,
+      f.external_backup_id,
+      f.redo_log_position,
+      f.last_redo_log_position,
+      ts(f.utc_last_commit_ms),
+      local(f.utc_last_commit_ms),
     ];
     const dbs = state.databases();
-    const dbRows = dbs.filter((d) => this.isSystemDb || d.name === database).map((d) => [d.name, d.name === 'SYSTEMDB' ? 'SystemDB-' + system.sid : `${d.name} tenant of ${system.sid}`, d.active, d.details, '', '', 'DEFAULT', null]);
+    const dbRows = dbs
+      .filter((d) => this.isSystemDb || d.name === database)
+      .map((d) => [
+        d.name,
+        d.name === 'SYSTEMDB' ? 'SystemDB-' + system.sid : `${d.name} tenant of ${system.sid}`,
+        d.active,
+        d.details,
+        '',
+        '',
+        'DEFAULT',
+        null,
+      ]);
     fill(this.db, 'SYS', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
     fill(this.db, 'SYS', 'M_DATABASE', VIEWS.M_DATABASE!, [[system.sid, database, system.host, null, system.version, 'CUSTOM']]);
     fill(this.db, 'SYS', 'M_BACKUP_CATALOG', CATALOG_COLS, state.catalog(database).map(catRow));
     fill(this.db, 'SYS', 'M_BACKUP_CATALOG_FILES', FILES_COLS, state.catalogFiles(database).map(fileRow));
     fill(this.db, 'SYS', 'DUMMY', ['DUMMY'], [['X']]);
-    fill(this.db, 'SYS', 'USERS', VIEWS.USERS!, state.users(database).map((u) => [u.name, 'FALSE']));
+    fill(
+      this.db,
+      'SYS',
+      'USERS',
+      VIEWS.USERS!,
+      state.users(database).map((u) => [u.name, 'FALSE']),
+    );
     fill(
       this.db,
       'SYS',
@@ -102,8 +184,20 @@ export class DbConnection {
       (me?.privileges ?? []).map((p) => [user, user, 'USER', p, 'SYSTEMPRIVILEGE', 'TRUE', 'FALSE']),
     );
     if (this.isSystemDb) {
-      fill(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG', ['DATABASE_NAME', ...CATALOG_COLS], state.catalog().map((e) => [e.database, ...catRow(e)]));
-      fill(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG_FILES', ['DATABASE_NAME', ...FILES_COLS], state.catalogFiles().map((f) => [f.database, ...fileRow(f)]));
+      fill(
+        this.db,
+        'SYS_DATABASES',
+        'M_BACKUP_CATALOG',
+        ['DATABASE_NAME', ...CATALOG_COLS],
+        state.catalog().map((e) => [e.database, ...catRow(e)]),
+      );
+      fill(
+        this.db,
+        'SYS_DATABASES',
+        'M_BACKUP_CATALOG_FILES',
+        ['DATABASE_NAME', ...FILES_COLS],
+        state.catalogFiles().map((f) => [f.database, ...fileRow(f)]),
+      );
       fill(this.db, 'SYS_DATABASES', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
     }
   }

@@ -14,7 +14,15 @@ export function operationIdHex(id: number): string {
   return id.toString(16).padStart(11, '0');
 }
 
-export function backupLogLine(atMs: number, offset: string, pid: number, opId: number, sev: Severity, comp: Component, message: string): string {
+export function backupLogLine(
+  atMs: number,
+  offset: string,
+  pid: number,
+  opId: number,
+  sev: Severity,
+  comp: Component,
+  message: string,
+): string {
   const proc = `P${String(pid % 10_000_000).padStart(7, '0')}`;
   return `${isoLocal(atMs, offset)}  ${proc}      ${operationIdHex(opId)} ${sev.padEnd(7)} ${comp.padEnd(8)} ${message}`;
 }

@@ -26,22 +26,67 @@ export interface HdbsqlOptions {
 }
 
 const WITH_VALUE: Record<string, keyof HdbsqlOptions | null> = {
-  '-i': 'instance', '-n': 'server', '-d': 'database', '-u': 'user', '-p': 'password', '-U': 'key', '-I': 'inputFile',
-  '-o': 'outputFile', '-O': 'outputFile', '-c': 'separator', '-F': 'fieldSeparator', '-E': 'errorExitCode',
+  '-i': 'instance',
+  '-n': 'server',
+  '-d': 'database',
+  '-u': 'user',
+  '-p': 'password',
+  '-U': 'key',
+  '-I': 'inputFile',
+  '-o': 'outputFile',
+  '-O': 'outputFile',
+  '-c': 'separator',
+  '-F': 'fieldSeparator',
+  '-E': 'errorExitCode',
   // accepted and ignored: connection properties, encodings, TLS material, byte limits
-  '-Z': null, '-B': null, '-resultencoding': null, '-b': null, '-sslprovider': null, '-sslkeystore': null, '-ssltruststore': null, '-sslhostnameincert': null,
+  '-Z': null,
+  '-B': null,
+  '-resultencoding': null,
+  '-b': null,
+  '-sslprovider': null,
+  '-sslkeystore': null,
+  '-ssltruststore': null,
+  '-sslhostnameincert': null,
 };
 const FLAGS: Record<string, keyof HdbsqlOptions | null> = {
-  '-m': 'multiLine', '-a': 'noHeader', '-x': 'noExtraOutput', '-C': 'noEscape', '-A': 'aligned', '-f': 'printCommands', '-fn': 'printCommands',
-  '-quiet': 'quiet', '-v': 'version', '-h': 'help', '-h2': 'help',
+  '-m': 'multiLine',
+  '-a': 'noHeader',
+  '-x': 'noExtraOutput',
+  '-C': 'noEscape',
+  '-A': 'aligned',
+  '-f': 'printCommands',
+  '-fn': 'printCommands',
+  '-quiet': 'quiet',
+  '-v': 'version',
+  '-h': 'help',
+  '-h2': 'help',
   // accepted and ignored: paging off (never paged here), TLS switches (the simulator's wire is plain), prepared statements
-  '-j': null, '-e': null, '-attemptencrypt': null, '-ssltrustcert': null, '-sslcreatecert': null, '-r': null, '-stdin': null,
+  '-j': null,
+  '-e': null,
+  '-attemptencrypt': null,
+  '-ssltrustcert': null,
+  '-sslcreatecert': null,
+  '-r': null,
+  '-stdin': null,
 };
 
 export class UsageError extends Error {}
 
 export function parseHdbsqlArgs(argv: string[]): HdbsqlOptions {
-  const o: HdbsqlOptions = { appendOutput: false, separator: ';', fieldSeparator: ',', multiLine: false, noHeader: false, noExtraOutput: false, noEscape: false, aligned: false, printCommands: false, quiet: false, version: false, help: false };
+  const o: HdbsqlOptions = {
+    appendOutput: false,
+    separator: ';',
+    fieldSeparator: ',',
+    multiLine: false,
+    noHeader: false,
+    noExtraOutput: false,
+    noEscape: false,
+    aligned: false,
+    printCommands: false,
+    quiet: false,
+    version: false,
+    help: false,
+  };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

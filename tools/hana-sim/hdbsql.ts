@@ -24,7 +24,13 @@ interface WireError {
   text: string;
   sqlState: string;
 }
-type Reply = { ok: true; result?: { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number }; serverTimeUs?: number } | { ok: false; error: WireError };
+type Reply =
+  | {
+      ok: true;
+      result?: { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number };
+      serverTimeUs?: number;
+    }
+  | { ok: false; error: WireError };
 
 class ClientError extends Error {
   constructor(readonly err: WireError) {
@@ -64,8 +70,15 @@ function renderRows(o: HdbsqlOptions, columns: string[], rows: unknown[][]): str
 }
 
 /** host[:port] or the key's ENV → the port the simulator listens on. */
-function resolveEndpoint(root: string, server: string | undefined, instance: string | undefined, database: string | undefined): { port: number; database?: string } {
-  const eps: Endpoint[] = existsSync(endpointsFile(root)) ? (JSON.parse(readFileSync(endpointsFile(root), 'utf8')) as Endpoint[]) : [];
+function resolveEndpoint(
+  root: string,
+  server: string | undefined,
+  instance: string | undefined,
+  database: string | undefined,
+): { port: number; database?: string } {
+  const eps: Endpoint[] = existsSync(endpointsFile(root))
+    ? (JSON.parse(readFileSync(endpointsFile(root), 'utf8')) as Endpoint[])
+    : [];
   const first = (server ?? 'localhost').split(';')[0]!;
   const [host, portText] = first.split(':') as [string, string | undefined];
   let port = portText ? Number(portText) : instance ? 30013 + Number(instance) * 100 : 30015;
@@ -73,7 +86,12 @@ function resolveEndpoint(root: string, server: string | undefined, instance: str
   const byReal = local ? eps.find((e) => e.port === port) : undefined;
   const byHana = eps.find((e) => e.hanaPort === port && (local || e.host === host));
   const ep = byReal ?? byHana;
-  if (!ep) throw new ClientError({ code: -10709, text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused {${first}})`, sqlState: 'HY000' });
+  if (!ep)
+    throw new ClientError({
+      code: -10709,
+      text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused {${first}})`,
+      sqlState: 'HY000',
+    });
   port = ep.port;
   return { port, database };
 }
@@ -112,7 +130,12 @@ export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
     statements = splitStatements(readFileSync(o.inputFile, 'utf8'), o.separator);
   } else {
     const text = await io.readStdin();
-    statements = o.multiLine ? splitStatements(text, o.separator) : text.split('\n').map((l) => l.trim().replace(/;$/, '')).filter((l) => l && l !== '\\q');
+    statements = o.multiLine
+      ? splitStatements(text, o.separator)
+      : text
+          .split('\n')
+          .map((l) => l.trim().replace(/;$/, ''))
+          .filter((l) => l && l !== '\\q');
   }
 
   let client: WireClient | undefined;
@@ -125,10 +148,19 @@ export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
     }
     const user = o.user ?? key?.user;
     const password = o.password ?? key?.password;
-    if (!user || password === undefined) throw new ClientError({ code: -10715, text: 'Invalid logon: no user name or password given (use -U <key> or -u <user> -p <password>)', sqlState: 'HY000' });
+    if (!user || password === undefined)
+      throw new ClientError({
+        code: -10715,
+        text: 'Invalid logon: no user name or password given (use -U <key> or -u <user> -p <password>)',
+        sqlState: 'HY000',
+      });
     const ep = resolveEndpoint(io.root, o.server ?? key?.env, o.instance, o.database ?? key?.database);
     client = await WireClient.connect('127.0.0.1', ep.port).catch((e: Error) => {
-      throw new ClientError({ code: -10709, text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:${e.message})`, sqlState: 'HY000' });
+      throw new ClientError({
+        code: -10709,
+        text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:${e.message})`,
+        sqlState: 'HY000',
+      });
     });
     const logon = await client.request<Reply>({ op: 'connect', user, password, database: ep.database });
     if (!logon.ok) throw new ClientError(logon.error);
@@ -149,7 +181,13 @@ export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
       try {
         reply = await client.request<Reply>({ op: 'execute', sql });
       } catch (e) {
-        io.stderr(formatError({ code: -10709, text: `Connection failed (RTE:[89008] Socket closed by peer) ${(e as Error).message}`, sqlState: 'HY000' }));
+        io.stderr(
+          formatError({
+            code: -10709,
+            text: `Connection failed (RTE:[89008] Socket closed by peer) ${(e as Error).message}`,
+            sqlState: 'HY000',
+          }),
+        );
         return failExit();
       }
       const overall = performance.now() - t0;

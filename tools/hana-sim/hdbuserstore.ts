@@ -56,7 +56,12 @@ export async function runHdbuserstore(argv: string[], io: UserStoreIo): Promise<
         io.stderr(`Invalid ENV "${envText}": use <host>:<port>[@<DATABASE>]\n`);
         return 2;
       }
-      keys[name.toUpperCase()] = { env, user: user.toUpperCase(), password: pw, ...(database ? { database: database.toUpperCase() } : {}) };
+      keys[name.toUpperCase()] = {
+        env,
+        user: user.toUpperCase(),
+        password: pw,
+        ...(database ? { database: database.toUpperCase() } : {}),
+      };
       writeUserStore(io.root, keys);
       return 0;
     }

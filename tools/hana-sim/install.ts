@@ -33,7 +33,11 @@ function yamlValue(v: string | number | boolean): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-export function writeBackintParameterFile(root: string, system: Pick<SystemSpec, 'sid' | 'instance' | 'host'>, backint: BackintSpec): void {
+export function writeBackintParameterFile(
+  root: string,
+  system: Pick<SystemSpec, 'sid' | 'instance' | 'host'>,
+  backint: BackintSpec,
+): void {
   const p = systemPaths(root, system);
   const params: Record<string, string | number | boolean> = {
     StoreType: 'filesystem',
@@ -43,17 +47,36 @@ export function writeBackintParameterFile(root: string, system: Pick<SystemSpec,
     ...(backint.parameters ?? {}),
   };
   mkdirSync(dirname(p.backintParameterFile), { recursive: true });
-  writeFileSync(p.backintParameterFile, Object.entries(params).map(([k, v]) => `${k}: ${yamlValue(v)}`).join('\n') + '\n');
+  writeFileSync(
+    p.backintParameterFile,
+    Object.entries(params)
+      .map(([k, v]) => `${k}: ${yamlValue(v)}`)
+      .join('\n') + '\n',
+  );
 }
 
-export function installSystem(root: string, system: SystemSpec & { version: string }, backint: BackintSpec, iniBackup: Record<string, string>): void {
+export function installSystem(
+  root: string,
+  system: SystemSpec & { version: string },
+  backint: BackintSpec,
+  iniBackup: Record<string, string>,
+): void {
   const p = systemPaths(root, system);
   const repo = repoRoot();
   const node = process.execPath;
   const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_VERSION=${system.version}`;
-  writeExecutable(join(p.exeDir, 'hdbsql'), `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbsql-main.js'))} "$@"\n`);
-  writeExecutable(join(p.exeDir, 'hdbuserstore'), `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`);
-  writeFileSync(join(p.exeDir, 'manifest'), `release: ${system.version.split('.').slice(0, 3).join('.')}\nfullversion: ${system.version} Build simulated hana-vdb\n`);
+  writeExecutable(
+    join(p.exeDir, 'hdbsql'),
+    `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbsql-main.js'))} "$@"\n`,
+  );
+  writeExecutable(
+    join(p.exeDir, 'hdbuserstore'),
+    `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`,
+  );
+  writeFileSync(
+    join(p.exeDir, 'manifest'),
+    `release: ${system.version.split('.').slice(0, 3).join('.')}\nfullversion: ${system.version} Build simulated hana-vdb\n`,
+  );
   for (const db of ['SYSTEMDB', ...system.tenants]) mkdirSync(databaseTraceDir(p, db), { recursive: true });
   const agent = backint.agentCommand ?? [node, join(repo, 'bin/hana-backint.js')];
   writeExecutable(
@@ -71,7 +94,12 @@ export function installSystem(root: string, system: SystemSpec & { version: stri
   );
   writeBackintParameterFile(root, system, backint);
   mkdirSync(dirname(p.globalIni), { recursive: true });
-  writeFileSync(p.globalIni, `[backup]\n${Object.entries(iniBackup).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+  writeFileSync(
+    p.globalIni,
+    `[backup]\n${Object.entries(iniBackup)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n')}\n`,
+  );
   mkdirSync(p.backintDir, { recursive: true });
   mkdirSync(backintStoreDir(root), { recursive: true });
 }

@@ -33,7 +33,16 @@ export interface LandscapeSystem {
   tenants: string[];
   userStoreKeys: KeyInfo[];
   backintParameterFile: string;
-  paths: { usrSap: string; instanceDir: string; exeDir: string; hdbsql: string; hdbuserstore: string; traceDir: string; hdbbackint: string; globalIni: string };
+  paths: {
+    usrSap: string;
+    instanceDir: string;
+    exeDir: string;
+    hdbsql: string;
+    hdbuserstore: string;
+    traceDir: string;
+    hdbbackint: string;
+    globalIni: string;
+  };
 }
 
 export interface SshInfo {
@@ -70,7 +79,12 @@ export interface Landscape {
     logShippingLag(seconds: number): Promise<void>;
   };
   workload: {
-    startMarkers(o: { sid: string; database: string; everySeconds: number; table?: string }): Promise<{ table: string; nextId: number }>;
+    startMarkers(o: {
+      sid: string;
+      database: string;
+      everySeconds: number;
+      table?: string;
+    }): Promise<{ table: string; nextId: number }>;
     stopMarkers(sid: string, database: string): Promise<void>;
   };
   status(): Promise<StatusReply>;
@@ -95,7 +109,13 @@ function spawnServer(args: object): Promise<Running> {
       const msg = JSON.parse(line) as { ready: boolean; pid: number; controlPort: number; token: string };
       resolve({ child, info: { pid: msg.pid, controlPort: msg.controlPort, token: msg.token } });
     });
-    child.once('exit', (code) => reject(new Error(`the simulator server exited (${code}) before it was ready: ${stderr.trim() || `run npm run build so that ${entry} exists`}`)));
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `the simulator server exited (${code}) before it was ready: ${stderr.trim() || `run npm run build so that ${entry} exists`}`,
+        ),
+      ),
+    );
   });
 }
 
@@ -103,8 +123,13 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
   const spec = opts.landscape ?? defaultLandscape();
   mkdirSync(opts.root, { recursive: true });
   const driven = opts.clock?.driven ?? false;
-  const first = { root: opts.root, landscape: spec, clock: { driven, startAtMs: opts.clock?.startAt ? Date.parse(opts.clock.startAt) : undefined } };
-  if (opts.clock?.startAt && Number.isNaN(first.clock.startAtMs)) throw new Error(`clock.startAt: "${opts.clock.startAt}" is not an ISO-8601 instant`);
+  const first = {
+    root: opts.root,
+    landscape: spec,
+    clock: { driven, startAtMs: opts.clock?.startAt ? Date.parse(opts.clock.startAt) : undefined },
+  };
+  if (opts.clock?.startAt && Number.isNaN(first.clock.startAtMs))
+    throw new Error(`clock.startAt: "${opts.clock.startAt}" is not an ISO-8601 instant`);
   let running = await spawnServer(first);
   let closing = false;
   let restarting: Promise<void> = Promise.resolve();
@@ -128,8 +153,23 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
   const systems: LandscapeSystem[] = status.systems.map((s) => {
     const p = systemPaths(opts.root, s);
     return {
-      sid: s.sid, instance: s.instance, host: s.host, utcOffset: s.utcOffset, tenants: s.tenants, userStoreKeys: s.userStoreKeys, backintParameterFile: s.backintParameterFile,
-      paths: { usrSap: p.usrSap, instanceDir: p.instanceDir, exeDir: p.exeDir, hdbsql: join(p.exeDir, 'hdbsql'), hdbuserstore: join(p.exeDir, 'hdbuserstore'), traceDir: p.traceDir, hdbbackint: p.hdbbackint, globalIni: p.globalIni },
+      sid: s.sid,
+      instance: s.instance,
+      host: s.host,
+      utcOffset: s.utcOffset,
+      tenants: s.tenants,
+      userStoreKeys: s.userStoreKeys,
+      backintParameterFile: s.backintParameterFile,
+      paths: {
+        usrSap: p.usrSap,
+        instanceDir: p.instanceDir,
+        exeDir: p.exeDir,
+        hdbsql: join(p.exeDir, 'hdbsql'),
+        hdbuserstore: join(p.exeDir, 'hdbuserstore'),
+        traceDir: p.traceDir,
+        hdbbackint: p.hdbbackint,
+        globalIni: p.globalIni,
+      },
     };
   });
 
@@ -139,8 +179,22 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
     const dir = join(opts.root, 'ssh');
     const pair = generateUserKeyPair(join(dir, 'client'));
     writeFileSync(join(dir, 'authorized_keys'), pair.publicKeyLine + '\n', { mode: 0o600 });
-    sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host_ed25519'), authorizedKeysFile: join(dir, 'authorized_keys'), env: sessionEnv(opts.root, systems.map((x) => x.paths.exeDir)), home: sessionHome(opts.root) });
-    ssh = { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyFile: pair.privateKeyFile, hostKeyFingerprint: sshd.hostKeyFingerprint };
+    sshd = await startEmbeddedSshd({
+      hostKeyFile: join(dir, 'host_ed25519'),
+      authorizedKeysFile: join(dir, 'authorized_keys'),
+      env: sessionEnv(
+        opts.root,
+        systems.map((x) => x.paths.exeDir),
+      ),
+      home: sessionHome(opts.root),
+    });
+    ssh = {
+      host: sshd.host,
+      port: sshd.port,
+      user: sshd.user,
+      privateKeyFile: pair.privateKeyFile,
+      hostKeyFingerprint: sshd.hostKeyFingerprint,
+    };
   }
 
   const landscape: Landscape = {
@@ -169,7 +223,8 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
       crashDuringRecovery: async (atStep = 2) => void (await call({ op: 'faults', settings: { crashRecoveryAtStep: atStep } })),
       deleteBackup: (sid, database, backupId) => call<string[]>({ op: 'delete-backup', sid, database, backupId }),
       backintFailure: async (fn, message) => void (await call({ op: 'backint-failure', function: fn, message })),
-      setPrivileges: async (sid, user, privileges, database) => void (await call({ op: 'privileges', sid, user, privileges, database })),
+      setPrivileges: async (sid, user, privileges, database) =>
+        void (await call({ op: 'privileges', sid, user, privileges, database })),
       logShippingLag: async (seconds) => void (await call({ op: 'log-shipping-lag', seconds })),
     },
     workload: {

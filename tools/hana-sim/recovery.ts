@@ -50,27 +50,46 @@ function pastTarget(stmt: Recover, c: { position: number; utc_ms: number }): boo
 function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
   const filesOf = (id: number) => cat.files.filter((f) => f.backup_id === id && f.source_type_name !== 'catalog');
   const data = cat.entries.filter(isData).sort((a, b) => a.utc_start_ms - b.utc_start_ms);
-  const dataPosition = (e: CatalogEntry) => filesOf(e.backup_id).find((f) => f.source_type_name === 'volume' && f.source_id === volume)?.redo_log_position ?? Number.MAX_SAFE_INTEGER;
+  const dataPosition = (e: CatalogEntry) =>
+    filesOf(e.backup_id).find((f) => f.source_type_name === 'volume' && f.source_id === volume)?.redo_log_position ??
+    Number.MAX_SAFE_INTEGER;
   /** A data backup usable for the target: taken at or before the time, or starting at or before the log position. */
-  const notAfterTarget = (e: CatalogEntry) => (stmt.untilPosition ? dataPosition(e) <= stmt.untilPosition.position : e.utc_start_ms <= stmt.untilMs!);
+  const notAfterTarget = (e: CatalogEntry) =>
+    stmt.untilPosition ? dataPosition(e) <= stmt.untilPosition.position : e.utc_start_ms <= stmt.untilMs!;
   if (stmt.untilPosition && stmt.untilPosition.volume !== volume) {
-    throw new RecoveryError(449, `[111013] volume ${stmt.untilPosition.volume} is not a log volume of the database; its log volume is ${volume}`, stmt.untilPosition.volume, 0);
+    throw new RecoveryError(
+      449,
+      `[111013] volume ${stmt.untilPosition.volume} is not a log volume of the database; its log volume is ${volume}`,
+      stmt.untilPosition.volume,
+      0,
+    );
   }
   const chain: CatalogEntry[] = [];
   if (stmt.backupId !== undefined) {
     const e = data.find((x) => x.backup_id === stmt.backupId);
-    if (!e) throw new RecoveryError(449, `[111010] backup ${stmt.backupId} is not a successful data backup in the backup catalog`, 0, 0);
-    if (e.entry_type_name !== 'complete data backup') throw new RecoveryError(449, `[111011] backup ${stmt.backupId} is a ${e.entry_type_name}; name a complete data backup`, 0, 0);
-    if (stmt.untilMs !== undefined && e.utc_start_ms > stmt.untilMs) throw new RecoveryError(449, `[111012] backup ${stmt.backupId} was taken after the point in time`, 0, 0);
+    if (!e)
+      throw new RecoveryError(449, `[111010] backup ${stmt.backupId} is not a successful data backup in the backup catalog`, 0, 0);
+    if (e.entry_type_name !== 'complete data backup')
+      throw new RecoveryError(449, `[111011] backup ${stmt.backupId} is a ${e.entry_type_name}; name a complete data backup`, 0, 0);
+    if (stmt.untilMs !== undefined && e.utc_start_ms > stmt.untilMs)
+      throw new RecoveryError(449, `[111012] backup ${stmt.backupId} was taken after the point in time`, 0, 0);
     chain.push(e);
   } else {
     const full = data.filter((e) => e.entry_type_name === 'complete data backup' && notAfterTarget(e)).pop();
-    if (!full) throw new RecoveryError(449, `[111014] no complete data backup found that is older than the ${stmt.untilPosition ? 'log position' : 'point in time'}`, 0, 0);
+    if (!full)
+      throw new RecoveryError(
+        449,
+        `[111014] no complete data backup found that is older than the ${stmt.untilPosition ? 'log position' : 'point in time'}`,
+        0,
+        0,
+      );
     chain.push(full);
   }
   if (stmt.mode === 'database') {
     const after = (t: number) => data.filter((e) => e.utc_start_ms > t && notAfterTarget(e));
-    const diff = after(chain[0]!.utc_start_ms).filter((e) => e.entry_type_name === 'differential data backup').pop();
+    const diff = after(chain[0]!.utc_start_ms)
+      .filter((e) => e.entry_type_name === 'differential data backup')
+      .pop();
     if (diff) chain.push(diff);
     chain.push(...after(chain[chain.length - 1]!.utc_start_ms).filter((e) => e.entry_type_name === 'incremental data backup'));
   }
@@ -78,9 +97,14 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
   if (stmt.mode === 'data') return { data: dataPart, logs: [] };
 
   const start = dataPart[dataPart.length - 1]!.files[0]!.redo_log_position!;
-  const logIds = new Set(cat.entries.filter((e) => e.entry_type_name === 'log backup' && e.state_name === 'successful').map((e) => e.backup_id));
+  const logIds = new Set(
+    cat.entries.filter((e) => e.entry_type_name === 'log backup' && e.state_name === 'successful').map((e) => e.backup_id),
+  );
   const candidates = cat.files
-    .filter((f) => logIds.has(f.backup_id) && f.source_type_name === 'volume' && f.source_id === volume && f.last_redo_log_position! > start)
+    .filter(
+      (f) =>
+        logIds.has(f.backup_id) && f.source_type_name === 'volume' && f.source_id === volume && f.last_redo_log_position! > start,
+    )
     .sort((a, b) => a.redo_log_position! - b.redo_log_position! || a.backup_id - b.backup_id);
   for (let i = 1; i < candidates.length; i++) {
     const a = candidates[i - 1]!;
@@ -101,7 +125,12 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
     if (f.redo_log_position! > cur) break; // a gap: the chain ends here
     logs.push(f);
     cur = f.last_redo_log_position!;
-    if (stmt.untilPosition ? f.last_redo_log_position! >= stmt.untilPosition.position : f.utc_last_commit_ms !== null && f.utc_last_commit_ms >= stmt.untilMs!) break;
+    if (
+      stmt.untilPosition
+        ? f.last_redo_log_position! >= stmt.untilPosition.position
+        : f.utc_last_commit_ms !== null && f.utc_last_commit_ms >= stmt.untilMs!
+    )
+      break;
   }
   return { data: dataPart, logs };
 }
@@ -113,11 +142,19 @@ function sleep(ms: number): Promise<void> {
 export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string): Promise<void> {
   const target = stmt.database!;
   const d = sys.state.database(target)!;
-  if (d.recovering_op !== null) throw new SqlError(448, `recovery could not be completed: database ${target} is already being recovered`);
-  if (d.active === 'YES') throw new SqlError(448, `recovery could not be completed: database ${target} is running; stop it with ALTER SYSTEM STOP DATABASE ${target}`);
+  if (d.recovering_op !== null)
+    throw new SqlError(448, `recovery could not be completed: database ${target} is already being recovered`);
+  if (d.active === 'YES')
+    throw new SqlError(
+      448,
+      `recovery could not be completed: database ${target} is running; stop it with ALTER SYSTEM STOP DATABASE ${target}`,
+    );
   const source = stmt.source ?? { database: target, sid: sys.spec.sid };
   const srcSystem = sys.env.lookup(source.sid);
-  const srcBackintDir = join(backintRoot(sys.env.root, source.sid), source.database === 'SYSTEMDB' ? 'SYSTEMDB' : `DB_${source.database}`);
+  const srcBackintDir = join(
+    backintRoot(sys.env.root, source.sid),
+    source.database === 'SYSTEMDB' ? 'SYSTEMDB' : `DB_${source.database}`,
+  );
   const user = sys.backintUser(source.database, source.sid);
   const backint = sys.backint(target);
   const pipeDir = join(databaseBackintDir(sys.paths, target), '.recovery');
@@ -125,11 +162,13 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
   const srcVolume = srcSystem?.state.database(source.database)?.volume ?? volume;
   const opId = sys.nextOpId();
   const log = sys.backupLog(target);
-  const state = (s: string, vol = volume) => log.write(opId, 'INFO', 'RECOVERY', `state of service: ${service}, ${address}, volume: ${vol}, ${s}`);
+  const state = (s: string, vol = volume) =>
+    log.write(opId, 'INFO', 'RECOVERY', `state of service: ${service}, ${address}, volume: ${vol}, ${s}`);
   let step = 0;
   const progressStep = async () => {
     step++;
-    if (sys.env.faults.crashRecoveryAtStep !== undefined && step >= sys.env.faults.crashRecoveryAtStep) process.kill(process.pid, 'SIGKILL');
+    if (sys.env.faults.crashRecoveryAtStep !== undefined && step >= sys.env.faults.crashRecoveryAtStep)
+      process.kill(process.pid, 'SIGKILL');
     if (sys.env.faults.recoveryStepDelayMs > 0) await sleep(sys.env.faults.recoveryStepDelayMs);
   };
 
@@ -146,7 +185,8 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
     const versions = await inquireVersions(backint, user, catalogPath);
     if (!versions.length) throw new RecoveryError(449, `[111014] no backup catalog found in Backint: ${catalogPath}`, 0, 0);
     const [catRes] = await restoreObjects(backint, user, pipeDir, [{ path: catalogPath, ebid: versions[0]! }]);
-    if (catRes!.status !== 'restored') throw new RecoveryError(449, `[111014] the backup catalog ${catalogPath} could not be read from Backint`, 0, 0);
+    if (catRes!.status !== 'restored')
+      throw new RecoveryError(449, `[111014] the backup catalog ${catalogPath} could not be read from Backint`, 0, 0);
     const cat = JSON.parse(catRes!.data.toString('utf8')) as CatalogImage;
     log.write(opId, 'INFO', 'RECOVERY', `using backup catalog ${cat.backupId} from ${catalogPath}`);
     await progressStep();
@@ -158,10 +198,19 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
     for (const l of strat.logs) log.write(opId, 'INFO', 'RECOVERY', `  log backup: ${l.backup_id} ${l.destination_path}`);
     if (stmt.checkAccess) {
       const all = [...strat.data.flatMap((b) => b.files), ...strat.logs];
-      const ok = await inquireObjects(backint, user, all.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })));
+      const ok = await inquireObjects(
+        backint,
+        user,
+        all.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })),
+      );
       const missing = all.filter((_, i) => !ok[i]);
       if (missing.length) {
-        throw new RecoveryError(449, `[110098] backup not available in Backint: ${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`, missing[0]!.source_id, 0);
+        throw new RecoveryError(
+          449,
+          `[110098] backup not available in Backint: ${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`,
+          missing[0]!.source_id,
+          0,
+        );
       }
     }
 
@@ -172,10 +221,23 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
     let image: Buffer | undefined;
     let topo: TopologyImage | undefined;
     for (const b of strat.data) {
-      const files = [...b.files].sort((x, y) => x.source_id - y.source_id || x.destination_path.localeCompare(y.destination_path, 'en', { numeric: true }));
-      const res = await restoreObjects(backint, user, pipeDir, files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })));
+      const files = [...b.files].sort(
+        (x, y) => x.source_id - y.source_id || x.destination_path.localeCompare(y.destination_path, 'en', { numeric: true }),
+      );
+      const res = await restoreObjects(
+        backint,
+        user,
+        pipeDir,
+        files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })),
+      );
       res.forEach((r, i) => {
-        if (r.status !== 'restored') throw new RecoveryError(448, `[110092] Backint reported ${r.status === 'notfound' ? '#NOTFOUND' : '#ERROR'} for ${files[i]!.destination_path}`, files[i]!.source_id, 0);
+        if (r.status !== 'restored')
+          throw new RecoveryError(
+            448,
+            `[110092] Backint reported ${r.status === 'notfound' ? '#NOTFOUND' : '#ERROR'} for ${files[i]!.destination_path}`,
+            files[i]!.source_id,
+            0,
+          );
       });
       const datas = res.map((r) => (r.status === 'restored' ? r.data : Buffer.alloc(0)));
       topo = JSON.parse(datas[0]!.toString('utf8')) as TopologyImage;
@@ -184,7 +246,12 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
       state('RecoveryExecuteDataRecoveryInProgress');
       log.write(opId, 'INFO', 'RECOVERY', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${image.length}`);
       await progressStep();
-      log.write(opId, 'INFO', 'RECOVERY', `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${image.length}/${image.length}`);
+      log.write(
+        opId,
+        'INFO',
+        'RECOVERY',
+        `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${image.length}/${image.length}`,
+      );
     }
     rmSync(work, { force: true });
     writeFileSync(work, image!);
@@ -200,7 +267,8 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
         for (const [i, f] of strat.logs.entries()) {
           const [r] = await restoreObjects(backint, user, pipeDir, [{ path: f.destination_path, ebid: f.external_backup_id! }]);
           if (r!.status === 'notfound') break; // not (yet) in the Backint tool: the logs end here
-          if (r!.status !== 'restored') throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, volume, reachedPos);
+          if (r!.status !== 'restored')
+            throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, volume, reachedPos);
           const lb = JSON.parse(r!.data.toString('utf8')) as LogBackupImage;
           for (const c of lb.commits) {
             if (c.position <= reachedPos) continue;
@@ -212,7 +280,12 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
             reachedPos = c.position;
             reachedMs = c.utc_ms;
           }
-          log.write(opId, 'INFO', 'RECOVERY', `progress of service: ${service}, ${address}, volume: ${volume}, ${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`);
+          log.write(
+            opId,
+            'INFO',
+            'RECOVERY',
+            `progress of service: ${service}, ${address}, volume: ${volume}, ${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`,
+          );
           await progressStep();
           if (done) break;
         }
@@ -238,7 +311,13 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
     sys.state.setActive(target, 'YES', '');
     state('RecoveryFinished');
     if (stmt.mode === 'data') log.write(opId, 'INFO', 'RECOVERY', 'RECOVER DATA finished successfully');
-    else log.write(opId, 'INFO', 'RECOVERY', `RECOVER DATA finished successfully, reached timestamp ${isoLocal(reachedMs, sys.spec.utcOffset)}, reached log position ${reachedPos}`);
+    else
+      log.write(
+        opId,
+        'INFO',
+        'RECOVERY',
+        `RECOVER DATA finished successfully, reached timestamp ${isoLocal(reachedMs, sys.spec.utcOffset)}, reached log position ${reachedPos}`,
+      );
   } catch (e) {
     rmSync(work, { force: true });
     const err =

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
   const server = new SimServer(opts);
   await server.start();
-  process.stdout.write(JSON.stringify({ ready: true, pid: process.pid, controlPort: server.controlPort, token: server.token }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ready: true, pid: process.pid, controlPort: server.controlPort, token: server.token }) + '\n',
+  );
   const stop = () => void server.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

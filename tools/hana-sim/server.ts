@@ -47,7 +47,16 @@ export interface StatusReply {
   pid: number;
   nowMs: number;
   driven: boolean;
-  systems: { sid: string; instance: string; host: string; utcOffset: string; tenants: string[]; backintParameterFile: string; userStoreKeys: KeyInfo[]; endpoints: Endpoint[] }[];
+  systems: {
+    sid: string;
+    instance: string;
+    host: string;
+    utcOffset: string;
+    tenants: string[];
+    backintParameterFile: string;
+    userStoreKeys: KeyInfo[];
+    endpoints: Endpoint[];
+  }[];
 }
 
 interface Workload {
@@ -112,7 +121,11 @@ export class SimServer {
     await new Promise<void>((r) => this.control!.listen(0, '127.0.0.1', r));
     const info = serverInfoFile(this.opts.root);
     mkdirSync(dirname(info), { recursive: true });
-    writeFileSync(info, JSON.stringify({ pid: process.pid, controlPort: (this.control.address() as net.AddressInfo).port, token: this.token }) + '\n', { mode: 0o600 });
+    writeFileSync(
+      info,
+      JSON.stringify({ pid: process.pid, controlPort: (this.control.address() as net.AddressInfo).port, token: this.token }) + '\n',
+      { mode: 0o600 },
+    );
     // Keep clock.json's offset matching a frozen clock; in real time, run the due events every second.
     this.timer = setInterval(() => {
       if (this.clock.driven) this.clock.persist();
@@ -152,7 +165,14 @@ export class SimServer {
       const ep = this.endpoints.find((e) => e.sid === sys.spec.sid && e.database === u.database);
       const row = sys.state.user(u.database, u.name);
       if (!u.key || !ep || !row) continue;
-      out.push({ key: u.key, env: `127.0.0.1:${ep.port}`, user: u.name, database: u.database, purpose: u.purpose ?? '', privileges: row.privileges });
+      out.push({
+        key: u.key,
+        env: `127.0.0.1:${ep.port}`,
+        user: u.name,
+        database: u.database,
+        purpose: u.purpose ?? '',
+        privileges: row.privileges,
+      });
     }
     return out;
   }
@@ -181,7 +201,10 @@ export class SimServer {
         instance: sys.spec.instance,
         host: sys.spec.host,
         utcOffset: sys.spec.utcOffset,
-        tenants: sys.state.databases().filter((d) => d.name !== 'SYSTEMDB').map((d) => d.name),
+        tenants: sys.state
+          .databases()
+          .filter((d) => d.name !== 'SYSTEMDB')
+          .map((d) => d.name),
         backintParameterFile: sys.paths.backintParameterFile,
         userStoreKeys: this.keys(sys),
         endpoints: this.endpoints.filter((e) => e.sid === sys.spec.sid),
@@ -243,7 +266,8 @@ export class SimServer {
         return { nowMs: this.now(), driven: this.clock.driven };
       case 'faults':
         Object.assign(this.faults, msg.settings ?? {});
-        if (msg.settings && 'crashRecoveryAtStep' in msg.settings && msg.settings.crashRecoveryAtStep === null) delete this.faults.crashRecoveryAtStep;
+        if (msg.settings && 'crashRecoveryAtStep' in msg.settings && msg.settings.crashRecoveryAtStep === null)
+          delete this.faults.crashRecoveryAtStep;
         return { ...this.faults };
       case 'backint-failure': {
         const file = join(faultDir(this.opts.root), `backint-${msg.function}`);
@@ -284,7 +308,10 @@ export class SimServer {
     const files = sys.state.catalogFiles(database).filter((f) => f.backup_id === backupId);
     if (!files.length) throw new Error(`backup ${backupId} of ${sid}/${database} is not in the catalog`);
     const out: string[] = [];
-    for (const f of files) out.push(`${await deleteObject(sys.backint(database), sys.backintUser(database), f.destination_path, f.external_backup_id!)} ${f.destination_path}`);
+    for (const f of files)
+      out.push(
+        `${await deleteObject(sys.backint(database), sys.backintUser(database), f.destination_path, f.external_backup_id!)} ${f.destination_path}`,
+      );
     return out;
   }
 
@@ -302,14 +329,24 @@ export class SimServer {
     }
     const max = await sys.execute(session, `SELECT IFNULL(MAX(ID), 0) FROM ${table}`);
     const nextId = Number(max.kind === 'rows' ? max.rows[0]![0] : 0) + 1;
-    this.workloads.push({ sid: msg.sid, database: msg.database, table, everySeconds: msg.everySeconds ?? 60, nextMs: this.now() + (msg.everySeconds ?? 60) * 1000, nextId });
+    this.workloads.push({
+      sid: msg.sid,
+      database: msg.database,
+      table,
+      everySeconds: msg.everySeconds ?? 60,
+      nextMs: this.now() + (msg.everySeconds ?? 60) * 1000,
+      nextId,
+    });
     return { running: true, table, nextId };
   }
 
   private async writeMarker(w: Workload): Promise<void> {
     const sys = this.system(w.sid);
     try {
-      await sys.execute({ database: w.database, user: 'APPUSER' }, `INSERT INTO ${w.table} VALUES (${w.nextId}, CURRENT_UTCTIMESTAMP, 'marker ${w.nextId}')`);
+      await sys.execute(
+        { database: w.database, user: 'APPUSER' },
+        `INSERT INTO ${w.table} VALUES (${w.nextId}, CURRENT_UTCTIMESTAMP, 'marker ${w.nextId}')`,
+      );
       w.nextId++;
     } catch {
       /* tenant stopped or being recovered: no marker this time */

@@ -85,7 +85,13 @@ export function defaultLandscape(): LandscapeSpec {
 export function defaultUsers(system: SystemSpec): UserSpec[] {
   const sid = system.sid;
   const users: UserSpec[] = [
-    { name: 'SYSTEM', database: 'SYSTEMDB', privileges: ALL_PRIVILEGES, key: `${sid}_SYSTEM`, purpose: 'SYSTEMDB administrator (all privileges)' },
+    {
+      name: 'SYSTEM',
+      database: 'SYSTEMDB',
+      privileges: ALL_PRIVILEGES,
+      key: `${sid}_SYSTEM`,
+      purpose: 'SYSTEMDB administrator (all privileges)',
+    },
     {
       name: 'HANAVDB',
       database: 'SYSTEMDB',
@@ -93,7 +99,13 @@ export function defaultUsers(system: SystemSpec): UserSpec[] {
       key: `${sid}_RECOVERY`,
       purpose: 'SYSTEMDB user for backup, recovery, start and stop of tenants',
     },
-    { name: 'NOPRIV', database: 'SYSTEMDB', privileges: ['CATALOG READ'], key: `${sid}_NOPRIV`, purpose: 'SYSTEMDB user without recovery/start/stop privileges (tests)' },
+    {
+      name: 'NOPRIV',
+      database: 'SYSTEMDB',
+      privileges: ['CATALOG READ'],
+      key: `${sid}_NOPRIV`,
+      purpose: 'SYSTEMDB user without recovery/start/stop privileges (tests)',
+    },
   ];
   for (const t of system.tenants) {
     users.push({ name: 'APPUSER', database: t, privileges: [], key: `${sid}_${t}`, purpose: `application user of tenant ${t}` });

@@ -29,7 +29,10 @@ export function tokenizeSql(sql: string): SqlToken[] {
       let j = i + 1;
       let value = '';
       for (;;) {
-        if (j >= sql.length) throw new SqlSyntaxError(`unterminated ${c === "'" ? 'string literal' : 'quoted identifier'} at ${JSON.stringify(sql.slice(i, i + 20))}`);
+        if (j >= sql.length)
+          throw new SqlSyntaxError(
+            `unterminated ${c === "'" ? 'string literal' : 'quoted identifier'} at ${JSON.stringify(sql.slice(i, i + 20))}`,
+          );
         if (sql[j] === c) {
           if (sql[j + 1] === c) {
             value += c;

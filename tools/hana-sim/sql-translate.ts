@@ -30,7 +30,11 @@ function render(tokens: { text: string; kind: string }[]): string {
   let out = '';
   let prev: string | undefined;
   for (const t of tokens) {
-    const glueBefore = t.text === ')' || t.text === ',' || t.text === '.' || (t.text === '(' && prev !== undefined && /^[A-Z_][A-Z0-9_$#]*$/.test(prev));
+    const glueBefore =
+      t.text === ')' ||
+      t.text === ',' ||
+      t.text === '.' ||
+      (t.text === '(' && prev !== undefined && /^[A-Z_][A-Z0-9_$#]*$/.test(prev));
     const glueAfterPrev = prev === '(' || prev === '.';
     if (out.length > 0 && !glueBefore && !glueAfterPrev) out += ' ';
     out += t.text;
@@ -49,15 +53,32 @@ export function translate(sql: string, ctx: TranslateContext): Translated {
     const next = tokens[i + 1];
     if (t.kind === 'word') {
       const v = t.value;
-      if (v === 'TOP' && limit === undefined && out.length > 0 && ['SELECT', 'DISTINCT', 'ALL'].includes(out[out.length - 1]!.text)) {
+      if (
+        v === 'TOP' &&
+        limit === undefined &&
+        out.length > 0 &&
+        ['SELECT', 'DISTINCT', 'ALL'].includes(out[out.length - 1]!.text)
+      ) {
         if (next?.kind !== 'number') throw errors.syntax(next?.raw ?? 'TOP');
         limit = next.value;
         i++;
         continue;
       }
-      if ((v === 'COLUMN' || v === 'ROW') && out[out.length - 1]?.text === 'CREATE' && next?.kind === 'word' && next.value === 'TABLE') continue;
+      if (
+        (v === 'COLUMN' || v === 'ROW') &&
+        out[out.length - 1]?.text === 'CREATE' &&
+        next?.kind === 'word' &&
+        next.value === 'TABLE'
+      )
+        continue;
       if ((v === 'TIMESTAMP' || v === 'DATE' || v === 'TIME') && next?.kind === 'string') continue;
-      if (v === 'CURRENT_UTCTIMESTAMP' || v === 'CURRENT_TIMESTAMP' || v === 'NOW' || v === 'CURRENT_DATE' || v === 'CURRENT_UTCDATE') {
+      if (
+        v === 'CURRENT_UTCTIMESTAMP' ||
+        v === 'CURRENT_TIMESTAMP' ||
+        v === 'NOW' ||
+        v === 'CURRENT_DATE' ||
+        v === 'CURRENT_UTCDATE'
+      ) {
         let j = i;
         if (v === 'NOW' && tokens[i + 1]?.value === '(' && tokens[i + 2]?.value === ')') j = i + 2;
         else if (v === 'NOW') {

@@ -97,7 +97,9 @@ export class SystemState {
     return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
   }
 
   databases(): DatabaseRow[] {
@@ -113,18 +115,25 @@ export class SystemState {
   }
   removeDatabase(name: string): void {
     this.db.transaction(() => {
-      for (const t of ['databases', 'users', 'redo']) this.db.prepare(`DELETE FROM ${t} WHERE ${t === 'databases' ? 'name' : 'database'} = ?`).run(name);
+      for (const t of ['databases', 'users', 'redo'])
+        this.db.prepare(`DELETE FROM ${t} WHERE ${t === 'databases' ? 'name' : 'database'} = ?`).run(name);
     })();
   }
   setActive(name: string, active: 'YES' | 'NO', details = ''): void {
     this.db.prepare('UPDATE databases SET active = ?, details = ? WHERE name = ?').run(active, details, name);
   }
   setRecovering(name: string, op: number | null, needsRecovery: boolean): void {
-    this.db.prepare('UPDATE databases SET recovering_op = ?, needs_recovery = ? WHERE name = ?').run(op, needsRecovery ? 1 : 0, name);
+    this.db
+      .prepare('UPDATE databases SET recovering_op = ?, needs_recovery = ? WHERE name = ?')
+      .run(op, needsRecovery ? 1 : 0, name);
   }
 
   users(database?: string): UserRow[] {
-    const rows = (database ? this.db.prepare('SELECT * FROM users WHERE database = ?').all(database) : this.db.prepare('SELECT * FROM users').all()) as (Omit<UserRow, 'privileges'> & { privileges: string })[];
+    const rows = (
+      database
+        ? this.db.prepare('SELECT * FROM users WHERE database = ?').all(database)
+        : this.db.prepare('SELECT * FROM users').all()
+    ) as (Omit<UserRow, 'privileges'> & { privileges: string })[];
     return rows.map((r) => ({ ...r, privileges: JSON.parse(r.privileges) as Privilege[] }));
   }
   user(database: string, name: string): UserRow | undefined {
@@ -132,7 +141,9 @@ export class SystemState {
   }
   upsertUser(database: string, name: string, password: string, privileges: readonly Privilege[]): void {
     this.db
-      .prepare('INSERT INTO users(database, name, password, privileges) VALUES (?, ?, ?, ?) ON CONFLICT(database, name) DO UPDATE SET privileges = excluded.privileges')
+      .prepare(
+        'INSERT INTO users(database, name, password, privileges) VALUES (?, ?, ?, ?) ON CONFLICT(database, name) DO UPDATE SET privileges = excluded.privileges',
+      )
       .run(database, name, password, JSON.stringify(privileges));
   }
 
@@ -147,7 +158,9 @@ export class SystemState {
     return position;
   }
   redoAfter(database: string, position: number, upTo = Number.MAX_SAFE_INTEGER): RedoEntry[] {
-    return this.db.prepare('SELECT position, utc_ms, sql FROM redo WHERE database = ? AND position > ? AND position <= ? ORDER BY position').all(database, position, upTo) as RedoEntry[];
+    return this.db
+      .prepare('SELECT position, utc_ms, sql FROM redo WHERE database = ? AND position > ? AND position <= ? ORDER BY position')
+      .all(database, position, upTo) as RedoEntry[];
   }
   markBackedUp(database: string, position: number): void {
     this.db.prepare('UPDATE databases SET backed_up_position = ? WHERE name = ?').run(position, database);
@@ -156,18 +169,29 @@ export class SystemState {
   resetLog(database: string, position: number, lastCommitMs: number | null): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM redo WHERE database = ?').run(database);
-      this.db.prepare('UPDATE databases SET position = ?, backed_up_position = ?, last_commit_ms = ? WHERE name = ?').run(position, position, lastCommitMs, database);
+      this.db
+        .prepare('UPDATE databases SET position = ?, backed_up_position = ?, last_commit_ms = ? WHERE name = ?')
+        .run(position, position, lastCommitMs, database);
     })();
   }
 
   addCatalogEntry(e: Omit<CatalogEntry, 'entry_id'>): number {
     const r = this.db
-      .prepare('INSERT INTO catalog(database, backup_id, entry_type_name, state_name, utc_start_ms, utc_end_ms, comment, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO catalog(database, backup_id, entry_type_name, state_name, utc_start_ms, utc_end_ms, comment, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(e.database, e.backup_id, e.entry_type_name, e.state_name, e.utc_start_ms, e.utc_end_ms, e.comment, e.message);
     return Number(r.lastInsertRowid);
   }
-  finishCatalogEntry(entryId: number, state: 'successful' | 'failed' | 'canceled', endMs: number, message: string | null = null): void {
-    this.db.prepare('UPDATE catalog SET state_name = ?, utc_end_ms = ?, message = ? WHERE entry_id = ?').run(state, endMs, message, entryId);
+  finishCatalogEntry(
+    entryId: number,
+    state: 'successful' | 'failed' | 'canceled',
+    endMs: number,
+    message: string | null = null,
+  ): void {
+    this.db
+      .prepare('UPDATE catalog SET state_name = ?, utc_end_ms = ?, message = ? WHERE entry_id = ?')
+      .run(state, endMs, message, entryId);
   }
   addCatalogFile(f: CatalogFile): void {
     this.db
@@ -180,9 +204,17 @@ export class SystemState {
       .run(f);
   }
   catalog(database?: string): CatalogEntry[] {
-    return (database ? this.db.prepare('SELECT * FROM catalog WHERE database = ? ORDER BY entry_id').all(database) : this.db.prepare('SELECT * FROM catalog ORDER BY entry_id').all()) as CatalogEntry[];
+    return (
+      database
+        ? this.db.prepare('SELECT * FROM catalog WHERE database = ? ORDER BY entry_id').all(database)
+        : this.db.prepare('SELECT * FROM catalog ORDER BY entry_id').all()
+    ) as CatalogEntry[];
   }
   catalogFiles(database?: string): CatalogFile[] {
-    return (database ? this.db.prepare('SELECT * FROM catalog_files WHERE database = ? ORDER BY entry_id, source_id').all(database) : this.db.prepare('SELECT * FROM catalog_files ORDER BY entry_id, source_id').all()) as CatalogFile[];
+    return (
+      database
+        ? this.db.prepare('SELECT * FROM catalog_files WHERE database = ? ORDER BY entry_id, source_id').all(database)
+        : this.db.prepare('SELECT * FROM catalog_files ORDER BY entry_id, source_id').all()
+    ) as CatalogFile[];
   }
 }

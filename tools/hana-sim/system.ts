@@ -114,7 +114,11 @@ export class SimSystem {
   serviceAddress(database: string): { service: string; address: string; volume: number } {
     const d = this.state.database(database)!;
     const ports = hanaPorts(this.spec.instance, d.port_index < 0 ? undefined : d.port_index);
-    return { service: database === 'SYSTEMDB' ? 'nameserver' : 'indexserver', address: `${this.spec.host}:${ports.internal}`, volume: d.volume };
+    return {
+      service: database === 'SYSTEMDB' ? 'nameserver' : 'indexserver',
+      address: `${this.spec.host}:${ports.internal}`,
+      volume: d.volume,
+    };
   }
 
   iniBackup(): Record<string, string> {
@@ -133,7 +137,12 @@ export class SimSystem {
   connection(database: string): DbConnection {
     let c = this.conns.get(database);
     if (!c) {
-      c = new DbConnection(this.dataFile(database), { system: this.spec, state: this.state, database, iniBackup: this.iniBackup() });
+      c = new DbConnection(this.dataFile(database), {
+        system: this.spec,
+        state: this.state,
+        database,
+        iniBackup: this.iniBackup(),
+      });
       this.conns.set(database, c);
     }
     return c;
@@ -150,7 +159,12 @@ export class SimSystem {
     if (!d) throw errors.unknownDatabase(database);
     const u = this.state.user(database, user);
     if (!u || u.password !== password) throw errors.authentication();
-    if (d.active !== 'YES') throw new SqlError(-10709, `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused (database ${database} is not running))`, 'HY000');
+    if (d.active !== 'YES')
+      throw new SqlError(
+        -10709,
+        `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused (database ${database} is not running))`,
+        'HY000',
+      );
     return { database, user };
   }
 
@@ -164,7 +178,8 @@ export class SimSystem {
 
   async execute(session: Session, sql: string): Promise<SqlResult> {
     const d = this.state.database(session.database);
-    if (!d || d.active !== 'YES') throw new SqlError(-10807, `Connection down: database ${session.database} is not running`, 'HY000');
+    if (!d || d.active !== 'YES')
+      throw new SqlError(-10807, `Connection down: database ${session.database} is not running`, 'HY000');
     const admin = parseAdmin(sql, parseUtcLiteral);
     if (admin) return this.executeAdmin(session, admin, sql);
     return this.executeApplication(session, sql);
@@ -209,14 +224,19 @@ export class SimSystem {
         if (!inSystemDb) throw errors.notSupported('ALTER SYSTEM START/STOP DATABASE is only possible in the system database');
         this.require(session, s.kind === 'start' ? 'DATABASE START' : 'DATABASE STOP', 'DATABASE ADMIN');
         const d = this.tenant(s.database);
-        if (d.recovering_op !== null) throw new SqlError(448, `recovery could not be completed: database ${s.database} is being recovered`);
+        if (d.recovering_op !== null)
+          throw new SqlError(448, `recovery could not be completed: database ${s.database} is being recovered`);
         if (s.kind === 'stop') {
           if (d.active === 'NO') throw new SqlError(467, `cannot stop database: database ${s.database} is not running`);
           this.release(s.database);
           this.state.setActive(s.database, 'NO', '');
         } else {
           if (d.active === 'YES') throw new SqlError(466, `cannot start database: database ${s.database} is already running`);
-          if (d.needs_recovery) throw new SqlError(2000, `database ${s.database} cannot be started: its last recovery did not complete; recover it first`);
+          if (d.needs_recovery)
+            throw new SqlError(
+              2000,
+              `database ${s.database} cannot be started: its last recovery did not complete; recover it first`,
+            );
           this.state.setActive(s.database, 'YES', '');
         }
         return none;
@@ -224,10 +244,19 @@ export class SimSystem {
       case 'create': {
         if (!inSystemDb) throw errors.notSupported('CREATE DATABASE is only possible in the system database');
         this.require(session, 'DATABASE ADMIN');
-        if (this.state.database(s.database) || s.database === 'SYSTEMDB') throw new SqlError(3, `fatal error: database ${s.database} already exists`);
+        if (this.state.database(s.database) || s.database === 'SYSTEMDB')
+          throw new SqlError(3, `fatal error: database ${s.database} already exists`);
         const dbs = this.state.databases();
-        this.state.addDatabase(s.database, Math.max(...dbs.map((d) => d.volume)) + 1, Math.max(...dbs.map((d) => d.port_index)) + 1);
-        this.state.upsertUser(s.database, 'SYSTEM', randomBytes(12).toString('base64url'), ['DATABASE ADMIN', 'BACKUP ADMIN', 'CATALOG READ']);
+        this.state.addDatabase(
+          s.database,
+          Math.max(...dbs.map((d) => d.volume)) + 1,
+          Math.max(...dbs.map((d) => d.port_index)) + 1,
+        );
+        this.state.upsertUser(s.database, 'SYSTEM', randomBytes(12).toString('base64url'), [
+          'DATABASE ADMIN',
+          'BACKUP ADMIN',
+          'CATALOG READ',
+        ]);
         this.onDatabasesChanged();
         return none;
       }
@@ -244,7 +273,8 @@ export class SimSystem {
       }
       case 'backup': {
         const database = s.database ?? session.database;
-        if (s.database && !inSystemDb) throw errors.notSupported('BACKUP DATA FOR <database> is only possible in the system database');
+        if (s.database && !inSystemDb)
+          throw errors.notSupported('BACKUP DATA FOR <database> is only possible in the system database');
         this.require(session, 'DATABASE BACKUP OPERATOR', 'BACKUP ADMIN', 'DATABASE ADMIN');
         const d = database === 'SYSTEMDB' ? this.state.database('SYSTEMDB')! : this.tenant(database);
         if (d.active !== 'YES') throw new SqlError(447, `backup could not be completed: database ${database} is not running`);
@@ -253,7 +283,8 @@ export class SimSystem {
       }
       case 'recover': {
         if (!inSystemDb) throw errors.notSupported('RECOVER is only possible in the system database');
-        if (!s.database || s.database === 'SYSTEMDB') throw errors.notSupported('recovery of the system database (use recoverSys.py); the simulator recovers tenants');
+        if (!s.database || s.database === 'SYSTEMDB')
+          throw errors.notSupported('recovery of the system database (use recoverSys.py); the simulator recovers tenants');
         this.require(session, 'DATABASE RECOVERY OPERATOR', 'DATABASE ADMIN');
         this.tenant(s.database);
         await runRecovery(this, s, sql);

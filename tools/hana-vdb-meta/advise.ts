@@ -28,7 +28,8 @@ export interface AdviseResult {
   dsources: Advice[];
 }
 
-export const METHOD = 'recommended RPO offset = ceil((p95 of logShippingLagSeconds + coverage.logBackupIntervalSeconds) / 60) minutes; p95 by nearest rank';
+export const METHOD =
+  'recommended RPO offset = ceil((p95 of logShippingLagSeconds + coverage.logBackupIntervalSeconds) / 60) minutes; p95 by nearest rank';
 
 /** Nearest-rank percentile of a non-empty list. */
 export function percentile(values: readonly number[], p: number): number {
@@ -42,7 +43,9 @@ export function buildAdvise(store: StoreContents, dsourceName?: string): AdviseR
     formatVersion: 1,
     method: METHOD,
     dsources: dsources.map((d) => {
-      const snaps = store.snapshots.filter((s) => s.kind === 'vdb' && s.dsourceId === d.id).map((s) => vdbSnapshotView(s, store.vdbs));
+      const snaps = store.snapshots
+        .filter((s) => s.kind === 'vdb' && s.dsourceId === d.id)
+        .map((s) => vdbSnapshotView(s, store.vdbs));
       const lags = snaps.map((s) => s.logShippingLagSeconds).filter((x): x is number => x !== null);
       const interval = [...snaps].reverse().find((s) => s.logBackupIntervalSeconds !== null)?.logBackupIntervalSeconds ?? null;
       const drifts = snaps.map((s) => s.driftSeconds).filter((x): x is number => x !== null);
@@ -50,7 +53,8 @@ export function buildAdvise(store: StoreContents, dsourceName?: string): AdviseR
       let recommended: number | null = null;
       let reason: string;
       if (p95 === null) {
-        reason = 'No log-shipping lag measured yet: no VDB snapshot of this dSource records logShippingLagSeconds. Provision or refresh a VDB with a plugin that measures it.';
+        reason =
+          'No log-shipping lag measured yet: no VDB snapshot of this dSource records logShippingLagSeconds. Provision or refresh a VDB with a plugin that measures it.';
       } else if (interval === null) {
         reason = `Lag measured (p95 ${p95} s over ${lags.length} recoveries), but no log backup interval (coverage.logBackupIntervalSeconds) was recorded, so no offset can be derived.`;
       } else {
@@ -59,14 +63,18 @@ export function buildAdvise(store: StoreContents, dsourceName?: string): AdviseR
       }
       const rpo = d.parameters.rpoOffsetMinutes;
       return {
-        dsource: d.name, sourceConfig: d.sourceConfigName, currentRpoOffsetMinutes: Number.isInteger(rpo) ? (rpo as number) : null,
+        dsource: d.name,
+        sourceConfig: d.sourceConfigName,
+        currentRpoOffsetMinutes: Number.isInteger(rpo) ? (rpo as number) : null,
         lag: { samples: lags.length, p95Seconds: p95, maxSeconds: lags.length ? Math.max(...lags) : null },
         logBackupIntervalSeconds: interval,
         recommendedRpoOffsetMinutes: recommended,
         reason,
         drift: {
-          samples: drifts.length, shortCount: drifts.filter((x) => x > 0).length,
-          p95Seconds: drifts.length ? percentile(drifts, 95) : null, maxSeconds: drifts.length ? Math.max(...drifts) : null,
+          samples: drifts.length,
+          shortCount: drifts.filter((x) => x > 0).length,
+          p95Seconds: drifts.length ? percentile(drifts, 95) : null,
+          maxSeconds: drifts.length ? Math.max(...drifts) : null,
         },
       };
     }),
@@ -82,14 +90,20 @@ export function renderAdviseTable(r: AdviseResult): string {
     if (lines.length) lines.push('');
     lines.push(`dSource ${a.dsource}  ${a.sourceConfig}`);
     lines.push(...kv('current RPO', a.currentRpoOffsetMinutes === null ? '-' : `${a.currentRpoOffsetMinutes} min`));
-    const verdict = a.recommendedRpoOffsetMinutes === null
-      ? 'none'
-      : `${a.recommendedRpoOffsetMinutes} min${a.currentRpoOffsetMinutes !== null && a.currentRpoOffsetMinutes < a.recommendedRpoOffsetMinutes ? ' (current offset is lower: raise it)' : ''}`;
+    const verdict =
+      a.recommendedRpoOffsetMinutes === null
+        ? 'none'
+        : `${a.recommendedRpoOffsetMinutes} min${a.currentRpoOffsetMinutes !== null && a.currentRpoOffsetMinutes < a.recommendedRpoOffsetMinutes ? ' (current offset is lower: raise it)' : ''}`;
     lines.push(...kv('recommended', verdict), ...kv('because', a.reason));
     const d = a.drift;
-    lines.push(...kv('drift so far', d.samples === 0
-      ? 'no VDB snapshot records both requested and achieved times'
-      : `${d.samples} VDB snapshot${d.samples === 1 ? '' : 's'}, ${d.shortCount} short of the request; p95 ${formatSeconds(d.p95Seconds!)}, max ${formatSeconds(d.maxSeconds!)}`));
+    lines.push(
+      ...kv(
+        'drift so far',
+        d.samples === 0
+          ? 'no VDB snapshot records both requested and achieved times'
+          : `${d.samples} VDB snapshot${d.samples === 1 ? '' : 's'}, ${d.shortCount} short of the request; p95 ${formatSeconds(d.p95Seconds!)}, max ${formatSeconds(d.maxSeconds!)}`,
+      ),
+    );
   }
   lines.push('', ...wrap(`Method: ${r.method}.`, WIDTH));
   return fitLines(lines);
@@ -97,8 +111,35 @@ export function renderAdviseTable(r: AdviseResult): string {
 
 export function renderAdviseCsv(r: AdviseResult): string {
   return toCsv(
-    ['dsource', 'sourceConfig', 'currentRpoOffsetMinutes', 'recommendedRpoOffsetMinutes', 'lagSamples', 'lagP95Seconds', 'lagMaxSeconds', 'logBackupIntervalSeconds', 'driftSamples', 'driftShortCount', 'driftP95Seconds', 'driftMaxSeconds', 'reason'],
-    r.dsources.map((a) => [a.dsource, a.sourceConfig, a.currentRpoOffsetMinutes, a.recommendedRpoOffsetMinutes, a.lag.samples, a.lag.p95Seconds, a.lag.maxSeconds,
-      a.logBackupIntervalSeconds, a.drift.samples, a.drift.shortCount, a.drift.p95Seconds, a.drift.maxSeconds, a.reason]),
+    [
+      'dsource',
+      'sourceConfig',
+      'currentRpoOffsetMinutes',
+      'recommendedRpoOffsetMinutes',
+      'lagSamples',
+      'lagP95Seconds',
+      'lagMaxSeconds',
+      'logBackupIntervalSeconds',
+      'driftSamples',
+      'driftShortCount',
+      'driftP95Seconds',
+      'driftMaxSeconds',
+      'reason',
+    ],
+    r.dsources.map((a) => [
+      a.dsource,
+      a.sourceConfig,
+      a.currentRpoOffsetMinutes,
+      a.recommendedRpoOffsetMinutes,
+      a.lag.samples,
+      a.lag.p95Seconds,
+      a.lag.maxSeconds,
+      a.logBackupIntervalSeconds,
+      a.drift.samples,
+      a.drift.shortCount,
+      a.drift.p95Seconds,
+      a.drift.maxSeconds,
+      a.reason,
+    ]),
   );
 }

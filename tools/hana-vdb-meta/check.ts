@@ -15,9 +15,11 @@ import type { StoreContents } from './store.js';
 import { fitLines, formatSeconds, wrap, WIDTH } from './text.js';
 
 /** Error text as a sentence, so the advice after it reads right. */
-const sentence = (text: string | null) => (text === null ? 'no error text was recorded.' : /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+const sentence = (text: string | null) =>
+  text === null ? 'no error text was recorded.' : /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 
-export type FindingKind = 'achieved-point-mismatch' | 'drift' | 'failed-recovery' | 'interrupted-recovery' | 'failed-job' | 'interrupted-job';
+export type FindingKind =
+  'achieved-point-mismatch' | 'drift' | 'failed-recovery' | 'interrupted-recovery' | 'failed-job' | 'interrupted-job';
 
 export interface FindingObject {
   type: 'dsource' | 'vdb' | 'snapshot' | 'job' | 'environment';
@@ -52,7 +54,8 @@ const distinct = (values: Array<string | null>) => new Set(values.filter((x): x 
 function mismatches(current: VdbSnapshotView[]): Finding[] {
   const out: Finding[] = [];
   const byParent = new Map<number, VdbSnapshotView[]>();
-  for (const v of current) if (v.parentSnapshotId !== null) byParent.set(v.parentSnapshotId, [...(byParent.get(v.parentSnapshotId) ?? []), v]);
+  for (const v of current)
+    if (v.parentSnapshotId !== null) byParent.set(v.parentSnapshotId, [...(byParent.get(v.parentSnapshotId) ?? []), v]);
   for (const [parent, group] of byParent) {
     if (group.length < 2) continue;
     const ts = distinct(group.map((v) => v.achievedTimestamp));
@@ -61,7 +64,14 @@ function mismatches(current: VdbSnapshotView[]): Finding[] {
     const what = [ts > 1 ? 'achieved timestamps' : null, pos > 1 ? 'log positions' : null].filter(Boolean).join(' and ');
     out.push({
       kind: 'achieved-point-mismatch',
-      objects: [{ type: 'dsource', id: group[0]!.dsource }, { type: 'snapshot', id: parent }, ...group.flatMap((v) => [{ type: 'vdb' as const, id: v.vdb ?? '?' }, { type: 'snapshot' as const, id: v.id }])],
+      objects: [
+        { type: 'dsource', id: group[0]!.dsource },
+        { type: 'snapshot', id: parent },
+        ...group.flatMap((v) => [
+          { type: 'vdb' as const, id: v.vdb ?? '?' },
+          { type: 'snapshot' as const, id: v.id },
+        ]),
+      ],
       message: `VDBs from dSource snapshot ${parent} (${group[0]!.dsource}) hold different data: different ${what}: ${group.map((v) => `${v.vdb} (snapshot ${v.id}) reached ${point(v)}`).join('; ')}. Refresh the VDBs that must match from one snapshot with pinning, or accept the difference.`,
     });
   }
@@ -77,7 +87,10 @@ function drifts(store: StoreContents, current: VdbSnapshotView[], override: numb
     if (limit <= 0 || Math.abs(v.driftSeconds) <= limit) continue;
     out.push({
       kind: 'drift',
-      objects: [{ type: 'vdb', id: vdb.name }, { type: 'snapshot', id: v.id }],
+      objects: [
+        { type: 'vdb', id: vdb.name },
+        { type: 'snapshot', id: v.id },
+      ],
       message: `VDB ${vdb.name} (snapshot ${v.id}) reached ${v.achievedTimestamp}, ${formatSeconds(v.driftSeconds)} from the requested ${v.recoveryTimestamp}; the limit is ${limit} s${override === null ? '' : ' (--max-drift)'}. Log backups probably had not reached the backup tool: refresh once they have, or raise the dSource's RPO offset (hana-vdb-meta advise).`,
     });
   }
@@ -95,7 +108,11 @@ function recoveries(store: StoreContents): { findings: Finding[]; jobIds: Set<nu
     if (a.outcome !== 'failed' && a.outcome !== 'interrupted') continue;
     findings.push({
       kind: a.outcome === 'failed' ? 'failed-recovery' : 'interrupted-recovery',
-      objects: [{ type: 'vdb', id: vdb.name }, { type: 'job', id: a.jobId }, ...(a.dsourceSnapshotId !== null ? [{ type: 'snapshot' as const, id: a.dsourceSnapshotId }] : [])],
+      objects: [
+        { type: 'vdb', id: vdb.name },
+        { type: 'job', id: a.jobId },
+        ...(a.dsourceSnapshotId !== null ? [{ type: 'snapshot' as const, id: a.dsourceSnapshotId }] : []),
+      ],
       message: `The last ${a.operation} of VDB ${vdb.name} (job ${a.jobId}, started ${a.startedAt}) ${a.outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(a.error)} VDB status: ${vdb.status}. Retry with hana-vdb vdb refresh ${vdb.name}, or see hana-vdb-meta show ${vdb.name}.`,
     });
   }
@@ -113,7 +130,10 @@ function jobs(store: StoreContents, recoveryJobs: Set<number>): Finding[] {
     const type = (['dsource', 'vdb', 'environment'] as const).find((t) => t === j.objectType) ?? 'environment';
     out.push({
       kind: outcome === 'failed' ? 'failed-job' : 'interrupted-job',
-      objects: [{ type, id: j.objectName }, { type: 'job', id: j.id }],
+      objects: [
+        { type, id: j.objectName },
+        { type: 'job', id: j.id },
+      ],
       message: `Job ${j.id} (${j.operation} of ${j.objectType} ${j.objectName}, started ${j.startedAt}) ${outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(error)} It is the latest job on that object; run the operation again once the cause is fixed.`,
     });
   }
@@ -130,7 +150,13 @@ export function buildCheck(store: StoreContents, maxDrift: number | null): Check
   return {
     formatVersion: 1,
     maxDriftSeconds: maxDrift,
-    checked: { dsources: store.dsources.length, vdbs: store.vdbs.length, snapshots: store.snapshots.length, recoveryAttempts: store.history.length, jobs: store.jobs.length },
+    checked: {
+      dsources: store.dsources.length,
+      vdbs: store.vdbs.length,
+      snapshots: store.snapshots.length,
+      recoveryAttempts: store.history.length,
+      jobs: store.jobs.length,
+    },
     findings: [...mismatches(current), ...drifts(store, current, maxDrift), ...rec.findings, ...jobs(store, rec.jobIds)],
   };
 }
@@ -145,5 +171,8 @@ export function renderCheckTable(r: CheckResult): string {
 }
 
 export function renderCheckCsv(r: CheckResult): string {
-  return toCsv(['kind', 'objects', 'message'], r.findings.map((f) => [f.kind, f.objects.map((o) => `${o.type}:${o.id}`).join(' '), f.message]));
+  return toCsv(
+    ['kind', 'objects', 'message'],
+    r.findings.map((f) => [f.kind, f.objects.map((o) => `${o.type}:${o.id}`).join(' '), f.message]),
+  );
 }

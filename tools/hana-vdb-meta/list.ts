@@ -19,7 +19,10 @@ export interface ListFilters {
   until?: DateTime;
 }
 
-export type VdbSnapshotEntry = Omit<VdbSnapshotView, 'dsource' | 'parentSnapshotId' | 'logShippingLagSeconds' | 'logBackupIntervalSeconds'>;
+export type VdbSnapshotEntry = Omit<
+  VdbSnapshotView,
+  'dsource' | 'parentSnapshotId' | 'logShippingLagSeconds' | 'logBackupIntervalSeconds'
+>;
 export type DSourceSnapshotEntry = Omit<DSourceSnapshotView, 'dsource'> & { vdbSnapshots: VdbSnapshotEntry[] };
 
 export interface VdbSummary {
@@ -59,21 +62,38 @@ function inRange(at: string | null, f: ListFilters): boolean {
 
 function vdbEntry(v: VdbSnapshotView): VdbSnapshotEntry {
   return {
-    id: v.id, vdb: v.vdb, vdbStatus: v.vdbStatus, current: v.current, createdAt: v.createdAt,
-    executionTimestamp: v.executionTimestamp, recoveryTimestamp: v.recoveryTimestamp, achievedTimestamp: v.achievedTimestamp, driftSeconds: v.driftSeconds,
-    recoveryInfo: v.recoveryInfo, reachedLogPosition: v.reachedLogPosition, operationId: v.operationId,
+    id: v.id,
+    vdb: v.vdb,
+    vdbStatus: v.vdbStatus,
+    current: v.current,
+    createdAt: v.createdAt,
+    executionTimestamp: v.executionTimestamp,
+    recoveryTimestamp: v.recoveryTimestamp,
+    achievedTimestamp: v.achievedTimestamp,
+    driftSeconds: v.driftSeconds,
+    recoveryInfo: v.recoveryInfo,
+    reachedLogPosition: v.reachedLogPosition,
+    operationId: v.operationId,
   };
 }
 
 export function buildList(store: StoreContents, f: ListFilters): ListResult {
   if (f.dsource !== undefined && !store.dsources.some((d) => d.name === f.dsource)) {
-    throw new UserError(`There is no dSource named '${f.dsource}'.`, `Run hana-vdb-meta list without --dsource to see the dSources (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`);
+    throw new UserError(
+      `There is no dSource named '${f.dsource}'.`,
+      `Run hana-vdb-meta list without --dsource to see the dSources (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
+    );
   }
   const onlyVdb = f.vdb === undefined ? undefined : store.vdbs.find((v) => v.name === f.vdb);
   if (f.vdb !== undefined && !onlyVdb) {
-    throw new UserError(`There is no VDB named '${f.vdb}'.`, `Run hana-vdb-meta list without --vdb to see the VDBs (${store.vdbs.map((v) => v.name).join(', ') || 'none yet'}).`);
+    throw new UserError(
+      `There is no VDB named '${f.vdb}'.`,
+      `Run hana-vdb-meta list without --vdb to see the VDBs (${store.vdbs.map((v) => v.name).join(', ') || 'none yet'}).`,
+    );
   }
-  const dsources = store.dsources.filter((d) => (f.dsource === undefined || d.name === f.dsource) && (!onlyVdb || d.id === onlyVdb.dsourceId));
+  const dsources = store.dsources.filter(
+    (d) => (f.dsource === undefined || d.name === f.dsource) && (!onlyVdb || d.id === onlyVdb.dsourceId),
+  );
   const vdbSnaps = store.snapshots
     .filter((s) => s.kind === 'vdb' && (!onlyVdb || s.vdbId === onlyVdb.id))
     .map((s) => vdbSnapshotView(s, store.vdbs))
@@ -90,13 +110,21 @@ export function buildList(store: StoreContents, f: ListFilters): ListResult {
         .filter((s) => s.vdbSnapshots.length > 0 || (!onlyVdb && inRange(s.takenAt ?? s.createdAt, f)));
       const rpo = d.parameters.rpoOffsetMinutes;
       return {
-        name: d.name, status: d.status, environment: d.environmentName, sourceConfig: d.sourceConfigName,
+        name: d.name,
+        status: d.status,
+        environment: d.environmentName,
+        sourceConfig: d.sourceConfigName,
         rpoOffsetMinutes: Number.isInteger(rpo) ? (rpo as number) : null,
         snapshots,
         otherVdbSnapshots: children.filter((v) => v.parentSnapshotId === null || !ownIds.has(v.parentSnapshotId)).map(vdbEntry),
         vdbs: store.vdbs
           .filter((v) => v.dsourceId === d.id && (!onlyVdb || v.id === onlyVdb.id))
-          .map((v) => ({ name: v.name, status: v.status, provisionedFromSnapshotId: v.provisionedFromSnapshotId, currentSnapshotId: v.currentSnapshotId })),
+          .map((v) => ({
+            name: v.name,
+            status: v.status,
+            provisionedFromSnapshotId: v.provisionedFromSnapshotId,
+            currentSnapshotId: v.currentSnapshotId,
+          })),
       };
     }),
   };
@@ -107,11 +135,16 @@ export function buildList(store: StoreContents, f: ListFilters): ListResult {
 const INFO_LINES = 3;
 
 function vdbBlock(v: VdbSnapshotEntry, zone: DisplayZone, note: { cut: boolean }): string[] {
-  const out = [`    VDB ${v.vdb ?? '?'}  snapshot ${v.id}${v.current ? '  (current)' : ''}${v.vdbStatus ? `  [${v.vdbStatus}]` : ''}`];
-  const row = (l1: string, v1: string, l2: string, v2: string) => `      ${l1.padEnd(10)}${v1.padEnd(zone.utc ? 21 : 27)}${l2.padEnd(10)}${v2}`.trimEnd();
+  const out = [
+    `    VDB ${v.vdb ?? '?'}  snapshot ${v.id}${v.current ? '  (current)' : ''}${v.vdbStatus ? `  [${v.vdbStatus}]` : ''}`,
+  ];
+  const row = (l1: string, v1: string, l2: string, v2: string) =>
+    `      ${l1.padEnd(10)}${v1.padEnd(zone.utc ? 21 : 27)}${l2.padEnd(10)}${v2}`.trimEnd();
   out.push(row('executed', display(v.executionTimestamp, zone), 'log pos', v.reachedLogPosition ?? '-'));
   out.push(row('requested', display(v.recoveryTimestamp, zone), 'op id', v.operationId ?? '-'));
-  out.push(row('achieved', display(v.achievedTimestamp, zone), 'drift', v.driftSeconds === null ? '-' : formatSeconds(v.driftSeconds)));
+  out.push(
+    row('achieved', display(v.achievedTimestamp, zone), 'drift', v.driftSeconds === null ? '-' : formatSeconds(v.driftSeconds)),
+  );
   const info = wrapLimited(v.recoveryInfo ?? '-', WIDTH - 16, INFO_LINES);
   if (info.cut) note.cut = true;
   out.push(...labelled(6, 'info', 10, info.lines));
@@ -121,9 +154,13 @@ function vdbBlock(v: VdbSnapshotEntry, zone: DisplayZone, note: { cut: boolean }
 export function renderListTable(r: ListResult, zone: DisplayZone): string {
   const note = { cut: false };
   const lines: string[] = [`Times in ${zone.name}.`];
-  if (r.dsources.length === 0) lines.push('', r.filters.dsource || r.filters.vdb ? 'Nothing matches the filters.' : 'No dSources in this store yet.');
+  if (r.dsources.length === 0)
+    lines.push('', r.filters.dsource || r.filters.vdb ? 'Nothing matches the filters.' : 'No dSources in this store yet.');
   for (const d of r.dsources) {
-    lines.push('', `dSource ${d.name}  ${d.sourceConfig}  ${d.status}${d.rpoOffsetMinutes === null ? '' : `  RPO offset ${d.rpoOffsetMinutes} min`}`);
+    lines.push(
+      '',
+      `dSource ${d.name}  ${d.sourceConfig}  ${d.status}${d.rpoOffsetMinutes === null ? '' : `  RPO offset ${d.rpoOffsetMinutes} min`}`,
+    );
     if (d.vdbs.length) {
       const names = d.vdbs.map((v) => `${v.name} (${v.status})`).join(', ');
       lines.push(...labelled(2, 'VDBs:', 6, wrapLimited(names, WIDTH - 8, 100).lines));
@@ -132,7 +169,9 @@ export function renderListTable(r: ListResult, zone: DisplayZone): string {
     for (const s of d.snapshots) {
       const src = s.sourceTenant && s.sourceSid ? `${s.sourceTenant}@${s.sourceSid}` : '?';
       lines.push(`  snapshot ${s.id}  ${src}  RPO ${s.rpoOffsetMinutes ?? '?'} min`);
-      lines.push(`    ${'taken'.padEnd(10)}${display(s.takenAt, zone).padEnd(zone.utc ? 21 : 27)}${'origin'.padEnd(10)}${display(s.originTimestamp, zone)}`.trimEnd());
+      lines.push(
+        `    ${'taken'.padEnd(10)}${display(s.takenAt, zone).padEnd(zone.utc ? 21 : 27)}${'origin'.padEnd(10)}${display(s.originTimestamp, zone)}`.trimEnd(),
+      );
       if (s.vdbSnapshots.length === 0) lines.push('    (no VDB snapshots)');
       for (const v of s.vdbSnapshots) lines.push(...vdbBlock(v, zone, note));
     }
@@ -148,14 +187,42 @@ export function renderListTable(r: ListResult, zone: DisplayZone): string {
 // ---- CSV: one row per VDB snapshot (a dSource snapshot without any: one row with the VDB columns empty) ----
 
 export const LIST_CSV_HEADER = [
-  'dsource', 'dsourceStatus', 'dsourceSnapshotId', 'sourceSid', 'sourceTenant', 'originTimestamp', 'rpoOffsetMinutes', 'takenAt',
-  'vdb', 'vdbStatus', 'vdbSnapshotId', 'current', 'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'driftSeconds',
-  'reachedLogPosition', 'operationId', 'recoveryInfo',
+  'dsource',
+  'dsourceStatus',
+  'dsourceSnapshotId',
+  'sourceSid',
+  'sourceTenant',
+  'originTimestamp',
+  'rpoOffsetMinutes',
+  'takenAt',
+  'vdb',
+  'vdbStatus',
+  'vdbSnapshotId',
+  'current',
+  'executionTimestamp',
+  'recoveryTimestamp',
+  'achievedTimestamp',
+  'driftSeconds',
+  'reachedLogPosition',
+  'operationId',
+  'recoveryInfo',
 ] as const;
 
 export function renderListCsv(r: ListResult): string {
   const rows: Array<Array<string | number | boolean | null>> = [];
-  const vdbCols = (v: VdbSnapshotEntry) => [v.vdb, v.vdbStatus, v.id, v.current, v.executionTimestamp, v.recoveryTimestamp, v.achievedTimestamp, v.driftSeconds, v.reachedLogPosition, v.operationId, v.recoveryInfo];
+  const vdbCols = (v: VdbSnapshotEntry) => [
+    v.vdb,
+    v.vdbStatus,
+    v.id,
+    v.current,
+    v.executionTimestamp,
+    v.recoveryTimestamp,
+    v.achievedTimestamp,
+    v.driftSeconds,
+    v.reachedLogPosition,
+    v.operationId,
+    v.recoveryInfo,
+  ];
   for (const d of r.dsources) {
     for (const s of d.snapshots) {
       const ds = [d.name, d.status, s.id, s.sourceSid, s.sourceTenant, s.originTimestamp, s.rpoOffsetMinutes, s.takenAt];

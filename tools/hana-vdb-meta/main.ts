@@ -33,12 +33,26 @@ export interface MetaIo {
 const processIo: MetaIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
 
 const OPTIONS = {
-  'data-dir': { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, tz: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-  dsource: { type: 'string' }, vdb: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, 'max-drift': { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  tz: { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  dsource: { type: 'string' },
+  vdb: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'max-drift': { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
-const COMMAND_OPTIONS: Record<string, OptionName[]> = { list: ['dsource', 'vdb', 'since', 'until'], show: [], check: ['max-drift'], advise: ['dsource'] };
+const COMMAND_OPTIONS: Record<string, OptionName[]> = {
+  list: ['dsource', 'vdb', 'since', 'until'],
+  show: [],
+  check: ['max-drift'],
+  advise: ['dsource'],
+};
 const POSITIONALS: Record<string, number> = { list: 0, show: 1, check: 0, advise: 0 };
 
 function usageError(message: string): UserError {
@@ -63,17 +77,23 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
     if (!command) throw usageError('Missing the command.');
     if (!(command in COMMAND_OPTIONS)) throw usageError(`Unknown command '${command}'.`);
     for (const name of ['dsource', 'vdb', 'since', 'until', 'max-drift'] as const) {
-      if (v[name] !== undefined && !COMMAND_OPTIONS[command]!.includes(name)) throw usageError(`--${name} does not apply to ${command}.`);
+      if (v[name] !== undefined && !COMMAND_OPTIONS[command]!.includes(name))
+        throw usageError(`--${name} does not apply to ${command}.`);
     }
     if (rest.length !== POSITIONALS[command]) {
-      throw usageError(rest.length < POSITIONALS[command]! ? `${command} needs a snapshot id or a VDB name.` : `Unexpected argument '${rest[POSITIONALS[command]!]}'.`);
+      throw usageError(
+        rest.length < POSITIONALS[command]!
+          ? `${command} needs a snapshot id or a VDB name.`
+          : `Unexpected argument '${rest[POSITIONALS[command]!]}'.`,
+      );
     }
     if (v.json && v.csv) throw usageError('--json and --csv exclude each other.');
     const zone = parseZone(v.tz);
     const format = v.json ? 'json' : v.csv ? 'csv' : 'table';
     let maxDrift: number | null = null;
     if (v['max-drift'] !== undefined) {
-      if (!/^\d+$/.test(v['max-drift'])) throw new UserError(`--max-drift '${v['max-drift']}' is not a whole number of seconds.`, 'Use e.g. --max-drift 300.');
+      if (!/^\d+$/.test(v['max-drift']))
+        throw new UserError(`--max-drift '${v['max-drift']}' is not a whole number of seconds.`, 'Use e.g. --max-drift 300.');
       maxDrift = Number(v['max-drift']);
     }
     const since = v.since === undefined ? undefined : parseBound(v.since, '--since', zone);
@@ -81,29 +101,49 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
     if (since && until && since > until) throw new UserError(`--since ${v.since} is after --until ${v.until}.`, 'Swap them.');
 
     const store = readStore(resolveDataDir(v['data-dir'], io.env));
-    const emit = (json: unknown, table: () => string, csv: () => string) => io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : format === 'csv' ? csv() : table());
+    const emit = (json: unknown, table: () => string, csv: () => string) =>
+      io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : format === 'csv' ? csv() : table());
     switch (command) {
       case 'list': {
         const r = buildList(store, { dsource: v.dsource, vdb: v.vdb, since, until });
-        emit(r, () => renderListTable(r, zone), () => renderListCsv(r));
+        emit(
+          r,
+          () => renderListTable(r, zone),
+          () => renderListCsv(r),
+        );
         return 0;
       }
       case 'show': {
         const r = buildShow(store, rest[0]!);
-        emit(r, () => renderShowTable(r, zone), () => renderShowCsv(r));
+        emit(
+          r,
+          () => renderShowTable(r, zone),
+          () => renderShowCsv(r),
+        );
         return 0;
       }
       case 'check': {
         const r = buildCheck(store, maxDrift);
-        emit(r, () => renderCheckTable(r), () => renderCheckCsv(r));
+        emit(
+          r,
+          () => renderCheckTable(r),
+          () => renderCheckCsv(r),
+        );
         return r.findings.length ? 1 : 0;
       }
       default: {
         if (v.dsource !== undefined && !store.dsources.some((d) => d.name === v.dsource)) {
-          throw new UserError(`There is no dSource named '${v.dsource}'.`, `Run hana-vdb-meta advise without --dsource to see all (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`);
+          throw new UserError(
+            `There is no dSource named '${v.dsource}'.`,
+            `Run hana-vdb-meta advise without --dsource to see all (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
+          );
         }
         const r = buildAdvise(store, v.dsource);
-        emit(r, () => renderAdviseTable(r), () => renderAdviseCsv(r));
+        emit(
+          r,
+          () => renderAdviseTable(r),
+          () => renderAdviseCsv(r),
+        );
         return 0;
       }
     }
@@ -111,7 +151,9 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
     if (err instanceof UserError) {
       io.stderr(`Error: ${err.message}\n${err.action ? `${err.action}\n` : ''}`);
     } else {
-      io.stderr(`Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in hana-vdb-meta; run again with --debug and report the output.\n`);
+      io.stderr(
+        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in hana-vdb-meta; run again with --debug and report the output.\n`,
+      );
     }
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return 2;

@@ -8,7 +8,8 @@ import { secondsBetween } from './time.js';
 
 const str = (m: Json | null, k: string): string | null => (m && typeof m[k] === 'string' ? (m[k] as string) : null);
 const int = (m: Json | null, k: string): number | null => (m && Number.isInteger(m[k]) ? (m[k] as number) : null);
-const obj = (m: Json | null, k: string): Json | null => (m && typeof m[k] === 'object' && m[k] !== null && !Array.isArray(m[k]) ? (m[k] as Json) : null);
+const obj = (m: Json | null, k: string): Json | null =>
+  m && typeof m[k] === 'object' && m[k] !== null && !Array.isArray(m[k]) ? (m[k] as Json) : null;
 
 export interface DSourceSnapshotView {
   id: number;
@@ -48,8 +49,14 @@ export interface VdbSnapshotView extends RecoveryView {
 export function dsourceSnapshotView(s: SnapshotRow): DSourceSnapshotView {
   const m = s.metadata;
   return {
-    id: s.id, dsource: s.dsourceName, sourceSid: str(m, 'sourceSid'), sourceTenant: str(m, 'sourceTenant'), originTimestamp: str(m, 'originTimestamp'),
-    rpoOffsetMinutes: int(m, 'rpoOffsetMinutes'), takenAt: str(m, 'takenAt'), createdAt: s.createdAt,
+    id: s.id,
+    dsource: s.dsourceName,
+    sourceSid: str(m, 'sourceSid'),
+    sourceTenant: str(m, 'sourceTenant'),
+    originTimestamp: str(m, 'originTimestamp'),
+    rpoOffsetMinutes: int(m, 'rpoOffsetMinutes'),
+    takenAt: str(m, 'takenAt'),
+    createdAt: s.createdAt,
   };
 }
 
@@ -57,18 +64,29 @@ export function recoveryView(m: Json | null): RecoveryView {
   const recoveryTimestamp = str(m, 'recoveryTimestamp');
   const achievedTimestamp = str(m, 'achievedTimestamp');
   return {
-    executionTimestamp: str(m, 'executionTimestamp'), recoveryTimestamp, achievedTimestamp,
+    executionTimestamp: str(m, 'executionTimestamp'),
+    recoveryTimestamp,
+    achievedTimestamp,
     driftSeconds: secondsBetween(recoveryTimestamp, achievedTimestamp),
-    recoveryInfo: str(m, 'recoveryInfo'), reachedLogPosition: str(m, 'reachedLogPosition'), operationId: str(m, 'operationId'),
-    logShippingLagSeconds: int(m, 'logShippingLagSeconds'), logBackupIntervalSeconds: int(obj(m, 'coverage'), 'logBackupIntervalSeconds'),
+    recoveryInfo: str(m, 'recoveryInfo'),
+    reachedLogPosition: str(m, 'reachedLogPosition'),
+    operationId: str(m, 'operationId'),
+    logShippingLagSeconds: int(m, 'logShippingLagSeconds'),
+    logBackupIntervalSeconds: int(obj(m, 'coverage'), 'logBackupIntervalSeconds'),
   };
 }
 
 export function vdbSnapshotView(s: SnapshotRow, vdbs: readonly VdbRow[]): VdbSnapshotView {
   const vdb = vdbs.find((v) => v.id === s.vdbId);
   return {
-    id: s.id, dsource: s.dsourceName, vdb: s.vdbName, vdbStatus: vdb?.status ?? null, parentSnapshotId: s.parentSnapshotId,
-    current: vdb?.currentSnapshotId === s.id, createdAt: s.createdAt, ...recoveryView(s.metadata),
+    id: s.id,
+    dsource: s.dsourceName,
+    vdb: s.vdbName,
+    vdbStatus: vdb?.status ?? null,
+    parentSnapshotId: s.parentSnapshotId,
+    current: vdb?.currentSnapshotId === s.id,
+    createdAt: s.createdAt,
+    ...recoveryView(s.metadata),
   };
 }
 
@@ -97,14 +115,25 @@ export function attemptView(h: RecoveryHistoryRow, store: StoreContents): Attemp
   const job = store.jobs.find((j) => j.id === h.jobId);
   const gone = h.outcome === 'running' && job !== undefined && store.deadJobIds.has(job.id);
   return {
-    id: h.id, vdb: h.vdbName, operation: h.operation, outcome: gone ? 'interrupted' : h.outcome, recordedOutcome: h.outcome,
-    error: gone ? processGoneText(job) : h.error, jobId: h.jobId, startedAt: h.startedAt, endedAt: h.endedAt,
-    dsourceSnapshotId: h.dsourceSnapshotId, targetSnapshotId: h.targetSnapshotId, vdbSnapshotId: h.vdbSnapshotId,
+    id: h.id,
+    vdb: h.vdbName,
+    operation: h.operation,
+    outcome: gone ? 'interrupted' : h.outcome,
+    recordedOutcome: h.outcome,
+    error: gone ? processGoneText(job) : h.error,
+    jobId: h.jobId,
+    startedAt: h.startedAt,
+    endedAt: h.endedAt,
+    dsourceSnapshotId: h.dsourceSnapshotId,
+    targetSnapshotId: h.targetSnapshotId,
+    vdbSnapshotId: h.vdbSnapshotId,
     recovery: h.metadata ? recoveryView(h.metadata) : null,
   };
 }
 
 /** A job as it stands (see AttemptView). */
 export function jobOutcome(job: JobRow, store: StoreContents): { outcome: JobRow['outcome']; error: string | null } {
-  return store.deadJobIds.has(job.id) ? { outcome: 'interrupted', error: processGoneText(job) } : { outcome: job.outcome, error: job.error };
+  return store.deadJobIds.has(job.id)
+    ? { outcome: 'interrupted', error: processGoneText(job) }
+    : { outcome: job.outcome, error: job.error };
 }

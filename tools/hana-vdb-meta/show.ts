@@ -5,7 +5,14 @@
 import { UserError } from '../../src/sdk/errors.js';
 import type { Json } from '../../src/engine/store/read.js';
 import { toCsv } from './csv.js';
-import { attemptView, dsourceSnapshotView, recoveryView, type AttemptView, type DSourceSnapshotView, type RecoveryView } from './model.js';
+import {
+  attemptView,
+  dsourceSnapshotView,
+  recoveryView,
+  type AttemptView,
+  type DSourceSnapshotView,
+  type RecoveryView,
+} from './model.js';
 import type { StoreContents } from './store.js';
 import { fitLines, formatSeconds, labelled, wrap, WIDTH } from './text.js';
 import { display, type DisplayZone } from './time.js';
@@ -49,8 +56,16 @@ function snapshotDetail(store: StoreContents, id: number): SnapshotDetail | unde
   if (!s) return undefined;
   const { id: _i, dsource: _d, createdAt: _c, ...source } = dsourceSnapshotView(s);
   return {
-    id: s.id, kind: s.kind, dsource: s.dsourceName, vdb: s.vdbName, parentSnapshotId: s.parentSnapshotId, createdAt: s.createdAt, jobId: s.jobId,
-    source, recovery: s.kind === 'vdb' ? recoveryView(s.metadata) : null, metadata: s.metadata,
+    id: s.id,
+    kind: s.kind,
+    dsource: s.dsourceName,
+    vdb: s.vdbName,
+    parentSnapshotId: s.parentSnapshotId,
+    createdAt: s.createdAt,
+    jobId: s.jobId,
+    source,
+    recovery: s.kind === 'vdb' ? recoveryView(s.metadata) : null,
+    metadata: s.metadata,
   };
 }
 
@@ -61,7 +76,10 @@ export function buildShow(store: StoreContents, id: string): ShowResult {
     if (snapshot) {
       const n = snapshot.id;
       return {
-        formatVersion: 1, kind: 'snapshot', snapshot, vdb: null,
+        formatVersion: 1,
+        kind: 'snapshot',
+        snapshot,
+        vdb: null,
         recoveryHistory: attempts((a) => a.dsourceSnapshotId === n || a.targetSnapshotId === n || a.vdbSnapshotId === n),
       };
     }
@@ -69,10 +87,17 @@ export function buildShow(store: StoreContents, id: string): ShowResult {
   const v = store.vdbs.find((x) => x.name === id);
   if (v) {
     return {
-      formatVersion: 1, kind: 'vdb', snapshot: v.currentSnapshotId === null ? null : snapshotDetail(store, v.currentSnapshotId) ?? null,
+      formatVersion: 1,
+      kind: 'vdb',
+      snapshot: v.currentSnapshotId === null ? null : (snapshotDetail(store, v.currentSnapshotId) ?? null),
       vdb: {
-        name: v.name, dsource: v.dsourceName, status: v.status, environment: v.environmentName,
-        provisionedFromSnapshotId: v.provisionedFromSnapshotId, currentSnapshotId: v.currentSnapshotId, createdAt: v.createdAt,
+        name: v.name,
+        dsource: v.dsourceName,
+        status: v.status,
+        environment: v.environmentName,
+        provisionedFromSnapshotId: v.provisionedFromSnapshotId,
+        currentSnapshotId: v.currentSnapshotId,
+        createdAt: v.createdAt,
       },
       recoveryHistory: attempts((a) => a.vdb === v.name),
     };
@@ -100,30 +125,52 @@ function recoveryLines(r: RecoveryView, zone: DisplayZone, indent: number): stri
   ];
 }
 
-const KNOWN = new Set(['sourceSid', 'sourceTenant', 'originTimestamp', 'rpoOffsetMinutes', 'takenAt', 'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'recoveryInfo', 'reachedLogPosition', 'operationId']);
+const KNOWN = new Set([
+  'sourceSid',
+  'sourceTenant',
+  'originTimestamp',
+  'rpoOffsetMinutes',
+  'takenAt',
+  'executionTimestamp',
+  'recoveryTimestamp',
+  'achievedTimestamp',
+  'recoveryInfo',
+  'reachedLogPosition',
+  'operationId',
+]);
 
 function snapshotLines(s: SnapshotDetail, zone: DisplayZone): string[] {
-  const head = s.kind === 'dsource'
-    ? `Snapshot ${s.id}: dSource snapshot of ${s.dsource}`
-    : `Snapshot ${s.id}: VDB snapshot of ${s.vdb ?? '?'} (dSource ${s.dsource}${s.parentSnapshotId === null ? '' : `, from snapshot ${s.parentSnapshotId}`})`;
+  const head =
+    s.kind === 'dsource'
+      ? `Snapshot ${s.id}: dSource snapshot of ${s.dsource}`
+      : `Snapshot ${s.id}: VDB snapshot of ${s.vdb ?? '?'} (dSource ${s.dsource}${s.parentSnapshotId === null ? '' : `, from snapshot ${s.parentSnapshotId}`})`;
   const out = [head];
-  out.push(...kv(2, 'source', s.source.sourceTenant && s.source.sourceSid ? `${s.source.sourceTenant}@${s.source.sourceSid}` : '-'));
+  out.push(
+    ...kv(2, 'source', s.source.sourceTenant && s.source.sourceSid ? `${s.source.sourceTenant}@${s.source.sourceSid}` : '-'),
+  );
   out.push(...kv(2, 'taken', display(s.source.takenAt, zone)));
   out.push(...kv(2, 'origin', display(s.source.originTimestamp, zone)));
   out.push(...kv(2, 'RPO offset', s.source.rpoOffsetMinutes === null ? '-' : `${s.source.rpoOffsetMinutes} min`));
   if (s.recovery) out.push(...recoveryLines(s.recovery, zone, 2));
   const extra = Object.entries(s.metadata).filter(([k]) => !KNOWN.has(k));
   if (extra.length) out.push('  also recorded');
-  for (const [k, v] of extra) out.push(...wrap(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`, WIDTH - 4).map((l) => `    ${l}`));
+  for (const [k, v] of extra)
+    out.push(...wrap(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`, WIDTH - 4).map((l) => `    ${l}`));
   return out;
 }
 
 function attemptLines(a: AttemptView, zone: DisplayZone): string[] {
-  const out = [`  #${a.id} ${a.operation} of ${a.vdb}: ${a.outcome}${a.outcome !== a.recordedOutcome ? ` (recorded as ${a.recordedOutcome})` : ''}  (job ${a.jobId})`];
+  const out = [
+    `  #${a.id} ${a.operation} of ${a.vdb}: ${a.outcome}${a.outcome !== a.recordedOutcome ? ` (recorded as ${a.recordedOutcome})` : ''}  (job ${a.jobId})`,
+  ];
   out.push(...kv(4, 'started', display(a.startedAt, zone)));
   out.push(...kv(4, 'ended', display(a.endedAt, zone)));
-  const from = [a.dsourceSnapshotId !== null ? `dSource snapshot ${a.dsourceSnapshotId}` : null, a.targetSnapshotId !== null ? `target snapshot ${a.targetSnapshotId}` : null]
-    .filter((x) => x !== null).join(', ');
+  const from = [
+    a.dsourceSnapshotId !== null ? `dSource snapshot ${a.dsourceSnapshotId}` : null,
+    a.targetSnapshotId !== null ? `target snapshot ${a.targetSnapshotId}` : null,
+  ]
+    .filter((x) => x !== null)
+    .join(', ');
   out.push(...kv(4, 'from', from || '-'));
   if (a.vdbSnapshotId !== null) out.push(...kv(4, 'result', `VDB snapshot ${a.vdbSnapshotId}`));
   if (a.error) out.push(...kv(4, 'error', a.error));
@@ -151,15 +198,51 @@ export function renderShowTable(r: ShowResult, zone: DisplayZone): string {
 }
 
 export const SHOW_CSV_HEADER = [
-  'attemptId', 'vdb', 'operation', 'outcome', 'recordedOutcome', 'jobId', 'startedAt', 'endedAt', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId',
-  'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'driftSeconds', 'reachedLogPosition', 'operationId', 'recoveryInfo', 'error',
+  'attemptId',
+  'vdb',
+  'operation',
+  'outcome',
+  'recordedOutcome',
+  'jobId',
+  'startedAt',
+  'endedAt',
+  'dsourceSnapshotId',
+  'targetSnapshotId',
+  'vdbSnapshotId',
+  'executionTimestamp',
+  'recoveryTimestamp',
+  'achievedTimestamp',
+  'driftSeconds',
+  'reachedLogPosition',
+  'operationId',
+  'recoveryInfo',
+  'error',
 ] as const;
 
 /** CSV of `show`: the recovery history, one attempt per row. */
 export function renderShowCsv(r: ShowResult): string {
-  return toCsv(SHOW_CSV_HEADER, r.recoveryHistory.map((a) => [
-    a.id, a.vdb, a.operation, a.outcome, a.recordedOutcome, a.jobId, a.startedAt, a.endedAt, a.dsourceSnapshotId, a.targetSnapshotId, a.vdbSnapshotId,
-    a.recovery?.executionTimestamp, a.recovery?.recoveryTimestamp, a.recovery?.achievedTimestamp, a.recovery?.driftSeconds, a.recovery?.reachedLogPosition,
-    a.recovery?.operationId, a.recovery?.recoveryInfo, a.error,
-  ]));
+  return toCsv(
+    SHOW_CSV_HEADER,
+    r.recoveryHistory.map((a) => [
+      a.id,
+      a.vdb,
+      a.operation,
+      a.outcome,
+      a.recordedOutcome,
+      a.jobId,
+      a.startedAt,
+      a.endedAt,
+      a.dsourceSnapshotId,
+      a.targetSnapshotId,
+      a.vdbSnapshotId,
+      a.recovery?.executionTimestamp,
+      a.recovery?.recoveryTimestamp,
+      a.recovery?.achievedTimestamp,
+      a.recovery?.driftSeconds,
+      a.recovery?.reachedLogPosition,
+      a.recovery?.operationId,
+      a.recovery?.recoveryInfo,
+      a.error,
+    ]),
+  );
 }

@@ -5,7 +5,15 @@
 import { UserError } from '../../src/sdk/errors.js';
 import { openDatabaseReadOnly } from '../../src/engine/store/database.js';
 import { processAlive } from '../../src/engine/store/store.js';
-import { StoreReader, storePath, type DSourceRow, type JobRow, type RecoveryHistoryRow, type SnapshotRow, type VdbRow } from '../../src/engine/store/read.js';
+import {
+  StoreReader,
+  storePath,
+  type DSourceRow,
+  type JobRow,
+  type RecoveryHistoryRow,
+  type SnapshotRow,
+  type VdbRow,
+} from '../../src/engine/store/read.js';
 
 /** Everything the commands look at, read in one transaction. */
 export interface StoreContents {

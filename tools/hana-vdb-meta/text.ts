@@ -16,13 +16,19 @@ export function wrap(text: string, width: number): string[] {
     let line = '';
     for (let word of paragraph.split(/[ \t]+/).filter((w) => w !== '')) {
       while (word.length > width) {
-        if (line) { lines.push(line); line = ''; }
+        if (line) {
+          lines.push(line);
+          line = '';
+        }
         lines.push(word.slice(0, width));
         word = word.slice(width);
       }
       if (!line) line = word;
       else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-      else { lines.push(line); line = word; }
+      else {
+        lines.push(line);
+        line = word;
+      }
     }
     lines.push(line);
   }
@@ -62,6 +68,7 @@ export function formatSeconds(s: number): string {
   const h = Math.floor(abs / 3600);
   const m = Math.floor((abs % 3600) / 60);
   const sec = abs % 60;
-  const human = h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${String(sec).padStart(2, '0')}s` : `${m}m ${String(sec).padStart(2, '0')}s`;
+  const human =
+    h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${String(sec).padStart(2, '0')}s` : `${m}m ${String(sec).padStart(2, '0')}s`;
   return `${s} s (${s < 0 ? '-' : ''}${human})`;
 }

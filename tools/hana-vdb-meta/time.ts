@@ -16,7 +16,10 @@ export const UTC: DisplayZone = { name: 'UTC', utc: true };
 export function parseZone(text: string | undefined): DisplayZone {
   if (text === undefined || text === 'UTC' || text === 'Etc/UTC') return UTC;
   if (!IANAZone.isValidZone(text)) {
-    throw new UserError(`--tz '${text}' is not an IANA time zone.`, 'Use a zone name such as Europe/Berlin or America/New_York (default UTC).');
+    throw new UserError(
+      `--tz '${text}' is not an IANA time zone.`,
+      'Use a zone name such as Europe/Berlin or America/New_York (default UTC).',
+    );
   }
   return { name: text, utc: false };
 }
@@ -47,7 +50,10 @@ export function secondsBetween(a: string | null, b: string | null): number | nul
 export function parseBound(text: string, option: string, zone: DisplayZone): DateTime {
   const t = DateTime.fromISO(text, { zone: zone.utc ? 'utc' : zone.name, setZone: false });
   if (!t.isValid) {
-    throw new UserError(`${option} '${text}' is not an ISO-8601 time.`, `Use e.g. ${option} 2020-01-01T12:00:00Z (without an offset it is read in ${zone.name}).`);
+    throw new UserError(
+      `${option} '${text}' is not an ISO-8601 time.`,
+      `Use e.g. ${option} 2020-01-01T12:00:00Z (without an offset it is read in ${zone.name}).`,
+    );
   }
   return t.toUTC();
 }

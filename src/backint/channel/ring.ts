@@ -46,7 +46,10 @@ export function signal(ctl: Int32Array, wake = true): void {
  * get ALIGN spare bytes, so a worker reading a file with O_DIRECT can start them at an aligned address.
  */
 export function newRing(withSlots = true): Ring {
-  return { data: new SharedArrayBuffer(withSlots ? SLOT_BYTES * SLOTS + ALIGN : 0), control: new SharedArrayBuffer(CONTROL_INTS * 4) };
+  return {
+    data: new SharedArrayBuffer(withSlots ? SLOT_BYTES * SLOTS + ALIGN : 0),
+    control: new SharedArrayBuffer(CONTROL_INTS * 4),
+  };
 }
 
 /** The bytes of `slot` (its first `length`), after the worker's BASE. */

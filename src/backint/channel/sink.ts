@@ -7,7 +7,18 @@
 import { Writable } from 'node:stream';
 import { openDestination } from './destination.js';
 import { abortWorker, startWorker } from './spawn.js';
-import { CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SLOTS, SLOT_BYTES, newRing, signal, type ChannelDigest, type WorkerMessage } from './ring.js';
+import {
+  CONSUMED,
+  INPUT_DONE,
+  LENGTH,
+  PRODUCED,
+  SLOTS,
+  SLOT_BYTES,
+  newRing,
+  signal,
+  type ChannelDigest,
+  type WorkerMessage,
+} from './ring.js';
 
 export interface SinkChannel {
   /**

@@ -24,7 +24,10 @@ export function liveChannels(): number {
 
 export function startWorker(task: ChannelTask): Worker {
   // Small heaps: a worker only moves bytes through shared memory.
-  const worker = new Worker(workerFile(), { workerData: task, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
+  const worker = new Worker(workerFile(), {
+    workerData: task,
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+  });
   live.add(worker);
   worker.on('exit', () => live.delete(worker));
   // Never the reason the agent stays alive: at the end it exits even if a worker waits on a pipe.
@@ -43,10 +46,18 @@ export function abortWorker(ring: Ring): void {
  * Routes a worker's messages to `onMessage`; its 'failed' message, an error or its exit become `onFailure`
  * (which therefore also hears of the normal exit after 'done', and ignores what comes once it has settled).
  */
-export function superviseWorker(worker: Worker, label: string, onMessage: (m: WorkerMessage) => void, onFailure: (e: Error) => void): void {
+export function superviseWorker(
+  worker: Worker,
+  label: string,
+  onMessage: (m: WorkerMessage) => void,
+  onFailure: (e: Error) => void,
+): void {
   worker.on('message', (m: WorkerMessage) => {
     if (m.type !== 'failed') onMessage(m);
-    else onFailure(Object.assign(new Error(`${m.message}${m.code && !m.message.includes(m.code) ? ` (${m.code})` : ''}`), { code: m.code }));
+    else
+      onFailure(
+        Object.assign(new Error(`${m.message}${m.code && !m.message.includes(m.code) ? ` (${m.code})` : ''}`), { code: m.code }),
+      );
   });
   worker.on('error', onFailure);
   worker.on('exit', (c) => setImmediate(() => onFailure(new Error(`${label} stopped (exit ${c})`))));

@@ -90,7 +90,7 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
       if (limit !== undefined && at + length > limit) throw enospc();
       // Only the last slot is short; it is written padded to the block, and the padding cut off at the end.
       const view = slotView(data, ctl, slot, alignUp(length));
-      for (let off = 0; off < view.length; ) {
+      for (let off = 0; off < view.length;) {
         const { bytesWritten } = await writeAt(fd!, view, off, view.length - off, at + off);
         if (bytesWritten === 0) throw enospc();
         off += bytesWritten;
@@ -122,7 +122,14 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
       }
     };
 
-    const worker = startWorker({ mode: 'backup', input: req.pipe, output: { path: req.file, fifo: false }, writer: fd === undefined ? 'worker' : 'main', ring, ...(limit !== undefined ? { failWritesAfterBytes: limit } : {}) });
+    const worker = startWorker({
+      mode: 'backup',
+      input: req.pipe,
+      output: { path: req.file, fifo: false },
+      writer: fd === undefined ? 'worker' : 'main',
+      ring,
+      ...(limit !== undefined ? { failWritesAfterBytes: limit } : {}),
+    });
     superviseWorker(
       worker,
       `the copy of ${req.pipe}`,

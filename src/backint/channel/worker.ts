@@ -8,7 +8,22 @@ import { closeSync, constants, fsyncSync, openSync, readSync, writeSync } from '
 import { parentPort, workerData } from 'node:worker_threads';
 import { enospc } from '../errno.js';
 import { ALIGN, alignedOffset, openDirect } from './direct.js';
-import { ABORT, BASE, CONSUMED, INPUT_DONE, LENGTH, PRODUCED, SIGNAL, SLOTS, SLOT_BYTES, WAITING, slotView, type ChannelTask, type Output, type WorkerMessage } from './ring.js';
+import {
+  ABORT,
+  BASE,
+  CONSUMED,
+  INPUT_DONE,
+  LENGTH,
+  PRODUCED,
+  SIGNAL,
+  SLOTS,
+  SLOT_BYTES,
+  WAITING,
+  slotView,
+  type ChannelTask,
+  type Output,
+  type WorkerMessage,
+} from './ring.js';
 
 const task = workerData as ChannelTask;
 const data = new Uint8Array(task.ring.data);
@@ -40,7 +55,7 @@ function openOutput(o: Output): { fd: number; file: boolean } {
 let written = 0;
 function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void {
   if (limit !== undefined && written + view.length > limit) throw enospc();
-  for (let off = 0; off < view.length; ) {
+  for (let off = 0; off < view.length;) {
     if (Atomics.load(ctl, ABORT)) throw new Aborted();
     off += writeSync(fd, view, off, view.length - off);
   }

@@ -24,7 +24,15 @@ async function backupOne(line: Line, out: Output, store: ObjectStore, o: Functio
   const kind = line.keyword.slice(1) as ObjectKind;
   try {
     const createdAt = o.clock();
-    const info = { user: o.user, path: target.value, ebid: newEbid(createdAt), createdAt, kind, codec: o.params.Compression, softwareId: o.softwareId?.[1] };
+    const info = {
+      user: o.user,
+      path: target.value,
+      ebid: newEbid(createdAt),
+      createdAt,
+      kind,
+      codec: o.params.Compression,
+      softwareId: o.softwareId?.[1],
+    };
     const enc = encoder(o.params.Compression);
     const manifest = !enc && store.putPath ? await store.putPath(info, target.value) : await streamed(info, enc, store);
     const result = `#SAVED ${quote(info.ebid)} ${target.raw} ${manifest.size}`;

@@ -23,7 +23,12 @@ async function deleteOne(line: Line, out: Output, store: ObjectStore, o: Functio
   return { ok: !reason, result, ...(reason ? { reason } : {}) };
 }
 
-export async function deleteObjects(lines: readonly Line[], out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome[]> {
+export async function deleteObjects(
+  lines: readonly Line[],
+  out: Output,
+  store: ObjectStore,
+  o: FunctionOptions,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const line of lines) outcomes.push(await deleteOne(line, out, store, o));
   return outcomes;

@@ -28,7 +28,13 @@ async function resolve(line: Line, store: ObjectStore, o: FunctionOptions): Prom
 }
 
 /** Through Node streams (S3, compressed objects) into a channel worker that writes and hashes HANA's pipe. */
-async function streamed(m: ObjectManifest, dec: Transform | undefined, dest: string, timeoutMs: number, store: ObjectStore): Promise<ChannelDigest> {
+async function streamed(
+  m: ObjectManifest,
+  dec: Transform | undefined,
+  dest: string,
+  timeoutMs: number,
+  store: ObjectStore,
+): Promise<ChannelDigest> {
   const source = await store.open(m);
   const sink = await openSinkChannel(dest, timeoutMs).catch((e: unknown) => {
     source.destroy();
@@ -52,7 +58,8 @@ async function restoreOne(line: Line, out: Output, store: ObjectStore, o: Functi
     const dest = destTok?.value ?? pathTok.value;
     const timeoutMs = o.params.RestorePipeOpenTimeoutSeconds * 1000;
     const dec = decoder(m.codec);
-    const restored = !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dec, dest, timeoutMs, store);
+    const restored =
+      !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dec, dest, timeoutMs, store);
     if (restored.size !== m.size) throw new Error(`size mismatch: restored ${restored.size} bytes, recorded ${m.size}`);
     if (restored.sha256 !== m.sha256) throw new Error('SHA-256 mismatch: the stored object is corrupted');
     const result = `#RESTORED ${quote(m.ebid)} ${pathTok.raw}`;

@@ -9,7 +9,15 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
+import {
+  decodePath,
+  ebidCreatedAt,
+  encodePath,
+  encodeSegment,
+  VERSIONS,
+  type ObjectManifest,
+  type ObjectVersion,
+} from '../objects.js';
 import { fileToPipe } from '../channel/from-file.js';
 import { pipeToFile } from '../channel/to-file.js';
 import { openDestination } from '../channel/destination.js';
@@ -24,7 +32,6 @@ export interface FilesystemStoreOptions {
   /** Fault tests: writes fail with ENOSPC once an object has this many bytes (both copy paths). */
   failWritesAfterBytes?: number;
 }
-
 
 const BATCH_BYTES = 1 << 20;
 /** Batches written concurrently while the pipe is read on (memory: this many batches). */
@@ -66,7 +73,9 @@ export class FilesystemStore implements ObjectStore {
     try {
       s = await stat(this.root);
     } catch (e) {
-      throw new Error(`store unreachable: FilesystemRoot ${this.root} ${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`);
+      throw new Error(
+        `store unreachable: FilesystemRoot ${this.root} ${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`,
+      );
     }
     if (!s.isDirectory()) throw new Error(`store unreachable: FilesystemRoot ${this.root} is not a directory`);
   }
@@ -87,7 +96,12 @@ export class FilesystemStore implements ObjectStore {
   async putPath(info: PutInfo, source: string): Promise<ObjectManifest> {
     await sourceKind(source); // a clear error for a missing path before anything is written
     return this.store(info, async (_fh, file) => {
-      const d = await pipeToFile({ pipe: source, file, direct: this.directIO, ...(this.options.failWritesAfterBytes !== undefined ? { failWritesAfterBytes: this.options.failWritesAfterBytes } : {}) });
+      const d = await pipeToFile({
+        pipe: source,
+        file,
+        direct: this.directIO,
+        ...(this.options.failWritesAfterBytes !== undefined ? { failWritesAfterBytes: this.options.failWritesAfterBytes } : {}),
+      });
       return { size: d.size, sha256: d.sha256, storedSize: d.size };
     });
   }
@@ -112,7 +126,16 @@ export class FilesystemStore implements ObjectStore {
       } finally {
         await fh.close();
       }
-      const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest, ...(info.softwareId ? { softwareId: info.softwareId } : {}) };
+      const manifest: ObjectManifest = {
+        user: info.user,
+        path: info.path,
+        ebid: info.ebid,
+        createdAt: info.createdAt,
+        kind: info.kind,
+        codec: info.codec,
+        ...digest,
+        ...(info.softwareId ? { softwareId: info.softwareId } : {}),
+      };
       const mh = await open(tmpManifest, 'wx');
       try {
         await mh.writeFile(JSON.stringify(manifest));
@@ -263,7 +286,8 @@ export class FilesystemStore implements ObjectStore {
       await unlink(path.join(dir, `${ebid}.json`));
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') return 'notfound';
-      if (errnoCode(e) === 'EACCES' || errnoCode(e) === 'EPERM' || errnoCode(e) === 'EROFS') throw new NotDeletedError(`delete refused: ${errnoCode(e)}`);
+      if (errnoCode(e) === 'EACCES' || errnoCode(e) === 'EPERM' || errnoCode(e) === 'EROFS')
+        throw new NotDeletedError(`delete refused: ${errnoCode(e)}`);
       throw e;
     }
     await rm(path.join(dir, `${ebid}.data`), { force: true });

@@ -9,11 +9,18 @@ export function parseManifest(text: string, what: string): ObjectManifest {
     throw new Error(`manifest of ${what} is not JSON`);
   }
   const ok =
-    m && typeof m === 'object' &&
-    typeof m.user === 'string' && typeof m.path === 'string' && typeof m.ebid === 'string' &&
-    typeof m.createdAt === 'number' && (m.kind === 'PIPE' || m.kind === 'FILE') &&
-    Number.isSafeInteger(m.size) && Number.isSafeInteger(m.storedSize) &&
-    typeof m.sha256 === 'string' && /^[0-9a-f]{64}$/.test(m.sha256) && (m.codec === 'none' || m.codec === 'gzip');
+    m &&
+    typeof m === 'object' &&
+    typeof m.user === 'string' &&
+    typeof m.path === 'string' &&
+    typeof m.ebid === 'string' &&
+    typeof m.createdAt === 'number' &&
+    (m.kind === 'PIPE' || m.kind === 'FILE') &&
+    Number.isSafeInteger(m.size) &&
+    Number.isSafeInteger(m.storedSize) &&
+    typeof m.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(m.sha256) &&
+    (m.codec === 'none' || m.codec === 'gzip');
   if (!ok) throw new Error(`manifest of ${what} is damaged`);
   return m as unknown as ObjectManifest;
 }

@@ -94,7 +94,11 @@ export function startDownload(src: RangeSource, label: string, size: number, ran
   };
   const cancel = () => {
     next = count;
-    for (const p of requested.splice(0)) p.then((b) => b.destroy(), () => undefined);
+    for (const p of requested.splice(0))
+      p.then(
+        (b) => b.destroy(),
+        () => undefined,
+      );
   };
   refill();
   const ready = requested.length > 0 ? requested[0]!.then(() => undefined) : Promise.resolve();
@@ -138,7 +142,9 @@ export function startDownload(src: RangeSource, label: string, size: number, ran
           } catch (e) {
             body.destroy();
             if (consumerFailed || e instanceof RangeOverrun || attempt >= src.maxAttempts) throw e;
-            src.warn(`range ${start}-${end} of ${label} broke off at byte ${at} (${(e as Error).message}); re-requesting ${at}-${end}`);
+            src.warn(
+              `range ${start}-${end} of ${label} broke off at byte ${at} (${(e as Error).message}); re-requesting ${at}-${end}`,
+            );
             await src.backoff(attempt);
             body = await src.get(at, end);
           }

@@ -16,7 +16,15 @@ import {
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import { decodePath, ebidCreatedAt, encodePath, encodeSegment, VERSIONS, type ObjectManifest, type ObjectVersion } from '../objects.js';
+import {
+  decodePath,
+  ebidCreatedAt,
+  encodePath,
+  encodeSegment,
+  VERSIONS,
+  type ObjectManifest,
+  type ObjectVersion,
+} from '../objects.js';
 import type { Params, Tag } from '../params.js';
 import { AGENT_ID } from '../version.js';
 import { openSinkChannel, type SinkChannel } from '../channel/sink.js';
@@ -156,7 +164,11 @@ export class S3Store implements ObjectStore {
     const sse = this.cfg.sse;
     return {
       StorageClass: this.cfg.storageClass,
-      ...(sse ? (sse.kmsKeyArn ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: sse.kmsKeyArn } : { ServerSideEncryption: 'AES256' as const }) : {}),
+      ...(sse
+        ? sse.kmsKeyArn
+          ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: sse.kmsKeyArn }
+          : { ServerSideEncryption: 'AES256' as const }
+        : {}),
     };
   }
 
@@ -166,8 +178,13 @@ export class S3Store implements ObjectStore {
     } catch (e) {
       const status = httpStatus(e);
       if (status === 404) throw new Error(`store unreachable: bucket ${this.cfg.bucket} does not exist (${this.cfg.describe})`);
-      if (status === 403) throw new Error(`store unreachable: access to bucket ${this.cfg.bucket} denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`);
-      throw new Error(`store unreachable: ${this.cfg.describe}: ${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message || (e as NodeJS.ErrnoException).code}`);
+      if (status === 403)
+        throw new Error(
+          `store unreachable: access to bucket ${this.cfg.bucket} denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`,
+        );
+      throw new Error(
+        `store unreachable: ${this.cfg.describe}: ${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message || (e as NodeJS.ErrnoException).code}`,
+      );
     }
   }
 
@@ -197,11 +214,22 @@ export class S3Store implements ObjectStore {
     } catch (e) {
       body.destroy();
       if (/Exceeded \d+ parts/.test((e as Error).message)) {
-        throw new Error(`${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels`);
+        throw new Error(
+          `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels`,
+        );
       }
       throw e;
     }
-    const manifest: ObjectManifest = { user: info.user, path: info.path, ebid: info.ebid, createdAt: info.createdAt, kind: info.kind, codec: info.codec, ...digest(), ...(info.softwareId ? { softwareId: info.softwareId } : {}) };
+    const manifest: ObjectManifest = {
+      user: info.user,
+      path: info.path,
+      ebid: info.ebid,
+      createdAt: info.createdAt,
+      kind: info.kind,
+      codec: info.codec,
+      ...digest(),
+      ...(info.softwareId ? { softwareId: info.softwareId } : {}),
+    };
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.cfg.bucket,
@@ -218,7 +246,9 @@ export class S3Store implements ObjectStore {
   private async *keys(prefix: string): AsyncGenerator<string> {
     let token: string | undefined;
     do {
-      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }));
+      const r = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       for (const o of r.Contents ?? []) if (o.Key) yield o.Key;
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
@@ -257,7 +287,9 @@ export class S3Store implements ObjectStore {
   async stat(user: string, p: string, ebid: string): Promise<ObjectManifest | undefined> {
     if (!/^[\w.-]+$/.test(ebid) || ebid.startsWith('.')) return undefined;
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: `${this.versionsPrefix(user, p)}${ebid}.json` }));
+      const r = await this.client.send(
+        new GetObjectCommand({ Bucket: this.cfg.bucket, Key: `${this.versionsPrefix(user, p)}${ebid}.json` }),
+      );
       return parseManifest(await r.Body!.transformToString(), `${user}:${p}:${ebid}`);
     } catch (e) {
       if (isNotFound(e)) return undefined;
@@ -269,7 +301,9 @@ export class S3Store implements ObjectStore {
   private async rangeBody(key: string, start: number, end: number): Promise<Readable> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await this.dataClient.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key, Range: `bytes=${start}-${end}` }));
+        const r = await this.dataClient.send(
+          new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key, Range: `bytes=${start}-${end}` }),
+        );
         return r.Body as Readable;
       } catch (e) {
         if (!retriable(e) || attempt >= this.cfg.maxAttempts) throw e;

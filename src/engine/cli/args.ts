@@ -9,7 +9,12 @@ export interface Parsed {
   positionals: string[];
 }
 
-export function parse(argv: string[], options: Options, usage: string, positionals: { min: number; max: number; names: string }): Parsed {
+export function parse(
+  argv: string[],
+  options: Options,
+  usage: string,
+  positionals: { min: number; max: number; names: string },
+): Parsed {
   let parsed: Parsed;
   try {
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

@@ -39,7 +39,11 @@ const DELEGATED: Record<string, string> = {
 export const USAGE = [
   'hana-vdb [--data-dir DIR] [--json] [--debug] [--plugin-dir DIR] COMMAND ...',
   '',
-  ...ENV_USAGE, ...DSOURCE_USAGE, ...VDB_USAGE, ...PLAN_USAGE, ...INSPECT_USAGE,
+  ...ENV_USAGE,
+  ...DSOURCE_USAGE,
+  ...VDB_USAGE,
+  ...PLAN_USAGE,
+  ...INSPECT_USAGE,
   CONSOLE_USAGE,
   'hana-vdb validate [DIR]',
   'hana-vdb parse-backup-log FILE',
@@ -49,7 +53,14 @@ export const USAGE = [
   'Data directory: --data-dir DIR, else $HANA_VDB_HOME, else ~/.hana-vdb. Plugin: --plugin-dir DIR, else $HANA_VDB_PLUGIN_DIR, else the package.',
 ].join('\n');
 
-interface Globals { dataDir?: string; pluginDir?: string; json: boolean; debug: boolean; help: boolean; rest: string[] }
+interface Globals {
+  dataDir?: string;
+  pluginDir?: string;
+  json: boolean;
+  debug: boolean;
+  help: boolean;
+  rest: string[];
+}
 
 /** Global options may appear anywhere; everything else is left, in order, for the command. */
 export function splitGlobals(argv: string[]): Globals {
@@ -64,15 +75,24 @@ export function splitGlobals(argv: string[]): Globals {
       }
       return a.startsWith(`${flag}=`) ? a.slice(flag.length + 1) : undefined;
     };
-    if (a === '--') { g.rest.push(...argv.slice(i)); break; }
+    if (a === '--') {
+      g.rest.push(...argv.slice(i));
+      break;
+    }
     if (a === '--json') g.json = true;
     else if (a === '--debug') g.debug = true;
     else if ((a === '--help' || a === '-h') && g.rest.length === 0) g.help = true;
     else {
       const dataDir = valued('--data-dir');
-      if (dataDir !== undefined) { g.dataDir = dataDir; continue; }
+      if (dataDir !== undefined) {
+        g.dataDir = dataDir;
+        continue;
+      }
       const pluginDir = valued('--plugin-dir');
-      if (pluginDir !== undefined) { g.pluginDir = pluginDir; continue; }
+      if (pluginDir !== undefined) {
+        g.pluginDir = pluginDir;
+        continue;
+      }
       g.rest.push(a);
     }
   }
@@ -91,7 +111,13 @@ async function delegate(root: string, rel: string, name: string, argv: string[],
 
 /** Errors of the SDK taxonomy (by name too: a plugin may carry its own copy of the SDK) are failures the user sees: 1. */
 function exitCodeOf(err: unknown): number {
-  if (err instanceof UserError || err instanceof LibraryError || err instanceof PluginScriptError || err instanceof PluginRuntimeError) return 1;
+  if (
+    err instanceof UserError ||
+    err instanceof LibraryError ||
+    err instanceof PluginScriptError ||
+    err instanceof PluginRuntimeError
+  )
+    return 1;
   const name = (err as Error | undefined)?.name ?? '';
   return ['UserError', 'LibraryError', 'PluginScriptError', 'PluginRuntimeError'].includes(name) || /^Incorrect/.test(name) ? 1 : 2;
 }
@@ -104,13 +130,17 @@ function describe(err: unknown): { type: string; message: string; action: string
   if (!action) {
     if (type === 'LibraryError') action = 'Check that the host is reachable and sshd is running, then retry.';
     else if (type === 'PluginScriptError') action = 'See the job log (hana-vdb job show ID) for the command output.';
-    else if (e instanceof PluginRuntimeError || /^Incorrect/.test(type)) action = 'This is a plugin bug: contact the plugin author (hana-vdb validate may point at it).';
+    else if (e instanceof PluginRuntimeError || /^Incorrect/.test(type))
+      action = 'This is a plugin bug: contact the plugin author (hana-vdb validate may point at it).';
     else action = 'This is unexpected: rerun with --debug and report the output.';
   }
   return { type, message, action: redactor.redact(action) };
 }
 
-export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'interactive'>> = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'interactive'>> = {},
+): Promise<number> {
   const stdout = io.stdout ?? ((t: string) => void process.stdout.write(t));
   const stderr = io.stderr ?? ((t: string) => void process.stderr.write(t));
   let json = argv.includes('--json');
@@ -122,7 +152,12 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     debug = g.debug;
     const root = packageRoot();
     const ctx: CliContext = {
-      json, debug, dataDir: resolveDataDir(g.dataDir), packageRoot: root, stdout, stderr,
+      json,
+      debug,
+      dataDir: resolveDataDir(g.dataDir),
+      packageRoot: root,
+      stdout,
+      stderr,
       interactive: io.interactive ?? Boolean(process.stderr.isTTY),
     };
     const [command, ...rest] = g.rest;
@@ -135,15 +170,24 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     if (delegated) return await delegate(root, delegated, command, rest, ctx);
     app = createApp(ctx, resolve(g.pluginDir ?? process.env.HANA_VDB_PLUGIN_DIR ?? root));
     switch (command) {
-      case 'env': return await envCommand(app, rest);
-      case 'dsource': return await dsourceCommand(app, rest);
-      case 'vdb': return await vdbCommand(app, rest);
-      case 'console': return await runConsole(rest, ctx, { pluginDir: app.pluginDir });
-      case 'plan': return await planCommand(app, rest);
-      case 'list': return await listCommand(app, rest);
-      case 'show': return await showCommand(app, rest);
-      case 'jobs': return await jobsCommand(app, rest);
-      case 'job': return await jobCommand(app, rest);
+      case 'env':
+        return await envCommand(app, rest);
+      case 'dsource':
+        return await dsourceCommand(app, rest);
+      case 'vdb':
+        return await vdbCommand(app, rest);
+      case 'console':
+        return await runConsole(rest, ctx, { pluginDir: app.pluginDir });
+      case 'plan':
+        return await planCommand(app, rest);
+      case 'list':
+        return await listCommand(app, rest);
+      case 'show':
+        return await showCommand(app, rest);
+      case 'jobs':
+        return await jobsCommand(app, rest);
+      case 'job':
+        return await jobCommand(app, rest);
       default:
         throw new UserError(`Unknown command '${command}'.`, `Run hana-vdb --help for the commands.`);
     }

@@ -12,7 +12,10 @@ export function readParamsFile(file: string, schema: PluginSchema, definition: D
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`Cannot read the parameters file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, 'Check the path given to --params.');
+    throw new UserError(
+      `Cannot read the parameters file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      'Check the path given to --params.',
+    );
   }
   let value: unknown;
   try {
@@ -21,7 +24,10 @@ export function readParamsFile(file: string, schema: PluginSchema, definition: D
     throw new UserError(`The parameters file ${file} is not valid JSON: ${(e as Error).message}.`, 'Correct the JSON syntax.');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UserError(`The parameters file ${file} must contain a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`, `Write the ${definition} fields as one JSON object.`);
+    throw new UserError(
+      `The parameters file ${file} must contain a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`,
+      `Write the ${definition} fields as one JSON object.`,
+    );
   }
   const filled = schema.withDefaults(definition, value as Json);
   const problems = schema.check(definition, filled);

@@ -11,7 +11,17 @@ import { FINGERPRINT } from '../ssh/host-key.js';
 import type { Json } from '../store/types.js';
 import { addEnvironment, deleteEnvironment, discoverEnvironment } from '../workflows/environment.js';
 import { deleteDSource, disableDSource, enableDSource, linkDSource, syncDSource } from '../workflows/dsource.js';
-import { deleteVdb, disableVdb, enableVdb, provisionVdb, refreshVdb, rewindVdb, snapshotVdb, startVdb, stopVdb } from '../workflows/vdb.js';
+import {
+  deleteVdb,
+  disableVdb,
+  enableVdb,
+  provisionVdb,
+  refreshVdb,
+  rewindVdb,
+  snapshotVdb,
+  startVdb,
+  stopVdb,
+} from '../workflows/vdb.js';
 import { fieldProblems, secretFields, type FormDefinition } from './forms.js';
 import { HttpError } from './http.js';
 import type { JobTracker, Started } from './jobs.js';
@@ -39,7 +49,12 @@ function text(body: Body, field: string, required = true): string | undefined {
 
 function objectName(body: Body, kind: string): string {
   const name = text(body, 'name')!;
-  if (!NAME.test(name)) throw badField('name', `'${name}' is not a valid ${kind} name`, 'Use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+  if (!NAME.test(name))
+    throw badField(
+      'name',
+      `'${name}' is not a valid ${kind} name`,
+      'Use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit.',
+    );
   return name;
 }
 
@@ -50,17 +65,27 @@ function snapshotId(body: Body, required: boolean): number | undefined {
     return undefined;
   }
   const n = typeof v === 'string' && /^[1-9]\d*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw badField('snapshotId', `${JSON.stringify(v)} is not a snapshot ID`, 'Snapshot IDs are positive integers; pick one from the list.');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw badField(
+      'snapshotId',
+      `${JSON.stringify(v)} is not a snapshot ID`,
+      'Snapshot IDs are positive integers; pick one from the list.',
+    );
   return n;
 }
 
 /** Deleting needs the object's name repeated: the page asks for it in its confirmation dialog. */
 function confirmed(body: Body, name: string): void {
-  if (body.confirm !== name) throw badField('confirm', `must repeat the name '${name}' to confirm the deletion`, `Send "confirm": "${name}".`);
+  if (body.confirm !== name)
+    throw badField('confirm', `must repeat the name '${name}' to confirm the deletion`, `Send "confirm": "${name}".`);
 }
 
 export class Actions {
-  constructor(private readonly engine: Engine, private readonly schema: PluginSchema, private readonly jobs: JobTracker) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly schema: PluginSchema,
+    private readonly jobs: JobTracker,
+  ) {}
 
   /** Parameters of `definition`: defaults filled in, checked with the engine's schema; secrets registered for redaction. */
   parameters(value: unknown, definition: FormDefinition): Json {
@@ -70,7 +95,12 @@ export class Actions {
     const filled = this.schema.withDefaults(definition, value as Json);
     const problems = fieldProblems(this.schema.check(definition, filled));
     if (problems.length) {
-      throw new HttpError(400, `The ${definition} is not valid: ${problems.map((p) => `${p.field || p.path}: ${p.message}`).join('; ')}.`, problems.map((p) => p.fix).join(' '), problems);
+      throw new HttpError(
+        400,
+        `The ${definition} is not valid: ${problems.map((p) => `${p.field || p.path}: ${p.message}`).join('; ')}.`,
+        problems.map((p) => p.fix).join(' '),
+        problems,
+      );
     }
     for (const f of secretFields(this.schema, definition)) {
       if (typeof filled[f] === 'string') this.engine.redactor.addSecret(filled[f] as string);
@@ -88,30 +118,60 @@ export class Actions {
     if (!HOST.test(host)) throw badField('host', `'${host}' is not a host name or address`, 'Use a DNS name or an IP address.');
     const portValue = body.port;
     const port = typeof portValue === 'string' && /^\d+$/.test(portValue) ? Number(portValue) : portValue;
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw badField('port', `${JSON.stringify(portValue)} is not a TCP port`, 'Use a number from 1 to 65535.');
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw badField('port', `${JSON.stringify(portValue)} is not a TCP port`, 'Use a number from 1 to 65535.');
     const user = text(body, 'user')!;
     if (!USER.test(user)) throw badField('user', `'${user}' is not a valid user name`, 'Use the OS user name on the host.');
     const keyFile = text(body, 'keyFile', false);
     const passwordEnv = text(body, 'passwordEnv', false);
-    if ((keyFile === undefined) === (passwordEnv === undefined)) throw badField('keyFile', 'give exactly one of a key file or a password environment variable', 'Fill in the key file, or the name of the variable holding the password.');
-    if (keyFile !== undefined && (!isAbsolute(keyFile) || !existsSync(keyFile))) throw badField('keyFile', `${keyFile} does not exist on the engine host`, 'Give the absolute path of the private key file of the user.');
+    if ((keyFile === undefined) === (passwordEnv === undefined))
+      throw badField(
+        'keyFile',
+        'give exactly one of a key file or a password environment variable',
+        'Fill in the key file, or the name of the variable holding the password.',
+      );
+    if (keyFile !== undefined && (!isAbsolute(keyFile) || !existsSync(keyFile)))
+      throw badField(
+        'keyFile',
+        `${keyFile} does not exist on the engine host`,
+        'Give the absolute path of the private key file of the user.',
+      );
     if (passwordEnv !== undefined && !ENV_VAR.test(passwordEnv)) {
-      throw badField('passwordEnv', `takes the NAME of an environment variable of the engine process, and '${passwordEnv}' is not one`, 'Export the password in a variable before starting the console (export HANA_PW=...) and give HANA_PW; never the password itself.');
+      throw badField(
+        'passwordEnv',
+        `takes the NAME of an environment variable of the engine process, and '${passwordEnv}' is not one`,
+        'Export the password in a variable before starting the console (export HANA_PW=...) and give HANA_PW; never the password itself.',
+      );
     }
     const hostKey = text(body, 'hostKey', false);
     const acceptNew = body.acceptNew === true;
-    if (hostKey !== undefined && !FINGERPRINT.test(hostKey)) throw badField('hostKey', `'${hostKey}' is not a SHA256 fingerprint`, 'Use the form printed by ssh-keygen -lf KEY.pub, e.g. SHA256:AbC... (43 characters after the colon).');
-    if (hostKey !== undefined && acceptNew) throw badField('acceptNew', 'a pinned host key cannot be combined with accepting a new one', 'Either pin the fingerprint or accept the key on first use.');
+    if (hostKey !== undefined && !FINGERPRINT.test(hostKey))
+      throw badField(
+        'hostKey',
+        `'${hostKey}' is not a SHA256 fingerprint`,
+        'Use the form printed by ssh-keygen -lf KEY.pub, e.g. SHA256:AbC... (43 characters after the colon).',
+      );
+    if (hostKey !== undefined && acceptNew)
+      throw badField(
+        'acceptNew',
+        'a pinned host key cannot be combined with accepting a new one',
+        'Either pin the fingerprint or accept the key on first use.',
+      );
     const scratchPath = text(body, 'scratchPath', false);
-    if (scratchPath !== undefined && !scratchPath.startsWith('/')) throw badField('scratchPath', `'${scratchPath}' is not absolute`, 'Use an absolute path on the host.');
-    return this.run(() => addEnvironment(this.engine, {
-      name, address: host, port,
-      hostKeyFingerprint: hostKey ?? null,
-      knownHostsFile: hostKey ? null : resolve(join(this.engine.dataDir, 'known_hosts')),
-      acceptNew,
-      ...(scratchPath ? { scratchPath } : {}),
-      user: { name: user, authKind: keyFile ? 'key' : 'password', keyFile: keyFile ?? null, passwordEnv: passwordEnv ?? null },
-    }));
+    if (scratchPath !== undefined && !scratchPath.startsWith('/'))
+      throw badField('scratchPath', `'${scratchPath}' is not absolute`, 'Use an absolute path on the host.');
+    return this.run(() =>
+      addEnvironment(this.engine, {
+        name,
+        address: host,
+        port,
+        hostKeyFingerprint: hostKey ?? null,
+        knownHostsFile: hostKey ? null : resolve(join(this.engine.dataDir, 'known_hosts')),
+        acceptNew,
+        ...(scratchPath ? { scratchPath } : {}),
+        user: { name: user, authKind: keyFile ? 'key' : 'password', keyFile: keyFile ?? null, passwordEnv: passwordEnv ?? null },
+      }),
+    );
   }
 
   discover(name: string): Promise<Started> {
@@ -139,10 +199,14 @@ export class Actions {
 
   dsource(name: string, verb: string, body: Body): Promise<Started> {
     switch (verb) {
-      case 'sync': return this.sync(name, body);
-      case 'enable': return this.run(() => enableDSource(this.engine, name));
-      case 'disable': return this.run(() => disableDSource(this.engine, name));
-      default: throw new HttpError(404, `Unknown dSource action '${verb}'.`, 'Use sync, enable or disable.');
+      case 'sync':
+        return this.sync(name, body);
+      case 'enable':
+        return this.run(() => enableDSource(this.engine, name));
+      case 'disable':
+        return this.run(() => disableDSource(this.engine, name));
+      default:
+        throw new HttpError(404, `Unknown dSource action '${verb}'.`, 'Use sync, enable or disable.');
     }
   }
 
@@ -170,20 +234,26 @@ export class Actions {
         const id = snapshotId(body, true)!;
         return this.run(() => rewindVdb(this.engine, name, id));
       }
-      case 'snapshot': return this.run(() => snapshotVdb(this.engine, name));
-      case 'start': return this.run(() => startVdb(this.engine, name));
-      case 'stop': return this.run(() => stopVdb(this.engine, name));
-      case 'enable': return this.run(() => enableVdb(this.engine, name));
-      case 'disable': return this.run(() => disableVdb(this.engine, name));
-      default: throw new HttpError(404, `Unknown VDB action '${verb}'.`, 'Use refresh, rewind, snapshot, start, stop, enable or disable.');
+      case 'snapshot':
+        return this.run(() => snapshotVdb(this.engine, name));
+      case 'start':
+        return this.run(() => startVdb(this.engine, name));
+      case 'stop':
+        return this.run(() => stopVdb(this.engine, name));
+      case 'enable':
+        return this.run(() => enableVdb(this.engine, name));
+      case 'disable':
+        return this.run(() => disableVdb(this.engine, name));
+      default:
+        throw new HttpError(404, `Unknown VDB action '${verb}'.`, 'Use refresh, rewind, snapshot, start, stop, enable or disable.');
     }
   }
 
   deleteVdb(name: string, body: Body): Promise<Started> {
     confirmed(body, name);
-    if (body.force !== undefined && typeof body.force !== 'boolean') throw badField('force', 'must be true or false', 'Send "force": true to remove the VDB even when the plugin fails.');
+    if (body.force !== undefined && typeof body.force !== 'boolean')
+      throw badField('force', 'must be true or false', 'Send "force": true to remove the VDB even when the plugin fails.');
     const force = body.force === true;
     return this.run(() => deleteVdb(this.engine, name, force));
   }
 }
-

@@ -52,15 +52,21 @@ export class ConsoleAuth {
 
   checkHost(req: IncomingMessage): void {
     const host = (req.headers.host ?? '').toLowerCase();
-    if (!this.hosts.has(host)) throw new HttpError(421, `This console does not answer for host '${host}'.`, `Open it as ${[...this.origins][0]}.`);
+    if (!this.hosts.has(host))
+      throw new HttpError(421, `This console does not answer for host '${host}'.`, `Open it as ${[...this.origins][0]}.`);
   }
 
   /** Spend the access token for a session; any other token, or a second use, is refused. */
   exchange(presented: string): Session {
     if (this.accessToken === undefined) {
-      throw new HttpError(403, 'This access link was already used.', 'Use the browser that opened it, or restart hana-vdb console for a new link.');
+      throw new HttpError(
+        403,
+        'This access link was already used.',
+        'Use the browser that opened it, or restart hana-vdb console for a new link.',
+      );
     }
-    if (!same(presented, this.accessToken)) throw new HttpError(403, 'The access token is not valid.', 'Open the exact URL that hana-vdb console printed.');
+    if (!same(presented, this.accessToken))
+      throw new HttpError(403, 'The access token is not valid.', 'Open the exact URL that hana-vdb console printed.');
     this.accessToken = undefined;
     const session = { id: token(), csrfToken: token() };
     this.sessions.set(session.id, session);
@@ -80,19 +86,30 @@ export class ConsoleAuth {
 
   requireSession(req: IncomingMessage): Session {
     const s = this.session(req);
-    if (!s) throw new HttpError(401, 'No console session.', 'Open the URL printed by hana-vdb console (it holds a one-time access token).');
+    if (!s)
+      throw new HttpError(
+        401,
+        'No console session.',
+        'Open the URL printed by hana-vdb console (it holds a one-time access token).',
+      );
     return s;
   }
 
   /** For POST/DELETE: the CSRF header must match, and a browser's own account of the origin must be us. */
   checkStateChange(req: IncomingMessage, session: Session): void {
     const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin') throw new HttpError(403, `Cross-site request refused (Sec-Fetch-Site: ${String(site)}).`, 'Use the console page itself.');
+    if (site !== undefined && site !== 'same-origin')
+      throw new HttpError(403, `Cross-site request refused (Sec-Fetch-Site: ${String(site)}).`, 'Use the console page itself.');
     const origin = req.headers.origin;
-    if (origin !== undefined && !this.origins.has(origin.toLowerCase())) throw new HttpError(403, `Cross-origin request refused (Origin: ${origin}).`, 'Use the console page itself.');
+    if (origin !== undefined && !this.origins.has(origin.toLowerCase()))
+      throw new HttpError(403, `Cross-origin request refused (Origin: ${origin}).`, 'Use the console page itself.');
     const presented = req.headers[CSRF_HEADER];
     if (typeof presented !== 'string' || !same(presented, session.csrfToken)) {
-      throw new HttpError(403, 'Missing or wrong CSRF token.', `Send the token from GET /api/session in the ${CSRF_HEADER} header (reload the page).`);
+      throw new HttpError(
+        403,
+        'Missing or wrong CSRF token.',
+        `Send the token from GET /api/session in the ${CSRF_HEADER} header (reload the page).`,
+      );
     }
   }
 }

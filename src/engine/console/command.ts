@@ -14,7 +14,8 @@ export const CONSOLE_USAGE = 'hana-vdb console [--port N] [--host 127.0.0.1]';
 function portOf(text: string | undefined): number {
   if (text === undefined) return 0;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65535) throw new UserError(`--port '${text}' is not a TCP port.`, 'Use a number from 1 to 65535, or 0 for any free port.');
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw new UserError(`--port '${text}' is not a TCP port.`, 'Use a number from 1 to 65535, or 0 for any free port.');
   if (n === 22) throw new UserError('--port 22 is reserved for SSH.', 'Choose another port.');
   return n;
 }
@@ -25,9 +26,20 @@ export async function run(argv: string[], ctx: CliContext, options: { pluginDir?
   const port = portOf(typeof p.values.port === 'string' ? p.values.port : undefined);
   const host = typeof p.values.host === 'string' ? p.values.host : '127.0.0.1';
   const pluginDir = resolve(options.pluginDir ?? process.env.HANA_VDB_PLUGIN_DIR ?? ctx.packageRoot);
-  const server = await startConsole({ dataDir: ctx.dataDir, pluginDir, packageRoot: ctx.packageRoot, host, port, debug: ctx.debug, logToConsole: !ctx.json });
+  const server = await startConsole({
+    dataDir: ctx.dataDir,
+    pluginDir,
+    packageRoot: ctx.packageRoot,
+    host,
+    port,
+    debug: ctx.debug,
+    logToConsole: !ctx.json,
+  });
   if (ctx.json) ctx.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
-  else ctx.stdout(`hana-vdb console on ${server.origin} (data directory ${ctx.dataDir}).\nOpen this link once (it holds a one-time access token):\n  ${server.url}\nStop with Ctrl-C.\n`);
+  else
+    ctx.stdout(
+      `hana-vdb console on ${server.origin} (data directory ${ctx.dataDir}).\nOpen this link once (it holds a one-time access token):\n  ${server.url}\nStop with Ctrl-C.\n`,
+    );
   let signals = 0;
   let onSignal: () => void = () => undefined;
   await new Promise<void>((done) => {
@@ -35,7 +47,10 @@ export async function run(argv: string[], ctx: CliContext, options: { pluginDir?
       signals++;
       if (signals === 1) {
         const n = server.runningJobs();
-        if (n > 0) ctx.stderr(`Stopping: waiting for ${n} running job(s); press Ctrl-C again to stop now (they will be marked interrupted).\n`);
+        if (n > 0)
+          ctx.stderr(
+            `Stopping: waiting for ${n} running job(s); press Ctrl-C again to stop now (they will be marked interrupted).\n`,
+          );
         server.close({ waitForJobs: true }).then(done, done);
       } else {
         server.close({ waitForJobs: false }).then(done, done);

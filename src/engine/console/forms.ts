@@ -9,7 +9,11 @@ import type { DefinitionName, PluginSchema, Problem } from '../../sdk/schema.js'
 import type { FieldProblem } from './http.js';
 
 /** The definitions a DBA fills in through the console. */
-export const FORM_DEFINITIONS = ['linkedSourceDefinition', 'virtualSourceDefinition', 'snapshotParametersDefinition'] as const satisfies readonly DefinitionName[];
+export const FORM_DEFINITIONS = [
+  'linkedSourceDefinition',
+  'virtualSourceDefinition',
+  'snapshotParametersDefinition',
+] as const satisfies readonly DefinitionName[];
 export type FormDefinition = (typeof FORM_DEFINITIONS)[number];
 
 export function isFormDefinition(name: string): name is FormDefinition {
@@ -60,7 +64,9 @@ function fieldType(prop: Node): FormField['type'] {
 /** Property names in form order: `ordering` first, then the rest as written. */
 export function orderedProperties(definition: Node): string[] {
   const props = Object.keys((definition.properties as Node | undefined) ?? {});
-  const ordering = Array.isArray(definition.ordering) ? (definition.ordering as unknown[]).filter((n): n is string => typeof n === 'string' && props.includes(n)) : [];
+  const ordering = Array.isArray(definition.ordering)
+    ? (definition.ordering as unknown[]).filter((n): n is string => typeof n === 'string' && props.includes(n))
+    : [];
   return [...ordering, ...props.filter((p) => !ordering.includes(p))];
 }
 
@@ -100,11 +106,17 @@ export function describeForm(schema: PluginSchema, definition: FormDefinition): 
 /** Names of the top-level properties that are secrets (format "password"). */
 export function secretFields(schema: PluginSchema, definition: DefinitionName): string[] {
   const props = ((schema.definitions[definition] as Node).properties as Record<string, Node> | undefined) ?? {};
-  return Object.entries(props).filter(([, p]) => p?.format === 'password').map(([n]) => n);
+  return Object.entries(props)
+    .filter(([, p]) => p?.format === 'password')
+    .map(([n]) => n);
 }
 
 /** A copy of `value` without its secret properties, and which of them were set (so the page can say "set"). */
-export function withoutSecrets(schema: PluginSchema, definition: DefinitionName, value: Record<string, unknown>): { value: Record<string, unknown>; secretsSet: string[] } {
+export function withoutSecrets(
+  schema: PluginSchema,
+  definition: DefinitionName,
+  value: Record<string, unknown>,
+): { value: Record<string, unknown>; secretsSet: string[] } {
   const secrets = secretFields(schema, definition);
   const out: Record<string, unknown> = {};
   const secretsSet: string[] = [];

@@ -10,7 +10,12 @@ export interface FieldProblem extends Problem {
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly action = '', readonly problems: FieldProblem[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly action = '',
+    readonly problems: FieldProblem[] = [],
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -25,18 +30,25 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'Send less data.');
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'Send less data.');
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return {};
-  if (type !== 'application/json') throw new HttpError(415, `The request body must be application/json, not '${type || 'none'}'.`, 'Send JSON with Content-Type: application/json.');
+  if (type !== 'application/json')
+    throw new HttpError(
+      415,
+      `The request body must be application/json, not '${type || 'none'}'.`,
+      'Send JSON with Content-Type: application/json.',
+    );
   let value: unknown;
   try {
     value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
     throw new HttpError(400, `The request body is not valid JSON: ${(e as Error).message}.`, 'Send one JSON object.');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'The request body must be a JSON object.', 'Send one JSON object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'The request body must be a JSON object.', 'Send one JSON object.');
   return value as Record<string, unknown>;
 }
 
@@ -52,13 +64,27 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Errors the user can fix (UserError, HttpError) keep their message; anything else is a 500 without details. */
-export function errorReply(err: unknown): { status: number; body: { error: { message: string; action: string }; problems?: FieldProblem[] } } {
+export function errorReply(err: unknown): {
+  status: number;
+  body: { error: { message: string; action: string }; problems?: FieldProblem[] };
+} {
   if (err instanceof HttpError) {
-    return { status: err.status, body: { error: { message: err.message, action: err.action }, ...(err.problems.length ? { problems: err.problems } : {}) } };
+    return {
+      status: err.status,
+      body: { error: { message: err.message, action: err.action }, ...(err.problems.length ? { problems: err.problems } : {}) },
+    };
   }
   if (err instanceof UserError || (err as Error | undefined)?.name === 'UserError') {
     const e = err as UserError;
     return { status: 400, body: { error: { message: e.message, action: e.action ?? '' } } };
   }
-  return { status: 500, body: { error: { message: 'Internal error in the console.', action: 'See the engine log (logs/hana-vdb.jsonl in the data directory).' } } };
+  return {
+    status: 500,
+    body: {
+      error: {
+        message: 'Internal error in the console.',
+        action: 'See the engine log (logs/hana-vdb.jsonl in the data directory).',
+      },
+    },
+  };
 }

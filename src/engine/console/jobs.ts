@@ -30,7 +30,10 @@ export class JobTracker {
   /** Workflows still running, so close() can let them finish. */
   private readonly running = new Set<Promise<unknown>>();
 
-  constructor(private readonly events: EventStream, private readonly outcomeOf: (jobId: number) => string | undefined) {}
+  constructor(
+    private readonly events: EventStream,
+    private readonly outcomeOf: (jobId: number) => string | undefined,
+  ) {}
 
   onJobLog(job: JobRow, level: string, message: string): void {
     if (!this.known.has(job.id)) {
@@ -74,24 +77,26 @@ export class JobTracker {
         jobId = id;
         resolve({ jobId: id });
       };
-      const run = workflow().then(
-        () => {
-          if (jobId === undefined) {
-            this.pending = undefined;
-            resolve({ done: true });
-          }
-        },
-        (err: unknown) => {
-          // After the job exists its failure is in the job (outcome, error, log); the page follows the job.
-          if (jobId === undefined) {
-            this.pending = undefined;
-            reject(err);
-          }
-        },
-      ).finally(() => {
-        this.running.delete(run);
-        if (jobId !== undefined) this.events.publish({ type: 'job', jobId, outcome: this.outcomeOf(jobId) ?? 'unknown' });
-      });
+      const run = workflow()
+        .then(
+          () => {
+            if (jobId === undefined) {
+              this.pending = undefined;
+              resolve({ done: true });
+            }
+          },
+          (err: unknown) => {
+            // After the job exists its failure is in the job (outcome, error, log); the page follows the job.
+            if (jobId === undefined) {
+              this.pending = undefined;
+              reject(err);
+            }
+          },
+        )
+        .finally(() => {
+          this.running.delete(run);
+          if (jobId !== undefined) this.events.publish({ type: 'job', jobId, outcome: this.outcomeOf(jobId) ?? 'unknown' });
+        });
       this.running.add(run);
     });
   }

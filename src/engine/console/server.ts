@@ -102,15 +102,24 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   let auth: ConsoleAuth | undefined;
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL, session: Session): Promise<void> => {
-    const parts = url.pathname.split('/').slice(2).map((p) => decodeURIComponent(p));
+    const parts = url.pathname
+      .split('/')
+      .slice(2)
+      .map((p) => decodeURIComponent(p));
     const method = req.method ?? 'GET';
     const [kind, name, verb, extra] = parts;
     if (extra !== undefined) throw new HttpError(404, `No API endpoint ${url.pathname}.`, 'See the console page.');
     if (method === 'GET') {
-      if (kind === 'session' && name === undefined) return sendJson(res, 200, { csrfToken: session.csrfToken, dataDir: engine.dataDir });
+      if (kind === 'session' && name === undefined)
+        return sendJson(res, 200, { csrfToken: session.csrfToken, dataDir: engine.dataDir });
       if (kind === 'events' && name === undefined) return events.add(res);
       if (kind === 'forms' && name !== undefined && verb === undefined) {
-        if (!isFormDefinition(name)) throw new HttpError(404, `No form for '${name}'.`, 'Forms: linkedSourceDefinition, virtualSourceDefinition, snapshotParametersDefinition.');
+        if (!isFormDefinition(name))
+          throw new HttpError(
+            404,
+            `No form for '${name}'.`,
+            'Forms: linkedSourceDefinition, virtualSourceDefinition, snapshotParametersDefinition.',
+          );
         return sendJson(res, 200, describeForm(schema, name));
       }
       if (verb === undefined) {
@@ -125,18 +134,25 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       }
       throw new HttpError(404, `No API endpoint GET ${url.pathname}.`, 'See the console page.');
     }
-    if (method !== 'POST' && method !== 'DELETE') throw new HttpError(405, `Method ${method} is not allowed.`, 'Use GET, POST or DELETE.');
+    if (method !== 'POST' && method !== 'DELETE')
+      throw new HttpError(405, `Method ${method} is not allowed.`, 'Use GET, POST or DELETE.');
     auth!.checkStateChange(req, session);
     const body = await readJsonObject(req);
     if (method === 'DELETE') {
-      if (name === undefined || verb !== undefined) throw new HttpError(404, `No API endpoint DELETE ${url.pathname}.`, 'Delete /api/environments|dsources|vdbs/NAME.');
+      if (name === undefined || verb !== undefined)
+        throw new HttpError(404, `No API endpoint DELETE ${url.pathname}.`, 'Delete /api/environments|dsources|vdbs/NAME.');
       if (kind === 'environments') return startedReply(res, await actions.deleteEnvironment(name, body));
       if (kind === 'dsources') return startedReply(res, await actions.deleteDSource(name, body));
       if (kind === 'vdbs') return startedReply(res, await actions.deleteVdb(name, body));
       throw new HttpError(404, `No API endpoint DELETE ${url.pathname}.`, 'Delete /api/environments|dsources|vdbs/NAME.');
     }
     if (kind === 'validate' && name !== undefined && verb === undefined) {
-      if (!isFormDefinition(name)) throw new HttpError(404, `No form for '${name}'.`, 'Forms: linkedSourceDefinition, virtualSourceDefinition, snapshotParametersDefinition.');
+      if (!isFormDefinition(name))
+        throw new HttpError(
+          404,
+          `No form for '${name}'.`,
+          'Forms: linkedSourceDefinition, virtualSourceDefinition, snapshotParametersDefinition.',
+        );
       const problems = fieldProblems(schema.check(name, schema.withDefaults(name, body)));
       return sendJson(res, 200, { valid: problems.length === 0, problems });
     }
@@ -174,14 +190,20 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     }
     const session = auth!.requireSession(req);
     if (isApi) return api(req, res, url, session);
-    if (req.method === 'GET' && url.pathname.startsWith('/static/') && (await serveStatic(res, opts.packageRoot, url.pathname.slice('/static/'.length)))) return;
+    if (
+      req.method === 'GET' &&
+      url.pathname.startsWith('/static/') &&
+      (await serveStatic(res, opts.packageRoot, url.pathname.slice('/static/'.length)))
+    )
+      return;
     throw new HttpError(404, `Nothing at ${url.pathname}.`, 'Go to /.');
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const { status, body } = errorReply(err);
-      if (status === 500) engine.logger.error(`console: ${req.method} ${req.url?.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
+      if (status === 500)
+        engine.logger.error(`console: ${req.method} ${req.url?.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
       if (res.headersSent) {
         res.end();
         return;
@@ -198,8 +220,10 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     events.close();
     await engine.close();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UserError(`Port ${opts.port} on ${host} is in use.`, 'Choose another --port, or 0 for any free port.');
-    if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine.`, 'Use --host 127.0.0.1 (the default).');
+    if (code === 'EADDRINUSE')
+      throw new UserError(`Port ${opts.port} on ${host} is in use.`, 'Choose another --port, or 0 for any free port.');
+    if (code === 'EADDRNOTAVAIL')
+      throw new UserError(`${host} is not an address of this machine.`, 'Use --host 127.0.0.1 (the default).');
     throw err;
   }
   const port = (server.address() as AddressInfo).port;

@@ -10,7 +10,11 @@ import { HttpError } from './http.js';
 import type { JobTracker } from './jobs.js';
 
 export class Views {
-  constructor(private readonly engine: Engine, private readonly schema: PluginSchema, private readonly jobs: JobTracker) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly schema: PluginSchema,
+    private readonly jobs: JobTracker,
+  ) {}
 
   private clean(definition: DefinitionName, value: Json | null): Json | null {
     return value === null ? null : withoutSecrets(this.schema, definition, value).value;
@@ -42,9 +46,19 @@ export class Views {
     if (!env) throw new HttpError(404, `No environment named '${name}'.`, 'See the Environments page.');
     return {
       environment: this.environmentSummary(env),
-      users: this.store.environmentUsers(env.id).map((u) => ({ name: u.name, reference: u.reference, authKind: u.authKind, keyFile: u.keyFile, passwordEnv: u.passwordEnv })),
+      users: this.store
+        .environmentUsers(env.id)
+        .map((u) => ({
+          name: u.name,
+          reference: u.reference,
+          authKind: u.authKind,
+          keyFile: u.keyFile,
+          passwordEnv: u.passwordEnv,
+        })),
       repositories: this.store.repositories(env.name).map((r) => ({ ...r, object: this.clean('repositoryDefinition', r.object) })),
-      sourceConfigs: this.store.sourceConfigs({ environmentName: env.name }).map((s) => ({ ...s, object: this.clean('sourceConfigDefinition', s.object) })),
+      sourceConfigs: this.store
+        .sourceConfigs({ environmentName: env.name })
+        .map((s) => ({ ...s, object: this.clean('sourceConfigDefinition', s.object) })),
     };
   }
 
@@ -60,7 +74,11 @@ export class Views {
     return {
       dsources: this.store.dsources().map((d) => {
         const latest = this.store.latestDSourceSnapshot(d.id);
-        return { ...this.dsourceRow(d), snapshots: this.store.snapshots({ dsourceName: d.name, kind: 'dsource' }).length, latestSnapshot: latest ? this.snapshot(latest) : null };
+        return {
+          ...this.dsourceRow(d),
+          snapshots: this.store.snapshots({ dsourceName: d.name, kind: 'dsource' }).length,
+          latestSnapshot: latest ? this.snapshot(latest) : null,
+        };
       }),
     };
   }
@@ -77,7 +95,11 @@ export class Views {
   }
 
   private vdbRow(v: VdbRow) {
-    return { ...v, ...this.params('virtualSourceDefinition', v.parameters), sourceConfig: this.clean('sourceConfigDefinition', v.sourceConfig) };
+    return {
+      ...v,
+      ...this.params('virtualSourceDefinition', v.parameters),
+      sourceConfig: this.clean('sourceConfigDefinition', v.sourceConfig),
+    };
   }
 
   vdbs() {

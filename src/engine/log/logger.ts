@@ -53,7 +53,10 @@ export function createEngineLogger(opts: LoggerOptions): winston.Logger {
           // The CLI prints a failed job's error itself, once.
           winston.format((info) => (info.jobFailure === true ? false : info))(),
           redaction(redactor),
-          winston.format.printf((info) => `${String(info.level)}: ${typeof info.jobId === 'number' ? `[job ${info.jobId}] ` : ''}${String(info.message)}`),
+          winston.format.printf(
+            (info) =>
+              `${String(info.level)}: ${typeof info.jobId === 'number' ? `[job ${info.jobId}] ` : ''}${String(info.message)}`,
+          ),
         ),
       }),
     );

@@ -26,7 +26,13 @@ export class Redactor {
   redact(text: string): string {
     if (this.secrets.size === 0) return text;
     // Longest first, so a secret containing another one is removed whole.
-    this.pattern ??= new RegExp([...this.secrets].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
+    this.pattern ??= new RegExp(
+      [...this.secrets]
+        .sort((a, b) => b.length - a.length)
+        .map(escape)
+        .join('|'),
+      'g',
+    );
     return text.replace(this.pattern, REDACTED);
   }
 

@@ -47,7 +47,10 @@ function validateOut(loaded: LoadedPlugin, op: string, kind: ReturnKind, value: 
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       const which = kind.kind === 'list' ? ` (element ${i})` : '';
-      throw new UserError(`${op} returned an invalid ${kind.definition}${which}: ${e.message}`, `The plugin must return objects that match schemas; ${e.action}`);
+      throw new UserError(
+        `${op} returned an invalid ${kind.definition}${which}: ${e.message}`,
+        `The plugin must return objects that match schemas; ${e.action}`,
+      );
     }
   });
 }
@@ -64,11 +67,16 @@ export interface OperationCall {
 export const operationLabel = (area: Area, name: string) => `${area}.${name}()`;
 
 /** Run the operation; `{ implemented: false }` when an optional operation is absent. */
-export async function invokeOperation(loaded: LoadedPlugin, libs: EngineLibs, call: OperationCall): Promise<{ implemented: boolean; value: unknown }> {
+export async function invokeOperation(
+  loaded: LoadedPlugin,
+  libs: EngineLibs,
+  call: OperationCall,
+): Promise<{ implemented: boolean; value: unknown }> {
   const op = operationLabel(call.area, call.name);
   const impl = loaded.plugin.operation(call.area, call.name);
   if (!impl) {
-    if (call.required) throw new IncorrectPluginCodeError(`The plugin ${loaded.config.name} does not implement ${op}, which this workflow needs.`);
+    if (call.required)
+      throw new IncorrectPluginCodeError(`The plugin ${loaded.config.name} does not implement ${op}, which this workflow needs.`);
     return { implemented: false, value: undefined };
   }
   validateIn(loaded, op, call.args);

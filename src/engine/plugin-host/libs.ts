@@ -20,15 +20,20 @@ export interface LibsContext {
 }
 
 function checkRunBashArgs(command: unknown, options: RunBashOptions | undefined): void {
-  if (typeof command !== 'string') throw new IncorrectArgumentTypeError(`runBash: command must be a string, got ${typeof command}.`);
+  if (typeof command !== 'string')
+    throw new IncorrectArgumentTypeError(`runBash: command must be a string, got ${typeof command}.`);
   const vars = options?.variables;
-  if (vars !== undefined && (typeof vars !== 'object' || vars === null || Array.isArray(vars))) throw new IncorrectArgumentTypeError('runBash: variables must be an object of strings.');
+  if (vars !== undefined && (typeof vars !== 'object' || vars === null || Array.isArray(vars)))
+    throw new IncorrectArgumentTypeError('runBash: variables must be an object of strings.');
   for (const [k, v] of Object.entries(vars ?? {})) {
-    if (typeof v !== 'string') throw new IncorrectArgumentTypeError(`runBash: the value of variable '${k}' must be a string, got ${typeof v}.`);
+    if (typeof v !== 'string')
+      throw new IncorrectArgumentTypeError(`runBash: the value of variable '${k}' must be a string, got ${typeof v}.`);
   }
-  if (options?.check !== undefined && typeof options.check !== 'boolean') throw new IncorrectArgumentTypeError('runBash: check must be a boolean.');
+  if (options?.check !== undefined && typeof options.check !== 'boolean')
+    throw new IncorrectArgumentTypeError('runBash: check must be a boolean.');
   const pub = options?.publicVariables;
-  if (pub !== undefined && (!Array.isArray(pub) || pub.some((n) => typeof n !== 'string'))) throw new IncorrectArgumentTypeError('runBash: publicVariables must be an array of variable names.');
+  if (pub !== undefined && (!Array.isArray(pub) || pub.some((n) => typeof n !== 'string')))
+    throw new IncorrectArgumentTypeError('runBash: publicVariables must be an array of variable names.');
 }
 
 export function engineLibs(ctx: LibsContext): EngineLibs {
@@ -46,14 +51,22 @@ export function engineLibs(ctx: LibsContext): EngineLibs {
       return res;
     },
     async runSync() {
-      throw new LibraryError('NOT_SUPPORTED', 'runSync copies a DIRECT source into Delphix storage; this engine hosts STAGED plugins and has no dSource storage to sync into.');
+      throw new LibraryError(
+        'NOT_SUPPORTED',
+        'runSync copies a DIRECT source into Delphix storage; this engine hosts STAGED plugins and has no dSource storage to sync into.',
+      );
     },
     async retrieveCredentials(supplier: Record<string, unknown>): Promise<Credentials> {
-      if (typeof supplier !== 'object' || supplier === null) throw new IncorrectArgumentTypeError('retrieveCredentials: the supplier must be an object.');
+      if (typeof supplier !== 'object' || supplier === null)
+        throw new IncorrectArgumentTypeError('retrieveCredentials: the supplier must be an object.');
       if (supplier.type === 'environmentUser' && typeof supplier.reference === 'string') {
         const m = /^HOST_USER-(\d+)$/.exec(supplier.reference);
         const user = m ? ctx.store.environmentUser(Number(m[1])) : undefined;
-        if (!user) throw new UserError(`retrieveCredentials: no environment user ${supplier.reference}.`, 'Pass the reference of a user the engine gave the plugin.');
+        if (!user)
+          throw new UserError(
+            `retrieveCredentials: no environment user ${supplier.reference}.`,
+            'Pass the reference of a user the engine gave the plugin.',
+          );
         if (user.authKind === 'key') {
           const privateKey = readFileSync(user.keyFile!, 'utf8');
           ctx.redactor.addSecret(privateKey.trim());
@@ -63,7 +76,10 @@ export function engineLibs(ctx: LibsContext): EngineLibs {
         return { username: user.name, password: passwordFrom(user.passwordEnv!, ctx.redactor) };
       }
       if (supplier.type === 'passwordEnv' && typeof supplier.variable === 'string') {
-        return { username: typeof supplier.username === 'string' ? supplier.username : '', password: passwordFrom(supplier.variable, ctx.redactor) };
+        return {
+          username: typeof supplier.username === 'string' ? supplier.username : '',
+          password: passwordFrom(supplier.variable, ctx.redactor),
+        };
       }
       throw new UserError(
         'retrieveCredentials: unknown credentials supplier.',
@@ -80,7 +96,11 @@ export function engineLibs(ctx: LibsContext): EngineLibs {
 
 function passwordFrom(variable: string, redactor: Redactor): string {
   const value = process.env[variable];
-  if (!value) throw new UserError(`The environment variable ${variable} holding a password is not set.`, `Export ${variable} before running hana-vdb.`);
+  if (!value)
+    throw new UserError(
+      `The environment variable ${variable} holding a password is not set.`,
+      `Export ${variable} before running hana-vdb.`,
+    );
   redactor.addSecret(value);
   return value;
 }

@@ -17,13 +17,19 @@ export async function loadPlugin(root: string): Promise<LoadedPlugin> {
   const config = loadPluginConfig(root);
   const schema = loadPluginSchema(config.schemaFile);
   // The same resolution and checks as `hana-vdb validate` (src/sdk/entry-point.ts).
-  const entry = resolveEntryPoint(config.root, { entryPoint: `${config.entryModule}:${config.entryExport}`, srcDir: config.srcDir });
+  const entry = resolveEntryPoint(config.root, {
+    entryPoint: `${config.entryModule}:${config.entryExport}`,
+    srcDir: config.srcDir,
+  });
   let plugin: Plugin;
   try {
     plugin = await importEntryPoint(entry);
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`Loading the plugin code ${entry.file} failed: ${(e as Error).message}`, 'Rebuild the plugin (npm run build) and run hana-vdb validate.');
+    throw new UserError(
+      `Loading the plugin code ${entry.file} failed: ${(e as Error).message}`,
+      'Rebuild the plugin (npm run build) and run hana-vdb validate.',
+    );
   }
   const ids = plugin.upgrade.ids();
   return { config, plugin, schema, migrationId: ids.length ? ids[ids.length - 1]! : null };

@@ -30,7 +30,9 @@ function typeName(v: unknown): string {
 }
 
 function wrong(op: string, got: unknown, expected: string): IncorrectReturnTypeError {
-  return new IncorrectReturnTypeError(`The returned object for the ${op} operation was ${typeName(got)} but should be of ${expected}.`);
+  return new IncorrectReturnTypeError(
+    `The returned object for the ${op} operation was ${typeName(got)} but should be of ${expected}.`,
+  );
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,13 +41,21 @@ const ENV_REF = /^UNIX_HOST_ENVIRONMENT-\d+$/;
 
 export function checkMountSpecification(op: string, v: unknown): MountSpecification {
   if (!isPlainObject(v) || !Array.isArray(v.mounts)) throw wrong(op, v, 'type MountSpecification');
-  if (v.mounts.length === 0) throw new IncorrectReturnTypeError(`The ${op} operation returned a MountSpecification without mounts; at least one is needed.`);
+  if (v.mounts.length === 0)
+    throw new IncorrectReturnTypeError(`The ${op} operation returned a MountSpecification without mounts; at least one is needed.`);
   v.mounts.forEach((m, i) => {
-    if (!isPlainObject(m) || typeof m.mountPath !== 'string') throw wrong(`${op} mounts[${i}]`, m, 'type Mount with a string mountPath');
+    if (!isPlainObject(m) || typeof m.mountPath !== 'string')
+      throw wrong(`${op} mounts[${i}]`, m, 'type Mount with a string mountPath');
     const env = m.remoteEnvironment;
-    const envOk = (typeof env === 'string' && ENV_REF.test(env)) || (isPlainObject(env) && typeof env.reference === 'string' && ENV_REF.test(env.reference));
-    if (!envOk) throw new IncorrectReturnTypeError(`The ${op} operation returned mounts[${i}].remoteEnvironment that is neither a RemoteEnvironment nor a reference like UNIX_HOST_ENVIRONMENT-1.`);
-    if (m.sharedPath !== undefined && m.sharedPath !== null && typeof m.sharedPath !== 'string') throw wrong(`${op} mounts[${i}].sharedPath`, m.sharedPath, 'type string');
+    const envOk =
+      (typeof env === 'string' && ENV_REF.test(env)) ||
+      (isPlainObject(env) && typeof env.reference === 'string' && ENV_REF.test(env.reference));
+    if (!envOk)
+      throw new IncorrectReturnTypeError(
+        `The ${op} operation returned mounts[${i}].remoteEnvironment that is neither a RemoteEnvironment nor a reference like UNIX_HOST_ENVIRONMENT-1.`,
+      );
+    if (m.sharedPath !== undefined && m.sharedPath !== null && typeof m.sharedPath !== 'string')
+      throw wrong(`${op} mounts[${i}].sharedPath`, m.sharedPath, 'type string');
   });
   const own = v.ownershipSpecification;
   if (own !== undefined && own !== null && (!isPlainObject(own) || !Number.isInteger(own.uid) || !Number.isInteger(own.gid))) {

@@ -30,13 +30,18 @@ export async function upgradeStoredObjects(store: Store, loaded: LoadedPlugin): 
     for (const row of store.objectsToUpgrade(target, isOlder)) {
       const migrated = await loaded.plugin.upgrade.migrate(type, row.object, row.migrationId ?? undefined);
       if (typeof migrated !== 'object' || migrated === null || Array.isArray(migrated)) {
-        throw new IncorrectUpgradeObjectTypeError(`The upgrade.${type}() migrations returned ${Array.isArray(migrated) ? 'a list' : typeof migrated} for stored object ${row.id}; a migration must return a dict (object).`);
+        throw new IncorrectUpgradeObjectTypeError(
+          `The upgrade.${type}() migrations returned ${Array.isArray(migrated) ? 'a list' : typeof migrated} for stored object ${row.id}; a migration must return a dict (object).`,
+        );
       }
       try {
         loaded.schema.validate(definition, migrated);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        throw new UserError(`Upgrading stored ${type} ${row.id} to plugin migration ${latest} produced an invalid object: ${e.message}`, `Fix the plugin's upgrade.${type}() migrations. ${e.action}`);
+        throw new UserError(
+          `Upgrading stored ${type} ${row.id} to plugin migration ${latest} produced an invalid object: ${e.message}`,
+          `Fix the plugin's upgrade.${type}() migrations. ${e.action}`,
+        );
       }
       updates.push({ target, id: row.id, object: migrated });
     }

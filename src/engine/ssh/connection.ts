@@ -46,12 +46,19 @@ export interface ConnectOptions {
 }
 
 /** Read the credentials the target points at; the password is registered for redaction. */
-function credentials(target: SshTarget, env: NodeJS.ProcessEnv, redactor: Redactor): Pick<ConnectConfig, 'privateKey' | 'password'> {
+function credentials(
+  target: SshTarget,
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor,
+): Pick<ConnectConfig, 'privateKey' | 'password'> {
   if (target.auth.kind === 'key') {
     try {
       return { privateKey: readFileSync(target.auth.privateKeyFile) };
     } catch (e) {
-      throw new UserError(`Cannot read the private key file ${target.auth.privateKeyFile}: ${(e as Error).message}.`, 'Check the path and its permissions, or re-add the environment with --key FILE.');
+      throw new UserError(
+        `Cannot read the private key file ${target.auth.privateKeyFile}: ${(e as Error).message}.`,
+        'Check the path and its permissions, or re-add the environment with --key FILE.',
+      );
     }
   }
   const password = env[target.auth.passwordEnv];
@@ -68,7 +75,8 @@ function credentials(target: SshTarget, env: NodeJS.ProcessEnv, redactor: Redact
 function connectError(err: Error & { level?: string; code?: string }, target: SshTarget, connectMs: number): Error {
   const where = `${target.host}:${target.port}`;
   if (err.level === 'client-authentication') {
-    const how = target.auth.kind === 'key' ? `the key ${target.auth.privateKeyFile}` : `the password from $${target.auth.passwordEnv}`;
+    const how =
+      target.auth.kind === 'key' ? `the key ${target.auth.privateKeyFile}` : `the password from $${target.auth.passwordEnv}`;
     return new UserError(
       `Authentication as ${target.user} on ${where} failed with ${how}.`,
       target.auth.kind === 'key'
@@ -79,9 +87,12 @@ function connectError(err: Error & { level?: string; code?: string }, target: Ss
   if (err.level === 'client-timeout' || err.code === 'ETIMEDOUT') {
     return new LibraryError('CONNECT_TIMEOUT', `Connecting to ${where} timed out after ${connectMs} ms.`);
   }
-  if (err.code === 'ECONNREFUSED') return new LibraryError('HOST_UNREACHABLE', `Cannot connect to ${where}: connection refused (is sshd running on that port?).`);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new LibraryError('HOST_UNREACHABLE', `Cannot resolve the host name ${target.host}.`);
-  if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return new LibraryError('HOST_UNREACHABLE', `Host ${where} is unreachable.`);
+  if (err.code === 'ECONNREFUSED')
+    return new LibraryError('HOST_UNREACHABLE', `Cannot connect to ${where}: connection refused (is sshd running on that port?).`);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+    return new LibraryError('HOST_UNREACHABLE', `Cannot resolve the host name ${target.host}.`);
+  if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH')
+    return new LibraryError('HOST_UNREACHABLE', `Host ${where} is unreachable.`);
   return new LibraryError('CONNECT_FAILED', `SSH connection to ${where} failed: ${err.message}.`);
 }
 
@@ -173,11 +184,22 @@ export class SshConnection {
         timer = setTimeout(() => {
           stream?.signal('KILL');
           stream?.close();
-          finish(new LibraryError('COMMAND_TIMEOUT', `A remote command on ${this.target.host}:${this.target.port} did not finish within ${limit} ms and was abandoned.`));
+          finish(
+            new LibraryError(
+              'COMMAND_TIMEOUT',
+              `A remote command on ${this.target.host}:${this.target.port} did not finish within ${limit} ms and was abandoned.`,
+            ),
+          );
         }, limit);
       }
       this.client.exec(remote, (err, ch) => {
-        if (err) return finish(new LibraryError('EXEC_FAILED', `Cannot start a remote command on ${this.target.host}:${this.target.port}: ${err.message}.`));
+        if (err)
+          return finish(
+            new LibraryError(
+              'EXEC_FAILED',
+              `Cannot start a remote command on ${this.target.host}:${this.target.port}: ${err.message}.`,
+            ),
+          );
         stream = ch;
         const out = new StringDecoder('utf8');
         const errOut = new StringDecoder('utf8');
@@ -198,7 +220,13 @@ export class SshConnection {
           stdout += out.end();
           stderr += errOut.end();
           if (exitCode === undefined) {
-            return finish(this.lost ?? new LibraryError('CONNECTION_LOST', `The remote command on ${this.target.host}:${this.target.port} ended without an exit status (the session was dropped).`));
+            return finish(
+              this.lost ??
+                new LibraryError(
+                  'CONNECTION_LOST',
+                  `The remote command on ${this.target.host}:${this.target.port} ended without an exit status (the session was dropped).`,
+                ),
+            );
           }
           if (options.check && exitCode !== 0) return finish(new PluginScriptError(exitCode, stdout, stderr));
           finish(undefined, { exitCode, stdout, stderr });

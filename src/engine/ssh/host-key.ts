@@ -10,8 +10,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../../sdk/errors.js';
 
 export type HostKeyPolicy =
-  | { kind: 'fingerprint'; fingerprint: string }
-  | { kind: 'known-hosts'; file: string; acceptNew: boolean };
+  { kind: 'fingerprint'; fingerprint: string } | { kind: 'known-hosts'; file: string; acceptNew: boolean };
 
 export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
@@ -30,7 +29,12 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-interface Entry { marker?: string; patterns: string; type: string; blob: Buffer }
+interface Entry {
+  marker?: string;
+  patterns: string;
+  type: string;
+  blob: Buffer;
+}
 
 function parseKnownHosts(text: string): Entry[] {
   const out: Entry[] = [];
@@ -46,7 +50,15 @@ function parseKnownHosts(text: string): Entry[] {
 }
 
 function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+    'i',
+  );
   return re.test(name);
 }
 
@@ -78,17 +90,35 @@ function mismatch(where: string, host: string, port: number, presented: string, 
 export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number, blob: Buffer): Verdict {
   const presented = fingerprintOf(blob);
   if (policy.kind === 'fingerprint') {
-    return presented === policy.fingerprint ? { ok: true } : { ok: false, error: mismatch('the pinned fingerprint', host, port, presented, [policy.fingerprint]) };
+    return presented === policy.fingerprint
+      ? { ok: true }
+      : { ok: false, error: mismatch('the pinned fingerprint', host, port, presented, [policy.fingerprint]) };
   }
   const name = knownHostsName(host, port);
   const entries = existsSync(policy.file) ? parseKnownHosts(readFileSync(policy.file, 'utf8')) : [];
   const forHost = entries.filter((e) => e.marker !== '@cert-authority' && hostMatches(e.patterns, name));
   if (forHost.some((e) => e.marker === '@revoked' && e.blob.equals(blob))) {
-    return { ok: false, error: new UserError(`The host key ${presented} of ${host}:${port} is marked @revoked in ${policy.file}.`, 'Replace the host key on the server, then record the new one.') };
+    return {
+      ok: false,
+      error: new UserError(
+        `The host key ${presented} of ${host}:${port} is marked @revoked in ${policy.file}.`,
+        'Replace the host key on the server, then record the new one.',
+      ),
+    };
   }
   const plain = forHost.filter((e) => e.marker === undefined);
   if (plain.some((e) => e.blob.equals(blob))) return { ok: true };
-  if (plain.length > 0) return { ok: false, error: mismatch(`known_hosts file ${policy.file}`, host, port, presented, plain.map((e) => fingerprintOf(e.blob))) };
+  if (plain.length > 0)
+    return {
+      ok: false,
+      error: mismatch(
+        `known_hosts file ${policy.file}`,
+        host,
+        port,
+        presented,
+        plain.map((e) => fingerprintOf(e.blob)),
+      ),
+    };
   if (!policy.acceptNew) {
     return {
       ok: false,

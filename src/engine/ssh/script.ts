@@ -17,11 +17,14 @@ export function shellQuote(value: string): string {
 }
 
 export function buildScript(command: string, variables: Record<string, string> = {}): string {
-  if (typeof command !== 'string') throw new IncorrectArgumentTypeError(`The command passed to runBash must be a string, got ${typeof command}.`);
+  if (typeof command !== 'string')
+    throw new IncorrectArgumentTypeError(`The command passed to runBash must be a string, got ${typeof command}.`);
   const lines: string[] = [];
   for (const [name, value] of Object.entries(variables)) {
-    if (!NAME.test(name)) throw new IncorrectArgumentTypeError(`The runBash variable name '${name}' is not a valid shell variable name.`);
-    if (typeof value !== 'string') throw new IncorrectArgumentTypeError(`The runBash variable '${name}' must be a string, got ${typeof value}.`);
+    if (!NAME.test(name))
+      throw new IncorrectArgumentTypeError(`The runBash variable name '${name}' is not a valid shell variable name.`);
+    if (typeof value !== 'string')
+      throw new IncorrectArgumentTypeError(`The runBash variable '${name}' must be a string, got ${typeof value}.`);
     if (value.includes('\0')) throw new IncorrectArgumentTypeError(`The runBash variable '${name}' contains a NUL character.`);
     lines.push(`export ${name}=${shellQuote(value)}`);
   }

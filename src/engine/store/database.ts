@@ -48,7 +48,10 @@ export function openDatabaseReadOnly(dataDir: string): Db {
   try {
     db = new Database(storePath(dataDir), { readonly: true, fileMustExist: true });
   } catch (e) {
-    throw new UserError(`No hana-vdb store at ${storePath(dataDir)} (${(e as Error).message}).`, 'Pass the right --data-dir (or HANA_VDB_HOME), or create the store with a hana-vdb command first.');
+    throw new UserError(
+      `No hana-vdb store at ${storePath(dataDir)} (${(e as Error).message}).`,
+      'Pass the right --data-dir (or HANA_VDB_HOME), or create the store with a hana-vdb command first.',
+    );
   }
   db.pragma('busy_timeout = 10000');
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -56,7 +59,9 @@ export function openDatabaseReadOnly(dataDir: string): Db {
     db.close();
     throw new UserError(
       `The store ${storePath(dataDir)} has schema version ${version}; this program reads version ${MIGRATIONS.length}.`,
-      version < MIGRATIONS.length ? 'Run any hana-vdb command (e.g. `hana-vdb list environments`) once to migrate it.' : 'Use a newer version of this tool.',
+      version < MIGRATIONS.length
+        ? 'Run any hana-vdb command (e.g. `hana-vdb list environments`) once to migrate it.'
+        : 'Use a newer version of this tool.',
     );
   }
   return db;

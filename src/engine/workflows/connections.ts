@@ -9,7 +9,12 @@ export function remoteEnvironment(env: EnvironmentRow): RemoteEnvironment {
   return {
     name: env.name,
     reference: env.reference,
-    host: { name: env.address, reference: `UNIX_HOST-${env.id}`, binaryPath: `${env.scratchPath}/toolkit`, scratchPath: env.scratchPath },
+    host: {
+      name: env.address,
+      reference: `UNIX_HOST-${env.id}`,
+      binaryPath: `${env.scratchPath}/toolkit`,
+      scratchPath: env.scratchPath,
+    },
   };
 }
 
@@ -28,7 +33,10 @@ export function sshTarget(env: EnvironmentRow, user: EnvironmentUserRow): SshTar
     host: env.address,
     port: env.port,
     user: user.name,
-    auth: user.authKind === 'key' ? { kind: 'key', privateKeyFile: user.keyFile! } : { kind: 'password', passwordEnv: user.passwordEnv! },
+    auth:
+      user.authKind === 'key'
+        ? { kind: 'key', privateKeyFile: user.keyFile! }
+        : { kind: 'password', passwordEnv: user.passwordEnv! },
     hostKey: env.hostKeyFingerprint
       ? { kind: 'fingerprint', fingerprint: env.hostKeyFingerprint }
       : { kind: 'known-hosts', file: env.knownHostsFile!, acceptNew: env.acceptNew },
@@ -45,9 +53,13 @@ export function resolveConnection(store: StoreReader, connection: unknown): { en
   const userRef = c?.user?.reference;
   const envId = typeof envRef === 'string' ? ENV_REF.exec(envRef)?.[1] : undefined;
   const userId = typeof userRef === 'string' ? USER_REF.exec(userRef)?.[1] : undefined;
-  if (!envId || !userId) throw new IncorrectArgumentTypeError('The connection passed to libs must be a RemoteConnection given by the engine (environment and user references).');
+  if (!envId || !userId)
+    throw new IncorrectArgumentTypeError(
+      'The connection passed to libs must be a RemoteConnection given by the engine (environment and user references).',
+    );
   const env = store.environmentById(Number(envId));
   const user = store.environmentUser(Number(userId));
-  if (!env || !user || user.environmentId !== env.id) throw new IncorrectArgumentTypeError(`The connection ${envRef}/${userRef} does not name a known environment user.`);
+  if (!env || !user || user.environmentId !== env.id)
+    throw new IncorrectArgumentTypeError(`The connection ${envRef}/${userRef} does not name a known environment user.`);
   return { env, user };
 }

@@ -26,10 +26,20 @@ function nameOf(definition: Json | undefined, object: Json, identity: Json): str
 async function discover(ctx: JobContext, env: EnvironmentRow): Promise<DiscoveredRepository[]> {
   const sourceConnection = remoteConnection(env, primaryUser(ctx.engine.store, env));
   const defs = ctx.plugin.schema.definitions;
-  const repos = (await ctx.call('discovery', 'repository', { sourceConnection }, { kind: 'list', definition: 'repositoryDefinition' }, true)).value as Json[];
+  const repos = (
+    await ctx.call('discovery', 'repository', { sourceConnection }, { kind: 'list', definition: 'repositoryDefinition' }, true)
+  ).value as Json[];
   const out: DiscoveredRepository[] = [];
   for (const repository of repos) {
-    const configs = (await ctx.call('discovery', 'sourceConfig', { sourceConnection, repository }, { kind: 'list', definition: 'sourceConfigDefinition' }, true)).value as Json[];
+    const configs = (
+      await ctx.call(
+        'discovery',
+        'sourceConfig',
+        { sourceConnection, repository },
+        { kind: 'list', definition: 'sourceConfigDefinition' },
+        true,
+      )
+    ).value as Json[];
     const identity = identityOf(defs.repositoryDefinition, repository);
     out.push({
       name: nameOf(defs.repositoryDefinition, repository, identity),
@@ -41,50 +51,89 @@ async function discover(ctx: JobContext, env: EnvironmentRow): Promise<Discovere
       }),
     });
   }
-  ctx.log.info(`Discovered ${out.length} repositories and ${out.reduce((n, r) => n + r.sourceConfigs.length, 0)} source configs on ${env.name}.`);
+  ctx.log.info(
+    `Discovered ${out.length} repositories and ${out.reduce((n, r) => n + r.sourceConfigs.length, 0)} source configs on ${env.name}.`,
+  );
   return out;
 }
 
 export async function addEnvironment(engine: Engine, input: AddEnvironment): Promise<EnvironmentRow> {
-  if (engine.store.environment(input.name)) throw new UserError(`An environment named '${input.name}' already exists.`, `Choose another name, or refresh it with hana-vdb env discover ${input.name}.`);
-  const { value } = await runJob(engine, { operation: 'environment.add', objectType: 'environment', objectName: input.name }, async (ctx) => {
-    // Connect before recording anything: a wrong host key, key or password leaves no trace but the job.
-    const probeTarget = sshTarget(
-      { id: 0, name: input.name, reference: '', address: input.address, port: input.port, hostKeyFingerprint: input.hostKeyFingerprint, knownHostsFile: input.knownHostsFile, acceptNew: input.acceptNew, scratchPath: '', createdAt: '', discoveredAt: null },
-      { id: 0, reference: '', environmentId: 0, ...input.user },
+  if (engine.store.environment(input.name))
+    throw new UserError(
+      `An environment named '${input.name}' already exists.`,
+      `Choose another name, or refresh it with hana-vdb env discover ${input.name}.`,
     );
-    const conn = await ctx.pool.get(probeTarget);
-    ctx.log.info(`Connected to ${input.user.name}@${input.address}:${input.port}.`);
-    let scratchPath = input.scratchPath;
-    if (!scratchPath) {
-      const home = await conn.runBash('printf %s "$HOME"', { check: true });
-      if (!home.stdout.startsWith('/')) throw new UserError(`Cannot determine the home directory of ${input.user.name} on ${input.address}.`, 'Pass --scratch-path DIR.');
-      scratchPath = `${home.stdout.replace(/\/$/, '')}/.hana-vdb-scratch`;
-    }
-    const env = engine.store.addEnvironment({ ...input, scratchPath });
-    try {
-      engine.store.recordDiscovery(env.id, await discover(ctx, env), ctx.plugin.migrationId);
-    } catch (err) {
-      engine.store.deleteEnvironment(env.id);
-      throw err;
-    }
-    return engine.store.environmentById(env.id)!;
-  });
+  const { value } = await runJob(
+    engine,
+    { operation: 'environment.add', objectType: 'environment', objectName: input.name },
+    async (ctx) => {
+      // Connect before recording anything: a wrong host key, key or password leaves no trace but the job.
+      const probeTarget = sshTarget(
+        {
+          id: 0,
+          name: input.name,
+          reference: '',
+          address: input.address,
+          port: input.port,
+          hostKeyFingerprint: input.hostKeyFingerprint,
+          knownHostsFile: input.knownHostsFile,
+          acceptNew: input.acceptNew,
+          scratchPath: '',
+          createdAt: '',
+          discoveredAt: null,
+        },
+        { id: 0, reference: '', environmentId: 0, ...input.user },
+      );
+      const conn = await ctx.pool.get(probeTarget);
+      ctx.log.info(`Connected to ${input.user.name}@${input.address}:${input.port}.`);
+      let scratchPath = input.scratchPath;
+      if (!scratchPath) {
+        const home = await conn.runBash('printf %s "$HOME"', { check: true });
+        if (!home.stdout.startsWith('/'))
+          throw new UserError(
+            `Cannot determine the home directory of ${input.user.name} on ${input.address}.`,
+            'Pass --scratch-path DIR.',
+          );
+        scratchPath = `${home.stdout.replace(/\/$/, '')}/.hana-vdb-scratch`;
+      }
+      const env = engine.store.addEnvironment({ ...input, scratchPath });
+      try {
+        engine.store.recordDiscovery(env.id, await discover(ctx, env), ctx.plugin.migrationId);
+      } catch (err) {
+        engine.store.deleteEnvironment(env.id);
+        throw err;
+      }
+      return engine.store.environmentById(env.id)!;
+    },
+  );
   return value;
 }
 
 export async function discoverEnvironment(engine: Engine, name: string): Promise<EnvironmentRow> {
   const env = requireEnvironment(engine.store, name);
-  const { value } = await runJob(engine, { operation: 'environment.discover', objectType: 'environment', objectName: name }, async (ctx) => {
-    engine.store.recordDiscovery(env.id, await discover(ctx, env), ctx.plugin.migrationId);
-    return engine.store.environmentById(env.id)!;
-  });
+  const { value } = await runJob(
+    engine,
+    { operation: 'environment.discover', objectType: 'environment', objectName: name },
+    async (ctx) => {
+      engine.store.recordDiscovery(env.id, await discover(ctx, env), ctx.plugin.migrationId);
+      return engine.store.environmentById(env.id)!;
+    },
+  );
   return value;
 }
 
 export async function deleteEnvironment(engine: Engine, name: string): Promise<void> {
   const env = requireEnvironment(engine.store, name);
-  const users = [...engine.store.dsources().filter((d) => d.environmentId === env.id).map((d) => `dSource ${d.name}`), ...engine.store.vdbs().filter((v) => v.environmentId === env.id).map((v) => `VDB ${v.name}`)];
+  const users = [
+    ...engine.store
+      .dsources()
+      .filter((d) => d.environmentId === env.id)
+      .map((d) => `dSource ${d.name}`),
+    ...engine.store
+      .vdbs()
+      .filter((v) => v.environmentId === env.id)
+      .map((v) => `VDB ${v.name}`),
+  ];
   if (users.length) throw new UserError(`The environment '${name}' is used by ${users.join(', ')}.`, 'Delete those first.');
   engine.store.deleteEnvironment(env.id);
 }

@@ -22,7 +22,13 @@ export interface JobContext {
   log: PluginLogger;
   progress(report: ProgressReport): void;
   /** Call a plugin operation; optional ones that are absent return `{ implemented: false }`. */
-  call(area: Area, name: string, args: Record<string, unknown>, returns: ReturnKind, required?: boolean): Promise<{ implemented: boolean; value: unknown }>;
+  call(
+    area: Area,
+    name: string,
+    args: Record<string, unknown>,
+    returns: ReturnKind,
+    required?: boolean,
+  ): Promise<{ implemented: boolean; value: unknown }>;
   /** Names of the operations called so far, in order. */
   readonly calls: string[];
 }
@@ -35,13 +41,22 @@ export function errorText(err: unknown): string {
   return String(err);
 }
 
-export async function runJob<T>(engine: Engine, start: JobStart, fn: (ctx: JobContext) => Promise<T>): Promise<{ job: JobRow; value: T }> {
+export async function runJob<T>(
+  engine: Engine,
+  start: JobStart,
+  fn: (ctx: JobContext) => Promise<T>,
+): Promise<{ job: JobRow; value: T }> {
   const plugin = await engine.plugin();
   const job = engine.store.startJob(start);
   const pool = new SshPool({ ...engine.options.ssh, redactor: engine.redactor });
   const write = (level: 'debug' | 'info' | 'warn' | 'error', message: string, meta?: Record<string, unknown>) => {
     const text = engine.redactor.redact(message);
-    engine.logger.log(level, text, { jobId: job.id, operation: job.operation, object: job.objectName, ...(meta ? engine.redactor.redactValue(meta) : {}) });
+    engine.logger.log(level, text, {
+      jobId: job.id,
+      operation: job.operation,
+      object: job.objectName,
+      ...(meta ? engine.redactor.redactValue(meta) : {}),
+    });
     engine.store.appendJobLog(job.id, level, text);
     engine.options.onJobLog?.(job, level, text);
   };
@@ -53,7 +68,8 @@ export async function runJob<T>(engine: Engine, start: JobStart, fn: (ctx: JobCo
   };
   const progress = (report: ProgressReport) => {
     const message = engine.redactor.redact(report.message);
-    const percent = typeof report.percent === 'number' && Number.isFinite(report.percent) ? Math.max(0, Math.min(100, report.percent)) : null;
+    const percent =
+      typeof report.percent === 'number' && Number.isFinite(report.percent) ? Math.max(0, Math.min(100, report.percent)) : null;
     engine.store.setJobProgress(job.id, percent, message);
     engine.logger.info(message, { jobId: job.id, progress: percent });
     engine.options.onProgress?.(job, { message, ...(percent === null ? {} : { percent }) });
@@ -61,7 +77,13 @@ export async function runJob<T>(engine: Engine, start: JobStart, fn: (ctx: JobCo
   const libs = engineLibs({ store: engine.store, pool, redactor: engine.redactor, log, progress });
   const calls: string[] = [];
   const ctx: JobContext = {
-    engine, job, plugin, pool, log, progress, calls,
+    engine,
+    job,
+    plugin,
+    pool,
+    log,
+    progress,
+    calls,
     async call(area, name, args, returns, required = false) {
       const label = `${area}.${name}`;
       const result = await invokeOperation(plugin, libs, { area, name, args, returns, required });

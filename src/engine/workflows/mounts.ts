@@ -27,7 +27,11 @@ export async function prepareMounts(ctx: JobContext, spec: MountSpecification, o
     const ref = typeof m.remoteEnvironment === 'string' ? m.remoteEnvironment : m.remoteEnvironment.reference;
     const id = Number(/(\d+)$/.exec(ref)?.[1]);
     const env = ctx.engine.store.environmentById(id);
-    if (!env) throw new UserError(`${op} returned a mount on ${ref}, which is not a known environment.`, 'The plugin must mount on an environment the engine passed to it.');
+    if (!env)
+      throw new UserError(
+        `${op} returned a mount on ${ref}, which is not a known environment.`,
+        'The plugin must mount on an environment the engine passed to it.',
+      );
     const user = primaryUser(ctx.engine.store, env);
     const conn = await ctx.pool.get(sshTarget(env, user));
     const owner = spec.ownershipSpecification ? `${spec.ownershipSpecification.uid}:${spec.ownershipSpecification.gid}` : '';
@@ -36,10 +40,17 @@ export async function prepareMounts(ctx: JobContext, spec: MountSpecification, o
       { variables: { HANA_VDB_MOUNT_PATH: m.mountPath, HANA_VDB_MOUNT_OWNER: owner } },
     );
     if (res.exitCode !== 0) {
-      throw new UserError(`Creating the mount directory ${m.mountPath} on ${env.name} failed: ${res.stderr.trim() || `exit code ${res.exitCode}`}.`, `Check that ${user.name} may create ${m.mountPath} on ${env.address}.`);
+      throw new UserError(
+        `Creating the mount directory ${m.mountPath} on ${env.name} failed: ${res.stderr.trim() || `exit code ${res.exitCode}`}.`,
+        `Check that ${user.name} may create ${m.mountPath} on ${env.address}.`,
+      );
     }
     ctx.log.info(`Mount directory ${m.mountPath} ready on ${env.name}.`);
-    out.push({ remoteEnvironment: remoteEnvironment(env), mountPath: m.mountPath, ...(m.sharedPath ? { sharedPath: m.sharedPath } : {}) });
+    out.push({
+      remoteEnvironment: remoteEnvironment(env),
+      mountPath: m.mountPath,
+      ...(m.sharedPath ? { sharedPath: m.sharedPath } : {}),
+    });
   }
   return out;
 }

@@ -18,7 +18,13 @@ export function pinnedMetadata(dsource: Json, vdbSnapshot: Json): Json | null {
 
 /** Record a VDB snapshot and, when it is the first from its dSource snapshot, pin that snapshot: one transaction. */
 export function addVdbSnapshotPinning(
-  store: Store, vdb: VdbRow, parentSnapshotId: number | null, metadata: Json, migrationId: string | null, jobId: number, status: VdbStatus,
+  store: Store,
+  vdb: VdbRow,
+  parentSnapshotId: number | null,
+  metadata: Json,
+  migrationId: string | null,
+  jobId: number,
+  status: VdbStatus,
 ): { id: number; pinned: SnapshotRow | null } {
   return store.transaction(() => {
     const id = store.addVdbSnapshot(vdb, parentSnapshotId, metadata, migrationId, jobId, status);

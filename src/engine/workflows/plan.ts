@@ -16,8 +16,7 @@ import { runJob } from './job.js';
 import { requireEnvironment, requireRepository, requireSnapshot, requireVdb } from './resolve.js';
 
 export type PlanInput =
-  | { vdb: string; snapshotId?: number }
-  | { snapshotId: number; environment: string; repository: string; parameters: Json };
+  { vdb: string; snapshotId?: number } | { snapshotId: number; environment: string; repository: string; parameters: Json };
 
 export interface PlanResult {
   vdb: string | null;
@@ -27,7 +26,11 @@ export interface PlanResult {
 
 function dsourceSnapshot(engine: Engine, id: number): SnapshotRow {
   const snap = requireSnapshot(engine.store, id);
-  if (snap.kind !== 'dsource') throw new UserError(`Snapshot ${id} is a snapshot of VDB ${snap.vdbName}, not of a dSource.`, 'Plan from a dSource snapshot (hana-vdb list snapshots --dsource NAME).');
+  if (snap.kind !== 'dsource')
+    throw new UserError(
+      `Snapshot ${id} is a snapshot of VDB ${snap.vdbName}, not of a dSource.`,
+      'Plan from a dSource snapshot (hana-vdb list snapshots --dsource NAME).',
+    );
   return snap;
 }
 
@@ -42,9 +45,20 @@ export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanRes
     const vdb = requireVdb(engine.store, input.vdb);
     name = vdb.name;
     // Without --snapshot: what a refresh would use, the dSource's newest snapshot.
-    const snap = input.snapshotId !== undefined ? requireSnapshot(engine.store, input.snapshotId) : engine.store.latestDSourceSnapshot(vdb.dsourceId);
-    if (!snap) throw new UserError(`The dSource '${vdb.dsourceName}' has no snapshot.`, `Sync it: hana-vdb dsource sync ${vdb.dsourceName}.`);
-    if (snap.dsourceId !== vdb.dsourceId) throw new UserError(`Snapshot ${snap.id} is not a snapshot of dSource '${vdb.dsourceName}'.`, `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`);
+    const snap =
+      input.snapshotId !== undefined
+        ? requireSnapshot(engine.store, input.snapshotId)
+        : engine.store.latestDSourceSnapshot(vdb.dsourceId);
+    if (!snap)
+      throw new UserError(
+        `The dSource '${vdb.dsourceName}' has no snapshot.`,
+        `Sync it: hana-vdb dsource sync ${vdb.dsourceName}.`,
+      );
+    if (snap.dsourceId !== vdb.dsourceId)
+      throw new UserError(
+        `Snapshot ${snap.id} is not a snapshot of dSource '${vdb.dsourceName}'.`,
+        `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`,
+      );
     snapshot = snap;
     envId = vdb.environmentId;
     repository = engine.store.repository(vdb.repositoryId)!.object;
@@ -60,7 +74,10 @@ export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanRes
   }
   const loaded = await engine.plugin();
   const impl = loaded.plugin.extensionOperation?.('plan');
-  if (!impl) throw new IncorrectPluginCodeError(`The plugin ${loaded.config.name} does not implement extension.plan(), which hana-vdb plan needs.`);
+  if (!impl)
+    throw new IncorrectPluginCodeError(
+      `The plugin ${loaded.config.name} does not implement extension.plan(), which hana-vdb plan needs.`,
+    );
   const check = (definition: DefinitionName, value: unknown, what: string) => {
     try {
       loaded.schema.validate(definition, value);
@@ -74,13 +91,29 @@ export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanRes
   check('snapshotDefinition', snapshot.metadata, 'snapshot');
 
   const env = engine.store.environmentById(envId)!;
-  const { value } = await runJob(engine, { operation: 'vdb.plan', objectType: 'vdb', objectName: name ?? `plan-of-snapshot-${snapshot.id}` }, async (ctx) => {
-    const libs = engineLibs({ store: engine.store, pool: ctx.pool, redactor: engine.redactor, log: ctx.log, progress: ctx.progress });
-    const virtualSource: VirtualSource = { guid, connection: remoteConnection(env, primaryUser(engine.store, env)), parameters, mounts: [] };
-    const args = structuredClone({ virtualSource, repository, snapshot: snapshot.metadata });
-    const plan: unknown = await withEngineLibs(libs, async () => impl(args));
-    if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) throw new IncorrectPluginCodeError('extension.plan() must return an object.');
-    return plan as Json;
-  });
+  const { value } = await runJob(
+    engine,
+    { operation: 'vdb.plan', objectType: 'vdb', objectName: name ?? `plan-of-snapshot-${snapshot.id}` },
+    async (ctx) => {
+      const libs = engineLibs({
+        store: engine.store,
+        pool: ctx.pool,
+        redactor: engine.redactor,
+        log: ctx.log,
+        progress: ctx.progress,
+      });
+      const virtualSource: VirtualSource = {
+        guid,
+        connection: remoteConnection(env, primaryUser(engine.store, env)),
+        parameters,
+        mounts: [],
+      };
+      const args = structuredClone({ virtualSource, repository, snapshot: snapshot.metadata });
+      const plan: unknown = await withEngineLibs(libs, async () => impl(args));
+      if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
+        throw new IncorrectPluginCodeError('extension.plan() must return an object.');
+      return plan as Json;
+    },
+  );
   return { vdb: name, snapshotId: snapshot.id, plan: value };
 }

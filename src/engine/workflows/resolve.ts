@@ -9,7 +9,11 @@ function known(names: string[]): string {
 
 export function requireEnvironment(store: StoreReader, name: string): EnvironmentRow {
   const env = store.environment(name);
-  if (!env) throw new UserError(`No environment named '${name}'.`, `Add it with hana-vdb env add, or use one of the known environments. ${known(store.environments().map((e) => e.name))}`);
+  if (!env)
+    throw new UserError(
+      `No environment named '${name}'.`,
+      `Add it with hana-vdb env add, or use one of the known environments. ${known(store.environments().map((e) => e.name))}`,
+    );
   return env;
 }
 
@@ -25,7 +29,10 @@ export function requireRepository(store: StoreReader, env: EnvironmentRow, name:
   const rows = store.repositories(env.name).filter((r) => r.present);
   const repo = pick(rows, name);
   if (!repo) {
-    throw new UserError(`No repository '${name}' on environment '${env.name}'.`, `Run hana-vdb env discover ${env.name} if it was installed recently. ${known(rows.map((r) => r.name))}`);
+    throw new UserError(
+      `No repository '${name}' on environment '${env.name}'.`,
+      `Run hana-vdb env discover ${env.name} if it was installed recently. ${known(rows.map((r) => r.name))}`,
+    );
   }
   return repo;
 }
@@ -34,25 +41,37 @@ export function requireSourceConfig(store: StoreReader, repo: RepositoryRow, nam
   const rows = store.sourceConfigs({ repositoryId: repo.id }).filter((s) => s.present);
   const sc = pick(rows, name);
   if (!sc) {
-    throw new UserError(`No source config '${name}' in repository '${repo.name}'.`, `Run hana-vdb env discover ${repo.environmentName} to refresh. ${known(rows.map((s) => s.name))}`);
+    throw new UserError(
+      `No source config '${name}' in repository '${repo.name}'.`,
+      `Run hana-vdb env discover ${repo.environmentName} to refresh. ${known(rows.map((s) => s.name))}`,
+    );
   }
   return sc;
 }
 
 export function requireDSource(store: StoreReader, name: string): DSourceRow {
   const ds = store.dsource(name);
-  if (!ds) throw new UserError(`No dSource named '${name}'.`, `Link one with hana-vdb dsource link. ${known(store.dsources().map((d) => d.name))}`);
+  if (!ds)
+    throw new UserError(
+      `No dSource named '${name}'.`,
+      `Link one with hana-vdb dsource link. ${known(store.dsources().map((d) => d.name))}`,
+    );
   return ds;
 }
 
 export function requireVdb(store: StoreReader, name: string): VdbRow {
   const vdb = store.vdb(name);
-  if (!vdb) throw new UserError(`No VDB named '${name}'.`, `Provision one with hana-vdb vdb provision. ${known(store.vdbs().map((v) => v.name))}`);
+  if (!vdb)
+    throw new UserError(
+      `No VDB named '${name}'.`,
+      `Provision one with hana-vdb vdb provision. ${known(store.vdbs().map((v) => v.name))}`,
+    );
   return vdb;
 }
 
 export function parseSnapshotId(text: string): number {
-  if (!/^[1-9][0-9]*$/.test(text)) throw new UserError(`'${text}' is not a snapshot ID.`, 'Snapshot IDs are positive integers; see hana-vdb list snapshots.');
+  if (!/^[1-9][0-9]*$/.test(text))
+    throw new UserError(`'${text}' is not a snapshot ID.`, 'Snapshot IDs are positive integers; see hana-vdb list snapshots.');
   return Number(text);
 }
 

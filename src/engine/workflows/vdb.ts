@@ -29,7 +29,15 @@ const repositoryOf = (engine: Engine, vdb: VdbRow): Json => engine.store.reposit
 const fresh = (engine: Engine, vdb: VdbRow): VdbRow => engine.store.vdb(vdb.name)!;
 
 async function mount(ctx: JobContext, vdb: VdbRow): Promise<VirtualSource> {
-  const spec = (await ctx.call('virtual', 'mountSpecification', { virtualSource: virtualSource(ctx.engine, vdb, []), repository: repositoryOf(ctx.engine, vdb) }, { kind: 'mountSpecification' }, true)).value as MountSpecification;
+  const spec = (
+    await ctx.call(
+      'virtual',
+      'mountSpecification',
+      { virtualSource: virtualSource(ctx.engine, vdb, []), repository: repositoryOf(ctx.engine, vdb) },
+      { kind: 'mountSpecification' },
+      true,
+    )
+  ).value as MountSpecification;
   const mounts = await prepareMounts(ctx, spec, 'virtual.mountSpecification()');
   ctx.engine.store.setVdbMounts(vdb.id, mounts as unknown as Json[]);
   return virtualSource(ctx.engine, vdb, mounts);
@@ -42,17 +50,34 @@ function requireSourceConfig(vdb: VdbRow, action: string): Json {
 
 async function unconfigure(ctx: JobContext, vdb: VdbRow): Promise<void> {
   if (!vdb.sourceConfig) return; // never configured: nothing to take apart
-  await ctx.call('virtual', 'unconfigure', { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig: vdb.sourceConfig }, { kind: 'void' });
+  await ctx.call(
+    'virtual',
+    'unconfigure',
+    { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig: vdb.sourceConfig },
+    { kind: 'void' },
+  );
 }
 
 async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Promise<SnapshotRow> {
   const sourceConfig = requireSourceConfig(vdb, `Refresh it: hana-vdb vdb refresh ${vdb.name}.`);
   const args = { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig };
   await ctx.call('virtual', 'preSnapshot', args, { kind: 'void' });
-  const metadata = (await ctx.call('virtual', 'postSnapshot', args, { kind: 'object', definition: 'snapshotDefinition' }, true)).value as Json;
-  const { id, pinned } = addVdbSnapshotPinning(ctx.engine.store, vdb, vdb.provisionedFromSnapshotId, metadata, ctx.plugin.migrationId, ctx.job.id, status);
+  const metadata = (await ctx.call('virtual', 'postSnapshot', args, { kind: 'object', definition: 'snapshotDefinition' }, true))
+    .value as Json;
+  const { id, pinned } = addVdbSnapshotPinning(
+    ctx.engine.store,
+    vdb,
+    vdb.provisionedFromSnapshotId,
+    metadata,
+    ctx.plugin.migrationId,
+    ctx.job.id,
+    status,
+  );
   ctx.log.info(`VDB ${vdb.name}: snapshot ${id}.`);
-  if (pinned) ctx.log.info(`dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} (log position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to exactly this point.`);
+  if (pinned)
+    ctx.log.info(
+      `dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} (log position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to exactly this point.`,
+    );
   return ctx.engine.store.snapshot(id)!;
 }
 
@@ -60,7 +85,15 @@ async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Pr
 async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: SnapshotRow): Promise<SnapshotRow> {
   const vs = await mount(ctx, vdb);
   ctx.progress({ percent: 20, message: `Configuring VDB ${vdb.name} from snapshot ${dsSnapshot.id}` });
-  const sc = (await ctx.call('virtual', 'configure', { virtualSource: vs, repository: repositoryOf(ctx.engine, vdb), snapshot: dsSnapshot.metadata }, { kind: 'object', definition: 'sourceConfigDefinition' }, true)).value as Json;
+  const sc = (
+    await ctx.call(
+      'virtual',
+      'configure',
+      { virtualSource: vs, repository: repositoryOf(ctx.engine, vdb), snapshot: dsSnapshot.metadata },
+      { kind: 'object', definition: 'sourceConfigDefinition' },
+      true,
+    )
+  ).value as Json;
   ctx.engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId, dsSnapshot.id);
   ctx.progress({ percent: 90, message: `Taking the snapshot of VDB ${vdb.name}` });
   const snap = await takeSnapshot(ctx, fresh(ctx.engine, vdb), 'active');
@@ -70,14 +103,29 @@ async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: Sn
 
 /** Run a recovery-type workflow: history row, VDB marked failed on error. */
 async function recovery<T extends SnapshotRow | VdbRow>(
-  ctx: JobContext, vdb: VdbRow, operation: RecoveryOperation, dsSnapshotId: number | null, targetSnapshotId: number | null, steps: () => Promise<T>,
+  ctx: JobContext,
+  vdb: VdbRow,
+  operation: RecoveryOperation,
+  dsSnapshotId: number | null,
+  targetSnapshotId: number | null,
+  steps: () => Promise<T>,
 ): Promise<T> {
-  const hid = ctx.engine.store.startRecovery({ vdbId: vdb.id, jobId: ctx.job.id, operation, dsourceSnapshotId: dsSnapshotId, targetSnapshotId });
+  const hid = ctx.engine.store.startRecovery({
+    vdbId: vdb.id,
+    jobId: ctx.job.id,
+    operation,
+    dsourceSnapshotId: dsSnapshotId,
+    targetSnapshotId,
+  });
   try {
     const result = await steps();
     const snap = 'kind' in result ? (result as SnapshotRow) : undefined;
     const target = targetSnapshotId !== null ? ctx.engine.store.snapshot(targetSnapshotId) : undefined;
-    ctx.engine.store.finishRecovery(hid, { outcome: 'succeeded', vdbSnapshotId: snap?.id ?? null, metadata: snap?.metadata ?? target?.metadata ?? null });
+    ctx.engine.store.finishRecovery(hid, {
+      outcome: 'succeeded',
+      vdbSnapshotId: snap?.id ?? null,
+      metadata: snap?.metadata ?? target?.metadata ?? null,
+    });
     return result;
   } catch (err) {
     ctx.engine.redactor.redactError(err);
@@ -98,27 +146,53 @@ export interface ProvisionInput {
 
 export async function provisionVdb(engine: Engine, input: ProvisionInput): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }> {
   const snap = requireSnapshot(engine.store, input.snapshotId);
-  if (snap.kind !== 'dsource') throw new UserError(`Snapshot ${snap.id} is a snapshot of VDB ${snap.vdbName}, not of a dSource.`, 'Provision from a dSource snapshot (hana-vdb list snapshots --dsource NAME).');
+  if (snap.kind !== 'dsource')
+    throw new UserError(
+      `Snapshot ${snap.id} is a snapshot of VDB ${snap.vdbName}, not of a dSource.`,
+      'Provision from a dSource snapshot (hana-vdb list snapshots --dsource NAME).',
+    );
   const env = requireEnvironment(engine.store, input.environment);
   const repo = requireRepository(engine.store, env, input.repository);
   const existing = engine.store.vdb(input.name);
-  if (existing && existing.status !== 'failed') throw new UserError(`A VDB named '${input.name}' already exists (status ${existing.status}).`, `Choose another name, or refresh it with hana-vdb vdb refresh ${input.name}.`);
+  if (existing && existing.status !== 'failed')
+    throw new UserError(
+      `A VDB named '${input.name}' already exists (status ${existing.status}).`,
+      `Choose another name, or refresh it with hana-vdb vdb refresh ${input.name}.`,
+    );
   const plugin = await engine.plugin();
   const { value } = await runJob(engine, { operation: 'vdb.provision', objectType: 'vdb', objectName: input.name }, async (ctx) => {
-    const vdb = engine.store.beginProvision({ name: input.name, environmentId: env.id, repositoryId: repo.id, dsourceId: snap.dsourceId, parameters: input.parameters, migrationId: plugin.migrationId, snapshotId: snap.id });
+    const vdb = engine.store.beginProvision({
+      name: input.name,
+      environmentId: env.id,
+      repositoryId: repo.id,
+      dsourceId: snap.dsourceId,
+      parameters: input.parameters,
+      migrationId: plugin.migrationId,
+      snapshotId: snap.id,
+    });
     const snapshot = await recovery(ctx, vdb, 'provision', snap.id, null, () => configureAndSnapshot(ctx, vdb, snap));
     return { vdb: fresh(engine, vdb), snapshot };
   });
   return value;
 }
 
-export async function refreshVdb(engine: Engine, name: string, snapshotId?: number): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }> {
+export async function refreshVdb(
+  engine: Engine,
+  name: string,
+  snapshotId?: number,
+): Promise<{ vdb: VdbRow; snapshot: SnapshotRow }> {
   const vdb = requireVdb(engine.store, name);
-  if (vdb.status === 'disabled') throw new UserError(`The VDB '${name}' is disabled.`, `Enable it first: hana-vdb vdb enable ${name}.`);
-  const dsSnap = snapshotId !== undefined ? requireSnapshot(engine.store, snapshotId) : engine.store.latestDSourceSnapshot(vdb.dsourceId);
-  if (!dsSnap) throw new UserError(`The dSource '${vdb.dsourceName}' has no snapshot.`, `Sync it: hana-vdb dsource sync ${vdb.dsourceName}.`);
+  if (vdb.status === 'disabled')
+    throw new UserError(`The VDB '${name}' is disabled.`, `Enable it first: hana-vdb vdb enable ${name}.`);
+  const dsSnap =
+    snapshotId !== undefined ? requireSnapshot(engine.store, snapshotId) : engine.store.latestDSourceSnapshot(vdb.dsourceId);
+  if (!dsSnap)
+    throw new UserError(`The dSource '${vdb.dsourceName}' has no snapshot.`, `Sync it: hana-vdb dsource sync ${vdb.dsourceName}.`);
   if (dsSnap.kind !== 'dsource' || dsSnap.dsourceId !== vdb.dsourceId) {
-    throw new UserError(`Snapshot ${dsSnap.id} is not a snapshot of dSource '${vdb.dsourceName}', which VDB '${name}' comes from.`, `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`);
+    throw new UserError(
+      `Snapshot ${dsSnap.id} is not a snapshot of dSource '${vdb.dsourceName}', which VDB '${name}' comes from.`,
+      `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`,
+    );
   }
   const { value } = await runJob(engine, { operation: 'vdb.refresh', objectType: 'vdb', objectName: name }, async (ctx) => {
     const snapshot = await recovery(ctx, vdb, 'refresh', dsSnap.id, null, async () => {
@@ -138,16 +212,28 @@ export async function rewindVdb(engine: Engine, name: string, snapshotId: number
   const ownVdbSnap = target.kind === 'vdb' && target.vdbId === vdb.id;
   const parentSnap = target.kind === 'dsource' && target.dsourceId === vdb.dsourceId;
   if (!ownVdbSnap && !parentSnap) {
-    throw new UserError(`Snapshot ${snapshotId} belongs neither to VDB '${name}' nor to its dSource '${vdb.dsourceName}'.`, `Pick one of hana-vdb list snapshots --vdb ${name}.`);
+    throw new UserError(
+      `Snapshot ${snapshotId} belongs neither to VDB '${name}' nor to its dSource '${vdb.dsourceName}'.`,
+      `Pick one of hana-vdb list snapshots --vdb ${name}.`,
+    );
   }
-  if (vdb.status === 'disabled') throw new UserError(`The VDB '${name}' is disabled.`, `Enable it first: hana-vdb vdb enable ${name}.`);
+  if (vdb.status === 'disabled')
+    throw new UserError(`The VDB '${name}' is disabled.`, `Enable it first: hana-vdb vdb enable ${name}.`);
   const sourceConfig = requireSourceConfig(vdb, `Refresh it instead: hana-vdb vdb refresh ${name}.`);
   const { value } = await runJob(engine, { operation: 'vdb.rewind', objectType: 'vdb', objectName: name }, (ctx) =>
     recovery(ctx, vdb, 'rewind', ownVdbSnap ? target.parentSnapshotId : target.id, target.id, async () => {
       engine.store.setVdbStatus(vdb.id, 'rewinding');
       await unconfigure(ctx, vdb);
       const vs = await mount(ctx, vdb);
-      const sc = (await ctx.call('virtual', 'reconfigure', { virtualSource: vs, repository: repositoryOf(engine, vdb), sourceConfig, snapshot: target.metadata }, { kind: 'object', definition: 'sourceConfigDefinition' }, true)).value as Json;
+      const sc = (
+        await ctx.call(
+          'virtual',
+          'reconfigure',
+          { virtualSource: vs, repository: repositoryOf(engine, vdb), sourceConfig, snapshot: target.metadata },
+          { kind: 'object', definition: 'sourceConfigDefinition' },
+          true,
+        )
+      ).value as Json;
       engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId);
       if (ownVdbSnap) engine.store.setVdbCurrentSnapshot(vdb.id, target.id);
       engine.store.setVdbStatus(vdb.id, 'active');
@@ -159,7 +245,12 @@ export async function rewindVdb(engine: Engine, name: string, snapshotId: number
 
 function requireStatus(vdb: VdbRow, allowed: VdbStatus[], what: string): void {
   if (!allowed.includes(vdb.status)) {
-    const hint = vdb.status === 'failed' ? `Refresh it (hana-vdb vdb refresh ${vdb.name}) or delete it.` : vdb.status === 'disabled' ? `Enable it first (hana-vdb vdb enable ${vdb.name}).` : `It must be ${allowed.join(' or ')}.`;
+    const hint =
+      vdb.status === 'failed'
+        ? `Refresh it (hana-vdb vdb refresh ${vdb.name}) or delete it.`
+        : vdb.status === 'disabled'
+          ? `Enable it first (hana-vdb vdb enable ${vdb.name}).`
+          : `It must be ${allowed.join(' or ')}.`;
     throw new UserError(`Cannot ${what} VDB '${vdb.name}': it is ${vdb.status}.`, hint);
   }
 }
@@ -167,11 +258,18 @@ function requireStatus(vdb: VdbRow, allowed: VdbStatus[], what: string): void {
 export async function snapshotVdb(engine: Engine, name: string): Promise<SnapshotRow> {
   const vdb = requireVdb(engine.store, name);
   requireStatus(vdb, ['active'], 'snapshot');
-  const { value } = await runJob(engine, { operation: 'vdb.snapshot', objectType: 'vdb', objectName: name }, (ctx) => takeSnapshot(ctx, vdb, 'active'));
+  const { value } = await runJob(engine, { operation: 'vdb.snapshot', objectType: 'vdb', objectName: name }, (ctx) =>
+    takeSnapshot(ctx, vdb, 'active'),
+  );
   return value;
 }
 
-function simple(operation: string, what: string, allowed: VdbStatus[], steps: (ctx: JobContext, vdb: VdbRow) => Promise<VdbStatus>) {
+function simple(
+  operation: string,
+  what: string,
+  allowed: VdbStatus[],
+  steps: (ctx: JobContext, vdb: VdbRow) => Promise<VdbStatus>,
+) {
   return async (engine: Engine, name: string): Promise<VdbRow> => {
     const vdb = requireVdb(engine.store, name);
     requireStatus(vdb, allowed, what);
@@ -185,12 +283,26 @@ function simple(operation: string, what: string, allowed: VdbStatus[], steps: (c
 
 export const startVdb = simple('vdb.start', 'start', ['stopped', 'active'], async (ctx, vdb) => {
   const vs = await mount(ctx, vdb);
-  await ctx.call('virtual', 'start', { virtualSource: vs, repository: repositoryOf(ctx.engine, vdb), sourceConfig: requireSourceConfig(vdb, '') }, { kind: 'void' });
+  await ctx.call(
+    'virtual',
+    'start',
+    { virtualSource: vs, repository: repositoryOf(ctx.engine, vdb), sourceConfig: requireSourceConfig(vdb, '') },
+    { kind: 'void' },
+  );
   return 'active';
 });
 
 export const stopVdb = simple('vdb.stop', 'stop', ['active', 'stopped'], async (ctx, vdb) => {
-  await ctx.call('virtual', 'stop', { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig: requireSourceConfig(vdb, '') }, { kind: 'void' });
+  await ctx.call(
+    'virtual',
+    'stop',
+    {
+      virtualSource: virtualSource(ctx.engine, vdb),
+      repository: repositoryOf(ctx.engine, vdb),
+      sourceConfig: requireSourceConfig(vdb, ''),
+    },
+    { kind: 'void' },
+  );
   return 'stopped';
 });
 
@@ -208,10 +320,19 @@ export async function enableVdb(engine: Engine, name: string): Promise<VdbRow> {
     const status = (await ctx.call('virtual', 'status', args, { kind: 'status' })).value ?? Status.ACTIVE;
     if (status === Status.INACTIVE) {
       const current = vdb.currentSnapshotId !== null ? engine.store.snapshot(vdb.currentSnapshotId) : undefined;
-      if (!current) throw new UserError(`The VDB '${name}' has no snapshot to re-enable from.`, `Refresh it: hana-vdb vdb refresh ${name}.`);
+      if (!current)
+        throw new UserError(`The VDB '${name}' has no snapshot to re-enable from.`, `Refresh it: hana-vdb vdb refresh ${name}.`);
       return recovery(ctx, vdb, 'enable', current.parentSnapshotId, current.id, async () => {
         const vs = await mount(ctx, vdb);
-        const sc = (await ctx.call('virtual', 'reconfigure', { virtualSource: vs, repository: args.repository, sourceConfig, snapshot: current.metadata }, { kind: 'object', definition: 'sourceConfigDefinition' }, true)).value as Json;
+        const sc = (
+          await ctx.call(
+            'virtual',
+            'reconfigure',
+            { virtualSource: vs, repository: args.repository, sourceConfig, snapshot: current.metadata },
+            { kind: 'object', definition: 'sourceConfigDefinition' },
+            true,
+          )
+        ).value as Json;
         engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId);
         engine.store.setVdbStatus(vdb.id, 'active');
         return fresh(engine, vdb);
@@ -237,9 +358,15 @@ export async function deleteVdb(engine: Engine, name: string, force = false): Pr
     };
     if (vdb.status !== 'disabled') await attempt(() => unconfigure(ctx, vdb));
     if (vdb.sourceConfig) {
-      await attempt(() => ctx.call('virtual', 'cleanup', { virtualSource: virtualSource(engine, vdb), repository: repositoryOf(engine, vdb), sourceConfig: vdb.sourceConfig }, { kind: 'void' }));
+      await attempt(() =>
+        ctx.call(
+          'virtual',
+          'cleanup',
+          { virtualSource: virtualSource(engine, vdb), repository: repositoryOf(engine, vdb), sourceConfig: vdb.sourceConfig },
+          { kind: 'void' },
+        ),
+      );
     }
     engine.store.deleteVdb(vdb.id);
   });
 }
-

@@ -25,7 +25,11 @@ export interface LogCursor {
 }
 
 export type LogReadState = 'ok' | 'missing' | 'truncated' | 'rotated';
-export interface LogReadEvent { path: AbsolutePath; state: LogReadState; bytes: number }
+export interface LogReadEvent {
+  path: AbsolutePath;
+  state: LogReadState;
+  bytes: number;
+}
 
 export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
 
@@ -70,7 +74,11 @@ hv_read_logs() {
 }
 `;
 
-export function readLogsVariables(cursors: readonly LogCursor[] | readonly AbsolutePath[], maxBytes = DEFAULT_MAX_READ_BYTES, atEnd = false): Record<string, string> {
+export function readLogsVariables(
+  cursors: readonly LogCursor[] | readonly AbsolutePath[],
+  maxBytes = DEFAULT_MAX_READ_BYTES,
+  atEnd = false,
+): Record<string, string> {
   const vars: Record<string, string> = { HANA_VDB_LOG_COUNT: String(cursors.length), HANA_VDB_LOG_MAX: String(maxBytes) };
   cursors.forEach((c, i) => {
     const cur: LogCursor = typeof c === 'string' ? { path: c, inode: null, offset: 0 } : c;
@@ -152,8 +160,14 @@ export class BackupLogFollower {
   }
 
   /** A follower starting at the current end of each file (one remote command). */
-  static async atEnd(connection: RemoteConnection, paths: readonly AbsolutePath[], maxBytes = DEFAULT_MAX_READ_BYTES): Promise<BackupLogFollower> {
-    const res = await runRemote(connection, `${READ_LOGS_FUNCTION}\nhv_read_logs`, readLogsVariables(paths, maxBytes, true), { check: true });
+  static async atEnd(
+    connection: RemoteConnection,
+    paths: readonly AbsolutePath[],
+    maxBytes = DEFAULT_MAX_READ_BYTES,
+  ): Promise<BackupLogFollower> {
+    const res = await runRemote(connection, `${READ_LOGS_FUNCTION}\nhv_read_logs`, readLogsVariables(paths, maxBytes, true), {
+      check: true,
+    });
     return BackupLogFollower.fromMarkOutput(res.stdout, paths, maxBytes);
   }
 
@@ -172,7 +186,9 @@ export class BackupLogFollower {
   ingest(stdout: string): LogReadEvent[] {
     const r = parseLogReads(stdout, this.cursors, this.maxBytes);
     this.cursors = r.cursors;
-    r.texts.forEach((t, i) => { if (t) this.assemblers[i]!.pushText(t); });
+    r.texts.forEach((t, i) => {
+      if (t) this.assemblers[i]!.pushText(t);
+    });
     return r.events;
   }
 
@@ -193,7 +209,9 @@ export class BackupLogFollower {
       for (const id of a.operationIds()) {
         const op = a.operation(id)!;
         if (op.kind !== 'recovery') continue;
-        const hit = match.operationId ? id === match.operationId : want !== null && op.command !== null && normalizeStatement(op.command) === want;
+        const hit = match.operationId
+          ? id === match.operationId
+          : want !== null && op.command !== null && normalizeStatement(op.command) === want;
         if (!hit) continue;
         if (!best || (best.operation.outcome === 'running' && op.outcome !== 'running')) {
           best = { path: this.cursors[i]!.path, operation: op, progress: a.progress(id) };

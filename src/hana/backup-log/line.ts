@@ -26,9 +26,13 @@ const SEVERITIES = new Set(['INFO', 'WARNING', 'WARN', 'ERROR', 'FATAL', 'DEBUG'
 const COMPONENT = /^[A-Z][A-Z0-9_]{1,15}$/;
 const HEX_ID = /^[0-9a-f]{1,16}$/;
 /** Messages recognised even when a copy dropped every header field including severity and component. */
-const BARE_MESSAGE = /^(RECOVER DATA |SAVE DATA |SNAPSHOT |command: |progress of service: |state of service: |using backup catalog )/;
+const BARE_MESSAGE =
+  /^(RECOVER DATA |SAVE DATA |SNAPSHOT |command: |progress of service: |state of service: |using backup catalog )/;
 
-interface Token { text: string; start: number }
+interface Token {
+  text: string;
+  start: number;
+}
 
 function tokens(line: string, max: number): Token[] {
   const out: Token[] = [];
@@ -45,12 +49,18 @@ export function parseBackupLogLine(raw: string, lineNo: number): BackupLogLine |
   const toks = tokens(line, 7);
   let i = 0;
   let localTime: string | null = null;
-  if (toks[0] && TIME.test(toks[0].text)) { localTime = toks[0].text; i = 1; }
+  if (toks[0] && TIME.test(toks[0].text)) {
+    localTime = toks[0].text;
+    i = 1;
+  }
 
   // Severity + component follow at most two header tokens (process, operation id).
   let k = -1;
   for (let j = i; j <= i + 2 && j + 1 < toks.length; j++) {
-    if (SEVERITIES.has(toks[j]!.text) && COMPONENT.test(toks[j + 1]!.text)) { k = j; break; }
+    if (SEVERITIES.has(toks[j]!.text) && COMPONENT.test(toks[j + 1]!.text)) {
+      k = j;
+      break;
+    }
   }
   const at = localTime ? backupLogTimeToUtc(localTime) : null;
   if (k === -1) {
@@ -61,8 +71,13 @@ export function parseBackupLogLine(raw: string, lineNo: number): BackupLogLine |
   const header = toks.slice(i, k).map((t) => t.text);
   let process: string | null = null;
   let operationId: string | null = null;
-  if (header.length === 2) { process = header[0]!; operationId = header[1]!; }
-  else if (header.length === 1) { if (HEX_ID.test(header[0]!)) operationId = header[0]!; else process = header[0]!; }
+  if (header.length === 2) {
+    process = header[0]!;
+    operationId = header[1]!;
+  } else if (header.length === 1) {
+    if (HEX_ID.test(header[0]!)) operationId = header[0]!;
+    else process = header[0]!;
+  }
   if (operationId !== null && !HEX_ID.test(operationId)) operationId = null; // anonymised
   const msgTok = toks[k + 2];
   const message = msgTok ? line.slice(msgTok.start) : '';

@@ -7,8 +7,15 @@
 import type { UtcIso } from '../time.js';
 import { parseBackupLogLine, type BackupLogLine } from './line.js';
 import {
-  RECOVER_STARTED, commandOf, finishOf, progressOf, reachedLogPositionOf, reachedTimestampOf, requestedTimestampOf,
-  stateOf, type ServiceProgress,
+  RECOVER_STARTED,
+  commandOf,
+  finishOf,
+  progressOf,
+  reachedLogPositionOf,
+  reachedTimestampOf,
+  requestedTimestampOf,
+  stateOf,
+  type ServiceProgress,
 } from './messages.js';
 
 export type OperationKind = 'recovery' | 'data-backup' | 'log-backup' | 'catalog-backup' | 'other';
@@ -51,7 +58,10 @@ function kindOf(g: Group): OperationKind {
 function ordered(lines: BackupLogLine[]): BackupLogLine[] {
   const byFile = [...lines].sort((a, b) => a.lineNo - b.lineNo);
   let last = '';
-  const keyed = byFile.map((l) => { if (l.at) last = l.at; return { l, t: l.at ?? last }; });
+  const keyed = byFile.map((l) => {
+    if (l.at) last = l.at;
+    return { l, t: l.at ?? last };
+  });
   return keyed.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.l.lineNo - b.l.lineNo)).map((k) => k.l);
 }
 
@@ -72,7 +82,8 @@ export class BackupLogAssembler {
     this.lineNo++;
     if (raw.trim() === '') return;
     const line = parseBackupLogLine(raw, this.lineNo);
-    if (line) this.push(line); else this.unparsed++;
+    if (line) this.push(line);
+    else this.unparsed++;
   }
 
   push(line: BackupLogLine): void {
@@ -84,9 +95,14 @@ export class BackupLogAssembler {
     let g: Group | undefined;
     if (id !== null) {
       g = this.groups.get(id);
-      if (!g) { g = { key: id, operationId: id, component: line.component, lines: [], finished: false }; this.groups.set(id, g); }
+      if (!g) {
+        g = { key: id, operationId: id, component: line.component, lines: [], finished: false };
+        this.groups.set(id, g);
+      }
     } else {
-      const component = line.component ?? (line.message.startsWith('RECOVER DATA') || line.message.startsWith('command: RECOVER') ? 'RECOVERY' : null);
+      const component =
+        line.component ??
+        (line.message.startsWith('RECOVER DATA') || line.message.startsWith('command: RECOVER') ? 'RECOVERY' : null);
       g = [...this.groups.values()].reverse().find((c) => !c.finished && (component === null || c.component === component));
       if (!g) {
         const key = `#${++this.anonymous}`;
@@ -135,7 +151,10 @@ function summarize(g: Group): BackupLogOperation {
   let finish = null;
   for (const l of lines) {
     const f = finishOf(l.message, stateEnds);
-    if (f) { finishLine = l; finish = f; }
+    if (f) {
+      finishLine = l;
+      finish = f;
+    }
   }
   const startLine = lines.find((l) => RECOVER_STARTED.test(l.message)) ?? lines.find((l) => l !== finishLine && l.at !== null);
   const command = lines.map((l) => commandOf(l.message)).find((c) => c !== null) ?? null;

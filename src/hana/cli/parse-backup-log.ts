@@ -19,11 +19,17 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const args = argv.filter((a) => a !== '--json');
   const unknown = args.find((a) => a.startsWith('-') && a !== '-');
   if (unknown) throw new UserError(`Unknown option ${unknown}.`, USAGE);
-  if (args.length !== 1) throw new UserError(args.length === 0 ? 'No backup.log file given.' : `Expected one file, got ${args.length}.`, USAGE);
+  if (args.length !== 1)
+    throw new UserError(args.length === 0 ? 'No backup.log file given.' : `Expected one file, got ${args.length}.`, USAGE);
   const file = resolve(args[0]!);
   let st;
-  try { st = statSync(file); } catch {
-    throw new UserError(`Cannot read ${file}: no such file.`, 'Give the path of a backup.log, e.g. /usr/sap/<SID>/HDB<nr>/<host>/trace/DB_<TENANT>/backup.log.');
+  try {
+    st = statSync(file);
+  } catch {
+    throw new UserError(
+      `Cannot read ${file}: no such file.`,
+      'Give the path of a backup.log, e.g. /usr/sap/<SID>/HDB<nr>/<host>/trace/DB_<TENANT>/backup.log.',
+    );
   }
   if (!st.isFile()) throw new UserError(`${file} is not a file.`, USAGE);
 
@@ -43,13 +49,34 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
 
 export function table(ops: BackupLogOperation[]): string {
   if (ops.length === 0) return 'No operations found.\n';
-  const head = ['OPERATION', 'KIND', 'STARTED (UTC)', 'FINISHED (UTC)', 'OUTCOME', 'REQUESTED (UTC)', 'REACHED (UTC)', 'LOG POSITION', 'ERROR'];
+  const head = [
+    'OPERATION',
+    'KIND',
+    'STARTED (UTC)',
+    'FINISHED (UTC)',
+    'OUTCOME',
+    'REQUESTED (UTC)',
+    'REACHED (UTC)',
+    'LOG POSITION',
+    'ERROR',
+  ];
   const rows = ops.map((o) => [
-    o.operationId ?? '-', o.kind, o.startedAt ?? '-', o.finishedAt ?? '-', o.outcome, o.requestedTimestamp ?? '-',
-    o.reachedTimestamp ?? '-', o.reachedLogPosition ?? '-', o.errorCode === null ? '-' : String(o.errorCode),
+    o.operationId ?? '-',
+    o.kind,
+    o.startedAt ?? '-',
+    o.finishedAt ?? '-',
+    o.outcome,
+    o.requestedTimestamp ?? '-',
+    o.reachedTimestamp ?? '-',
+    o.reachedLogPosition ?? '-',
+    o.errorCode === null ? '-' : String(o.errorCode),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [fmt(head), ...rows.map(fmt)];
   const messages = ops.filter((o) => o.outcome === 'error' && o.message).map((o) => `${o.operationId ?? '-'}: ${o.message}`);
   if (messages.length) out.push('', ...messages);

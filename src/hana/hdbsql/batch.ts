@@ -23,7 +23,11 @@ done
 `;
 
 export function batchVariables(target: HdbsqlTarget, statements: readonly string[]): Record<string, string> {
-  const vars: Record<string, string> = { HANA_VDB_HDBSQL: target.hdbsqlPath, HANA_VDB_KEY: target.key, HANA_VDB_SQL_COUNT: String(statements.length) };
+  const vars: Record<string, string> = {
+    HANA_VDB_HDBSQL: target.hdbsqlPath,
+    HANA_VDB_KEY: target.key,
+    HANA_VDB_SQL_COUNT: String(statements.length),
+  };
   statements.forEach((sql, i) => {
     if (sql.includes('\n') || sql.includes(';')) throw new Error('one statement per hdbsql call, on one line');
     vars[`HANA_VDB_SQL_${i}`] = sql;
@@ -44,13 +48,24 @@ export function parseBatchOutput(stdout: string, count: number): BatchResult[] {
     results[Number(m[1])] = failure ?? parseHdbsqlOutput(decode(m[3]));
   }
   for (let i = 0; i < count; i++) {
-    if (!results[i]) results[i] = new HdbsqlError(-1, `statement ${i + 1} of the batch produced no result (the remote script stopped early)`, null, stdout.slice(0, 500), null);
+    if (!results[i])
+      results[i] = new HdbsqlError(
+        -1,
+        `statement ${i + 1} of the batch produced no result (the remote script stopped early)`,
+        null,
+        stdout.slice(0, 500),
+        null,
+      );
   }
   return results;
 }
 
 /** Run the statements on the host; a statement's HANA error is returned in its slot, not thrown. */
-export async function runHdbsqlBatch(connection: RemoteConnection, target: HdbsqlTarget, statements: readonly string[]): Promise<BatchResult[]> {
+export async function runHdbsqlBatch(
+  connection: RemoteConnection,
+  target: HdbsqlTarget,
+  statements: readonly string[],
+): Promise<BatchResult[]> {
   const res = await runRemote(connection, BATCH_SCRIPT, batchVariables(target, statements), { check: true });
   return parseBatchOutput(res.stdout, statements.length);
 }

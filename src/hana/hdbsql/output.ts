@@ -22,7 +22,10 @@ export function parseHdbsqlOutput(stdout: string): HdbsqlOutput {
   while (i < text.length) {
     const lineEnd = text.indexOf('\n', i);
     const rawLine = text.slice(i, lineEnd === -1 ? text.length : lineEnd);
-    if (rawLine.trim() === '') { i = lineEnd === -1 ? text.length : lineEnd + 1; continue; }
+    if (rawLine.trim() === '') {
+      i = lineEnd === -1 ? text.length : lineEnd + 1;
+      continue;
+    }
     if (!rawLine.startsWith('"') && NOTICE.test(rawLine)) {
       notices.push(rawLine.trim());
       i = lineEnd === -1 ? text.length : lineEnd + 1;
@@ -37,7 +40,11 @@ export function parseHdbsqlOutput(stdout: string): HdbsqlOutput {
           if (i >= text.length) throw new HdbsqlOutputError('a quoted value is not closed', stdout);
           const c = text[i]!;
           if (c === '"') {
-            if (text[i + 1] === '"') { value += '"'; i += 2; continue; }
+            if (text[i + 1] === '"') {
+              value += '"';
+              i += 2;
+              continue;
+            }
             i++;
             break;
           }
@@ -52,8 +59,14 @@ export function parseHdbsqlOutput(stdout: string): HdbsqlOutput {
         row.push(bare === '?' ? null : bare);
         i = j;
       }
-      if (i >= text.length || text[i] === '\n') { i++; break; }
-      if (text[i] === ',') { i++; continue; }
+      if (i >= text.length || text[i] === '\n') {
+        i++;
+        break;
+      }
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
       throw new HdbsqlOutputError(`unexpected character ${JSON.stringify(text[i])} after a quoted value`, stdout);
     }
     rows.push(row);

@@ -88,34 +88,80 @@ function shown(v: Visibility | undefined, ebid: string | null): boolean {
 
 export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibility>, nowMs: number): Assessment {
   const target: CoverageTarget = plan.target;
-  const requested = target.kind === 'timestamp'
-    ? { timestamp: iso(target.untilMs), logPosition: null }
-    : { timestamp: iso(target.timestampMs), logPosition: target.position.toString() };
+  const requested =
+    target.kind === 'timestamp'
+      ? { timestamp: iso(target.untilMs), logPosition: null }
+      : { timestamp: iso(target.timestampMs), logPosition: target.position.toString() };
   const missing: MissingItem[] = [];
   for (const p of plan.problems) {
     if (p.kind === 'no-data-backup') {
-      missing.push({ kind: p.kind, waitable: false, message: `no successful complete data backup of the source at or before ${requested.logPosition ? `log position ${requested.logPosition}` : requested.timestamp}` });
+      missing.push({
+        kind: p.kind,
+        waitable: false,
+        message: `no successful complete data backup of the source at or before ${requested.logPosition ? `log position ${requested.logPosition}` : requested.timestamp}`,
+      });
     } else if (p.kind === 'gap') {
-      missing.push({ kind: p.kind, waitable: false, backupId: p.nextBackupId, path: p.nextPath, message: `log positions ${p.from}..${p.to} of volume ${p.volume} are in no log backup (the next one, ${p.nextPath}, starts at ${p.to})` });
+      missing.push({
+        kind: p.kind,
+        waitable: false,
+        backupId: p.nextBackupId,
+        path: p.nextPath,
+        message: `log positions ${p.from}..${p.to} of volume ${p.volume} are in no log backup (the next one, ${p.nextPath}, starts at ${p.to})`,
+      });
     } else {
-      missing.push({ kind: p.kind, waitable: false, backupId: p.second.backupId, path: p.second.path, message: `log backups ${p.first.path} (backup id ${p.first.backupId}) and ${p.second.path} (backup id ${p.second.backupId}) overlap in volume ${p.volume}; HANA refuses such a chain ([449] ... [111004])` });
+      missing.push({
+        kind: p.kind,
+        waitable: false,
+        backupId: p.second.backupId,
+        path: p.second.path,
+        message: `log backups ${p.first.path} (backup id ${p.first.backupId}) and ${p.second.path} (backup id ${p.second.backupId}) overlap in volume ${p.volume}; HANA refuses such a chain ([449] ... [111004])`,
+      });
     }
   }
 
   const dataBackups: AssessedDataBackup[] = plan.data.map((d) => {
-    const files = d.files.map((f) => ({ backupId: d.backupId, path: f.path, ebid: f.ebid, visible: shown(visibility.get(f.ebid ?? ''), f.ebid) }));
-    return { backupId: d.backupId, type: d.type, startedAt: iso(d.startMs)!, lastCommit: iso(d.lastCommitMs), positions: d.positions, visible: files.every((f) => f.visible), files };
+    const files = d.files.map((f) => ({
+      backupId: d.backupId,
+      path: f.path,
+      ebid: f.ebid,
+      visible: shown(visibility.get(f.ebid ?? ''), f.ebid),
+    }));
+    return {
+      backupId: d.backupId,
+      type: d.type,
+      startedAt: iso(d.startMs)!,
+      lastCommit: iso(d.lastCommitMs),
+      positions: d.positions,
+      visible: files.every((f) => f.visible),
+      files,
+    };
   });
   for (const d of dataBackups.filter((x) => !x.visible)) {
     const f = d.files.find((x) => !x.visible)!;
-    missing.push({ kind: 'not-in-backint', waitable: true, backupId: d.backupId, path: f.path, message: `the ${d.type} ${d.backupId} (${f.path}) is not in the Backint tool` });
+    missing.push({
+      kind: 'not-in-backint',
+      waitable: true,
+      backupId: d.backupId,
+      path: f.path,
+      message: `the ${d.type} ${d.backupId} (${f.path}) is not in the Backint tool`,
+    });
   }
 
   const assessLog = (l: PlannedLogBackup): AssessedLogBackup => {
     const v = visibility.get(l.ebid ?? '');
     return {
-      backupId: l.backupId, volume: l.volume, path: l.path, ebid: l.ebid, firstPosition: l.first.toString(), lastPosition: l.last.toString(),
-      lastCommit: iso(l.lastCommitMs), writtenAt: iso(l.writtenMs)!, visible: shown(v, l.ebid), createdAt: iso(v?.createdMs ?? null), writtenMs: l.writtenMs, createdMs: v?.createdMs ?? null,
+      backupId: l.backupId,
+      volume: l.volume,
+      path: l.path,
+      ebid: l.ebid,
+      firstPosition: l.first.toString(),
+      lastPosition: l.last.toString(),
+      lastCommit: iso(l.lastCommitMs),
+      writtenAt: iso(l.writtenMs)!,
+      visible: shown(v, l.ebid),
+      createdAt: iso(v?.createdMs ?? null),
+      writtenMs: l.writtenMs,
+      createdMs: v?.createdMs ?? null,
     };
   };
   const logBackups = plan.volumes.flatMap((v) => v.logs.map(assessLog));
@@ -132,7 +178,10 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
       prefixComplete = false;
       const hidden = logs[firstHidden]!;
       missing.push({
-        kind: 'not-in-backint', waitable: true, backupId: hidden.backupId, path: hidden.path,
+        kind: 'not-in-backint',
+        waitable: true,
+        backupId: hidden.backupId,
+        path: hidden.path,
         message: `log backup ${hidden.backupId} (${hidden.path}, written ${hidden.writtenAt}${hidden.lastCommit ? `, last commit ${hidden.lastCommit}` : ''}) is in the catalog but not in the Backint tool (not arrived yet: log-shipping lag; or deleted)`,
       });
     }
@@ -140,16 +189,22 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
     const point: ReachedPoint = end
       ? { timestamp: end.lastCommit, logPosition: end.lastPosition, volume: v.volume }
       : { timestamp: iso(lastData?.lastCommitMs ?? null), logPosition: v.startPosition.toString(), volume: v.volume };
-    if (reachable.volume === null || (point.timestamp !== null && (reachable.timestamp === null || point.timestamp < reachable.timestamp))) reachable = point;
+    if (
+      reachable.volume === null ||
+      (point.timestamp !== null && (reachable.timestamp === null || point.timestamp < reachable.timestamp))
+    )
+      reachable = point;
     if (!v.coversTarget) {
       prefixComplete = false;
       if (!plan.problems.some((p) => p.kind === 'gap' && p.volume === v.volume)) {
         const newest = v.logs[v.logs.length - 1];
         missing.push({
-          kind: 'not-backed-up-yet', waitable: true,
-          message: target.kind === 'timestamp'
-            ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet (newest: ${newest ? `${newest.path}, written ${iso(newest.writtenMs)}, last commit ${iso(newest.lastCommitMs) ?? '-'}` : 'none after the data backup'}); those commits are still only in the source's log area`
-            : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ends at ${newest ? newest.last : v.startPosition})`,
+          kind: 'not-backed-up-yet',
+          waitable: true,
+          message:
+            target.kind === 'timestamp'
+              ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet (newest: ${newest ? `${newest.path}, written ${iso(newest.writtenMs)}, last commit ${iso(newest.lastCommitMs) ?? '-'}` : 'none after the data backup'}); those commits are still only in the source's log area`
+              : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ends at ${newest ? newest.last : v.startPosition})`,
         });
       }
     }
@@ -165,15 +220,30 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
     expected = { exact: true, timestamp: requested.timestamp, notBefore: requested.timestamp, logPosition: requested.logPosition };
     reachable = { timestamp: requested.timestamp, logPosition: requested.logPosition, volume: reachable.volume };
   } else if (covered) {
-    const before = logBackups.filter((l) => l.lastCommit !== null && l.lastCommit <= requested.timestamp!).map((l) => l.lastCommit!);
+    const before = logBackups
+      .filter((l) => l.lastCommit !== null && l.lastCommit <= requested.timestamp!)
+      .map((l) => l.lastCommit!);
     const notBefore = before.length ? before.sort().pop()! : iso(lastData?.lastCommitMs ?? null);
     expected = { exact: false, timestamp: null, notBefore, logPosition: null };
     reachable = { timestamp: requested.timestamp, logPosition: null, volume: plan.volumes[0]?.volume ?? null };
   } else {
     expected = { exact: true, timestamp: reachable.timestamp, notBefore: reachable.timestamp, logPosition: reachable.logPosition };
   }
-  const shortfallSeconds = !covered && requested.timestamp && reachable.timestamp
-    ? Math.max(0, Math.round((Date.parse(requested.timestamp) - Date.parse(reachable.timestamp)) / 1000))
-    : null;
-  return { requested, catalogCovers, covered, blocking, dataBackups, logBackups, reachable, expected, shortfallSeconds, missing, checkedAt: iso(nowMs)! };
+  const shortfallSeconds =
+    !covered && requested.timestamp && reachable.timestamp
+      ? Math.max(0, Math.round((Date.parse(requested.timestamp) - Date.parse(reachable.timestamp)) / 1000))
+      : null;
+  return {
+    requested,
+    catalogCovers,
+    covered,
+    blocking,
+    dataBackups,
+    logBackups,
+    reachable,
+    expected,
+    shortfallSeconds,
+    missing,
+    checkedAt: iso(nowMs)!,
+  };
 }

@@ -10,7 +10,11 @@ import type { HdbsqlOutput, HdbsqlValue } from '../hdbsql/output.js';
 import type { TenantName } from '../identifiers.js';
 
 export type DataBackupType = 'complete data backup' | 'differential data backup' | 'incremental data backup';
-export const DATA_BACKUP_TYPES: readonly DataBackupType[] = ['complete data backup', 'differential data backup', 'incremental data backup'];
+export const DATA_BACKUP_TYPES: readonly DataBackupType[] = [
+  'complete data backup',
+  'differential data backup',
+  'incremental data backup',
+];
 
 export interface CatalogFile {
   sourceId: number;
@@ -62,7 +66,10 @@ export const LOG_BACKUP_INTERVAL_QUERY =
   "SELECT LAYER_NAME, TENANT_NAME, VALUE FROM SYS.M_INIFILE_CONTENTS WHERE FILE_NAME = 'global.ini' AND SECTION = 'backup' AND KEY = 'log_backup_timeout_s'";
 
 function bad(what: string, value: unknown): never {
-  throw new UserError(`The source backup catalog returned ${what} ${JSON.stringify(value)}, which could not be read.`, 'Check that the source catalog key points at the source SYSTEMDB of a HANA 2.0 system.');
+  throw new UserError(
+    `The source backup catalog returned ${what} ${JSON.stringify(value)}, which could not be read.`,
+    'Check that the source catalog key points at the source SYSTEMDB of a HANA 2.0 system.',
+  );
 }
 
 /** A HANA UTC timestamp value ("2024-03-01 10:20:00.000000000") → epoch ms; null stays null. */
@@ -71,7 +78,15 @@ export function parseUtcMs(v: HdbsqlValue, what: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(v.trim());
   if (!m) bad(what, v);
   const dt = DateTime.fromObject(
-    { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, millisecond: m[7] ? Math.floor(+m[7].padEnd(9, '0') / 1e6) : 0 },
+    {
+      year: +m[1]!,
+      month: +m[2]!,
+      day: +m[3]!,
+      hour: +m[4]!,
+      minute: +m[5]!,
+      second: +m[6]!,
+      millisecond: m[7] ? Math.floor(+m[7].padEnd(9, '0') / 1e6) : 0,
+    },
     { zone: 'utc' },
   );
   if (!dt.isValid) bad(what, v);
@@ -93,13 +108,24 @@ export function parseCatalogRows(out: HdbsqlOutput): CatalogBackup[] {
     if (type !== 'log backup' && !(DATA_BACKUP_TYPES as readonly string[]).includes(type ?? '')) bad('ENTRY_TYPE_NAME', type);
     let b = byId.get(id);
     if (!b) {
-      b = { backupId: id, entryType: type as CatalogBackup['entryType'], startMs: parseUtcMs(start ?? null, 'UTC_START_TIME') ?? bad('UTC_START_TIME', start), endMs: parseUtcMs(end ?? null, 'UTC_END_TIME'), files: [] };
+      b = {
+        backupId: id,
+        entryType: type as CatalogBackup['entryType'],
+        startMs: parseUtcMs(start ?? null, 'UTC_START_TIME') ?? bad('UTC_START_TIME', start),
+        endMs: parseUtcMs(end ?? null, 'UTC_END_TIME'),
+        files: [],
+      };
       byId.set(id, b);
     }
     if (!sourceId || !/^\d+$/.test(sourceId)) bad('SOURCE_ID', sourceId);
     b.files.push({
-      sourceId: Number(sourceId), sourceType: sourceType ?? '', destinationType: destType ?? '', path: path ?? '', ebid: ebid || null,
-      redoLogPosition: position(redo ?? null, 'REDO_LOG_POSITION'), lastRedoLogPosition: position(lastRedo ?? null, 'LAST_REDO_LOG_POSITION'),
+      sourceId: Number(sourceId),
+      sourceType: sourceType ?? '',
+      destinationType: destType ?? '',
+      path: path ?? '',
+      ebid: ebid || null,
+      redoLogPosition: position(redo ?? null, 'REDO_LOG_POSITION'),
+      lastRedoLogPosition: position(lastRedo ?? null, 'LAST_REDO_LOG_POSITION'),
       lastCommitMs: parseUtcMs(lastCommit ?? null, 'UTC_LAST_COMMIT_TIME'),
     });
   }

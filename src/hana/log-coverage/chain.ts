@@ -72,16 +72,23 @@ function dataPosition(b: CatalogBackup, volume: number): bigint | null {
 
 function usableFor(target: CoverageTarget, b: CatalogBackup): boolean {
   if (target.kind === 'timestamp') return b.startMs <= target.untilMs;
-  const positions = volumeFiles(b).map((f) => f.redoLogPosition).filter((p): p is bigint => p !== null);
+  const positions = volumeFiles(b)
+    .map((f) => f.redoLogPosition)
+    .filter((p): p is bigint => p !== null);
   return positions.length > 0 && positions.every((p) => p <= target.position);
 }
 
 function plannedData(b: CatalogBackup): PlannedDataBackup {
   const positions: Record<number, string> = {};
   for (const f of volumeFiles(b)) if (f.redoLogPosition !== null) positions[f.sourceId] = f.redoLogPosition.toString();
-  const commits = dataFiles(b).map((f) => f.lastCommitMs).filter((m): m is number => m !== null);
+  const commits = dataFiles(b)
+    .map((f) => f.lastCommitMs)
+    .filter((m): m is number => m !== null);
   return {
-    backupId: b.backupId, type: b.entryType as DataBackupType, startMs: b.startMs, positions,
+    backupId: b.backupId,
+    type: b.entryType as DataBackupType,
+    startMs: b.startMs,
+    positions,
     lastCommitMs: commits.length ? Math.max(...commits) : null,
     files: dataFiles(b).map((f) => ({ sourceId: f.sourceId, path: f.path, ebid: f.ebid })),
   };
@@ -99,7 +106,9 @@ export function planChain(backups: readonly CatalogBackup[], target: CoverageTar
   if (!full) return { target, data: [], volumes: [], problems: [{ kind: 'no-data-backup' }] };
   const chosen = [full];
   const later = (b: CatalogBackup) => data.filter((x) => x.startMs > b.startMs);
-  const diff = later(full).filter((b) => b.entryType === 'differential data backup').pop();
+  const diff = later(full)
+    .filter((b) => b.entryType === 'differential data backup')
+    .pop();
   if (diff) chosen.push(diff);
   chosen.push(...later(chosen[chosen.length - 1]!).filter((b) => b.entryType === 'incremental data backup'));
   const last = chosen[chosen.length - 1]!;
@@ -109,17 +118,34 @@ export function planChain(backups: readonly CatalogBackup[], target: CoverageTar
   for (const volume of [...new Set(volumeFiles(last).map((f) => f.sourceId))].sort((a, b) => a - b)) {
     const start = dataPosition(last, volume) ?? 0n;
     const candidates: PlannedLogBackup[] = logs
-      .flatMap((b) => volumeFiles(b).filter((f) => f.sourceId === volume).map((f) => ({ b, f })))
+      .flatMap((b) =>
+        volumeFiles(b)
+          .filter((f) => f.sourceId === volume)
+          .map((f) => ({ b, f })),
+      )
       .filter(({ f }) => f.redoLogPosition !== null && f.lastRedoLogPosition !== null && f.lastRedoLogPosition > start)
       .map(({ b, f }) => ({
-        backupId: b.backupId, volume, path: f.path, ebid: f.ebid, first: f.redoLogPosition!, last: f.lastRedoLogPosition!,
-        lastCommitMs: f.lastCommitMs, startMs: b.startMs, writtenMs: b.endMs ?? b.startMs,
+        backupId: b.backupId,
+        volume,
+        path: f.path,
+        ebid: f.ebid,
+        first: f.redoLogPosition!,
+        last: f.lastRedoLogPosition!,
+        lastCommitMs: f.lastCommitMs,
+        startMs: b.startMs,
+        writtenMs: b.endMs ?? b.startMs,
       }))
       .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.startMs - b.startMs));
     for (let i = 1; i < candidates.length; i++) {
       const a = candidates[i - 1]!;
       const b = candidates[i]!;
-      if (b.first < a.last) problems.push({ kind: 'overlap', volume, first: { backupId: a.backupId, path: a.path }, second: { backupId: b.backupId, path: b.path } });
+      if (b.first < a.last)
+        problems.push({
+          kind: 'overlap',
+          volume,
+          first: { backupId: a.backupId, path: a.path },
+          second: { backupId: b.backupId, path: b.path },
+        });
     }
     const chain: PlannedLogBackup[] = [];
     let cur = start;

@@ -18,7 +18,15 @@ import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import type { HdbsqlOutput } from '../hdbsql/output.js';
 import type { AbsolutePath, Sid, TenantName } from '../identifiers.js';
 import { assess, type Assessment } from './assess.js';
-import { CLOCK_QUERY, LOG_BACKUP_INTERVAL_QUERY, catalogQuery, parseCatalogRows, parseClock, parseLogBackupInterval, type SourceCatalog } from './catalog.js';
+import {
+  CLOCK_QUERY,
+  LOG_BACKUP_INTERVAL_QUERY,
+  catalogQuery,
+  parseCatalogRows,
+  parseClock,
+  parseLogBackupInterval,
+  type SourceCatalog,
+} from './catalog.js';
 import { planChain, type CoverageTarget } from './chain.js';
 import { inquireVisibility } from './inquire.js';
 
@@ -33,7 +41,12 @@ export interface RecoveryPolicy {
   driftAction: DriftAction;
 }
 
-export const DEFAULT_POLICY: RecoveryPolicy = { coveragePolicy: 'wait', coverageWaitTimeoutSeconds: 900, maxDriftSeconds: 0, driftAction: 'warn' };
+export const DEFAULT_POLICY: RecoveryPolicy = {
+  coveragePolicy: 'wait',
+  coverageWaitTimeoutSeconds: 900,
+  maxDriftSeconds: 0,
+  driftAction: 'warn',
+};
 
 /** Where the source's catalog and backups are read from: all on the TARGET host. */
 export interface CoverageSource {
@@ -62,7 +75,11 @@ function rowsOr(result: HdbsqlOutput | HdbsqlError, ctx: HanaErrorContext): Hdbs
 /** One reading: catalog → HANA's strategy → what the Backint tool shows → assessment. Changes nothing. */
 export async function readCoverage(src: CoverageSource, target: CoverageTarget): Promise<CoverageReading> {
   const ctx = { ...src.errorContext, doing: `reading the backup catalog of ${src.source.tenant}@${src.source.sid}` };
-  const [cat, clock, ini] = await runHdbsqlBatch(src.connection, src.catalog, [catalogQuery(src.source.tenant), CLOCK_QUERY, LOG_BACKUP_INTERVAL_QUERY]);
+  const [cat, clock, ini] = await runHdbsqlBatch(src.connection, src.catalog, [
+    catalogQuery(src.source.tenant),
+    CLOCK_QUERY,
+    LOG_BACKUP_INTERVAL_QUERY,
+  ]);
   const catalog: SourceCatalog = {
     tenant: src.source.tenant,
     backups: parseCatalogRows(rowsOr(cat!, ctx)),
@@ -70,11 +87,17 @@ export async function readCoverage(src: CoverageSource, target: CoverageTarget):
     logBackupIntervalSeconds: ini instanceof HdbsqlError ? null : parseLogBackupInterval(ini!, src.source.tenant),
   };
   const plan = planChain(catalog.backups, target);
-  const objects = [
-    ...plan.data.flatMap((d) => d.files),
-    ...plan.volumes.flatMap((v) => v.logs),
-  ].filter((o): o is typeof o & { ebid: string } => o.ebid !== null).map((o) => ({ ebid: o.ebid, path: o.path }));
-  const { visibility, observedMs } = await inquireVisibility({ connection: src.connection, hdbbackint: src.hdbbackint, parameterFile: src.backintParameterFile, source: src.source, objects, clock: src.catalog });
+  const objects = [...plan.data.flatMap((d) => d.files), ...plan.volumes.flatMap((v) => v.logs)]
+    .filter((o): o is typeof o & { ebid: string } => o.ebid !== null)
+    .map((o) => ({ ebid: o.ebid, path: o.path }));
+  const { visibility, observedMs } = await inquireVisibility({
+    connection: src.connection,
+    hdbbackint: src.hdbbackint,
+    parameterFile: src.backintParameterFile,
+    source: src.source,
+    objects,
+    clock: src.catalog,
+  });
   return { catalog, assessment: assess(plan, visibility, catalog.nowMs), observedMs: observedMs ?? catalog.nowMs };
 }
 
@@ -107,10 +130,13 @@ const defaultPoll = (waited: number) => Math.min(15, Math.max(2, waited / 4));
 
 /** "requested X, reachable Y (N s short)" */
 export function describeGap(a: Assessment): string {
-  const req = a.requested.logPosition ? `log position ${a.requested.logPosition}${a.requested.timestamp ? ` (${a.requested.timestamp})` : ''}` : a.requested.timestamp;
-  const reach = a.reachable.timestamp === null && a.reachable.logPosition === null
-    ? 'nothing (no usable data backup)'
-    : `${a.reachable.timestamp ?? '?'}${a.reachable.logPosition ? ` (log position ${a.reachable.logPosition})` : ''}`;
+  const req = a.requested.logPosition
+    ? `log position ${a.requested.logPosition}${a.requested.timestamp ? ` (${a.requested.timestamp})` : ''}`
+    : a.requested.timestamp;
+  const reach =
+    a.reachable.timestamp === null && a.reachable.logPosition === null
+      ? 'nothing (no usable data backup)'
+      : `${a.reachable.timestamp ?? '?'}${a.reachable.logPosition ? ` (log position ${a.reachable.logPosition})` : ''}`;
   return `requested ${req}, reachable ${reach}${a.shortfallSeconds !== null ? `, ${a.shortfallSeconds} s short` : ''}`;
 }
 
@@ -122,7 +148,13 @@ function missingText(a: Assessment): string {
  * Apply the policy; resolves with what to recover to, or throws a UserError before anything on the target
  * changed. `what` names the operation for messages (e.g. "provisioning VDB1@QAS").
  */
-export async function ensureCoverage(src: CoverageSource, target: CoverageTarget, requestedPolicy: RecoveryPolicy, what: string, timing: WaitTiming = {}): Promise<CoverageOutcome> {
+export async function ensureCoverage(
+  src: CoverageSource,
+  target: CoverageTarget,
+  requestedPolicy: RecoveryPolicy,
+  what: string,
+  timing: WaitTiming = {},
+): Promise<CoverageOutcome> {
   const policy = effectivePolicy(requestedPolicy, target.kind === 'logPosition');
   const poll = timing.pollSeconds ?? defaultPoll;
   const realStart = Date.now();
@@ -141,7 +173,12 @@ export async function ensureCoverage(src: CoverageSource, target: CoverageTarget
     }
     const waited = Math.max(0, Math.round(Math.max(catalog.nowMs - sourceStart, Date.now() - realStart) / 1000));
     const outcome = (decision: CoverageOutcome['decision']): CoverageOutcome => ({
-      assessment: a, decision, policy, waitedSeconds: waited, checks, logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
+      assessment: a,
+      decision,
+      policy,
+      waitedSeconds: waited,
+      checks,
+      logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
       logShippingLagSeconds: measuredLag(a, hiddenSeen, visibleSince),
     });
     if (a.covered) return outcome('recover');
@@ -158,7 +195,10 @@ export async function ensureCoverage(src: CoverageSource, target: CoverageTarget
     }
     if (policy.coveragePolicy === 'proceed') {
       if (a.reachable.logPosition === null) {
-        throw new UserError(`Nothing of ${source} can be recovered for ${what}: ${missingText(a)}. ${untouched}`, 'Wait until the data backup is in the Backint tool, then retry.');
+        throw new UserError(
+          `Nothing of ${source} can be recovered for ${what}: ${missingText(a)}. ${untouched}`,
+          'Wait until the data backup is in the Backint tool, then retry.',
+        );
       }
       return outcome('recover-short');
     }
@@ -177,7 +217,10 @@ export async function ensureCoverage(src: CoverageSource, target: CoverageTarget
       );
     }
     const message = `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ${describeGap(a)}; ${a.missing[0]?.message ?? ''}`;
-    libs.reportProgress({ percent: Math.min(99, Math.floor((waited * 100) / Math.max(1, policy.coverageWaitTimeoutSeconds))), message });
+    libs.reportProgress({
+      percent: Math.min(99, Math.floor((waited * 100) / Math.max(1, policy.coverageWaitTimeoutSeconds))),
+      message,
+    });
     libs.logger.info(message);
     // The interval follows real time: it bounds how precisely the lag is measured.
     await new Promise((r) => setTimeout(r, poll((Date.now() - realStart) / 1000) * 1000));

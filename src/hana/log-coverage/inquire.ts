@@ -69,12 +69,21 @@ export function backintTokens(line: string): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < line.length) {
-    if (line[i] === ' ') { i++; continue; }
+    if (line[i] === ' ') {
+      i++;
+      continue;
+    }
     if (line[i] === '"') {
       let v = '';
       i++;
       while (i < line.length && line[i] !== '"') {
-        if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) { v += line[i + 1]; i += 2; } else { v += line[i]; i++; }
+        if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) {
+          v += line[i + 1];
+          i += 2;
+        } else {
+          v += line[i];
+          i++;
+        }
       }
       i++;
       out.push(v);
@@ -111,12 +120,20 @@ export async function inquireVisibility(req: InquireRequest): Promise<InquireRes
   const objects = req.objects.filter((o) => o.ebid !== '');
   if (objects.length === 0) return { visibility: result, observedMs: null };
   const user = `${req.source.tenant}@${req.source.sid}`;
-  const res = await runRemote(req.connection, INQUIRE_SCRIPT, {
-    HANA_VDB_HDBBACKINT: req.hdbbackint, HANA_VDB_BACKINT_PARAMS: req.parameterFile, HANA_VDB_BACKINT_USER: user,
-    HANA_VDB_BACKINT_INPUT: inquireInput(objects),
-    ...(req.clock ? hdbsqlVariables(req.clock, CLOCK_QUERY) : {}),
-  }, { check: true });
-  const field = (name: string) => Buffer.from(new RegExp(`^@@HANA_VDB_${name} ?(\\S*)$`, 'm').exec(res.stdout)?.[1] ?? '', 'base64').toString('utf8');
+  const res = await runRemote(
+    req.connection,
+    INQUIRE_SCRIPT,
+    {
+      HANA_VDB_HDBBACKINT: req.hdbbackint,
+      HANA_VDB_BACKINT_PARAMS: req.parameterFile,
+      HANA_VDB_BACKINT_USER: user,
+      HANA_VDB_BACKINT_INPUT: inquireInput(objects),
+      ...(req.clock ? hdbsqlVariables(req.clock, CLOCK_QUERY) : {}),
+    },
+    { check: true },
+  );
+  const field = (name: string) =>
+    Buffer.from(new RegExp(`^@@HANA_VDB_${name} ?(\\S*)$`, 'm').exec(res.stdout)?.[1] ?? '', 'base64').toString('utf8');
   const rc = Number(/^@@HANA_VDB_RC (\d+)$/m.exec(res.stdout)?.[1] ?? -1);
   const parsed = parseInquireOutput(field('OUT'));
   if (rc !== 0 || parsed.errors.length > 0) {
@@ -131,6 +148,8 @@ export async function inquireVisibility(req: InquireRequest): Promise<InquireRes
   try {
     const clock = field('CLOCK');
     if (clock) observedMs = parseClock(parseHdbsqlOutput(clock));
-  } catch { /* the clock after the inquire only sharpens the lag; the catalog's clock reading is the fallback */ }
+  } catch {
+    /* the clock after the inquire only sharpens the lag; the catalog's clock reading is the fallback */
+  }
   return { visibility: result, observedMs };
 }

@@ -17,18 +17,28 @@ export interface RecoveryPlan {
   verdict: PlanVerdict;
   reason: string;
   logBackupIntervalSeconds: number | null;
-  assessment: Omit<Assessment, 'logBackups'> & { logBackups: Array<Omit<Assessment['logBackups'][number], 'writtenMs' | 'createdMs'>> };
+  assessment: Omit<Assessment, 'logBackups'> & {
+    logBackups: Array<Omit<Assessment['logBackups'][number], 'writtenMs' | 'createdMs'>>;
+  };
 }
 
 export function verdictOf(a: Assessment, requested: RecoveryPolicy): { verdict: PlanVerdict; reason: string } {
   const policy = effectivePolicy(requested, a.requested.logPosition !== null);
-  if (a.covered) return { verdict: 'recover', reason: `covered: ${a.requested.logPosition ? `exactly log position ${a.requested.logPosition}` : `the last commit at or before ${a.requested.timestamp}${a.expected.notBefore ? ` (not before ${a.expected.notBefore})` : ''}`}` };
+  if (a.covered)
+    return {
+      verdict: 'recover',
+      reason: `covered: ${a.requested.logPosition ? `exactly log position ${a.requested.logPosition}` : `the last commit at or before ${a.requested.timestamp}${a.expected.notBefore ? ` (not before ${a.expected.notBefore})` : ''}`}`,
+    };
   const hard = a.missing.filter((m) => !m.waitable);
   const gap = describeGap(a);
-  if (hard.length > 0 && !(policy.coveragePolicy === 'proceed' && hard.every((m) => m.kind === 'gap'))) return { verdict: 'fail', reason: `cannot be covered: ${gap}` };
+  if (hard.length > 0 && !(policy.coveragePolicy === 'proceed' && hard.every((m) => m.kind === 'gap')))
+    return { verdict: 'fail', reason: `cannot be covered: ${gap}` };
   if (policy.coveragePolicy === 'proceed') {
-    const tooFar = policy.maxDriftSeconds > 0 && policy.driftAction === 'fail' && (a.shortfallSeconds ?? 0) > policy.maxDriftSeconds;
-    return tooFar ? { verdict: 'fail', reason: `${gap}: more than maxDriftSeconds ${policy.maxDriftSeconds}` } : { verdict: 'recover-short', reason: `policy proceed: ${gap}` };
+    const tooFar =
+      policy.maxDriftSeconds > 0 && policy.driftAction === 'fail' && (a.shortfallSeconds ?? 0) > policy.maxDriftSeconds;
+    return tooFar
+      ? { verdict: 'fail', reason: `${gap}: more than maxDriftSeconds ${policy.maxDriftSeconds}` }
+      : { verdict: 'recover-short', reason: `policy proceed: ${gap}` };
   }
   if (policy.coveragePolicy === 'fail') return { verdict: 'fail', reason: `policy fail: ${gap}` };
   return { verdict: 'wait', reason: `policy wait (up to ${policy.coverageWaitTimeoutSeconds} s): ${gap}` };
@@ -41,9 +51,15 @@ export async function planRecovery(src: CoverageSource, target: CoverageTarget, 
     version: 1,
     source: `${src.source.tenant}@${src.source.sid}`,
     target: {
-      kind: target.kind, timestamp: assessment.requested.timestamp, logPosition: assessment.requested.logPosition, pinned: target.kind === 'logPosition',
+      kind: target.kind,
+      timestamp: assessment.requested.timestamp,
+      logPosition: assessment.requested.logPosition,
+      pinned: target.kind === 'logPosition',
     },
-    policy, verdict, reason, logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
+    policy,
+    verdict,
+    reason,
+    logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
     assessment: { ...assessment, logBackups: assessment.logBackups.map(({ writtenMs: _w, createdMs: _c, ...l }) => l) },
   };
 }

@@ -90,11 +90,17 @@ export function startVariables(v: StartVariables): Record<string, string> {
     HANA_VDB_OP_DIR: v.opDir,
   };
   for (let i = 0; i < v.follower.cursors.length; i++) vars[`HANA_VDB_LOG_${i}_OFFSET`] = 'end';
-  if (v.record) { vars.HANA_VDB_RECORD_FILE = v.record.file; vars.HANA_VDB_RECORD = v.record.json; }
+  if (v.record) {
+    vars.HANA_VDB_RECORD_FILE = v.record.file;
+    vars.HANA_VDB_RECORD = v.record.json;
+  }
   return vars;
 }
 
-export interface StartResult { issuedAt: string; alreadyStarted: boolean }
+export interface StartResult {
+  issuedAt: string;
+  alreadyStarted: boolean;
+}
 
 export function parseStartOutput(stdout: string): StartResult {
   const m = /^@@HANA_VDB_ISSUED (\S+) (new|already)$/m.exec(stdout);
@@ -122,9 +128,7 @@ export function pollVariables(opDir: AbsolutePath, follower: BackupLogFollower, 
 }
 
 export type DetachedState =
-  | { state: 'running' }
-  | { state: 'lost' }
-  | { state: 'finished'; exitCode: number; stdout: string; stderr: string };
+  { state: 'running' } | { state: 'lost' } | { state: 'finished'; exitCode: number; stdout: string; stderr: string };
 
 export function parsePollState(stdout: string): DetachedState {
   const lines = stdout.split('\n');
@@ -138,5 +142,10 @@ export function parsePollState(stdout: string): DetachedState {
     return i >= 0 ? Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8') : '';
   };
   const code = Number(rc?.slice('@@HANA_VDB_RC '.length).trim());
-  return { state: 'finished', exitCode: Number.isInteger(code) ? code : -1, stdout: at('@@HANA_VDB_STDOUT'), stderr: at('@@HANA_VDB_STDERR') };
+  return {
+    state: 'finished',
+    exitCode: Number.isInteger(code) ? code : -1,
+    stdout: at('@@HANA_VDB_STDOUT'),
+    stderr: at('@@HANA_VDB_STDERR'),
+  };
 }

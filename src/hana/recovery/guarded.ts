@@ -7,7 +7,14 @@
 import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
-import { describeGap, ensureCoverage, type CoverageOutcome, type CoverageSource, type RecoveryPolicy, type WaitTiming } from '../log-coverage/check.js';
+import {
+  describeGap,
+  ensureCoverage,
+  type CoverageOutcome,
+  type CoverageSource,
+  type RecoveryPolicy,
+  type WaitTiming,
+} from '../log-coverage/check.js';
 import type { CoverageTarget } from '../log-coverage/chain.js';
 import { HdbsqlError } from '../hdbsql/errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
@@ -43,8 +50,14 @@ function secondsBetween(a: string, b: string): number {
 function coverageRecord(o: CoverageOutcome): Record<string, unknown> {
   const a = o.assessment;
   return {
-    checked: true, covered: a.covered, catalogCovered: a.catalogCovers, policy: o.policy.coveragePolicy, decision: o.decision,
-    waitedSeconds: o.waitedSeconds, checks: o.checks, checkedAt: a.checkedAt,
+    checked: true,
+    covered: a.covered,
+    catalogCovered: a.catalogCovers,
+    policy: o.policy.coveragePolicy,
+    decision: o.decision,
+    waitedSeconds: o.waitedSeconds,
+    checks: o.checks,
+    checkedAt: a.checkedAt,
     ...(a.requested.timestamp ? { requestedTimestamp: a.requested.timestamp } : {}),
     ...(a.requested.logPosition ? { requestedLogPosition: a.requested.logPosition } : {}),
     ...(a.reachable.timestamp ? { coveredUntil: a.reachable.timestamp, reachableTimestamp: a.reachable.timestamp } : {}),
@@ -66,17 +79,34 @@ export function verificationText(rows: (string | null)[][]): string {
 export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<RecoverTenantResult & { guarantees: GuaranteeRecord }> {
   const { connection, target, tenant, policy } = req;
   const ctx = {
-    doing: `checking tenant ${tenant}`, key: target.key, sid: req.system.sid, instanceNumber: req.system.instanceNumber, hostName: req.system.hostName,
-    osUser: req.system.osUser, tenant, traceDirectory: req.system.traceDirectory, backintParameterFile: req.backintParameterFile,
+    doing: `checking tenant ${tenant}`,
+    key: target.key,
+    sid: req.system.sid,
+    instanceNumber: req.system.instanceNumber,
+    hostName: req.system.hostName,
+    osUser: req.system.osUser,
+    tenant,
+    traceDirectory: req.system.traceDirectory,
+    backintParameterFile: req.backintParameterFile,
   };
   await requireTenant(connection, target, tenant, ctx); // read-only: a wrong tenant fails before any waiting
 
   const coverageTarget: CoverageTarget = req.pin
-    ? { kind: 'logPosition', position: BigInt(req.pin.logPosition), timestampMs: req.pin.timestamp ? Date.parse(req.pin.timestamp) : null }
+    ? {
+        kind: 'logPosition',
+        position: BigInt(req.pin.logPosition),
+        timestampMs: req.pin.timestamp ? Date.parse(req.pin.timestamp) : null,
+      }
     : { kind: 'timestamp', untilMs: Date.parse(req.until) };
   const guarantees: GuaranteeRecord = {
-    recoveryPolicy: { ...policy }, coverage: { checked: false, policy: policy.coveragePolicy }, pinnedTimestamp: req.pin?.timestamp ?? null,
-    pinnedLogPosition: req.pin?.logPosition ?? null, driftSeconds: null, logShippingLagSeconds: null, verificationResult: null, warnings: [],
+    recoveryPolicy: { ...policy },
+    coverage: { checked: false, policy: policy.coveragePolicy },
+    pinnedTimestamp: req.pin?.timestamp ?? null,
+    pinnedLogPosition: req.pin?.logPosition ?? null,
+    driftSeconds: null,
+    logShippingLagSeconds: null,
+    verificationResult: null,
+    warnings: [],
   };
 
   let untilLogPosition: RecoverTenantRequest['untilLogPosition'];
@@ -87,10 +117,21 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
     guarantees.warnings.push(text);
     libs.logger.warn(`${req.what}: ${text}`);
   } else {
-    libs.reportProgress({ percent: 0, message: `checking log coverage of ${req.source.tenant}@${req.source.sid} for ${req.pin ? `log position ${req.pin.logPosition}` : req.until}` });
+    libs.reportProgress({
+      percent: 0,
+      message: `checking log coverage of ${req.source.tenant}@${req.source.sid} for ${req.pin ? `log position ${req.pin.logPosition}` : req.until}`,
+    });
     const outcome = await ensureCoverage(
-      { ...req.coverage, connection, source: { sid: req.source.sid, tenant: req.source.tenant }, errorContext: { ...ctx, key: req.coverage.catalog.key, source: `${req.source.tenant}@${req.source.sid}` } },
-      coverageTarget, policy, req.what, req.coverageTiming,
+      {
+        ...req.coverage,
+        connection,
+        source: { sid: req.source.sid, tenant: req.source.tenant },
+        errorContext: { ...ctx, key: req.coverage.catalog.key, source: `${req.source.tenant}@${req.source.sid}` },
+      },
+      coverageTarget,
+      policy,
+      req.what,
+      req.coverageTiming,
     );
     const a = outcome.assessment;
     guarantees.coverage = coverageRecord(outcome);
@@ -103,7 +144,9 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
           'Retry once the log backups have reached the Backint tool, or raise maxDriftSeconds.',
         );
       }
-      guarantees.warnings.push(`recovering short of the requested point (policy proceed): ${describeGap(a)}; ${a.missing.map((m) => m.message).join('; ')}`);
+      guarantees.warnings.push(
+        `recovering short of the requested point (policy proceed): ${describeGap(a)}; ${a.missing.map((m) => m.message).join('; ')}`,
+      );
       libs.logger.warn(`${req.what}: proceeding short of the requested point: ${describeGap(a)}`);
       untilLogPosition = { logPosition: a.reachable.logPosition!, volume: a.reachable.volume! };
     } else if (req.pin) {
@@ -119,7 +162,12 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   const file = recordPath(req.mountPath);
   const fail = async (err: UserError, stop: boolean): Promise<never> => {
     if (stop) {
-      try { await stopTenant(connection, target, tenant, ctx); record.tenantActiveStatus = 'NO'; } catch { /* the failure we record is the first one */ }
+      try {
+        await stopTenant(connection, target, tenant, ctx);
+        record.tenantActiveStatus = 'NO';
+      } catch {
+        /* the failure we record is the first one */
+      }
     }
     Object.assign(record, { status: 'failed', failure: { code: null, message: err.message, action: err.action }, guarantees });
     await writeRecord(connection, file, record);
@@ -129,18 +177,29 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   const achieved = record.achievedTimestamp;
   const reached = record.reachedLogPosition;
   if (req.pin && (reached !== req.pin.logPosition || (req.pin.timestamp !== null && achieved !== req.pin.timestamp))) {
-    return fail(new UserError(
-      `${req.what} reached ${achieved ?? '?'} (log position ${reached ?? '?'}), not the snapshot's pinned point ${req.pin.timestamp ?? '?'} (log position ${req.pin.logPosition}): the VDB would hold different data than the other VDBs of this snapshot. Tenant ${tenant} was stopped.`,
-      req.coverage
-        ? 'The backups needed for the pinned point are probably no longer all in the Backint tool: run hana-vdb plan for this snapshot, or provision from a newer dSource snapshot.'
-        : 'Set sourceCatalogUserStoreKey in the VDB parameters: with the source catalog the pinned point is recovered exactly (UNTIL LOG POSITION); without it only the requested time can be asked for.',
-    ), true);
+    return fail(
+      new UserError(
+        `${req.what} reached ${achieved ?? '?'} (log position ${reached ?? '?'}), not the snapshot's pinned point ${req.pin.timestamp ?? '?'} (log position ${req.pin.logPosition}): the VDB would hold different data than the other VDBs of this snapshot. Tenant ${tenant} was stopped.`,
+        req.coverage
+          ? 'The backups needed for the pinned point are probably no longer all in the Backint tool: run hana-vdb plan for this snapshot, or provision from a newer dSource snapshot.'
+          : 'Set sourceCatalogUserStoreKey in the VDB parameters: with the source catalog the pinned point is recovered exactly (UNTIL LOG POSITION); without it only the requested time can be asked for.',
+      ),
+      true,
+    );
   }
   if (untilLogPosition && !req.pin && reached !== untilLogPosition.logPosition) {
     guarantees.warnings.push(`reached log position ${reached ?? '?'} instead of the reachable ${untilLogPosition.logPosition}`);
   }
-  if (!req.pin && guarantees.coverage.covered === true && typeof guarantees.coverage.expectedNotBefore === 'string' && achieved !== null && achieved < guarantees.coverage.expectedNotBefore) {
-    guarantees.warnings.push(`reached ${achieved}, earlier than the catalog said was reachable (${guarantees.coverage.expectedNotBefore})`);
+  if (
+    !req.pin &&
+    guarantees.coverage.covered === true &&
+    typeof guarantees.coverage.expectedNotBefore === 'string' &&
+    achieved !== null &&
+    achieved < guarantees.coverage.expectedNotBefore
+  ) {
+    guarantees.warnings.push(
+      `reached ${achieved}, earlier than the catalog said was reachable (${guarantees.coverage.expectedNotBefore})`,
+    );
   }
 
   guarantees.pinnedTimestamp = req.pin?.timestamp ?? achieved;
@@ -151,7 +210,13 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
     if (policy.maxDriftSeconds > 0 && drift > policy.maxDriftSeconds) {
       const text = `${req.what} reached ${achieved}, ${drift} s from the requested ${record.recoveryTimestamp}, more than maxDriftSeconds ${policy.maxDriftSeconds}`;
       if (policy.driftAction === 'fail') {
-        return fail(new UserError(`${text} (driftAction fail). Tenant ${tenant} holds the recovered data but the VDB is not accepted.`, 'Refresh once the log backups have reached the Backint tool, raise maxDriftSeconds, or set driftAction to warn.'), false);
+        return fail(
+          new UserError(
+            `${text} (driftAction fail). Tenant ${tenant} holds the recovered data but the VDB is not accepted.`,
+            'Refresh once the log backups have reached the Backint tool, raise maxDriftSeconds, or set driftAction to warn.',
+          ),
+          false,
+        );
       }
       guarantees.warnings.push(text);
       libs.logger.warn(text);
@@ -161,7 +226,9 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   if (req.verification) {
     libs.reportProgress({ percent: 100, message: `running the verification query on ${tenant}` });
     try {
-      guarantees.verificationResult = verificationText((await runHdbsql(connection, req.verification.target, req.verification.query)).rows);
+      guarantees.verificationResult = verificationText(
+        (await runHdbsql(connection, req.verification.target, req.verification.query)).rows,
+      );
     } catch (e) {
       if (!(e instanceof HdbsqlError)) throw e;
       guarantees.verificationResult = `ERROR ${e.code}: ${e.text}`.slice(0, MAX_RESULT);

@@ -91,10 +91,17 @@ export async function readRecord(connection: RemoteConnection, file: AbsolutePat
 
 export function parseRecord(text: string, file: string): RecoveryRecord {
   let r: unknown;
-  try { r = JSON.parse(text); } catch { r = null; }
+  try {
+    r = JSON.parse(text);
+  } catch {
+    r = null;
+  }
   const rec = r as Partial<RecoveryRecord> | null;
   if (!rec || rec.version !== 1 || typeof rec.status !== 'string' || !rec.snapshot || typeof rec.recoveryTimestamp !== 'string') {
-    throw new UserError(`The recovery record ${file} on the target host is not readable.`, 'Refresh or rewind the VDB to recover it again; this rewrites the record.');
+    throw new UserError(
+      `The recovery record ${file} on the target host is not readable.`,
+      'Refresh or rewind the VDB to recover it again; this rewrites the record.',
+    );
   }
   return rec as RecoveryRecord;
 }

@@ -64,25 +64,67 @@ export function newOperationKey(now = DateTime.utc()): string {
 export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverTenantResult> {
   const { connection, system, target, tenant } = req;
   const statement = req.untilLogPosition
-    ? recoverTenantUntilLogPosition({ target: tenant, ...req.untilLogPosition, sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource })
-    : recoverTenantUntil({ target: tenant, until: hanaTimestampLiteral(req.until), sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource });
+    ? recoverTenantUntilLogPosition({
+        target: tenant,
+        ...req.untilLogPosition,
+        sourceTenant: req.source.tenant,
+        sourceSid: req.source.sid,
+        backupSource: req.source.backupSource,
+      })
+    : recoverTenantUntil({
+        target: tenant,
+        until: hanaTimestampLiteral(req.until),
+        sourceTenant: req.source.tenant,
+        sourceSid: req.source.sid,
+        backupSource: req.source.backupSource,
+      });
   const ctx: HanaErrorContext = {
     doing: `recovering tenant ${tenant} of ${system.sid} to ${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`,
-    key: target.key, sid: system.sid, instanceNumber: system.instanceNumber, hostName: system.hostName, osUser: system.osUser,
-    tenant, source: `${req.source.tenant}@${req.source.sid}`, traceDirectory: system.traceDirectory, backintParameterFile: req.backintParameterFile,
+    key: target.key,
+    sid: system.sid,
+    instanceNumber: system.instanceNumber,
+    hostName: system.hostName,
+    osUser: system.osUser,
+    tenant,
+    source: `${req.source.tenant}@${req.source.sid}`,
+    traceDirectory: system.traceDirectory,
+    backintParameterFile: req.backintParameterFile,
   };
   const opDir = opDirPath(req.mountPath, newOperationKey());
   const file = recordPath(req.mountPath);
   const record: RecoveryRecord = {
-    version: 1, status: 'running', targetSid: system.sid, targetTenant: tenant, snapshot: req.base, statement, opDir,
-    executionTimestamp: null, recoveryTimestamp: req.until, achievedTimestamp: null, recoveryInfo: null, reachedLogPosition: null,
-    operationId: null, tenantActiveStatus: null, failure: null, updatedAt: nowUtc(), ...(req.guarantees ? { guarantees: req.guarantees } : {}),
+    version: 1,
+    status: 'running',
+    targetSid: system.sid,
+    targetTenant: tenant,
+    snapshot: req.base,
+    statement,
+    opDir,
+    executionTimestamp: null,
+    recoveryTimestamp: req.until,
+    achievedTimestamp: null,
+    recoveryInfo: null,
+    reachedLogPosition: null,
+    operationId: null,
+    tenantActiveStatus: null,
+    failure: null,
+    updatedAt: nowUtc(),
+    ...(req.guarantees ? { guarantees: req.guarantees } : {}),
   };
 
   const fail = async (err: UserError, code: number | null): Promise<never> => {
     let status: string | null = null;
-    try { status = await tenantActiveStatus(connection, target, tenant, ctx); } catch { /* the failure we record is the first one */ }
-    Object.assign(record, { status: 'failed', tenantActiveStatus: status, failure: { code, message: err.message, action: err.action }, updatedAt: nowUtc() });
+    try {
+      status = await tenantActiveStatus(connection, target, tenant, ctx);
+    } catch {
+      /* the failure we record is the first one */
+    }
+    Object.assign(record, {
+      status: 'failed',
+      tenantActiveStatus: status,
+      failure: { code, message: err.message, action: err.action },
+      updatedAt: nowUtc(),
+    });
     await writeRecord(connection, file, record);
     throw err;
   };
@@ -97,8 +139,13 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
 
   libs.reportProgress({ percent: 0, message: `recovering ${tenant} from ${ctx.source} until ${req.until}` });
   const recovery = await runDetachedRecovery({
-    connection, target, statement, opDir, logPaths: recoveryLogPaths(system.traceDirectory, tenant),
-    runningRecord: { file, json: JSON.stringify(record) }, timing: req.timing,
+    connection,
+    target,
+    statement,
+    opDir,
+    logPaths: recoveryLogPaths(system.traceDirectory, tenant),
+    runningRecord: { file, json: JSON.stringify(record) },
+    timing: req.timing,
   });
   const op = recovery.found?.operation ?? null;
   Object.assign(record, {
@@ -111,23 +158,30 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
   if (recovery.hdbsqlError) {
     const e = recovery.hdbsqlError;
     // backup.log's finish line says more than the client's message; keep HANA's code from either.
-    const text = op?.outcome === 'error' && op.message && !op.message.includes(e.text) ? `${e.text} (backup.log: ${op.message})` : e.text;
+    const text =
+      op?.outcome === 'error' && op.message && !op.message.includes(e.text) ? `${e.text} (backup.log: ${op.message})` : e.text;
     return fail(hanaUserError({ code: e.code, text }, ctx, e.stderr), e.code);
   }
   if (op?.outcome === 'error') {
     return fail(hanaUserError({ code: op.errorCode ?? -1, text: op.message ?? 'recovery failed' }, ctx), op.errorCode);
   }
   if (recovery.lost) {
-    return fail(new UserError(
-      `The RECOVER process for tenant ${tenant} on ${system.hostName} ended without an exit code (host restart or killed) and backup.log shows no result.`,
-      `Check ${opDir} and ${system.traceDirectory}/backup.log; then refresh or rewind the VDB again. ${actionFor('recovery-incomplete', ctx)}`,
-    ), null);
+    return fail(
+      new UserError(
+        `The RECOVER process for tenant ${tenant} on ${system.hostName} ended without an exit code (host restart or killed) and backup.log shows no result.`,
+        `Check ${opDir} and ${system.traceDirectory}/backup.log; then refresh or rewind the VDB again. ${actionFor('recovery-incomplete', ctx)}`,
+      ),
+      null,
+    );
   }
   if (!op || op.outcome !== 'success') {
-    return fail(new UserError(
-      `RECOVER for tenant ${tenant} returned without error, but its result was not found in ${recoveryLogPaths(system.traceDirectory, tenant).join(' or ')}.`,
-      'Check that backup.log is written in the trace directory of the repository (traceDirectory) and refresh the environment if the installation moved; then retry.',
-    ), null);
+    return fail(
+      new UserError(
+        `RECOVER for tenant ${tenant} returned without error, but its result was not found in ${recoveryLogPaths(system.traceDirectory, tenant).join(' or ')}.`,
+        'Check that backup.log is written in the trace directory of the repository (traceDirectory) and refresh the environment if the installation moved; then retry.',
+      ),
+      null,
+    );
   }
   record.achievedTimestamp = op.reachedTimestamp;
 
@@ -138,10 +192,13 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     const status = before === 'YES' ? before : await tenantActiveStatus(connection, target, tenant, ctx);
     record.tenantActiveStatus = status;
     if (status !== 'YES') {
-      return fail(new UserError(
-        `Tenant ${tenant} was recovered (${op.message}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,
-        `Read ${system.traceDirectory}/DB_${tenant}/ indexserver traces for why it did not start, start it with ALTER SYSTEM START DATABASE ${tenant}, then take a VDB snapshot.`,
-      ), null);
+      return fail(
+        new UserError(
+          `Tenant ${tenant} was recovered (${op.message}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,
+          `Read ${system.traceDirectory}/DB_${tenant}/ indexserver traces for why it did not start, start it with ALTER SYSTEM START DATABASE ${tenant}, then take a VDB snapshot.`,
+        ),
+        null,
+      );
     }
   } catch (e) {
     if (e instanceof UserError) return fail(e, null);

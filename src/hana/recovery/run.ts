@@ -12,7 +12,15 @@ import type { ServiceProgress } from '../backup-log/messages.js';
 import { hdbsqlFailure, type HdbsqlError } from '../hdbsql/errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import type { AbsolutePath } from '../identifiers.js';
-import { POLL_SCRIPT, START_SCRIPT, parsePollState, parseStartOutput, pollVariables, startVariables, type PollTiming } from './detached.js';
+import {
+  POLL_SCRIPT,
+  START_SCRIPT,
+  parsePollState,
+  parseStartOutput,
+  pollVariables,
+  startVariables,
+  type PollTiming,
+} from './detached.js';
 
 export interface DetachedRecoveryRequest {
   connection: RemoteConnection;
@@ -43,7 +51,14 @@ export interface DetachedRecoveryResult {
   remoteCommands: number;
 }
 
-const DEFAULTS = { minWaitSeconds: 5, maxWaitSeconds: 60, sleepSeconds: 0.2, reconnectAttempts: 20, reconnectDelayMs: 1000, finishGracePolls: 3 };
+const DEFAULTS = {
+  minWaitSeconds: 5,
+  maxWaitSeconds: 60,
+  sleepSeconds: 0.2,
+  reconnectAttempts: 20,
+  reconnectDelayMs: 1000,
+  finishGracePolls: 3,
+};
 
 export async function runDetachedRecovery(req: DetachedRecoveryRequest): Promise<DetachedRecoveryResult> {
   const t = { ...DEFAULTS, ...req.timing };
@@ -64,11 +79,16 @@ export async function runDetachedRecovery(req: DetachedRecoveryRequest): Promise
   };
 
   const follower = new BackupLogFollower(req.logPaths.map((path) => ({ path, inode: null, offset: 0 })));
-  const started = await remote(START_SCRIPT, startVariables({ opDir: req.opDir, target: req.target, statement: req.statement, follower, record: req.runningRecord }));
+  const started = await remote(
+    START_SCRIPT,
+    startVariables({ opDir: req.opDir, target: req.target, statement: req.statement, follower, record: req.runningRecord }),
+  );
   const start = parseStartOutput(started.stdout);
   const marked = BackupLogFollower.fromMarkOutput(started.stdout, req.logPaths, follower.maxBytes);
   follower.cursors = marked.cursors;
-  libs.logger.info(`RECOVER issued at ${start.issuedAt}${start.alreadyStarted ? ' (already running, re-attached)' : ''}: ${req.statement}`);
+  libs.logger.info(
+    `RECOVER issued at ${start.issuedAt}${start.alreadyStarted ? ' (already running, re-attached)' : ''}: ${req.statement}`,
+  );
 
   let operationId: string | null = null;
   let lastProgress = '';
@@ -114,4 +134,3 @@ function report(progress: ServiceProgress[], last: string): string {
   libs.reportProgress({ percent, message });
   return message;
 }
-

@@ -6,6 +6,11 @@
 import { libs, type RunBashOptions } from '../../sdk/libs.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 
-export function runRemote(connection: RemoteConnection, script: string, variables: Record<string, string> = {}, options: Omit<RunBashOptions, 'variables' | 'publicVariables'> = {}) {
+export function runRemote(
+  connection: RemoteConnection,
+  script: string,
+  variables: Record<string, string> = {},
+  options: Omit<RunBashOptions, 'variables' | 'publicVariables'> = {},
+) {
   return libs.runBash(connection, script, { ...options, variables, publicVariables: Object.keys(variables) });
 }

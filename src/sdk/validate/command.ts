@@ -12,7 +12,8 @@ export interface ValidateContext {
   stdout: (text: string) => void;
 }
 
-export const usage = 'hana-vdb validate [DIR] [--json]   check plugin_config.yml, the schema file and the entry point (default DIR: .)';
+export const usage =
+  'hana-vdb validate [DIR] [--json]   check plugin_config.yml, the schema file and the entry point (default DIR: .)';
 
 export async function run(argv: string[], ctx: ValidateContext): Promise<number> {
   const positional = argv.filter((a) => !['--json', '--debug'].includes(a));

@@ -18,14 +18,15 @@ export type { ValidationReport, Finding } from './report.js';
 export { formatFinding } from './report.js';
 
 function add(findings: Findings, file: string, problems: LocatedProblem[]): void {
-  for (const { severity, ...p } of problems) (severity === 'error' ? findings.error(file, p) : findings.warn(file, p));
+  for (const { severity, ...p } of problems) severity === 'error' ? findings.error(file, p) : findings.warn(file, p);
 }
 
 /** How to fix each registration-time error of the SDK (thrown while the entry module is imported). */
 const PLATFORM_FIXES: Record<string, string> = {
   MigrationIdIncorrectFormatError: 'Use positive integers separated by dots, e.g. "2025.11.1".',
   MigrationIdIncorrectTypeError: 'Pass the migration id as a string, e.g. "2025.11.1".',
-  MigrationIdAlreadyUsedError: 'Give every migration its own id across all object types (ids compare canonically: "01.02" == "1.2.0").',
+  MigrationIdAlreadyUsedError:
+    'Give every migration its own id across all object types (ids compare canonically: "01.02" == "1.2.0").',
   OperationAlreadyDefinedError: 'Register each operation once.',
   DecoratorNotFunctionError: 'Pass a function.',
 };
@@ -35,7 +36,14 @@ function locate(err: Error, root: string): { file?: string; line?: number; colum
   for (const m of (err.stack ?? '').matchAll(/(file:\/\/[^\s)]+|\/[^\s():]+):(\d+):(\d+)/g)) {
     const path = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
     const rel = relative(root, path);
-    if (rel.startsWith('..') || isAbsolute(rel) || rel.startsWith(`node_modules${sep}`) || rel.startsWith(`dist${sep}src${sep}sdk`) || rel.startsWith(`src${sep}sdk`)) continue;
+    if (
+      rel.startsWith('..') ||
+      isAbsolute(rel) ||
+      rel.startsWith(`node_modules${sep}`) ||
+      rel.startsWith(`dist${sep}src${sep}sdk`) ||
+      rel.startsWith(`src${sep}sdk`)
+    )
+      continue;
     return { file: rel, line: Number(m[2]), column: Number(m[3]) };
   }
   return {};
@@ -52,14 +60,19 @@ export async function validatePluginDir(dir: string): Promise<ValidationReport> 
     // reported below
   }
   if (!isDir) {
-    findings.error(root, { path: '$', message: 'the plugin directory does not exist or is not a directory', fix: `Pass the directory that holds ${CONFIG_FILE}.` });
+    findings.error(root, {
+      path: '$',
+      message: 'the plugin directory does not exist or is not a directory',
+      fix: `Pass the directory that holds ${CONFIG_FILE}.`,
+    });
     return { dir: root, valid: false, errors: findings.errors, warnings: findings.warnings };
   }
 
   const config = checkPluginConfig(root);
   add(findings, CONFIG_FILE, config.problems);
   const c = config.value ?? {};
-  const configFieldOk = (field: string) => !config.problems.some((p) => p.severity === 'error' && (p.path === `$.${field}` || p.path === '$'));
+  const configFieldOk = (field: string) =>
+    !config.problems.some((p) => p.severity === 'error' && (p.path === `$.${field}` || p.path === '$'));
 
   if (typeof c.schemaFile === 'string' && configFieldOk('schemaFile')) {
     const schemaPath = resolve(root, c.schemaFile);
@@ -86,7 +99,12 @@ export async function validatePluginDir(dir: string): Promise<ValidationReport> 
           findings.error(file, { path: c.entryPoint, message: err.message, fix: e.action });
         } else if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
           const at = locate(err, root);
-          findings.error(at.file ?? file, { path: err.name, message: err.message, fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.', ...(at.line ? { line: at.line, column: at.column } : {}) });
+          findings.error(at.file ?? file, {
+            path: err.name,
+            message: err.message,
+            fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
+            ...(at.line ? { line: at.line, column: at.column } : {}),
+          });
         } else {
           const at = locate(err, root);
           findings.error(at.file ?? file, {
@@ -105,5 +123,11 @@ export async function validatePluginDir(dir: string): Promise<ValidationReport> 
       }
     }
   }
-  return { dir: root, valid: findings.errors.length === 0, errors: findings.errors, warnings: findings.warnings, ...(manifest ? { manifest } : {}) };
+  return {
+    dir: root,
+    valid: findings.errors.length === 0,
+    errors: findings.errors,
+    warnings: findings.warnings,
+    ...(manifest ? { manifest } : {}),
+  };
 }

@@ -58,7 +58,11 @@ export interface ImporterTables {
   required: Record<PluginType, Array<{ key: string; area: Area; name: string; description: string }>>;
 }
 
-const AREA_OF: Record<string, Area> = { DiscoveryOperations: 'discovery', LinkedOperations: 'linked', VirtualOperations: 'virtual' };
+const AREA_OF: Record<string, Area> = {
+  DiscoveryOperations: 'discovery',
+  LinkedOperations: 'linked',
+  VirtualOperations: 'virtual',
+};
 
 /** plugin_importer.yaml, camelCased: `pre_snapshot_impl: [staged_source, ...]` → `preSnapshot: ['stagedSource', ...]`. */
 export function importerTables(): ImporterTables {

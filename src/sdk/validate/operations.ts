@@ -25,25 +25,61 @@ export function checkArguments(label: string, impl: Function, expected: readonly
   const fix = `Give it one object parameter destructured with exactly the SDK names, e.g. ${example}.`;
   const info = describeParameters(impl);
   if (!info) {
-    return [{ severity: 'warning', path: label, message: `the argument names of ${label} cannot be verified (its source is not available, e.g. a bound or native function)`, fix }];
+    return [
+      {
+        severity: 'warning',
+        path: label,
+        message: `the argument names of ${label} cannot be verified (its source is not available, e.g. a bound or native function)`,
+        fix,
+      },
+    ];
   }
   if (info.count > 1) {
-    return [{ severity: 'error', path: label, message: `Number of arguments do not match in method ${label}. Expected: one object ${shape}, Found: ${info.count} parameters`, fix }];
+    return [
+      {
+        severity: 'error',
+        path: label,
+        message: `Number of arguments do not match in method ${label}. Expected: one object ${shape}, Found: ${info.count} parameters`,
+        fix,
+      },
+    ];
   }
   const found = info.first?.kind === 'destructured' ? info.first.keys : info.first ? undefined : [];
   if (!found) {
     const text = info.first?.kind === 'other' ? info.first.text : '';
-    return [{ severity: 'warning', path: label, message: `the argument names of ${label} cannot be verified: its parameter ${JSON.stringify(text.slice(0, 40))} is not destructured`, fix }];
+    return [
+      {
+        severity: 'warning',
+        path: label,
+        message: `the argument names of ${label} cannot be verified: its parameter ${JSON.stringify(text.slice(0, 40))} is not destructured`,
+        fix,
+      },
+    ];
   }
   const out: LocatedProblem[] = [];
   if (found.length !== expected.length) {
-    out.push({ severity: 'error', path: label, message: `Number of arguments do not match in method ${label}. Expected: ${list(expected)}, Found: ${list(found)}`, fix });
+    out.push({
+      severity: 'error',
+      path: label,
+      message: `Number of arguments do not match in method ${label}. Expected: ${list(expected)}, Found: ${list(found)}`,
+      fix,
+    });
   }
   if (!found.every((k) => expected.includes(k))) {
-    out.push({ severity: 'error', path: label, message: `Named argument mismatch in method ${label}. Expected: ${list(expected)}, Found: ${list(found)}`, fix });
+    out.push({
+      severity: 'error',
+      path: label,
+      message: `Named argument mismatch in method ${label}. Expected: ${list(expected)}, Found: ${list(found)}`,
+      fix,
+    });
   }
   if (info.first?.kind === 'destructured' && (info.first.rest || info.first.computed)) {
-    out.push({ severity: 'warning', path: label, message: `the argument names of ${label} cannot be fully verified (rest element or computed key)`, fix });
+    out.push({
+      severity: 'warning',
+      path: label,
+      message: `the argument names of ${label} cannot be fully verified (rest element or computed key)`,
+      fix,
+    });
   }
   return out;
 }
@@ -64,13 +100,27 @@ export function checkOperations(plugin: Plugin, pluginType: PluginType, tables: 
         });
         continue;
       }
-      out.push(...checkArguments(label, plugin.operation(area, name)!, expected, `plugin.${area}.${name}(${destructuring(expected)} => ...)`));
+      out.push(
+        ...checkArguments(
+          label,
+          plugin.operation(area, name)!,
+          expected,
+          `plugin.${area}.${name}(${destructuring(expected)} => ...)`,
+        ),
+      );
     }
   }
   for (const type of Object.keys(UPGRADE_TYPES) as UpgradeType[]) {
     for (const { id, impl } of plugin.upgrade.list(type)) {
       const expected = tables.upgradeArgs[type];
-      out.push(...checkArguments(`upgrade.${type}("${id}")`, impl, expected, `plugin.upgrade.${type}("${id}", ${destructuring(expected)} => ...)`));
+      out.push(
+        ...checkArguments(
+          `upgrade.${type}("${id}")`,
+          impl,
+          expected,
+          `plugin.upgrade.${type}("${id}", ${destructuring(expected)} => ...)`,
+        ),
+      );
     }
   }
   for (const req of tables.required[pluginType]) {

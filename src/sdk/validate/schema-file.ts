@@ -27,7 +27,14 @@ export function checkSchemaFile(file: string): LocatedProblem[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return [{ severity: 'error', path: '$', message: `cannot read the schema file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, fix: 'Point schemaFile in plugin_config.yml at the schema file.' }];
+    return [
+      {
+        severity: 'error',
+        path: '$',
+        message: `cannot read the schema file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        fix: 'Point schemaFile in plugin_config.yml at the schema file.',
+      },
+    ];
   }
   let json: unknown;
   try {
@@ -37,7 +44,15 @@ export function checkSchemaFile(file: string): LocatedProblem[] {
     const lc = /line (\d+) column (\d+)/.exec(msg);
     const pos = /position (\d+)/.exec(msg);
     const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? position(text, Number(pos[1])) : {};
-    return [{ severity: 'error', path: '$', message: `not valid JSON: ${msg}`, fix: 'Correct the JSON syntax at that position (a missing comma or quote, a trailing comma).', ...where }];
+    return [
+      {
+        severity: 'error',
+        path: '$',
+        message: `not valid JSON: ${msg}`,
+        fix: 'Correct the JSON syntax at that position (a missing comma or quote, a trailing comma).',
+        ...where,
+      },
+    ];
   }
   const problems: LocatedProblem[] = [];
   const validate = createAjv().compile(pluginMetaSchema());
@@ -50,7 +65,12 @@ export function checkSchemaFile(file: string): LocatedProblem[] {
     try {
       pluginSchemaFromJson(json);
     } catch (e) {
-      problems.push({ severity: 'error', path: '$', message: (e as Error).message, fix: 'Correct the definition so that it is a compilable JSON Schema (Draft-07).' });
+      problems.push({
+        severity: 'error',
+        path: '$',
+        message: (e as Error).message,
+        fix: 'Correct the definition so that it is a compilable JSON Schema (Draft-07).',
+      });
     }
   }
   for (const name of DEFINITION_NAMES) {
@@ -76,32 +96,90 @@ function stricter(name: string, def: Json): LocatedProblem[] {
   if (discoverable) {
     const nf = def.nameField;
     if (Array.isArray(nf)) {
-      out.push(warn([name, 'nameField'], 'nameField is an array; Delphix documents it as a single property name', `Use one property name, e.g. "nameField": ${JSON.stringify(nf[0] ?? 'name')}.`));
+      out.push(
+        warn(
+          [name, 'nameField'],
+          'nameField is an array; Delphix documents it as a single property name',
+          `Use one property name, e.g. "nameField": ${JSON.stringify(nf[0] ?? 'name')}.`,
+        ),
+      );
     } else if (typeof nf === 'string') {
-      if (!propNames.includes(nf)) out.push(warn([name, 'nameField'], `nameField "${nf}" is not a property of ${name}`, `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`));
-      else if (isObj(props[nf]) && props[nf].type !== 'string') out.push(warn([name, 'nameField'], `nameField "${nf}" is not a string property`, 'Name a property of "type": "string" (it is the display name).'));
+      if (!propNames.includes(nf))
+        out.push(
+          warn(
+            [name, 'nameField'],
+            `nameField "${nf}" is not a property of ${name}`,
+            `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`,
+          ),
+        );
+      else if (isObj(props[nf]) && props[nf].type !== 'string')
+        out.push(
+          warn(
+            [name, 'nameField'],
+            `nameField "${nf}" is not a string property`,
+            'Name a property of "type": "string" (it is the display name).',
+          ),
+        );
     }
     const ids = def.identityFields;
     if (Array.isArray(ids)) {
-      if (ids.length === 0) out.push(warn([name, 'identityFields'], 'identityFields is empty', 'List the properties that together identify the object, e.g. ["sid", "tenant"].'));
+      if (ids.length === 0)
+        out.push(
+          warn(
+            [name, 'identityFields'],
+            'identityFields is empty',
+            'List the properties that together identify the object, e.g. ["sid", "tenant"].',
+          ),
+        );
       ids.forEach((id, i) => {
         if (typeof id !== 'string') return;
-        if (!propNames.includes(id)) out.push(warn([name, 'identityFields', i], `identity field "${id}" is not a property of ${name}`, `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`));
-        else if (!required.includes(id)) out.push(warn([name, 'identityFields', i], `identity field "${id}" is not required, so two objects may differ only by its absence`, `Add "${id}" to ${name}.required.`));
+        if (!propNames.includes(id))
+          out.push(
+            warn(
+              [name, 'identityFields', i],
+              `identity field "${id}" is not a property of ${name}`,
+              `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`,
+            ),
+          );
+        else if (!required.includes(id))
+          out.push(
+            warn(
+              [name, 'identityFields', i],
+              `identity field "${id}" is not required, so two objects may differ only by its absence`,
+              `Add "${id}" to ${name}.required.`,
+            ),
+          );
       });
     }
   } else {
     for (const kw of ['nameField', 'identityFields']) {
-      if (kw in def) out.push(warn([name, kw], `${kw} is used only by repositoryDefinition and sourceConfigDefinition`, `Remove ${kw} from ${name}.`));
+      if (kw in def)
+        out.push(
+          warn([name, kw], `${kw} is used only by repositoryDefinition and sourceConfigDefinition`, `Remove ${kw} from ${name}.`),
+        );
     }
   }
 
   required.forEach((r, i) => {
-    if (typeof r === 'string' && isObj(def.properties) && !propNames.includes(r)) out.push(warn([name, 'required', i], `required property "${r}" is not defined in properties`, `Define "${r}" under properties or remove it from required.`));
+    if (typeof r === 'string' && isObj(def.properties) && !propNames.includes(r))
+      out.push(
+        warn(
+          [name, 'required', i],
+          `required property "${r}" is not defined in properties`,
+          `Define "${r}" under properties or remove it from required.`,
+        ),
+      );
   });
   if (Array.isArray(def.ordering)) {
     def.ordering.forEach((o, i) => {
-      if (typeof o === 'string' && !propNames.includes(o)) out.push(warn([name, 'ordering', i], `ordering names "${o}", which is not a property`, `Remove it or define "${o}" under properties.`));
+      if (typeof o === 'string' && !propNames.includes(o))
+        out.push(
+          warn(
+            [name, 'ordering', i],
+            `ordering names "${o}", which is not a property`,
+            `Remove it or define "${o}" under properties.`,
+          ),
+        );
     });
   }
   walkProperties([name], def, out);
@@ -117,7 +195,13 @@ function walkProperties(keys: Array<string | number>, schema: Json, out: Located
     const at = [...keys, 'properties', prop];
     for (const kw of ['prettyName', 'description'] as const) {
       if (typeof sub[kw] !== 'string' || (sub[kw] as string).trim() === '') {
-        out.push(warn([...at, kw], `property "${prop}" has no ${kw}`, `Add "${kw}": a ${kw === 'prettyName' ? 'short UI label' : 'sentence of help text'} for "${prop}".`));
+        out.push(
+          warn(
+            [...at, kw],
+            `property "${prop}" has no ${kw}`,
+            `Add "${kw}": a ${kw === 'prettyName' ? 'short UI label' : 'sentence of help text'} for "${prop}".`,
+          ),
+        );
       }
     }
     if ('default' in sub) {
@@ -125,8 +209,16 @@ function walkProperties(keys: Array<string | number>, schema: Json, out: Located
         const { default: dflt, ...rest } = sub;
         const check = ajv.compile(rest);
         if (!check(dflt)) {
-          const why = problemsFromAjv(check.errors).map((p) => p.message).join('; ');
-          out.push(warn([...at, 'default'], `the default of "${prop}" does not satisfy its own schema: ${why}`, 'Change the default to a valid value.'));
+          const why = problemsFromAjv(check.errors)
+            .map((p) => p.message)
+            .join('; ');
+          out.push(
+            warn(
+              [...at, 'default'],
+              `the default of "${prop}" does not satisfy its own schema: ${why}`,
+              'Change the default to a valid value.',
+            ),
+          );
         }
       } catch {
         // An uncompilable property is reported by the meta-schema check.

@@ -56,7 +56,14 @@ describe('backup', () => {
     const f = await h.file('data', content);
     const { output } = await h.run('backup', `${SW104}\n#FILE ${f}\n`);
     const m = await h.store.stat('ERP@PRD', f, ebidOf(output[0]!));
-    expect(m).toMatchObject({ size: content.length, sha256: createHash('sha256').update(content).digest('hex'), codec: 'none', kind: 'FILE', storedSize: content.length, softwareId: 'HANA HDB server 2.00.071.00.1687900751' });
+    expect(m).toMatchObject({
+      size: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      codec: 'none',
+      kind: 'FILE',
+      storedSize: content.length,
+      softwareId: 'HANA HDB server 2.00.071.00.1687900751',
+    });
   });
 
   test('gzip compression stores fewer bytes and records the codec', async () => {

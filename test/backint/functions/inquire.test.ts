@@ -45,8 +45,16 @@ describe('inquire', () => {
   });
 
   test('#EBID with and without path', async () => {
-    const { output } = await h.run('inquire', `#EBID "${ebids.cat![1]}" ${cat}\n#EBID "${ebids.a![0]}"\n#EBID "${ebids.a![0]}" ${cat}\n#EBID "0000000000000-deadbeef"\n`);
-    expect(output).toEqual([`#BACKUP "${ebids.cat![1]}" ${cat}`, `#BACKUP "${ebids.a![0]}" "${a}"`, `#NOTFOUND "${ebids.a![0]}" ${cat}`, '#NOTFOUND "0000000000000-deadbeef"']);
+    const { output } = await h.run(
+      'inquire',
+      `#EBID "${ebids.cat![1]}" ${cat}\n#EBID "${ebids.a![0]}"\n#EBID "${ebids.a![0]}" ${cat}\n#EBID "0000000000000-deadbeef"\n`,
+    );
+    expect(output).toEqual([
+      `#BACKUP "${ebids.cat![1]}" ${cat}`,
+      `#BACKUP "${ebids.a![0]}" "${a}"`,
+      `#NOTFOUND "${ebids.a![0]}" ${cat}`,
+      '#NOTFOUND "0000000000000-deadbeef"',
+    ]);
   });
 
   test('#NULL for an unknown path echoes it', async () => {
@@ -62,7 +70,10 @@ describe('inquire', () => {
   test('log backups stay invisible until LogVisibilityDelaySeconds passed on the agent clock', async () => {
     const log = await h.file('DB_ERP/log_backup_2_0_100_200', 'log');
     const ebid = ebidOf((await h.run('backup', `#FILE ${log}\n`)).output[0]!);
-    expect((await h.run('inquire', `#NULL ${log}\n#EBID "${ebid}" ${log}\n`)).output).toEqual([`#NOTFOUND ${log}`, `#NOTFOUND "${ebid}" ${log}`]);
+    expect((await h.run('inquire', `#NULL ${log}\n#EBID "${ebid}" ${log}\n`)).output).toEqual([
+      `#NOTFOUND ${log}`,
+      `#NOTFOUND "${ebid}" ${log}`,
+    ]);
     expect((await h.run('inquire', `#NULL\n`)).output).toHaveLength(4);
     h.now += 599_000;
     expect((await h.run('inquire', `#NULL ${log}\n`)).output).toEqual([`#NOTFOUND ${log}`]);

@@ -60,7 +60,10 @@ describe('restore', () => {
   test('unknown path or EBID is #NOTFOUND and a failure', async () => {
     const f = await h.file('x', 'x');
     await h.run('backup', `#FILE ${f}\n`);
-    const { output, outcomes } = await h.run('restore', `#NULL /nope/a ${h.dir}/o1\n#EBID "0000000000001-00000000" ${f} ${h.dir}/o2\n`);
+    const { output, outcomes } = await h.run(
+      'restore',
+      `#NULL /nope/a ${h.dir}/o1\n#EBID "0000000000001-00000000" ${f} ${h.dir}/o2\n`,
+    );
     expect(output.sort()).toEqual([`#NOTFOUND ${f}`, '#NOTFOUND /nope/a'].sort());
     expect(outcomes.every((o) => !o.ok)).toBe(true);
   });

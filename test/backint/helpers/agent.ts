@@ -24,7 +24,12 @@ export async function mkfifo(file: string): Promise<void> {
 
 /** Writes params as YAML lines (values JSON-quoted, which YAML reads as strings/numbers/booleans). */
 export async function writeParams(file: string, params: Record<string, unknown>): Promise<string> {
-  await writeFile(file, Object.entries(params).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n');
+  await writeFile(
+    file,
+    Object.entries(params)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join('\n') + '\n',
+  );
   return file;
 }
 
@@ -37,10 +42,14 @@ export async function runAgent(
   const outFile = `${inFile}.out`;
   await writeFile(inFile, args.lines.map((l) => `${l}\n`).join(''));
   await writeFile(outFile, '');
-  const r = await execa(process.execPath, [AGENT_BIN, '-f', args.fn, '-p', args.paramFile, '-i', inFile, '-o', outFile, '-u', args.user, ...(args.extra ?? [])], {
-    reject: false,
-    env: args.env,
-  });
+  const r = await execa(
+    process.execPath,
+    [AGENT_BIN, '-f', args.fn, '-p', args.paramFile, '-i', inFile, '-o', outFile, '-u', args.user, ...(args.extra ?? [])],
+    {
+      reject: false,
+      env: args.env,
+    },
+  );
   const output = (await readFile(outFile, 'utf8')).split('\n').filter((l) => l !== '');
   return { exitCode: r.exitCode ?? -1, output, stderr: String(r.stderr) };
 }

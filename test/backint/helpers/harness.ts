@@ -40,7 +40,14 @@ export async function fsHarness(extra: Record<string, unknown> = {}): Promise<Ha
     async run(fn, text, user = 'ERP@PRD') {
       const input = readInput(fn, text);
       const output: string[] = [];
-      const o: FunctionOptions = { user, params: h.params, clock: () => h.now, log: silentLogger, softwareId: input.softwareId, version: input.version };
+      const o: FunctionOptions = {
+        user,
+        params: h.params,
+        clock: () => h.now,
+        log: silentLogger,
+        softwareId: input.softwareId,
+        version: input.version,
+      };
       const outcomes = await FUNCTIONS[fn](input.objects, { line: (l) => output.push(l) }, h.store, o);
       return { output, outcomes };
     },

@@ -26,7 +26,11 @@ export async function startS3rver(bucket = 'hana-backups', opts: { tls?: boolean
   const dir = await mkdtemp(path.join(os.tmpdir(), 'backint-s3rver-'));
   const bin = path.join(REPO_ROOT, 'node_modules/s3rver/bin/s3rver.js');
   const tlsArgs = opts.tls ? ['--key', TLS_KEY, '--cert', TLS_CERT] : [];
-  const child: ResultPromise = execa(process.execPath, [bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '-s', ...tlsArgs, '--configure-bucket', bucket], { reject: false, buffer: false });
+  const child: ResultPromise = execa(
+    process.execPath,
+    [bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '-s', ...tlsArgs, '--configure-bucket', bucket],
+    { reject: false, buffer: false },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (b: Buffer) => {

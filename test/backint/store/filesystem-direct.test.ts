@@ -20,7 +20,14 @@ beforeEach(async () => {
 afterEach(() => remove());
 
 let seq = 0;
-const info = (p: string): PutInfo => ({ user: 'ERP@PRD', path: p, ebid: `17000000000${String(seq++).padStart(2, '0')}-00000000`, createdAt: 1_700_000_000_000, kind: 'PIPE', codec: 'none' });
+const info = (p: string): PutInfo => ({
+  user: 'ERP@PRD',
+  path: p,
+  ebid: `17000000000${String(seq++).padStart(2, '0')}-00000000`,
+  createdAt: 1_700_000_000_000,
+  kind: 'PIPE',
+  codec: 'none',
+});
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function storeAt(name: string, directIO: boolean): Promise<FilesystemStore> {
@@ -75,7 +82,9 @@ describe('page cache', () => {
     const { stdout: fsType } = await execa('stat', ['-f', '-c', '%T', dir]);
     const hasFincore = (await execa('sh', ['-c', 'command -v fincore'], { reject: false })).exitCode === 0;
     if (!['ext2/ext3', 'ext4', 'xfs', 'btrfs'].includes(fsType.trim()) || !hasFincore) {
-      console.warn(`skipped: ${dir} is on ${fsType.trim()}${hasFincore ? '' : ' and fincore is missing'}; O_DIRECT bypasses the cache only on a disk filesystem`);
+      console.warn(
+        `skipped: ${dir} is on ${fsType.trim()}${hasFincore ? '' : ' and fincore is missing'}; O_DIRECT bypasses the cache only on a disk filesystem`,
+      );
       return;
     }
     const data = randomBytes(8 * MiB + 5);

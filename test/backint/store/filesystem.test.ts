@@ -12,7 +12,11 @@ afterEach(async () => {
 });
 
 const put = (user: string, p: string, ebid: string) =>
-  h.store.put({ user, path: p, ebid, createdAt: Number(ebid.slice(0, 13)), kind: 'PIPE', codec: 'none' }, Readable.from([Buffer.from(p)]), () => ({ size: p.length, sha256: 'a'.repeat(64), storedSize: p.length }));
+  h.store.put(
+    { user, path: p, ebid, createdAt: Number(ebid.slice(0, 13)), kind: 'PIPE', codec: 'none' },
+    Readable.from([Buffer.from(p)]),
+    () => ({ size: p.length, sha256: 'a'.repeat(64), storedSize: p.length }),
+  );
 
 describe('filesystem store', () => {
   test('odd path segments stay inside the root and list back verbatim', async () => {
@@ -39,6 +43,8 @@ describe('filesystem store', () => {
     const { writeFile } = await import('node:fs/promises');
     await put('ERP@PRD', '/p', '1700000000000-00000000');
     await writeFile(path.join(h.root, 'ERP%40PRD', 'p', '@', '1700000000000-00000000.json'), '{"user":1}');
-    await expect(h.store.stat('ERP@PRD', '/p', '1700000000000-00000000')).rejects.toThrow('manifest of ERP@PRD:/p:1700000000000-00000000 is damaged');
+    await expect(h.store.stat('ERP@PRD', '/p', '1700000000000-00000000')).rejects.toThrow(
+      'manifest of ERP@PRD:/p:1700000000000-00000000 is damaged',
+    );
   });
 });

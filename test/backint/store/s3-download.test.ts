@@ -23,7 +23,9 @@ async function rangeServer(fault: (a: number, b: number) => number | undefined) 
       const [, a, b] = /range: bytes=(\d+)-(\d+)/.exec(seen)!.map(Number) as [number, number, number];
       ranges.push(`${a}-${b}`);
       const body = object.subarray(a, b + 1);
-      sock.write(`HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length}\r\nContent-Range: bytes ${a}-${b}/${object.length}\r\n\r\n`);
+      sock.write(
+        `HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length}\r\nContent-Range: bytes ${a}-${b}/${object.length}\r\n\r\n`,
+      );
       const cut = fault(a, b);
       if (cut === undefined) sock.end(body);
       else sock.write(body.subarray(0, cut), () => setTimeout(() => sock.resetAndDestroy(), 10));
@@ -34,7 +36,16 @@ async function rangeServer(fault: (a: number, b: number) => number | undefined) 
   const handler = new DirectBodyHandler();
   const source: RangeSource = {
     get: async (start, end) =>
-      (await handler.handle({ protocol: 'http:', hostname: '127.0.0.1', port, method: 'GET', path: '/b/k', headers: { range: `bytes=${start}-${end}` } })).response.body,
+      (
+        await handler.handle({
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port,
+          method: 'GET',
+          path: '/b/k',
+          headers: { range: `bytes=${start}-${end}` },
+        })
+      ).response.body,
     maxAttempts: 3,
     backoff: () => tick(),
     warn: () => undefined,
@@ -58,12 +69,12 @@ function ring(): Consumer & { out: Buffer[]; direct: number; end(): void } {
       return filling === SLOT ? flush() : undefined;
     },
     put(chunk: Uint8Array) {
-      for (let off = 0; off < chunk.length; ) {
+      for (let off = 0; off < chunk.length;) {
         const n = Math.min(chunk.length - off, SLOT - filling);
         slots[slot]!.set(chunk.subarray(off, off + n), filling);
         off += n;
         filling += n;
-        if (filling === SLOT) c.out.push(Buffer.from(slots[slot]!)), (filling = 0), (slot ^= 1);
+        if (filling === SLOT) (c.out.push(Buffer.from(slots[slot]!)), (filling = 0), (slot ^= 1));
       }
       return undefined;
     },

@@ -42,11 +42,29 @@ function fakeS3(answer: (r: Seen, seen: Seen[]) => Answer | undefined) {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: {
-      async handle(req: { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: unknown }) {
-        const r: Seen = { method: req.method, path: req.path, query: { ...req.query }, headers: { ...req.headers }, body: await bodyOf(req.body) };
+      async handle(req: {
+        method: string;
+        path: string;
+        query: Record<string, string>;
+        headers: Record<string, string>;
+        body: unknown;
+      }) {
+        const r: Seen = {
+          method: req.method,
+          path: req.path,
+          query: { ...req.query },
+          headers: { ...req.headers },
+          body: await bodyOf(req.body),
+        };
         seen.push(r);
         const a = answer(r, seen) ?? defaultAnswer(r);
-        return { response: { statusCode: a.status, headers: a.headers ?? {}, body: a.body instanceof Readable ? a.body : Readable.from([Buffer.from(a.body ?? '')]) } };
+        return {
+          response: {
+            statusCode: a.status,
+            headers: a.headers ?? {},
+            body: a.body instanceof Readable ? a.body : Readable.from([Buffer.from(a.body ?? '')]),
+          },
+        };
       },
     },
   });
@@ -54,24 +72,57 @@ function fakeS3(answer: (r: Seen, seen: Seen[]) => Answer | undefined) {
 }
 
 function defaultAnswer(r: Seen): Answer {
-  if (r.method === 'POST' && 'uploads' in r.query) return { status: 200, body: '<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up-1</UploadId></InitiateMultipartUploadResult>' };
+  if (r.method === 'POST' && 'uploads' in r.query)
+    return {
+      status: 200,
+      body: '<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up-1</UploadId></InitiateMultipartUploadResult>',
+    };
   if (r.method === 'PUT' && r.query.partNumber) return { status: 200, headers: { etag: `"etag-${r.query.partNumber}"` } };
-  if (r.method === 'POST' && r.query.uploadId) return { status: 200, body: '<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>"x-2"</ETag></CompleteMultipartUploadResult>' };
+  if (r.method === 'POST' && r.query.uploadId)
+    return {
+      status: 200,
+      body: '<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>"x-2"</ETag></CompleteMultipartUploadResult>',
+    };
   if (r.method === 'DELETE') return { status: 204 };
   return { status: 200, headers: { etag: '"e"' } };
 }
 
-const s3Error = (status: number, code: string): Answer => ({ status, headers: { 'content-type': 'application/xml' }, body: `<Error><Code>${code}</Code><Message>${code}</Message></Error>` });
+const s3Error = (status: number, code: string): Answer => ({
+  status,
+  headers: { 'content-type': 'application/xml' },
+  body: `<Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+});
 
 const MiB = 1024 * 1024;
 const params = (extra: Record<string, unknown> = {}) =>
-  validateParams({ StoreType: 's3', S3BucketName: 'hana-backups', S3BucketOwnerAccountID: '123456789012', PartSizeMiB: 5, UploadConcurrency: 1, ...extra }, 'test.yml');
+  validateParams(
+    {
+      StoreType: 's3',
+      S3BucketName: 'hana-backups',
+      S3BucketOwnerAccountID: '123456789012',
+      PartSizeMiB: 5,
+      UploadConcurrency: 1,
+      ...extra,
+    },
+    'test.yml',
+  );
 
 function store(client: S3Client, extra: Record<string, unknown> = {}) {
-  return new S3Store(client, s3ConfigFromParams(params(extra), { hanaSoftwareId: 'HANA HDB server 2.00.071.00.1687900751' }), silentLogger);
+  return new S3Store(
+    client,
+    s3ConfigFromParams(params(extra), { hanaSoftwareId: 'HANA HDB server 2.00.071.00.1687900751' }),
+    silentLogger,
+  );
 }
 
-const info = { user: 'ERP@PRD', path: '/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/COMPLETE_databackup_0_1', ebid: '1707397841205-0a1b2c3d', createdAt: 1707397841205, kind: 'PIPE' as const, codec: 'none' as const };
+const info = {
+  user: 'ERP@PRD',
+  path: '/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/COMPLETE_databackup_0_1',
+  ebid: '1707397841205-0a1b2c3d',
+  createdAt: 1707397841205,
+  kind: 'PIPE' as const,
+  codec: 'none' as const,
+};
 
 /** A source that counts how often its bytes are read: a re-read would double the count. */
 function countingSource(data: Buffer): { stream: Readable; read: () => number } {
@@ -88,16 +139,27 @@ function countingSource(data: Buffer): { stream: Readable; read: () => number } 
   return { stream, read: () => read };
 }
 
-const digestOf = (data: Buffer) => () => ({ size: data.length, sha256: createHash('sha256').update(data).digest('hex'), storedSize: data.length });
+const digestOf = (data: Buffer) => () => ({
+  size: data.length,
+  sha256: createHash('sha256').update(data).digest('hex'),
+  storedSize: data.length,
+});
 
 describe('S3 requests', () => {
   test('SSE-KMS, storage class, tags and the expected owner on every request of a multipart upload', async () => {
     const { client, seen } = fakeS3(() => undefined);
-    const s = store(client, { S3SseEnabled: true, S3SseKmsArn: 'arn:aws:kms:eu-central-1:123456789012:key/k1', S3StorageClass: 'STANDARD_IA', BackupObjectTags: [{ Key: 'env', Value: 'prod' }] });
+    const s = store(client, {
+      S3SseEnabled: true,
+      S3SseKmsArn: 'arn:aws:kms:eu-central-1:123456789012:key/k1',
+      S3StorageClass: 'STANDARD_IA',
+      BackupObjectTags: [{ Key: 'env', Value: 'prod' }],
+    });
     const data = Buffer.alloc(11 * MiB, 7);
     await s.put(info, Readable.from([data]), digestOf(data));
     const create = seen.find((r) => r.method === 'POST' && 'uploads' in r.query)!;
-    expect(create.path).toBe('/hana-backups/ERP%2540PRD/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/COMPLETE_databackup_0_1/%40/1707397841205-0a1b2c3d');
+    expect(create.path).toBe(
+      '/hana-backups/ERP%2540PRD/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/COMPLETE_databackup_0_1/%40/1707397841205-0a1b2c3d',
+    );
     expect(create.headers['x-amz-server-side-encryption']).toBe('aws:kms');
     expect(create.headers['x-amz-server-side-encryption-aws-kms-key-id']).toBe('arn:aws:kms:eu-central-1:123456789012:key/k1');
     expect(create.headers['x-amz-storage-class']).toBe('STANDARD_IA');
@@ -131,13 +193,17 @@ describe('S3 requests', () => {
   test('too many tags are refused before anything is sent', async () => {
     const { client, seen } = fakeS3(() => undefined);
     const many = Array.from({ length: 9 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-    await expect(store(client, { BackupObjectTags: many }).put(info, Readable.from([Buffer.from('x')]), digestOf(Buffer.from('x')))).rejects.toThrow(/S3 allows 10/);
+    await expect(
+      store(client, { BackupObjectTags: many }).put(info, Readable.from([Buffer.from('x')]), digestOf(Buffer.from('x'))),
+    ).rejects.toThrow(/S3 allows 10/);
     expect(seen).toHaveLength(0);
   });
 
   test('check() is a HeadBucket with the owner; 403 names the owner', async () => {
     const { client, seen } = fakeS3((r) => (r.method === 'HEAD' ? { status: 403 } : undefined));
-    await expect(store(client).check()).rejects.toThrow('store unreachable: access to bucket hana-backups denied or it is not owned by 123456789012');
+    await expect(store(client).check()).rejects.toThrow(
+      'store unreachable: access to bucket hana-backups denied or it is not owned by 123456789012',
+    );
     expect(seen[0]!.method).toBe('HEAD');
     expect(seen[0]!.path).toBe('/hana-backups/');
     expect(seen[0]!.headers['x-amz-expected-bucket-owner']).toBe('123456789012');
@@ -205,7 +271,12 @@ describe('S3 requests', () => {
       if (!broken && Number(a) === 5 * MiB) {
         broken = true;
         // Half the range, then the connection resets.
-        const body = Readable.from((async function* () { yield bytes.subarray(0, 1000); throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); })());
+        const body = Readable.from(
+          (async function* () {
+            yield bytes.subarray(0, 1000);
+            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          })(),
+        );
         return { status: 206, body };
       }
       return { status: 206, body: bytes };
@@ -214,13 +285,21 @@ describe('S3 requests', () => {
     const rs = await s.open({ ...info, size: data.length, storedSize: data.length, sha256: '0'.repeat(64) });
     expect((await bodyOf(rs)).equals(data)).toBe(true);
     const ranges = seen.filter((r) => r.method === 'GET').map((r) => r.headers.range);
-    expect(ranges).toEqual(expect.arrayContaining([`bytes=0-${5 * MiB - 1}`, `bytes=${5 * MiB}-${10 * MiB - 1}`, `bytes=${5 * MiB + 1000}-${10 * MiB - 1}`, `bytes=${10 * MiB}-${12 * MiB - 1}`]));
+    expect(ranges).toEqual(
+      expect.arrayContaining([
+        `bytes=0-${5 * MiB - 1}`,
+        `bytes=${5 * MiB}-${10 * MiB - 1}`,
+        `bytes=${5 * MiB + 1000}-${10 * MiB - 1}`,
+        `bytes=${10 * MiB}-${12 * MiB - 1}`,
+      ]),
+    );
     expect(ranges).toHaveLength(4);
   });
 
   test('delete of an object the store refuses (403) is NotDeleted', async () => {
     const { client } = fakeS3((r) => {
-      if (r.method === 'GET') return { status: 200, body: JSON.stringify({ ...info, size: 1, storedSize: 1, sha256: 'a'.repeat(64) }) };
+      if (r.method === 'GET')
+        return { status: 200, body: JSON.stringify({ ...info, size: 1, storedSize: 1, sha256: 'a'.repeat(64) }) };
       if (r.method === 'DELETE') return s3Error(403, 'AccessDenied');
       return undefined;
     });

@@ -7,7 +7,8 @@ import { parseAbsolutePath, type AbsolutePath } from '../../../src/hana/identifi
 import { localLibs, testConnection } from '../../support/local-libs.js';
 
 const line = (t: string, op: string, msg: string) => `${t}  P0004711      ${op} INFO    RECOVERY ${msg}\n`;
-const STMT = "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2024-03-05 08:30:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";
+const STMT =
+  "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2024-03-05 08:30:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";
 
 describe('BackupLogFollower over runBash', () => {
   let dir: string;
@@ -21,7 +22,11 @@ describe('BackupLogFollower over runBash', () => {
     dir = mkdtempSync(join(tmpdir(), 'hana-vdb-follow-'));
     sys = parseAbsolutePath(join(dir, 'backup.log'));
     ten = parseAbsolutePath(join(dir, 'DB_VDB1-backup.log'));
-    writeFileSync(sys, line('2024-03-05T10:00:00+01:00', '18e0dd00000', 'RECOVER DATA started') + line('2024-03-05T10:00:01+01:00', '18e0dd00000', `command: ${STMT}`));
+    writeFileSync(
+      sys,
+      line('2024-03-05T10:00:00+01:00', '18e0dd00000', 'RECOVER DATA started') +
+        line('2024-03-05T10:00:01+01:00', '18e0dd00000', `command: ${STMT}`),
+    );
     writeFileSync(ten, '');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,17 +41,38 @@ describe('BackupLogFollower over runBash', () => {
     const f = await run(() => BackupLogFollower.atEnd(conn, [sys, ten]));
     appendFileSync(ten, line('2024-03-05T10:15:02+01:00', '18e0de51aa8', 'RECOVER DATA started [1709630102184]'));
     appendFileSync(ten, line('2024-03-05T10:15:02+01:00', '18e0de51aa8', `command: ${STMT.replace('CLEAR LOG', 'clear  log')}`));
-    appendFileSync(ten, line('2024-03-05T10:15:05+01:00', '18e0de51aa8', 'progress of service: indexserver, hanaqas:31040, volume: 3, 42% 42/100').trimEnd());
+    appendFileSync(
+      ten,
+      line(
+        '2024-03-05T10:15:05+01:00',
+        '18e0de51aa8',
+        'progress of service: indexserver, hanaqas:31040, volume: 3, 42% 42/100',
+      ).trimEnd(),
+    );
     await run(() => f.poll(conn));
     const found = f.findRecovery({ statement: STMT });
     expect(found?.operation).toMatchObject({ operationId: '18e0de51aa8', outcome: 'running' });
     expect(found?.path).toBe(ten);
     expect(found?.progress).toEqual([]); // the progress line is not complete yet
-    appendFileSync(ten, '\n' + line('2024-03-05T10:15:11+01:00', '18e0de51aa8', 'RECOVER DATA finished successfully, reached timestamp 2024-03-05T09:29:41+01:00, reached log position 98304128'));
+    appendFileSync(
+      ten,
+      '\n' +
+        line(
+          '2024-03-05T10:15:11+01:00',
+          '18e0de51aa8',
+          'RECOVER DATA finished successfully, reached timestamp 2024-03-05T09:29:41+01:00, reached log position 98304128',
+        ),
+    );
     await run(() => f.poll(conn));
     const done = f.findRecovery({ operationId: '18e0de51aa8' });
-    expect(done?.operation).toMatchObject({ outcome: 'success', reachedTimestamp: '2024-03-05T08:29:41Z', reachedLogPosition: '98304128' });
-    expect(done?.progress).toEqual([{ service: 'indexserver', hostPort: 'hanaqas:31040', volume: 3, percent: 42, done: 42, total: 100 }]);
+    expect(done?.operation).toMatchObject({
+      outcome: 'success',
+      reachedTimestamp: '2024-03-05T08:29:41Z',
+      reachedLogPosition: '98304128',
+    });
+    expect(done?.progress).toEqual([
+      { service: 'indexserver', hostPort: 'hanaqas:31040', volume: 3, percent: 42, done: 42, total: 100 },
+    ]);
   });
 
   test('notices truncation and reads the file again from the start', async () => {
@@ -62,7 +88,14 @@ describe('BackupLogFollower over runBash', () => {
     const f = await run(() => BackupLogFollower.atEnd(conn, [sys]));
     appendFileSync(sys, line('2024-03-05T10:15:02+01:00', '18e0de51aa8', `command: ${STMT}`));
     renameSync(sys, `${sys}.1`);
-    writeFileSync(sys, line('2024-03-05T10:15:11+01:00', '18e0de51aa8', 'RECOVER DATA finished successfully, reached timestamp 2024-03-05T09:29:41+01:00, reached log position 98304128'));
+    writeFileSync(
+      sys,
+      line(
+        '2024-03-05T10:15:11+01:00',
+        '18e0de51aa8',
+        'RECOVER DATA finished successfully, reached timestamp 2024-03-05T09:29:41+01:00, reached log position 98304128',
+      ),
+    );
     const events = await run(() => f.poll(conn));
     expect(events[0]?.state).toBe('rotated');
     expect(f.findRecovery({ statement: STMT })?.operation).toMatchObject({ operationId: '18e0de51aa8', outcome: 'success' });

@@ -18,19 +18,21 @@ describe('backup.log parser on the published samples', () => {
     const exp = JSON.parse(read('02-netapp-anf-dr-systemdb-pitr-future-ts.json')).expected_parse;
     const { operations, unparsedLines } = parseBackupLog(read('02-netapp-anf-dr-systemdb-pitr-future-ts.log'));
     expect(unparsedLines).toBe(0);
-    expect(operations).toEqual([{
-      operationId: exp.operation_id.hex,
-      kind: 'recovery',
-      startedAt: exp.recovery_started_at,
-      command: null, // the command is only in recoverSys' console output, not in this excerpt
-      requestedTimestamp: null,
-      finishedAt: utc(exp.finished_at),
-      outcome: exp.outcome,
-      reachedTimestamp: exp.reached_timestamp_utc,
-      reachedLogPosition: String(exp.reached_log_position),
-      errorCode: null,
-      message: exp.message,
-    }]);
+    expect(operations).toEqual([
+      {
+        operationId: exp.operation_id.hex,
+        kind: 'recovery',
+        startedAt: exp.recovery_started_at,
+        command: null, // the command is only in recoverSys' console output, not in this excerpt
+        requestedTimestamp: null,
+        finishedAt: utc(exp.finished_at),
+        outcome: exp.outcome,
+        reachedTimestamp: exp.reached_timestamp_utc,
+        reachedLogPosition: String(exp.reached_log_position),
+        errorCode: null,
+        message: exp.message,
+      },
+    ]);
   });
 
   test('05 SAP KBA 3707817: anonymised fields, late failure with [448]', () => {
@@ -38,19 +40,21 @@ describe('backup.log parser on the published samples', () => {
     const a = new BackupLogAssembler();
     a.pushText(read('05-sap-kba-3707817-tenant-recovery-448.log'));
     expect(a.unparsed).toBe(0);
-    expect(a.operations()).toEqual([{
-      operationId: exp.operation_id.hex,
-      kind: 'recovery',
-      startedAt: utc(exp.recovery_started_at),
-      command: exp.command,
-      requestedTimestamp: null,
-      finishedAt: utc(exp.finished_at),
-      outcome: 'error', // the sample's note says "failure"; issue 6 names the outcome "error"
-      reachedTimestamp: null,
-      reachedLogPosition: null, // "<>" (anonymised)
-      errorCode: exp.error_code,
-      message: exp.message,
-    }]);
+    expect(a.operations()).toEqual([
+      {
+        operationId: exp.operation_id.hex,
+        kind: 'recovery',
+        startedAt: utc(exp.recovery_started_at),
+        command: exp.command,
+        requestedTimestamp: null,
+        finishedAt: utc(exp.finished_at),
+        outcome: 'error', // the sample's note says "failure"; issue 6 names the outcome "error"
+        reachedTimestamp: null,
+        reachedLogPosition: null, // "<>" (anonymised)
+        errorCode: exp.error_code,
+        message: exp.message,
+      },
+    ]);
     expect(parseInt(exp.operation_id.hex, 16)).toBe(exp.recovery_id_in_brackets);
     expect(a.progress(exp.operation_id.hex)).toEqual([
       { service: 'indexserver', hostPort: 'Hostname:30040', volume: 3, percent: 100, done: 1985029865472, total: 1985029865472 },
@@ -63,17 +67,23 @@ describe('backup.log parser on the published samples', () => {
     expect(operations.map((o) => o.operationId)).toEqual(exp.map((e) => e.operation_id.hex));
     const [only, catalog, log] = operations;
     expect(only).toMatchObject({ kind: 'log-backup', outcome: 'success', startedAt: null, finishedAt: utc(exp[0]!.at) });
-    expect(catalog).toMatchObject({ kind: 'catalog-backup', outcome: 'success', startedAt: utc(exp[1]!.started_at), finishedAt: utc(exp[1]!.finished_at) });
-    expect(log).toMatchObject({ kind: 'log-backup', outcome: exp[2]!.outcome, startedAt: utc(exp[2]!.started_at), finishedAt: utc(exp[2]!.finished_at) });
+    expect(catalog).toMatchObject({
+      kind: 'catalog-backup',
+      outcome: 'success',
+      startedAt: utc(exp[1]!.started_at),
+      finishedAt: utc(exp[1]!.finished_at),
+    });
+    expect(log).toMatchObject({
+      kind: 'log-backup',
+      outcome: exp[2]!.outcome,
+      startedAt: utc(exp[2]!.started_at),
+      finishedAt: utc(exp[2]!.finished_at),
+    });
   });
 });
 
 describe('backup.log parser on the variations real logs show', () => {
-  test.each([
-    ['90-interleaved-recovery-and-log-backups'],
-    ['91-out-of-order-running'],
-    ['92-bare-excerpt-449'],
-  ])('%s', (name) => {
+  test.each([['90-interleaved-recovery-and-log-backups'], ['91-out-of-order-running'], ['92-bare-excerpt-449']])('%s', (name) => {
     const expected = JSON.parse(read(`${name}.expected.json`));
     expect({ operations: parseBackupLog(read(`${name}.log`)).operations }).toEqual(expected);
   });
@@ -85,16 +95,36 @@ describe('backup.log parser on the variations real logs show', () => {
   });
 
   test('padding and single spaces tokenise the same; the message keeps its spacing', () => {
-    const padded = parseBackupLogLine("2024-03-05T10:15:02+01:00  P0004711      18e0de51aa8 INFO    RECOVERY command: RECOVER  DATA", 1);
-    const single = parseBackupLogLine("2024-03-05T10:15:02+01:00 P0004711 18e0de51aa8 INFO RECOVERY command: RECOVER  DATA", 1);
+    const padded = parseBackupLogLine(
+      '2024-03-05T10:15:02+01:00  P0004711      18e0de51aa8 INFO    RECOVERY command: RECOVER  DATA',
+      1,
+    );
+    const single = parseBackupLogLine('2024-03-05T10:15:02+01:00 P0004711 18e0de51aa8 INFO RECOVERY command: RECOVER  DATA', 1);
     expect(padded).toEqual(single);
-    expect(padded).toMatchObject({ at: '2024-03-05T09:15:02Z', process: 'P0004711', operationId: '18e0de51aa8', severity: 'INFO', component: 'RECOVERY', message: 'command: RECOVER  DATA' });
+    expect(padded).toMatchObject({
+      at: '2024-03-05T09:15:02Z',
+      process: 'P0004711',
+      operationId: '18e0de51aa8',
+      severity: 'INFO',
+      component: 'RECOVERY',
+      message: 'command: RECOVER  DATA',
+    });
   });
 
   test('lines without a process, or without anything before the severity, still parse', () => {
-    expect(parseBackupLogLine('2024-03-05T10:15:02+01:00 18e0de51aa8 INFO RECOVERY RECOVER DATA started', 1)).toMatchObject({ process: null, operationId: '18e0de51aa8' });
-    expect(parseBackupLogLine('ERROR RECOVERY RECOVER DATA finished with error: [448] x', 1)).toMatchObject({ at: null, operationId: null, severity: 'ERROR' });
-    expect(parseBackupLogLine('RECOVER DATA finished successfully', 1)).toMatchObject({ component: null, message: 'RECOVER DATA finished successfully' });
+    expect(parseBackupLogLine('2024-03-05T10:15:02+01:00 18e0de51aa8 INFO RECOVERY RECOVER DATA started', 1)).toMatchObject({
+      process: null,
+      operationId: '18e0de51aa8',
+    });
+    expect(parseBackupLogLine('ERROR RECOVERY RECOVER DATA finished with error: [448] x', 1)).toMatchObject({
+      at: null,
+      operationId: null,
+      severity: 'ERROR',
+    });
+    expect(parseBackupLogLine('RECOVER DATA finished successfully', 1)).toMatchObject({
+      component: null,
+      message: 'RECOVER DATA finished successfully',
+    });
   });
 
   test('text that is not a backup.log line is counted, not mixed into an operation', () => {

@@ -9,7 +9,15 @@ const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/backup-l
 function ctx(json: boolean) {
   const out: string[] = [];
   const err: string[] = [];
-  const c: CliContext = { json, debug: false, dataDir: '/tmp', packageRoot: '/tmp', stdout: (t) => out.push(t), stderr: (t) => err.push(t), interactive: false };
+  const c: CliContext = {
+    json,
+    debug: false,
+    dataDir: '/tmp',
+    packageRoot: '/tmp',
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    interactive: false,
+  };
   return { c, out, err };
 }
 
@@ -20,7 +28,17 @@ describe('hana-vdb parse-backup-log', () => {
     const doc = JSON.parse(out.join(''));
     expect(Object.keys(doc)).toEqual(['operations']);
     expect(Object.keys(doc.operations[0])).toEqual([
-      'operationId', 'kind', 'startedAt', 'command', 'requestedTimestamp', 'finishedAt', 'outcome', 'reachedTimestamp', 'reachedLogPosition', 'errorCode', 'message',
+      'operationId',
+      'kind',
+      'startedAt',
+      'command',
+      'requestedTimestamp',
+      'finishedAt',
+      'outcome',
+      'reachedTimestamp',
+      'reachedLogPosition',
+      'errorCode',
+      'message',
     ]);
     expect(doc).toEqual(JSON.parse(readFileSync(fixture('90-interleaved-recovery-and-log-backups.expected.json'), 'utf8')));
   });
@@ -37,6 +55,8 @@ describe('hana-vdb parse-backup-log', () => {
   test('a missing file or wrong usage is a UserError with the usage', async () => {
     await expect(run([fixture('nope.log')], ctx(true).c)).rejects.toThrow(UserError);
     await expect(run([], ctx(true).c)).rejects.toThrow(/No backup.log file given/);
-    await expect(run(['--bogus', fixture('02-netapp-anf-dr-systemdb-pitr-future-ts.log')], ctx(true).c)).rejects.toThrow(/Unknown option --bogus/);
+    await expect(run(['--bogus', fixture('02-netapp-anf-dr-systemdb-pitr-future-ts.log')], ctx(true).c)).rejects.toThrow(
+      /Unknown option --bogus/,
+    );
   });
 });

@@ -11,7 +11,9 @@ describe('hdbsql invocation', () => {
     expect(inv.command).toBe(HDBSQL_COMMAND);
     expect(inv.command).toBe('"$HANA_VDB_HDBSQL" -U "$HANA_VDB_KEY" -a -x -j -E 3 "$HANA_VDB_SQL"');
     expect(inv.variables).toEqual({
-      HANA_VDB_HDBSQL: '/usr/sap/QAS/HDB10/exe/hdbsql', HANA_VDB_KEY: 'QASKEY', HANA_VDB_SQL: 'ALTER SYSTEM STOP DATABASE VDB1',
+      HANA_VDB_HDBSQL: '/usr/sap/QAS/HDB10/exe/hdbsql',
+      HANA_VDB_KEY: 'QASKEY',
+      HANA_VDB_SQL: 'ALTER SYSTEM STOP DATABASE VDB1',
     });
     expect(inv.command).not.toMatch(/-p\b|-u\b/);
   });
@@ -52,17 +54,26 @@ describe('hdbsql output', () => {
 
 describe('hdbsql errors', () => {
   test('the published error lines parse into code, text and SQLSTATE', () => {
-    const stderr = "* 10: authentication failed: Detailed info for this error can be found with correlation ID '96519A42F1619C48BA4F678D1EBC199C' SQLSTATE: 28000\n";
+    const stderr =
+      "* 10: authentication failed: Detailed info for this error can be found with correlation ID '96519A42F1619C48BA4F678D1EBC199C' SQLSTATE: 28000\n";
     expect(parseHdbsqlErrors(stderr)).toEqual([
-      { code: 10, text: "authentication failed: Detailed info for this error can be found with correlation ID '96519A42F1619C48BA4F678D1EBC199C'", sqlState: '28000' },
+      {
+        code: 10,
+        text: "authentication failed: Detailed info for this error can be found with correlation ID '96519A42F1619C48BA4F678D1EBC199C'",
+        sqlState: '28000',
+      },
     ]);
-    expect(parseHdbsqlErrors('* 258: insufficient privilege\n')).toEqual([{ code: 258, text: 'insufficient privilege', sqlState: null }]);
+    expect(parseHdbsqlErrors('* 258: insufficient privilege\n')).toEqual([
+      { code: 258, text: 'insufficient privilege', sqlState: null },
+    ]);
     expect(parseHdbsqlErrors('* -10104: Invalid value for KEY (AZACSNAP)\n')[0]!.code).toBe(-10104);
   });
 
   test('continuation lines belong to the error before them', () => {
     const e = parseHdbsqlErrors('* 448: recovery could not be completed: volume 3,\n  reached log position 0 SQLSTATE: HY000\n');
-    expect(e).toEqual([{ code: 448, text: 'recovery could not be completed: volume 3, reached log position 0', sqlState: 'HY000' }]);
+    expect(e).toEqual([
+      { code: 448, text: 'recovery could not be completed: volume 3, reached log position 0', sqlState: 'HY000' },
+    ]);
   });
 
   test('stderr is scanned even when the exit code is 0 (the -I pitfall)', () => {

@@ -17,19 +17,37 @@ try {
     try {
       let id = null;
       switch (step.op) {
-        case 'addEnv': await addEnvironment(engine, step.input); break;
-        case 'link': id = (await linkDSource(engine, step.input)).snapshot.id; break;
-        case 'sync': id = (await syncDSource(engine, step.name, { resync: false })).id; break;
-        case 'provision': id = (await provisionVdb(engine, step.input)).snapshot.id; break;
-        case 'refresh': id = (await refreshVdb(engine, step.name, step.snapshotId)).snapshot.id; break;
-        case 'rewind': await rewindVdb(engine, step.name, step.snapshotId); break;
-        case 'snapshot': id = (await snapshotVdb(engine, step.name)).id; break;
-        default: throw new Error(`unknown step ${step.op}`);
+        case 'addEnv':
+          await addEnvironment(engine, step.input);
+          break;
+        case 'link':
+          id = (await linkDSource(engine, step.input)).snapshot.id;
+          break;
+        case 'sync':
+          id = (await syncDSource(engine, step.name, { resync: false })).id;
+          break;
+        case 'provision':
+          id = (await provisionVdb(engine, step.input)).snapshot.id;
+          break;
+        case 'refresh':
+          id = (await refreshVdb(engine, step.name, step.snapshotId)).snapshot.id;
+          break;
+        case 'rewind':
+          await rewindVdb(engine, step.name, step.snapshotId);
+          break;
+        case 'snapshot':
+          id = (await snapshotVdb(engine, step.name)).id;
+          break;
+        default:
+          throw new Error(`unknown step ${step.op}`);
       }
       process.stdout.write(`${JSON.stringify({ op: step.op, ok: true, id })}\n`);
     } catch (err) {
       process.stdout.write(`${JSON.stringify({ op: step.op, ok: false, error: err.message })}\n`);
-      if (!step.mayFail) { code = 1; break; }
+      if (!step.mayFail) {
+        code = 1;
+        break;
+      }
     }
   }
 } finally {

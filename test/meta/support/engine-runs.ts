@@ -34,9 +34,25 @@ export interface Scenario {
 }
 
 export type Step =
-  | { op: 'link'; name: string; tenant: string; rpoOffsetMinutes: number; maxDriftSeconds?: number; scenario: Scenario; mayFail?: boolean }
+  | {
+      op: 'link';
+      name: string;
+      tenant: string;
+      rpoOffsetMinutes: number;
+      maxDriftSeconds?: number;
+      scenario: Scenario;
+      mayFail?: boolean;
+    }
   | { op: 'sync'; name: string; scenario: Scenario; mayFail?: boolean }
-  | { op: 'provision'; name: string; snapshotId: number; tenant: string; maxDriftSeconds?: number; scenario: Scenario; mayFail?: boolean }
+  | {
+      op: 'provision';
+      name: string;
+      snapshotId: number;
+      tenant: string;
+      maxDriftSeconds?: number;
+      scenario: Scenario;
+      mayFail?: boolean;
+    }
   | { op: 'refresh'; name: string; snapshotId?: number; scenario: Scenario; mayFail?: boolean }
   | { op: 'rewind'; name: string; snapshotId: number; scenario: Scenario; mayFail?: boolean };
 
@@ -49,7 +65,11 @@ export interface StepResult {
 
 /** One embedded sshd shared by every store of a test file; each store has its own data dir. */
 export class Lab {
-  private constructor(readonly dir: string, private readonly sshd: EmbeddedSshd, private readonly keyFile: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly sshd: EmbeddedSshd,
+    private readonly keyFile: string,
+  ) {}
 
   static async start(): Promise<Lab> {
     const dir = mkdtempSync(join(tmpdir(), 'hana-vdb-meta-'));
@@ -57,7 +77,11 @@ export class Lab {
     writeFileSync(join(dir, 'authorized_keys'), `${key.publicKeyLine}\n`);
     const home = join(dir, 'home');
     mkdirSync(home);
-    const sshd = await startEmbeddedSshd({ hostKeyFile: join(dir, 'host', 'key'), authorizedKeysFile: join(dir, 'authorized_keys'), home });
+    const sshd = await startEmbeddedSshd({
+      hostKeyFile: join(dir, 'host', 'key'),
+      authorizedKeysFile: join(dir, 'authorized_keys'),
+      home,
+    });
     return new Lab(dir, sshd, key.privateKeyFile);
   }
 
@@ -71,13 +95,21 @@ export class Lab {
     const root = join(this.dir, name);
     mkdirSync(join(root, 'mounts'), { recursive: true });
     const store = new EngineStore(root, this.sshd, this.keyFile);
-    await store.runRaw([{
-      op: 'addEnv',
-      input: {
-        name: 'lab', address: this.sshd.host, port: this.sshd.port, hostKeyFingerprint: this.sshd.hostKeyFingerprint, knownHostsFile: null, acceptNew: false,
-        scratchPath: join(root, 'scratch'), user: { name: this.sshd.user, authKind: 'key', keyFile: this.keyFile, passwordEnv: null },
+    await store.runRaw([
+      {
+        op: 'addEnv',
+        input: {
+          name: 'lab',
+          address: this.sshd.host,
+          port: this.sshd.port,
+          hostKeyFingerprint: this.sshd.hostKeyFingerprint,
+          knownHostsFile: null,
+          acceptNew: false,
+          scratchPath: join(root, 'scratch'),
+          user: { name: this.sshd.user, authKind: 'key', keyFile: this.keyFile, passwordEnv: null },
+        },
       },
-    }]);
+    ]);
     return store;
   }
 }
@@ -85,7 +117,11 @@ export class Lab {
 export class EngineStore {
   readonly dataDir: string;
   readonly scenarioFile: string;
-  constructor(readonly root: string, private readonly sshd: EmbeddedSshd, private readonly keyFile: string) {
+  constructor(
+    readonly root: string,
+    private readonly sshd: EmbeddedSshd,
+    private readonly keyFile: string,
+  ) {
     this.dataDir = join(root, 'data');
     this.scenarioFile = join(root, 'scenario.json');
   }
@@ -98,18 +134,47 @@ export class EngineStore {
 
   private expand(s: Step): Record<string, unknown> {
     const linkParams = (tenant: string, rpo: number, maxDrift?: number) => ({
-      backupSource: 'S3_BACKINT', sourceTenant: tenant, rpoOffsetMinutes: rpo, sourceUserStoreKey: 'PRDSYS', backintParameterFile: this.scenarioFile,
-      coveragePolicy: 'wait', coverageWaitTimeoutSeconds: 900, maxDriftSeconds: maxDrift ?? 0, driftAction: 'warn',
+      backupSource: 'S3_BACKINT',
+      sourceTenant: tenant,
+      rpoOffsetMinutes: rpo,
+      sourceUserStoreKey: 'PRDSYS',
+      backintParameterFile: this.scenarioFile,
+      coveragePolicy: 'wait',
+      coverageWaitTimeoutSeconds: 900,
+      maxDriftSeconds: maxDrift ?? 0,
+      driftAction: 'warn',
     });
     switch (s.op) {
       case 'link':
-        return { op: 'link', scenario: s.scenario, mayFail: s.mayFail, input: { name: s.name, environment: 'lab', repository: 'PRD', sourceConfig: `${s.tenant}@PRD`, parameters: linkParams(s.tenant, s.rpoOffsetMinutes, s.maxDriftSeconds) } };
+        return {
+          op: 'link',
+          scenario: s.scenario,
+          mayFail: s.mayFail,
+          input: {
+            name: s.name,
+            environment: 'lab',
+            repository: 'PRD',
+            sourceConfig: `${s.tenant}@PRD`,
+            parameters: linkParams(s.tenant, s.rpoOffsetMinutes, s.maxDriftSeconds),
+          },
+        };
       case 'provision':
         return {
-          op: 'provision', scenario: s.scenario, mayFail: s.mayFail,
+          op: 'provision',
+          scenario: s.scenario,
+          mayFail: s.mayFail,
           input: {
-            name: s.name, snapshotId: s.snapshotId, environment: 'lab', repository: 'QAS',
-            parameters: { targetTenant: s.tenant, targetUserStoreKey: 'QASSYS', backintParameterFile: this.scenarioFile, mountBase: join(this.root, 'mounts'), ...(s.maxDriftSeconds !== undefined ? { maxDriftSeconds: s.maxDriftSeconds } : {}) },
+            name: s.name,
+            snapshotId: s.snapshotId,
+            environment: 'lab',
+            repository: 'QAS',
+            parameters: {
+              targetTenant: s.tenant,
+              targetUserStoreKey: 'QASSYS',
+              backintParameterFile: this.scenarioFile,
+              mountBase: join(this.root, 'mounts'),
+              ...(s.maxDriftSeconds !== undefined ? { maxDriftSeconds: s.maxDriftSeconds } : {}),
+            },
           },
         };
       default:
@@ -124,7 +189,11 @@ export class EngineStore {
 
   async runRaw(steps: unknown[]): Promise<StepResult[]> {
     const { code, stdout, stderr } = await runNode([DRIVER, this.plan(steps)]);
-    const results = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepResult);
+    const results = stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as StepResult);
     if (code !== 0) throw new Error(`engine run failed (exit ${code}): ${stdout}\n${stderr}`);
     return results;
   }

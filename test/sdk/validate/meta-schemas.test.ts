@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { createAjv } from '../../../src/sdk/ajv.js';
-import { configSchema, delphixConfigSchema, importerTables, metaDir, pluginMetaSchema } from '../../../src/sdk/validate/meta-schemas.js';
+import {
+  configSchema,
+  delphixConfigSchema,
+  importerTables,
+  metaDir,
+  pluginMetaSchema,
+} from '../../../src/sdk/validate/meta-schemas.js';
 import { checkSchemaFile } from '../../../src/sdk/validate/schema-file.js';
 import { OPERATION_NAMES } from '../../../src/sdk/plugin.js';
 
@@ -35,9 +41,18 @@ describe('Delphix meta-schemas shipped in src/sdk/validate/meta', () => {
   });
 
   test('plugin_config.yml sets every field Delphix defines for a STAGED UNIX plugin', () => {
-    const props = Object.keys((delphixConfigSchema().properties as object)).filter((k) => !['luaName', 'minimumLuaVersion'].includes(k));
+    const props = Object.keys(delphixConfigSchema().properties as object).filter(
+      (k) => !['luaName', 'minimumLuaVersion'].includes(k),
+    );
     expect(Object.keys(config).sort()).toEqual(props.sort());
-    expect(config).toMatchObject({ pluginType: 'STAGED', hostTypes: ['UNIX'], entryPoint: 'index:plugin', srcDir: 'plugin', schemaFile: 'schemas/schema.json', language: 'TYPESCRIPT_NODE20' });
+    expect(config).toMatchObject({
+      pluginType: 'STAGED',
+      hostTypes: ['UNIX'],
+      entryPoint: 'index:plugin',
+      srcDir: 'plugin',
+      schemaFile: 'schemas/schema.json',
+      language: 'TYPESCRIPT_NODE20',
+    });
     expect(typeof config.buildNumber).toBe('string');
   });
 
@@ -68,12 +83,29 @@ describe('Delphix meta-schemas shipped in src/sdk/validate/meta', () => {
     for (const area of ['discovery', 'linked', 'virtual'] as const) {
       expect(Object.keys(t.expectedArgs.STAGED[area]).sort()).toEqual([...OPERATION_NAMES[area]].sort());
     }
-    expect(t.expectedArgs.STAGED.linked.postSnapshot).toEqual(['stagedSource', 'repository', 'sourceConfig', 'optionalSnapshotParameters']);
+    expect(t.expectedArgs.STAGED.linked.postSnapshot).toEqual([
+      'stagedSource',
+      'repository',
+      'sourceConfig',
+      'optionalSnapshotParameters',
+    ]);
     expect(t.expectedArgs.DIRECT.linked.startStaging).toBeUndefined();
-    expect(t.upgradeArgs).toEqual({ repository: ['oldRepository'], sourceConfig: ['oldSourceConfig'], linkedSource: ['oldLinkedSource'], virtualSource: ['oldVirtualSource'], snapshot: ['oldSnapshot'] });
+    expect(t.upgradeArgs).toEqual({
+      repository: ['oldRepository'],
+      sourceConfig: ['oldSourceConfig'],
+      linkedSource: ['oldLinkedSource'],
+      virtualSource: ['oldVirtualSource'],
+      snapshot: ['oldSnapshot'],
+    });
     expect(t.required.STAGED.map((r) => `${r.area}.${r.name}`)).toEqual([
-      'discovery.repository', 'discovery.sourceConfig', 'linked.postSnapshot', 'linked.mountSpecification',
-      'virtual.configure', 'virtual.reconfigure', 'virtual.postSnapshot', 'virtual.mountSpecification',
+      'discovery.repository',
+      'discovery.sourceConfig',
+      'linked.postSnapshot',
+      'linked.mountSpecification',
+      'virtual.configure',
+      'virtual.reconfigure',
+      'virtual.postSnapshot',
+      'virtual.mountSpecification',
     ]);
     expect(t.required.STAGED[0].description).toBe('Repository Discovery');
   });
@@ -82,11 +114,76 @@ describe('Delphix meta-schemas shipped in src/sdk/validate/meta', () => {
 describe('schemas/schema.json follows the cross-team contract', () => {
   const props = (d: string) => Object.keys((schema[d] as { properties: object }).properties);
   test.each([
-    ['repositoryDefinition', ['name', 'sid', 'instanceNumber', 'hostName', 'installationPath', 'version', 'hdbsqlPath', 'hdbuserstorePath', 'traceDirectory', 'osUser']],
+    [
+      'repositoryDefinition',
+      [
+        'name',
+        'sid',
+        'instanceNumber',
+        'hostName',
+        'installationPath',
+        'version',
+        'hdbsqlPath',
+        'hdbuserstorePath',
+        'traceDirectory',
+        'osUser',
+      ],
+    ],
     ['sourceConfigDefinition', ['name', 'sid', 'tenant', 'activeStatus']],
-    ['linkedSourceDefinition', ['backupSource', 'sourceTenant', 'rpoOffsetMinutes', 'sourceUserStoreKey', 'backintParameterFile', 'coveragePolicy', 'coverageWaitTimeoutSeconds', 'maxDriftSeconds', 'driftAction']],
-    ['virtualSourceDefinition', ['targetTenant', 'targetUserStoreKey', 'backintParameterFile', 'mountBase', 'coveragePolicy', 'maxDriftSeconds', 'driftAction', 'verificationQuery', 'sourceCatalogUserStoreKey', 'targetTenantUserStoreKey', 'coverageWaitTimeoutSeconds']],
-    ['snapshotDefinition', ['sourceSid', 'sourceTenant', 'originTimestamp', 'rpoOffsetMinutes', 'takenAt', 'executionTimestamp', 'recoveryTimestamp', 'achievedTimestamp', 'recoveryInfo', 'reachedLogPosition', 'operationId', 'pinnedTimestamp', 'pinnedLogPosition', 'driftSeconds', 'coverage', 'logShippingLagSeconds', 'verificationResult', 'recoveryPolicy', 'recoveryWarnings']],
+    [
+      'linkedSourceDefinition',
+      [
+        'backupSource',
+        'sourceTenant',
+        'rpoOffsetMinutes',
+        'sourceUserStoreKey',
+        'backintParameterFile',
+        'coveragePolicy',
+        'coverageWaitTimeoutSeconds',
+        'maxDriftSeconds',
+        'driftAction',
+      ],
+    ],
+    [
+      'virtualSourceDefinition',
+      [
+        'targetTenant',
+        'targetUserStoreKey',
+        'backintParameterFile',
+        'mountBase',
+        'coveragePolicy',
+        'maxDriftSeconds',
+        'driftAction',
+        'verificationQuery',
+        'sourceCatalogUserStoreKey',
+        'targetTenantUserStoreKey',
+        'coverageWaitTimeoutSeconds',
+      ],
+    ],
+    [
+      'snapshotDefinition',
+      [
+        'sourceSid',
+        'sourceTenant',
+        'originTimestamp',
+        'rpoOffsetMinutes',
+        'takenAt',
+        'executionTimestamp',
+        'recoveryTimestamp',
+        'achievedTimestamp',
+        'recoveryInfo',
+        'reachedLogPosition',
+        'operationId',
+        'pinnedTimestamp',
+        'pinnedLogPosition',
+        'driftSeconds',
+        'coverage',
+        'logShippingLagSeconds',
+        'verificationResult',
+        'recoveryPolicy',
+        'recoveryWarnings',
+      ],
+    ],
     ['snapshotParametersDefinition', ['resync']],
   ])('%s has exactly the contract properties, in its ordering', (d, expected) => {
     expect(props(d).sort()).toEqual([...expected].sort());
@@ -99,6 +196,12 @@ describe('schemas/schema.json follows the cross-team contract', () => {
   });
 
   test('a dSource snapshot requires only the five base fields', () => {
-    expect((schema.snapshotDefinition as { required: string[] }).required.sort()).toEqual(['originTimestamp', 'rpoOffsetMinutes', 'sourceSid', 'sourceTenant', 'takenAt']);
+    expect((schema.snapshotDefinition as { required: string[] }).required.sort()).toEqual([
+      'originTimestamp',
+      'rpoOffsetMinutes',
+      'sourceSid',
+      'sourceTenant',
+      'takenAt',
+    ]);
   });
 });

@@ -11,7 +11,8 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = (name: string) => `${repoRoot}test/fixtures/plugins/${name}`;
 
 beforeAll(() => {
-  if (!existsSync(`${repoRoot}dist/src/sdk/index.js`)) throw new Error('dist/src/sdk/index.js is missing: run `npm run build` before these tests.');
+  if (!existsSync(`${repoRoot}dist/src/sdk/index.js`))
+    throw new Error('dist/src/sdk/index.js is missing: run `npm run build` before these tests.');
 });
 
 const summary = (fs: Finding[]) => fs.map((f) => `${f.file}: ${f.path}: ${f.message}`);
@@ -22,18 +23,35 @@ describe('validatePluginDir on fixture plugins', () => {
     expect(summary(r.errors)).toEqual([]);
     expect(summary(r.warnings)).toEqual([]);
     expect(r.valid).toBe(true);
-    expect(r.manifest).toMatchObject({ type: 'PluginManifest', hasRepositoryDiscovery: true, hasLinkedMountSpecification: true, hasLinkedStartStaging: false, hasInitialize: false, migrationIdList: ['2025.1'] });
+    expect(r.manifest).toMatchObject({
+      type: 'PluginManifest',
+      hasRepositoryDiscovery: true,
+      hasLinkedMountSpecification: true,
+      hasLinkedStartStaging: false,
+      hasInitialize: false,
+      migrationIdList: ['2025.1'],
+    });
   });
 
   test('bad YAML is reported with line and column', async () => {
     const r = await validatePluginDir(fixture('bad-yaml'));
     expect(r.valid).toBe(false);
-    expect(r.errors).toEqual([expect.objectContaining({ file: 'plugin_config.yml', path: '$', line: 5, column: 1, message: expect.stringContaining('not valid YAML at line 5, column 1') })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        file: 'plugin_config.yml',
+        path: '$',
+        line: 5,
+        column: 1,
+        message: expect.stringContaining('not valid YAML at line 5, column 1'),
+      }),
+    ]);
   });
 
   test('a missing required field is named', async () => {
     const r = await validatePluginDir(fixture('missing-field'));
-    expect(r.errors).toEqual([expect.objectContaining({ file: 'plugin_config.yml', path: '$.name', message: expect.stringContaining('required') })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ file: 'plugin_config.yml', path: '$.name', message: expect.stringContaining('required') }),
+    ]);
   });
 
   test('a malformed UUID and an unquoted buildNumber are reported at their lines, with fixes', async () => {
@@ -46,12 +64,24 @@ describe('validatePluginDir on fixture plugins', () => {
 
   test('a language other than ours is rejected by the widened enum', async () => {
     const r = await validatePluginDir(fixture('wrong-language'));
-    expect(r.errors).toEqual([expect.objectContaining({ path: '$.language', message: expect.stringContaining('"PYTHON38"'), fix: expect.stringContaining('TYPESCRIPT_NODE20') })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        path: '$.language',
+        message: expect.stringContaining('"PYTHON38"'),
+        fix: expect.stringContaining('TYPESCRIPT_NODE20'),
+      }),
+    ]);
   });
 
   test('a structural error in schema.json is an error at its JSON path', async () => {
     const r = await validatePluginDir(fixture('bad-schema-type'));
-    expect(r.errors).toEqual([expect.objectContaining({ file: 'schema.json', path: '$.repositoryDefinition.properties.path.type', message: expect.stringContaining('"strin"') })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        file: 'schema.json',
+        path: '$.repositoryDefinition.properties.path.type',
+        message: expect.stringContaining('"strin"'),
+      }),
+    ]);
   });
 
   test('checks dvp lacks are warnings: nameField and identityFields name real properties, every property is described', async () => {
@@ -66,14 +96,27 @@ describe('validatePluginDir on fixture plugins', () => {
 
   test('an entry module that does not exist is reported against entryPoint', async () => {
     const r = await validatePluginDir(fixture('unresolvable-entry'));
-    expect(r.errors).toEqual([expect.objectContaining({ file: 'plugin_config.yml', path: '$.entryPoint', message: expect.stringMatching(/^Unable to load module 'main'/) })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        file: 'plugin_config.yml',
+        path: '$.entryPoint',
+        message: expect.stringMatching(/^Unable to load module 'main'/),
+      }),
+    ]);
   });
 
   test('a missing symbol and a non-Plugin object are reported', async () => {
     const missing = await validatePluginDir(fixture('missing-symbol'));
-    expect(missing.errors).toEqual([expect.objectContaining({ path: 'index:plugn', message: "Entry point 'index:plugn' does not exist. 'plugn' is not a symbol in module 'index'." })]);
+    expect(missing.errors).toEqual([
+      expect.objectContaining({
+        path: 'index:plugn',
+        message: "Entry point 'index:plugn' does not exist. 'plugn' is not a symbol in module 'index'.",
+      }),
+    ]);
     const notPlugin = await validatePluginDir(fixture('not-a-plugin'));
-    expect(notPlugin.errors).toEqual([expect.objectContaining({ file: 'src/index.js', message: "'plugin' in module 'index' is not a Plugin." })]);
+    expect(notPlugin.errors).toEqual([
+      expect.objectContaining({ file: 'src/index.js', message: "'plugin' in module 'index' is not a Plugin." }),
+    ]);
   });
 
   test('wrong argument names are errors in dvp wording; an undestructured parameter is a warning', async () => {
@@ -86,19 +129,28 @@ describe('validatePluginDir on fixture plugins', () => {
       'Named argument mismatch in method upgrade.snapshot("1"). Expected: [oldSnapshot], Found: [oldSnap]',
     ]);
     expect(r.errors.every((e) => e.file === 'src/index.js')).toBe(true);
-    expect(r.warnings).toEqual([expect.objectContaining({ path: 'virtual.configure()', message: expect.stringContaining('"args" is not destructured') })]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ path: 'virtual.configure()', message: expect.stringContaining('"args" is not destructured') }),
+    ]);
   });
 
   test('a migration id used twice (after canonicalisation, across types) is an error at its line', async () => {
     const r = await validatePluginDir(fixture('duplicate-migration'));
     expect(r.errors).toEqual([
-      expect.objectContaining({ file: 'src/index.js', line: 7, path: 'MigrationIdAlreadyUsedError', message: expect.stringContaining("'01.02.0'") }),
+      expect.objectContaining({
+        file: 'src/index.js',
+        line: 7,
+        path: 'MigrationIdAlreadyUsedError',
+        message: expect.stringContaining("'01.02.0'"),
+      }),
     ]);
   });
 
   test('a malformed migration id is an error', async () => {
     const r = await validatePluginDir(fixture('malformed-migration'));
-    expect(r.errors).toEqual([expect.objectContaining({ path: 'MigrationIdIncorrectFormatError', message: expect.stringContaining("'2025.x'") })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ path: 'MigrationIdIncorrectFormatError', message: expect.stringContaining("'2025.x'") }),
+    ]);
   });
 
   test('a missing required operation is a warning in dvp wording, not an error', async () => {

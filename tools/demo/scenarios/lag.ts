@@ -25,7 +25,16 @@ export interface LagFindings {
   pinnedTimestamp: string | null;
   pinnedLogPosition: string | null;
   /** Per VDB: what the coverage check saw and what the recovery achieved. */
-  checks: Array<{ vdb: string; covered: boolean; waitedSeconds: number | null; reachableTimestamp: string | null; expectedNotBefore: string | null; achievedTimestamp: string | null; logShippingLagSeconds: number | null; short: boolean }>;
+  checks: Array<{
+    vdb: string;
+    covered: boolean;
+    waitedSeconds: number | null;
+    reachableTimestamp: string | null;
+    expectedNotBefore: string | null;
+    achievedTimestamp: string | null;
+    logShippingLagSeconds: number | null;
+    short: boolean;
+  }>;
 }
 
 export type LagScenarioResult = DemoReport & { findings: LagFindings };
@@ -33,7 +42,9 @@ export type LagScenarioResult = DemoReport & { findings: LagFindings };
 /** Keep simulated time moving while `work` runs (the wait policy polls until the logs arrive). */
 async function whileTimePasses<T>(env: DemoEnv, work: Promise<T>): Promise<T> {
   let done = false;
-  const settled = work.finally(() => { done = true; });
+  const settled = work.finally(() => {
+    done = true;
+  });
   while (!done) {
     // About 30 simulated seconds per real second: the coverage check polls every 2 real seconds, so the
     // log-shipping lag it measures is exact to about a minute of simulated time.
@@ -55,8 +66,14 @@ function check(name: string, snap: SnapshotRow): LagFindings['checks'][number] {
   // Short = below what the catalog said this recovery would reach (for a pinned recovery: the pinned point).
   const floor = str(m.pinnedTimestamp) && str(c.requestedLogPosition) ? str(m.pinnedTimestamp) : notBefore;
   return {
-    vdb: name, covered: c.covered === true, waitedSeconds: num(c.waitedSeconds), reachableTimestamp: reachable, expectedNotBefore: notBefore,
-    achievedTimestamp: achieved, logShippingLagSeconds: num(m.logShippingLagSeconds), short: !achieved || !floor || achieved < floor,
+    vdb: name,
+    covered: c.covered === true,
+    waitedSeconds: num(c.waitedSeconds),
+    reachableTimestamp: reachable,
+    expectedNotBefore: notBefore,
+    achievedTimestamp: achieved,
+    logShippingLagSeconds: num(m.logShippingLagSeconds),
+    short: !achieved || !floor || achieved < floor,
   };
 }
 
@@ -90,7 +107,9 @@ export async function runLagScenario(env: DemoEnv): Promise<LagScenarioResult> {
     verificationQuery: 'SELECT COUNT(*), MAX(ID) FROM MARKERS',
   });
 
-  env.say(`Provisioning VDB lag1 from snapshot ${snapshot.id} (origin ${String(snapshot.metadata.originTimestamp)}): the policy waits for the logs`);
+  env.say(
+    `Provisioning VDB lag1 from snapshot ${snapshot.id} (origin ${String(snapshot.metadata.originTimestamp)}): the policy waits for the logs`,
+  );
   const first = await whileTimePasses(env, env.provision('lag1', snapshot.id, vdbParams('VDB1')));
   const firstEntry: DemoVdb = vdbEntry('lag1', first.snapshot, await env.tableChecksum(target, 'VDB1', 'MARKERS'));
 
@@ -102,9 +121,10 @@ export async function runLagScenario(env: DemoEnv): Promise<LagScenarioResult> {
 
   const pinned = env.engine.store.snapshot(snapshot.id)!.metadata;
   const checks = [check('lag1', first.snapshot), check('lag2', second.snapshot)];
-  const identical = firstEntry.achievedTimestamp === secondEntry.achievedTimestamp
-    && firstEntry.reachedLogPosition === secondEntry.reachedLogPosition
-    && firstEntry.dataChecksum === secondEntry.dataChecksum;
+  const identical =
+    firstEntry.achievedTimestamp === secondEntry.achievedTimestamp &&
+    firstEntry.reachedLogPosition === secondEntry.reachedLogPosition &&
+    firstEntry.dataChecksum === secondEntry.dataChecksum;
   return {
     scenario: 'lag',
     dataDir: env.engineDataDir,

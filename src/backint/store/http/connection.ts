@@ -36,9 +36,18 @@ export class Connection {
     public reader: Reader,
   ) {
     // The reader is looked up at every read, so a swap takes effect from the next one.
-    const onread = { buffer: () => this.reader.buffer(this.scratch), callback: (n: number, buf: Uint8Array) => this.reader.got(n, buf) };
+    const onread = {
+      buffer: () => this.reader.buffer(this.scratch),
+      callback: (n: number, buf: Uint8Array) => this.reader.got(n, buf),
+    };
     this.socket = endpoint.tls
-      ? tls.connect({ host: endpoint.host, port: endpoint.port, servername: net.isIP(endpoint.host) ? undefined : endpoint.host, ALPNProtocols: ['http/1.1'], onread } as tls.ConnectionOptions)
+      ? tls.connect({
+          host: endpoint.host,
+          port: endpoint.port,
+          servername: net.isIP(endpoint.host) ? undefined : endpoint.host,
+          ALPNProtocols: ['http/1.1'],
+          onread,
+        } as tls.ConnectionOptions)
       : net.connect({ host: endpoint.host, port: endpoint.port, onread });
     this.socket.on('error', (e) => (this.error ??= e));
     this.socket.on('close', () => this.reader.closed(this.error));

@@ -33,27 +33,34 @@ export function queryString(query: SignedRequest['query']): string {
   const parts: string[] = [];
   for (const key of Object.keys(query ?? {}).sort()) {
     const value = query![key];
-    for (const v of Array.isArray(value) ? value : [value]) parts.push(v === null || v === undefined ? escapeUri(key) : `${escapeUri(key)}=${escapeUri(v)}`);
+    for (const v of Array.isArray(value) ? value : [value])
+      parts.push(v === null || v === undefined ? escapeUri(key) : `${escapeUri(key)}=${escapeUri(v)}`);
   }
   return parts.join('&');
 }
 
 /** The request's bytes; a field that could split the message (CR, LF) is refused, never sent. */
 export function requestBytes(req: SignedRequest): Buffer {
-  if (req.body !== undefined && req.body !== null && !(typeof req.body === 'string' && req.body === '')) throw new Error('the direct handler sends requests without a body only');
+  if (req.body !== undefined && req.body !== null && !(typeof req.body === 'string' && req.body === ''))
+    throw new Error('the direct handler sends requests without a body only');
   const qs = queryString(req.query);
   const target = `${req.path}${qs ? `?${qs}` : ''}`;
   if (!TOKEN.test(req.method) || /[\s]/.test(target)) throw new Error(`cannot send ${req.method} ${target}`);
   const headers: [string, string][] = Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'connection');
-  if (!headers.some(([k]) => k.toLowerCase() === 'host')) headers.unshift(['host', req.port ? `${req.hostname}:${req.port}` : req.hostname]);
+  if (!headers.some(([k]) => k.toLowerCase() === 'host'))
+    headers.unshift(['host', req.port ? `${req.hostname}:${req.port}` : req.hostname]);
   headers.push(['connection', 'close']);
-  for (const [k, v] of headers) if (!TOKEN.test(k) || /[\r\n\0]/.test(String(v))) throw new Error(`header ${JSON.stringify(k)} cannot be sent`);
+  for (const [k, v] of headers)
+    if (!TOKEN.test(k) || /[\r\n\0]/.test(String(v))) throw new Error(`header ${JSON.stringify(k)} cannot be sent`);
   return Buffer.from(`${req.method} ${target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1');
 }
 
 /** What the SDK passes; its AbortSignal type is its own, so only what is used here is named. */
 export interface HandlerOptions {
-  abortSignal?: { readonly aborted: boolean; addEventListener?(type: 'abort', listener: () => void, options?: { once: boolean }): void };
+  abortSignal?: {
+    readonly aborted: boolean;
+    addEventListener?(type: 'abort', listener: () => void, options?: { once: boolean }): void;
+  };
   requestTimeout?: number;
 }
 
@@ -76,7 +83,11 @@ export class DirectBodyHandler {
         return reject(e);
       }
       const secure = request.protocol === 'https:';
-      const endpoint: Endpoint = { tls: secure, host: request.hostname.replace(/^\[(.*)\]$/, '$1'), port: request.port ?? (secure ? 443 : 80) };
+      const endpoint: Endpoint = {
+        tls: secure,
+        host: request.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: request.port ?? (secure ? 443 : 80),
+      };
       let head: Buffer = Buffer.alloc(0);
       let answered = false;
       const conn: Connection = new Connection(endpoint, {
@@ -106,12 +117,16 @@ export class DirectBodyHandler {
         },
         closed: (e) => {
           this.live.delete(conn);
-          if (!answered) reject(e ?? Object.assign(new MalformedResponse('the connection closed before a response'), { code: 'ECONNRESET' }));
+          if (!answered)
+            reject(e ?? Object.assign(new MalformedResponse('the connection closed before a response'), { code: 'ECONNRESET' }));
         },
       });
       this.live.add(conn);
       conn.send(bytes);
-      if (options.requestTimeout) conn.setTimeout(options.requestTimeout, () => conn.destroy(Object.assign(new Error(`no data for ${options.requestTimeout} ms`), { name: 'TimeoutError' })));
+      if (options.requestTimeout)
+        conn.setTimeout(options.requestTimeout, () =>
+          conn.destroy(Object.assign(new Error(`no data for ${options.requestTimeout} ms`), { name: 'TimeoutError' })),
+        );
       signal?.addEventListener?.('abort', () => conn.destroy(abortError()), { once: true });
     });
   }

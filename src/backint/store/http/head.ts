@@ -11,7 +11,8 @@ export interface ResponseHead {
   readonly length: number;
 }
 
-export type Framing = { readonly kind: 'length'; readonly length: number } | { readonly kind: 'chunked' } | { readonly kind: 'close' };
+export type Framing =
+  { readonly kind: 'length'; readonly length: number } | { readonly kind: 'chunked' } | { readonly kind: 'close' };
 
 /** Larger heads are refused rather than buffered without end. */
 export const MAX_HEAD_BYTES = 64 * 1024;

@@ -15,7 +15,12 @@ export const DSOURCE_USAGE = [
 
 async function link(app: App, argv: string[]): Promise<number> {
   const usage = DSOURCE_USAGE[0]!;
-  const p = parse(argv, { env: { type: 'string' }, repository: { type: 'string' }, 'source-config': { type: 'string' }, params: { type: 'string' } }, usage, { min: 1, max: 1, names: 'the dSource NAME' });
+  const p = parse(
+    argv,
+    { env: { type: 'string' }, repository: { type: 'string' }, 'source-config': { type: 'string' }, params: { type: 'string' } },
+    usage,
+    { min: 1, max: 1, names: 'the dSource NAME' },
+  );
   const name = checkName('dSource', p.positionals[0]!);
   const environment = requireOption(p, 'env', usage);
   const repository = requireOption(p, 'repository', usage);
@@ -24,7 +29,10 @@ async function link(app: App, argv: string[]): Promise<number> {
   const engine = app.engine();
   const parameters = readParamsFile(file, (await engine.plugin()).schema, 'linkedSourceDefinition');
   const { dsource, snapshot } = await linkDSource(engine, { name, environment, repository, sourceConfig, parameters });
-  app.print({ dsource, snapshot }, `dSource ${dsource.name} linked (${dsource.sourceConfigName} in ${dsource.repositoryName}); snapshot ${snapshot.id}.\n`);
+  app.print(
+    { dsource, snapshot },
+    `dSource ${dsource.name} linked (${dsource.sourceConfigName} in ${dsource.repositoryName}); snapshot ${snapshot.id}.\n`,
+  );
   return 0;
 }
 
@@ -34,7 +42,9 @@ async function sync(app: App, argv: string[]): Promise<number> {
   requireDSource(engine.store, p.positionals[0]!);
   const schema = (await engine.plugin()).schema;
   const file = optionalString(p, 'params');
-  const parameters = file ? readParamsFile(file, schema, 'snapshotParametersDefinition') : schema.withDefaults('snapshotParametersDefinition', {});
+  const parameters = file
+    ? readParamsFile(file, schema, 'snapshotParametersDefinition')
+    : schema.withDefaults('snapshotParametersDefinition', {});
   const snapshot = await syncDSource(engine, p.positionals[0]!, parameters);
   app.print({ snapshot }, `dSource ${p.positionals[0]} synced; snapshot ${snapshot.id}.\n`);
   return 0;
@@ -59,5 +69,8 @@ export async function dsourceCommand(app: App, argv: string[]): Promise<number> 
   if (sub === 'link') return link(app, rest);
   if (sub === 'sync') return sync(app, rest);
   if (sub === 'enable' || sub === 'disable' || sub === 'delete') return simple(app, sub, rest);
-  throw new UserError(sub ? `Unknown dsource command '${sub}'.` : 'Missing dsource command.', `Usage:\n  ${DSOURCE_USAGE.join('\n  ')}`);
+  throw new UserError(
+    sub ? `Unknown dsource command '${sub}'.` : 'Missing dsource command.',
+    `Usage:\n  ${DSOURCE_USAGE.join('\n  ')}`,
+  );
 }

@@ -15,13 +15,22 @@ export const INSPECT_USAGE = [
 ];
 
 const KINDS: Record<string, string> = {
-  environment: 'environments', environments: 'environments', env: 'environments',
-  repository: 'repositories', repositories: 'repositories', repos: 'repositories',
-  'source-config': 'source-configs', 'source-configs': 'source-configs',
-  dsource: 'dsources', dsources: 'dsources',
-  snapshot: 'snapshots', snapshots: 'snapshots',
-  vdb: 'vdbs', vdbs: 'vdbs',
-  job: 'jobs', jobs: 'jobs',
+  environment: 'environments',
+  environments: 'environments',
+  env: 'environments',
+  repository: 'repositories',
+  repositories: 'repositories',
+  repos: 'repositories',
+  'source-config': 'source-configs',
+  'source-configs': 'source-configs',
+  dsource: 'dsources',
+  dsources: 'dsources',
+  snapshot: 'snapshots',
+  snapshots: 'snapshots',
+  vdb: 'vdbs',
+  vdbs: 'vdbs',
+  job: 'jobs',
+  jobs: 'jobs',
 };
 
 function kindOf(word: string | undefined, usage: string): string {
@@ -37,13 +46,19 @@ function limitOf(text: string | undefined): number | undefined {
 }
 
 function idOf(text: string, what: string): number {
-  if (!/^[1-9]\d*$/.test(text)) throw new UserError(`'${text}' is not a ${what} ID.`, `${what} IDs are positive integers; see hana-vdb list ${what}s.`);
+  if (!/^[1-9]\d*$/.test(text))
+    throw new UserError(`'${text}' is not a ${what} ID.`, `${what} IDs are positive integers; see hana-vdb list ${what}s.`);
   return Number(text);
 }
 
 export async function listCommand(app: App, argv: string[]): Promise<number> {
   const usage = INSPECT_USAGE[0]!;
-  const p = parse(argv, { env: { type: 'string' }, dsource: { type: 'string' }, vdb: { type: 'string' }, limit: { type: 'string' } }, usage, { min: 1, max: 1, names: 'what to list' });
+  const p = parse(
+    argv,
+    { env: { type: 'string' }, dsource: { type: 'string' }, vdb: { type: 'string' }, limit: { type: 'string' } },
+    usage,
+    { min: 1, max: 1, names: 'what to list' },
+  );
   const kind = kindOf(p.positionals[0], usage);
   const store = app.engine().store;
   const env = optionalString(p, 'env');
@@ -55,7 +70,13 @@ export async function listCommand(app: App, argv: string[]): Promise<number> {
   switch (kind) {
     case 'environments': {
       const rows = store.environments();
-      app.print({ environments: rows }, table(rows.map((e) => ({ ...e, address: `${e.address}:${e.port}` })), ['name', 'reference', 'address', 'discoveredAt']));
+      app.print(
+        { environments: rows },
+        table(
+          rows.map((e) => ({ ...e, address: `${e.address}:${e.port}` })),
+          ['name', 'reference', 'address', 'discoveredAt'],
+        ),
+      );
       break;
     }
     case 'repositories': {
@@ -75,12 +96,18 @@ export async function listCommand(app: App, argv: string[]): Promise<number> {
     }
     case 'snapshots': {
       const rows = store.snapshots({ dsourceName: dsource, vdbName: vdb });
-      app.print({ snapshots: rows }, table(rows, ['id', 'kind', 'dsourceName', 'vdbName', 'parentSnapshotId', 'createdAt', 'metadata']));
+      app.print(
+        { snapshots: rows },
+        table(rows, ['id', 'kind', 'dsourceName', 'vdbName', 'parentSnapshotId', 'createdAt', 'metadata']),
+      );
       break;
     }
     case 'vdbs': {
       const rows = store.vdbs();
-      app.print({ vdbs: rows }, table(rows, ['name', 'status', 'environmentName', 'dsourceName', 'provisionedFromSnapshotId', 'currentSnapshotId']));
+      app.print(
+        { vdbs: rows },
+        table(rows, ['name', 'status', 'environmentName', 'dsourceName', 'provisionedFromSnapshotId', 'currentSnapshotId']),
+      );
       break;
     }
     case 'jobs':
@@ -99,7 +126,10 @@ function showJob(app: App, idText: string): number {
   const job = store.job(idOf(idText, 'job'));
   if (!job) throw new UserError(`No job with ID ${idText}.`, 'See hana-vdb jobs.');
   const log = store.jobLog(job.id);
-  app.print({ job, log }, block({ ...job }) + '\nLog:\n' + log.map((l) => `  ${l.at} ${l.level.padEnd(5)} ${l.message}`).join('\n') + '\n');
+  app.print(
+    { job, log },
+    block({ ...job }) + '\nLog:\n' + log.map((l) => `  ${l.at} ${l.level.padEnd(5)} ${l.message}`).join('\n') + '\n',
+  );
   return 0;
 }
 
@@ -115,21 +145,36 @@ export async function showCommand(app: App, argv: string[]): Promise<number> {
       const users = store.environmentUsers(env.id);
       const repositories = store.repositories(env.name);
       const sourceConfigs = store.sourceConfigs({ environmentName: env.name });
-      app.print({ environment: env, users, repositories, sourceConfigs }, block({ ...env, users: users.map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`).join(', ') })
-        + `\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}\nSource configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`);
+      app.print(
+        { environment: env, users, repositories, sourceConfigs },
+        block({
+          ...env,
+          users: users
+            .map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`)
+            .join(', '),
+        }) +
+          `\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}\nSource configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`,
+      );
       return 0;
     }
     case 'dsources': {
       const ds = requireDSource(store, key);
       const snapshots = store.snapshots({ dsourceName: ds.name, kind: 'dsource' });
-      app.print({ dsource: ds, snapshots, vdbs: store.vdbsOfDSource(ds.id) }, block({ ...ds }) + `\nSnapshots:\n${table(snapshots, ['id', 'createdAt', 'metadata'])}`);
+      app.print(
+        { dsource: ds, snapshots, vdbs: store.vdbsOfDSource(ds.id) },
+        block({ ...ds }) + `\nSnapshots:\n${table(snapshots, ['id', 'createdAt', 'metadata'])}`,
+      );
       return 0;
     }
     case 'vdbs': {
       const vdb = requireVdb(store, key);
       const snapshots = store.snapshots({ vdbName: vdb.name });
       const history = store.recoveryHistory(vdb.name);
-      app.print({ vdb, snapshots, history }, block({ ...vdb }) + `\nSnapshots:\n${table(snapshots, ['id', 'parentSnapshotId', 'createdAt', 'metadata'])}\nRecovery history:\n${table(history, ['id', 'jobId', 'operation', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId', 'outcome', 'error'])}`);
+      app.print(
+        { vdb, snapshots, history },
+        block({ ...vdb }) +
+          `\nSnapshots:\n${table(snapshots, ['id', 'parentSnapshotId', 'createdAt', 'metadata'])}\nRecovery history:\n${table(history, ['id', 'jobId', 'operation', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId', 'outcome', 'error'])}`,
+      );
       return 0;
     }
     case 'snapshots': {
@@ -143,7 +188,11 @@ export async function showCommand(app: App, argv: string[]): Promise<number> {
     case 'source-configs': {
       const id = idOf(key, kind === 'repositories' ? 'repository' : 'source config');
       const row = kind === 'repositories' ? store.repository(id) : store.sourceConfig(id);
-      if (!row) throw new UserError(`No ${kind === 'repositories' ? 'repository' : 'source config'} with ID ${id}.`, `See hana-vdb list ${kind}.`);
+      if (!row)
+        throw new UserError(
+          `No ${kind === 'repositories' ? 'repository' : 'source config'} with ID ${id}.`,
+          `See hana-vdb list ${kind}.`,
+        );
       app.print(kind === 'repositories' ? { repository: row } : { sourceConfig: row }, block({ ...row }));
       return 0;
     }

@@ -30,44 +30,75 @@ export function planText(plan: Obj): string {
   const head = block({
     source: plan.source,
     target: plan.targetTenant,
-    requested: target.pinned ? `log position ${String(target.logPosition)} (pinned, ${String(target.timestamp ?? '-')})` : target.timestamp,
+    requested: target.pinned
+      ? `log position ${String(target.logPosition)} (pinned, ${String(target.timestamp ?? '-')})`
+      : target.timestamp,
     policy: `${String(policy.coveragePolicy)} (timeout ${String(policy.coverageWaitTimeoutSeconds)} s, max drift ${String(policy.maxDriftSeconds)} s, ${String(policy.driftAction)})`,
     covered: a.covered ? 'yes' : a.catalogCovers ? 'in the catalog, not all in the Backint tool' : 'no',
-    reachable: reachable.timestamp === null && reachable.logPosition === null ? '-' : `${String(reachable.timestamp ?? '?')}${reachable.logPosition ? ` (log position ${String(reachable.logPosition)})` : ''}`,
-    expected: expected.exact ? `${String(expected.timestamp ?? '-')}${expected.logPosition ? ` (log position ${String(expected.logPosition)})` : ''}` : `a commit in [${String(expected.notBefore ?? '-')}, ${String(target.timestamp)}]`,
+    reachable:
+      reachable.timestamp === null && reachable.logPosition === null
+        ? '-'
+        : `${String(reachable.timestamp ?? '?')}${reachable.logPosition ? ` (log position ${String(reachable.logPosition)})` : ''}`,
+    expected: expected.exact
+      ? `${String(expected.timestamp ?? '-')}${expected.logPosition ? ` (log position ${String(expected.logPosition)})` : ''}`
+      : `a commit in [${String(expected.notBefore ?? '-')}, ${String(target.timestamp)}]`,
     'log backup interval': plan.logBackupIntervalSeconds === null ? '-' : `${String(plan.logBackupIntervalSeconds)} s`,
     verdict: `${String(plan.verdict)}: ${String(plan.reason)}`,
   });
   const data = list(a.dataBackups).map((d) => ({ ...d, visible: d.visible ? 'yes' : 'NO' }));
-  const logs = list(a.logBackups).map((l) => ({ ...l, positions: `${String(l.firstPosition)}..${String(l.lastPosition)}`, visible: l.visible ? 'yes' : 'NO' }));
+  const logs = list(a.logBackups).map((l) => ({
+    ...l,
+    positions: `${String(l.firstPosition)}..${String(l.lastPosition)}`,
+    visible: l.visible ? 'yes' : 'NO',
+  }));
   const missing = (Array.isArray(a.missing) ? a.missing.map(obj) : []).map((m) => `  - ${String(m.message)}\n`).join('');
   return [
     head,
-    '\nData backups:\n', table(data, ['backupId', 'type', 'startedAt', 'lastCommit', 'visible']),
-    '\nLog backups:\n', table(logs, ['backupId', 'volume', 'positions', 'lastCommit', 'writtenAt', 'createdAt', 'visible']),
+    '\nData backups:\n',
+    table(data, ['backupId', 'type', 'startedAt', 'lastCommit', 'visible']),
+    '\nLog backups:\n',
+    table(logs, ['backupId', 'volume', 'positions', 'lastCommit', 'writtenAt', 'createdAt', 'visible']),
     missing ? `\nMissing:\n${missing}` : '',
   ].join('');
 }
 
 export async function planCommand(app: App, argv: string[]): Promise<number> {
   const usage = PLAN_USAGE.join(' | ');
-  const p = parse(argv, { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } }, usage, { min: 0, max: 1, names: 'the VDB name' });
+  const p = parse(
+    argv,
+    { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } },
+    usage,
+    { min: 0, max: 1, names: 'the VDB name' },
+  );
   const engine = app.engine();
   const snapshotText = optionalString(p, 'snapshot');
   let result;
   if (p.positionals.length === 1) {
     if (p.values.env !== undefined || p.values.params !== undefined || p.values.repository !== undefined) {
-      throw new UserError('--env, --repository and --params are for a VDB that does not exist yet; an existing VDB has them.', `Usage: ${PLAN_USAGE[0]}`);
+      throw new UserError(
+        '--env, --repository and --params are for a VDB that does not exist yet; an existing VDB has them.',
+        `Usage: ${PLAN_USAGE[0]}`,
+      );
     }
-    result = await planVdb(engine, { vdb: p.positionals[0]!, ...(snapshotText !== undefined ? { snapshotId: parseSnapshotId(snapshotText) } : {}) });
+    result = await planVdb(engine, {
+      vdb: p.positionals[0]!,
+      ...(snapshotText !== undefined ? { snapshotId: parseSnapshotId(snapshotText) } : {}),
+    });
   } else {
     const snapshotId = parseSnapshotId(requireOption(p, 'snapshot', PLAN_USAGE[1]!));
     const environment = requireOption(p, 'env', PLAN_USAGE[1]!);
     const repository = requireOption(p, 'repository', PLAN_USAGE[1]!);
-    const parameters = readParamsFile(requireOption(p, 'params', PLAN_USAGE[1]!), (await engine.plugin()).schema, 'virtualSourceDefinition');
+    const parameters = readParamsFile(
+      requireOption(p, 'params', PLAN_USAGE[1]!),
+      (await engine.plugin()).schema,
+      'virtualSourceDefinition',
+    );
     result = await planVdb(engine, { snapshotId, environment, repository, parameters });
   }
-  app.print(result, `Recovery plan for ${result.vdb ? `VDB ${result.vdb}` : 'a new VDB'} from snapshot ${result.snapshotId} (nothing was changed)\n${planText(result.plan)}`);
+  app.print(
+    result,
+    `Recovery plan for ${result.vdb ? `VDB ${result.vdb}` : 'a new VDB'} from snapshot ${result.snapshotId} (nothing was changed)\n${planText(result.plan)}`,
+  );
   const verdict = result.plan.verdict;
   return verdict === 'recover' || verdict === 'recover-short' ? 0 : 3;
 }

@@ -2,7 +2,15 @@
 import { UserError } from '../../../sdk/errors.js';
 import { parseSnapshotId, requireSnapshot } from '../../workflows/resolve.js';
 import {
-  deleteVdb, disableVdb, enableVdb, provisionVdb, refreshVdb, rewindVdb, snapshotVdb, startVdb, stopVdb,
+  deleteVdb,
+  disableVdb,
+  enableVdb,
+  provisionVdb,
+  refreshVdb,
+  rewindVdb,
+  snapshotVdb,
+  startVdb,
+  stopVdb,
 } from '../../workflows/vdb.js';
 import type { App } from '../app.js';
 import { optionalString, parse, requireOption } from '../args.js';
@@ -19,7 +27,12 @@ export const VDB_USAGE = [
 
 async function provision(app: App, argv: string[]): Promise<number> {
   const usage = VDB_USAGE[0]!;
-  const p = parse(argv, { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } }, usage, { min: 1, max: 1, names: 'the VDB NAME' });
+  const p = parse(
+    argv,
+    { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } },
+    usage,
+    { min: 1, max: 1, names: 'the VDB NAME' },
+  );
   const name = checkName('VDB', p.positionals[0]!);
   const snapshotId = parseSnapshotId(requireOption(p, 'snapshot', usage));
   const environment = requireOption(p, 'env', usage);
@@ -29,7 +42,10 @@ async function provision(app: App, argv: string[]): Promise<number> {
   requireSnapshot(engine.store, snapshotId);
   const parameters = readParamsFile(file, (await engine.plugin()).schema, 'virtualSourceDefinition');
   const { vdb, snapshot } = await provisionVdb(engine, { name, snapshotId, environment, repository, parameters });
-  app.print({ vdb, snapshot, history: engine.store.recoveryHistory(vdb.name) }, `VDB ${vdb.name} provisioned from snapshot ${snapshotId}; VDB snapshot ${snapshot.id}.\n`);
+  app.print(
+    { vdb, snapshot, history: engine.store.recoveryHistory(vdb.name) },
+    `VDB ${vdb.name} provisioned from snapshot ${snapshotId}; VDB snapshot ${snapshot.id}.\n`,
+  );
   return 0;
 }
 
@@ -38,7 +54,10 @@ async function refresh(app: App, argv: string[]): Promise<number> {
   const text = optionalString(p, 'snapshot');
   const engine = app.engine();
   const { vdb, snapshot } = await refreshVdb(engine, p.positionals[0]!, text === undefined ? undefined : parseSnapshotId(text));
-  app.print({ vdb, snapshot }, `VDB ${vdb.name} refreshed from snapshot ${vdb.provisionedFromSnapshotId}; VDB snapshot ${snapshot.id}.\n`);
+  app.print(
+    { vdb, snapshot },
+    `VDB ${vdb.name} refreshed from snapshot ${vdb.provisionedFromSnapshotId}; VDB snapshot ${snapshot.id}.\n`,
+  );
   return 0;
 }
 
@@ -76,14 +95,21 @@ async function simple(app: App, sub: string, argv: string[]): Promise<number> {
 export async function vdbCommand(app: App, argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   switch (sub) {
-    case 'provision': return provision(app, rest);
-    case 'refresh': return refresh(app, rest);
-    case 'rewind': return rewind(app, rest);
-    case 'delete': return remove(app, rest);
-    case 'snapshot': case 'start': case 'stop': case 'enable': case 'disable': return simple(app, sub, rest);
+    case 'provision':
+      return provision(app, rest);
+    case 'refresh':
+      return refresh(app, rest);
+    case 'rewind':
+      return rewind(app, rest);
+    case 'delete':
+      return remove(app, rest);
+    case 'snapshot':
+    case 'start':
+    case 'stop':
+    case 'enable':
+    case 'disable':
+      return simple(app, sub, rest);
     default:
       throw new UserError(sub ? `Unknown vdb command '${sub}'.` : 'Missing vdb command.', `Usage:\n  ${VDB_USAGE.join('\n  ')}`);
   }
 }
-
-

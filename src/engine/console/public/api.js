@@ -22,12 +22,14 @@ export async function get(path) {
 }
 
 export async function send(method, path, body = {}) {
-  return parse(await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfToken },
-    body: JSON.stringify(body),
-  }));
+  return parse(
+    await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 export async function openSession() {

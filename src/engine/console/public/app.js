@@ -71,7 +71,10 @@ async function render(refresh = false) {
 /** Updates must not throw away what someone is typing or choosing. */
 function busyEditing() {
   const a = document.activeElement;
-  return document.querySelector('dialog[open]') !== null || (a && main.contains(a) && ['INPUT', 'SELECT', 'TEXTAREA'].includes(a.tagName));
+  return (
+    document.querySelector('dialog[open]') !== null ||
+    (a && main.contains(a) && ['INPUT', 'SELECT', 'TEXTAREA'].includes(a.tagName))
+  );
 }
 
 let pending = null;
@@ -88,8 +91,12 @@ function scheduleRefresh(event) {
 function listen() {
   const state = document.getElementById('live-state');
   const events = new EventSource('/api/events');
-  events.addEventListener('open', () => { state.textContent = 'Live updates on'; });
-  events.addEventListener('error', () => { state.textContent = 'Live updates interrupted; reconnecting…'; });
+  events.addEventListener('open', () => {
+    state.textContent = 'Live updates on';
+  });
+  events.addEventListener('error', () => {
+    state.textContent = 'Live updates interrupted; reconnecting…';
+  });
   for (const type of ['job', 'progress', 'log']) {
     events.addEventListener(type, (e) => scheduleRefresh(JSON.parse(e.data)));
   }

@@ -36,7 +36,9 @@ function append(el, children) {
 /** ISO-8601 UTC as shown on the pages: date, time, and Z kept so nobody reads it as local time. */
 export function time(iso) {
   if (!iso) return '–';
-  return String(iso).replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return String(iso)
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function duration(seconds) {
@@ -55,16 +57,40 @@ export function duration(seconds) {
 /** A data table: columns are [label, row => cell content]; `rowClass(row)` optionally classes a row. */
 export function table(caption, columns, rows, empty = 'None yet.', rowClass = () => undefined) {
   if (!rows.length) return h('p', { class: 'empty' }, empty);
-  return h('table', {},
+  return h(
+    'table',
+    {},
     caption ? h('caption', {}, caption) : null,
-    h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', { scope: 'col' }, label)))),
-    h('tbody', {}, rows.map((r) => h('tr', { class: rowClass(r) }, columns.map(([, cell]) => h('td', {}, cell(r)))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map(([label]) => h('th', { scope: 'col' }, label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          { class: rowClass(r) },
+          columns.map(([, cell]) => h('td', {}, cell(r))),
+        ),
+      ),
+    ),
   );
 }
 
 /** A definition list of label → value pairs (null values shown as a dash). */
 export function facts(pairs) {
-  return h('dl', { class: 'facts' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined || v === '' ? '–' : v)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined || v === '' ? '–' : v)]),
+  );
 }
 
 export function status(text) {

@@ -13,8 +13,10 @@ function bound(field, value) {
   const label = field.label;
   if (field.minimum !== undefined && value < field.minimum) return `${label} must be at least ${field.minimum}.`;
   if (field.maximum !== undefined && value > field.maximum) return `${label} must be at most ${field.maximum}.`;
-  if (field.exclusiveMinimum !== undefined && value <= field.exclusiveMinimum) return `${label} must be more than ${field.exclusiveMinimum}.`;
-  if (field.exclusiveMaximum !== undefined && value >= field.exclusiveMaximum) return `${label} must be less than ${field.exclusiveMaximum}.`;
+  if (field.exclusiveMinimum !== undefined && value <= field.exclusiveMinimum)
+    return `${label} must be more than ${field.exclusiveMinimum}.`;
+  if (field.exclusiveMaximum !== undefined && value >= field.exclusiveMaximum)
+    return `${label} must be less than ${field.exclusiveMaximum}.`;
   return null;
 }
 
@@ -37,12 +39,18 @@ export function checkField(field, raw) {
       return { value: text, problem: `${label} must be JSON: ${e.message}` };
     }
   }
-  if (field.enum && !field.enum.includes(text)) return { value: text, problem: `${label} must be one of ${field.enum.join(', ')}.` };
+  if (field.enum && !field.enum.includes(text))
+    return { value: text, problem: `${label} must be one of ${field.enum.join(', ')}.` };
   const msg = field.messages ?? {};
-  if (field.minLength !== undefined && codePoints(text) < field.minLength) return { value: text, problem: msg.minLength ?? `${label} needs at least ${field.minLength} characters.` };
-  if (field.maxLength !== undefined && codePoints(text) > field.maxLength) return { value: text, problem: msg.maxLength ?? `${label} takes at most ${field.maxLength} characters.` };
+  if (field.minLength !== undefined && codePoints(text) < field.minLength)
+    return { value: text, problem: msg.minLength ?? `${label} needs at least ${field.minLength} characters.` };
+  if (field.maxLength !== undefined && codePoints(text) > field.maxLength)
+    return { value: text, problem: msg.maxLength ?? `${label} takes at most ${field.maxLength} characters.` };
   if (field.pattern !== undefined && !new RegExp(field.pattern).test(text)) {
-    return { value: text, problem: msg.pattern ? `${label}: ${msg.pattern}` : `${label} is not in the accepted form (${field.pattern}).` };
+    return {
+      value: text,
+      problem: msg.pattern ? `${label}: ${msg.pattern}` : `${label} is not in the accepted form (${field.pattern}).`,
+    };
   }
   return { value: text, problem: null };
 }
@@ -52,11 +60,14 @@ function control(field, id, initial) {
   const common = { id, name: field.name, 'aria-describedby': described, required: field.required && field.type !== 'boolean' };
   if (field.type === 'boolean') return h('input', { ...common, type: 'checkbox', checked: initial === true });
   if (field.enum) {
-    return h('select', common,
+    return h(
+      'select',
+      common,
       field.required ? null : h('option', { value: '' }, '(not set)'),
-      field.enum.map((v) => h('option', { value: String(v), selected: String(initial) === String(v) }, String(v))));
+      field.enum.map((v) => h('option', { value: String(v), selected: String(initial) === String(v) }, String(v))),
+    );
   }
-  const value = initial === undefined || initial === null ? '' : (field.type === 'json' ? JSON.stringify(initial) : String(initial));
+  const value = initial === undefined || initial === null ? '' : field.type === 'json' ? JSON.stringify(initial) : String(initial);
   if (field.rows || field.type === 'json') return h('textarea', { ...common, rows: field.rows ?? 3, value });
   if (field.password) return h('input', { ...common, type: 'password', autocomplete: 'new-password', value: '' });
   if (field.type === 'integer' || field.type === 'number') {
@@ -85,11 +96,23 @@ export function schemaFields(descriptor, { legend, idPrefix, initial = {}, defin
     const err = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
     controls.set(field.name, el);
     errors.set(field.name, err);
-    const label = h('label', { for: id }, field.label, field.required ? h('span', { class: 'req' }, ' (required)') : null,
-      field.password ? h('span', { class: 'req' }, ' (write-only)') : null);
+    const label = h(
+      'label',
+      { for: id },
+      field.label,
+      field.required ? h('span', { class: 'req' }, ' (required)') : null,
+      field.password ? h('span', { class: 'req' }, ' (write-only)') : null,
+    );
     const help = h('p', { id: `${id}-help`, class: 'help' }, field.help);
-    fieldset.append(h('div', { class: `field field-${field.type === 'boolean' ? 'check' : 'text'}` },
-      field.type === 'boolean' ? [el, label] : [label, el], help, err));
+    fieldset.append(
+      h(
+        'div',
+        { class: `field field-${field.type === 'boolean' ? 'check' : 'text'}` },
+        field.type === 'boolean' ? [el, label] : [label, el],
+        help,
+        err,
+      ),
+    );
     const checkOne = async () => {
       const { problem } = checkField(field, rawValue(el, field));
       show(field.name, problem);

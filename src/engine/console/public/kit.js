@@ -10,9 +10,12 @@ export async function listPage({ title, api, key, add, caption, columns, empty }
 }
 
 export function errorBox(err) {
-  return h('div', { class: 'error-box', role: 'alert' },
+  return h(
+    'div',
+    { class: 'error-box', role: 'alert' },
     h('p', {}, h('strong', {}, 'Error: '), err.message),
-    err.action ? h('p', {}, err.action) : null);
+    err.action ? h('p', {}, err.action) : null,
+  );
 }
 
 /** Send an action; a job opens its page (the page follows it), an action without a job calls `done`. */
@@ -30,11 +33,15 @@ export async function startAction(method, path, body, { errors, done } = {}) {
 
 /** An action button whose errors go to `errors`. */
 export function actionButton(label, method, path, body, errors, attrs = {}) {
-  return h('button', {
-    type: 'button',
-    ...attrs,
-    onclick: () => startAction(method, path, typeof body === 'function' ? body() : body, { errors }).catch(() => undefined),
-  }, label);
+  return h(
+    'button',
+    {
+      type: 'button',
+      ...attrs,
+      onclick: () => startAction(method, path, typeof body === 'function' ? body() : body, { errors }).catch(() => undefined),
+    },
+    label,
+  );
 }
 
 /** The delete dialog: the name must be typed; resolves { confirm, force } or null when cancelled. */
@@ -49,9 +56,13 @@ export function confirmDelete(text, name, { allowForce = false } = {}) {
   input.value = '';
   force.checked = false;
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      resolve(dialog.returnValue === 'ok' && input.value === name ? { confirm: input.value, force: force.checked } : null);
-    }, { once: true });
+    dialog.addEventListener(
+      'close',
+      () => {
+        resolve(dialog.returnValue === 'ok' && input.value === name ? { confirm: input.value, force: force.checked } : null);
+      },
+      { once: true },
+    );
     dialog.returnValue = '';
     dialog.showModal();
     input.focus();
@@ -59,18 +70,24 @@ export function confirmDelete(text, name, { allowForce = false } = {}) {
 }
 
 export function deleteButton(kindLabel, text, name, path, errors, { allowForce = false } = {}) {
-  return h('button', {
-    type: 'button',
-    class: 'danger',
-    onclick: async () => {
-      const answer = await confirmDelete(text, name, { allowForce });
-      if (!answer) return;
-      await startAction('DELETE', path, allowForce ? answer : { confirm: answer.confirm }, {
-        errors,
-        done: () => { location.hash = kindLabel; },
-      }).catch(() => undefined);
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      onclick: async () => {
+        const answer = await confirmDelete(text, name, { allowForce });
+        if (!answer) return;
+        await startAction('DELETE', path, allowForce ? answer : { confirm: answer.confirm }, {
+          errors,
+          done: () => {
+            location.hash = kindLabel;
+          },
+        }).catch(() => undefined);
+      },
     },
-  }, 'Delete…');
+    'Delete…',
+  );
 }
 
 /** A form with an error summary; `submit` returns the action promise or throws ApiError. */
@@ -95,25 +112,59 @@ export function actionForm({ id, label, parts, submitLabel, submit }) {
 
 /** Local problems in the summary, each a link to its field, and focus on the first. */
 export function showLocalProblems(summary, problems, fieldsets) {
-  summary.replaceChildren(h('div', { class: 'error-box', role: 'alert' },
-    h('p', {}, h('strong', {}, `${problems.length} field${problems.length === 1 ? '' : 's'} to correct:`)),
-    h('ul', {}, problems.map((p) => h('li', {}, p.message)))));
+  summary.replaceChildren(
+    h(
+      'div',
+      { class: 'error-box', role: 'alert' },
+      h('p', {}, h('strong', {}, `${problems.length} field${problems.length === 1 ? '' : 's'} to correct:`)),
+      h(
+        'ul',
+        {},
+        problems.map((p) => h('li', {}, p.message)),
+      ),
+    ),
+  );
   for (const f of fieldsets) f.focusFirstInvalid();
 }
 
 /** A labelled select; `options` are [value, text] pairs. */
 export function selectField(id, label, help, options, selected) {
-  const select = h('select', { id, name: id, required: true, 'aria-describedby': `${id}-help` },
-    options.map(([value, text]) => h('option', { value, selected: value === selected }, text)));
-  const node = h('div', { class: 'field field-text' }, h('label', { for: id }, label), select, h('p', { id: `${id}-help`, class: 'help' }, help));
+  const select = h(
+    'select',
+    { id, name: id, required: true, 'aria-describedby': `${id}-help` },
+    options.map(([value, text]) => h('option', { value, selected: value === selected }, text)),
+  );
+  const node = h(
+    'div',
+    { class: 'field field-text' },
+    h('label', { for: id }, label),
+    select,
+    h('p', { id: `${id}-help`, class: 'help' }, help),
+  );
   return { node, select };
 }
 
 /** A labelled text input for a name. */
 export function nameField(id, label, help, value = '') {
-  const input = h('input', { id, name: id, type: 'text', required: true, autocomplete: 'off', spellcheck: 'false', value, 'aria-describedby': `${id}-help ${id}-error` });
+  const input = h('input', {
+    id,
+    name: id,
+    type: 'text',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    value,
+    'aria-describedby': `${id}-help ${id}-error`,
+  });
   const err = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
-  const node = h('div', { class: 'field field-text' }, h('label', { for: id }, label, h('span', { class: 'req' }, ' (required)')), input, h('p', { id: `${id}-help`, class: 'help' }, help), err);
+  const node = h(
+    'div',
+    { class: 'field field-text' },
+    h('label', { for: id }, label, h('span', { class: 'req' }, ' (required)')),
+    input,
+    h('p', { id: `${id}-help`, class: 'help' }, help),
+    err,
+  );
   const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
   const show = (message) => {
     err.textContent = message ?? '';
@@ -126,7 +177,9 @@ export function nameField(id, label, help, value = '') {
     input,
     show,
     read() {
-      const problem = NAME.test(input.value) ? null : `${label}: use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit.`;
+      const problem = NAME.test(input.value)
+        ? null
+        : `${label}: use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit.`;
       show(problem);
       return problem;
     },

@@ -7,7 +7,10 @@ import { actionButton, actionForm, deleteButton, errorBox, listPage, nameField, 
 
 export function dsourcesPage() {
   return listPage({
-    title: 'dSources', api: '/api/dsources', key: 'dsources', add: ['#/dsources/new', 'Link dSource'],
+    title: 'dSources',
+    api: '/api/dsources',
+    key: 'dsources',
+    add: ['#/dsources/new', 'Link dSource'],
     caption: 'Linked source tenants',
     columns: [
       ['Name', (d) => link(`#/dsources/${enc(d.name)}`, d.name)],
@@ -21,15 +24,34 @@ export function dsourcesPage() {
 }
 
 function paramsFacts(descriptor, d) {
-  return facts(descriptor.fields.map((f) => [f.label, f.password ? (d.secretsSet.includes(f.name) ? 'set (write-only)' : 'not set') : (d.parameters[f.name] === undefined ? '–' : String(d.parameters[f.name]))]));
+  return facts(
+    descriptor.fields.map((f) => [
+      f.label,
+      f.password
+        ? d.secretsSet.includes(f.name)
+          ? 'set (write-only)'
+          : 'not set'
+        : d.parameters[f.name] === undefined
+          ? '–'
+          : String(d.parameters[f.name]),
+    ]),
+  );
 }
 
 export async function dsourcePage([name]) {
-  const [d, linkedForm, snapForm] = await Promise.all([get(`/api/dsources/${enc(name)}`), get('/api/forms/linkedSourceDefinition'), get('/api/forms/snapshotParametersDefinition')]);
+  const [d, linkedForm, snapForm] = await Promise.all([
+    get(`/api/dsources/${enc(name)}`),
+    get('/api/forms/linkedSourceDefinition'),
+    get('/api/forms/snapshotParametersDefinition'),
+  ]);
   const ds = d.dsource;
   const path = `/api/dsources/${enc(ds.name)}`;
   const errors = h('div', { class: 'action-errors' });
-  const syncFields = schemaFields(snapForm, { legend: 'Sync parameters', idPrefix: 'sync', definition: 'snapshotParametersDefinition' });
+  const syncFields = schemaFields(snapForm, {
+    legend: 'Sync parameters',
+    idPrefix: 'sync',
+    definition: 'snapshotParametersDefinition',
+  });
   const syncForm = actionForm({
     id: 'sync-dsource',
     label: 'Sync dSource',
@@ -53,38 +75,85 @@ export async function dsourcePage([name]) {
         ['Environment', link(`#/environments/${enc(ds.environmentName)}`, ds.environmentName)],
         ['Created', time(ds.createdAt)],
       ]),
-      h('div', { class: 'actions', role: 'group', 'aria-label': 'dSource actions' },
-        ds.status === 'disabled' ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors) : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
-        deleteButton('#/dsources', `Staging stops and the dSource ${ds.name} with its snapshots is removed. VDBs must be deleted first.`, ds.name, path, errors)),
+      h(
+        'div',
+        { class: 'actions', role: 'group', 'aria-label': 'dSource actions' },
+        ds.status === 'disabled'
+          ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors)
+          : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
+        deleteButton(
+          '#/dsources',
+          `Staging stops and the dSource ${ds.name} with its snapshots is removed. VDBs must be deleted first.`,
+          ds.name,
+          path,
+          errors,
+        ),
+      ),
       errors,
       h('details', {}, h('summary', {}, 'Sync (take a new snapshot)'), syncForm),
       h('h2', {}, 'Snapshots'),
-      table('Each snapshot is a point in time VDBs recover to: origin = taken at − RPO offset', [
-        ['ID', (s) => String(s.id)],
-        ['Taken at (UTC)', (s) => time(s.metadata.takenAt)],
-        ['Origin timestamp (UTC)', (s) => time(s.metadata.originTimestamp)],
-        ['RPO offset (min)', (s) => String(s.metadata.rpoOffsetMinutes ?? '–')],
-        ['Source', (s) => `${s.metadata.sourceTenant ?? '?'}@${s.metadata.sourceSid ?? '?'}`],
-        ['', (s) => link(`#/vdbs/new?snapshot=${s.id}`, `Provision VDB from snapshot ${s.id}`)],
-      ], d.snapshots, 'No snapshots.'),
+      table(
+        'Each snapshot is a point in time VDBs recover to: origin = taken at − RPO offset',
+        [
+          ['ID', (s) => String(s.id)],
+          ['Taken at (UTC)', (s) => time(s.metadata.takenAt)],
+          ['Origin timestamp (UTC)', (s) => time(s.metadata.originTimestamp)],
+          ['RPO offset (min)', (s) => String(s.metadata.rpoOffsetMinutes ?? '–')],
+          ['Source', (s) => `${s.metadata.sourceTenant ?? '?'}@${s.metadata.sourceSid ?? '?'}`],
+          ['', (s) => link(`#/vdbs/new?snapshot=${s.id}`, `Provision VDB from snapshot ${s.id}`)],
+        ],
+        d.snapshots,
+        'No snapshots.',
+      ),
       h('h2', {}, 'VDBs'),
-      table(null, [['Name', (v) => link(`#/vdbs/${enc(v.name)}`, v.name)], ['Status', (v) => status(v.status)], ['Current snapshot', (v) => String(v.currentSnapshotId ?? '–')]], d.vdbs, 'No VDBs from this dSource.'),
+      table(
+        null,
+        [
+          ['Name', (v) => link(`#/vdbs/${enc(v.name)}`, v.name)],
+          ['Status', (v) => status(v.status)],
+          ['Current snapshot', (v) => String(v.currentSnapshotId ?? '–')],
+        ],
+        d.vdbs,
+        'No VDBs from this dSource.',
+      ),
       h('h2', {}, 'Parameters'),
       paramsFacts(linkedForm, ds),
       h('h2', {}, 'Recent jobs'),
-      table(null, [['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)], ['Outcome', (j) => status(j.outcome)], ['Started', (j) => time(j.startedAt)]], d.jobs),
+      table(
+        null,
+        [
+          ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
+          ['Outcome', (j) => status(j.outcome)],
+          ['Started', (j) => time(j.startedAt)],
+        ],
+        d.jobs,
+      ),
     ],
   };
 }
 
 export async function linkPage(_params, query) {
   const [{ environments }, descriptor] = await Promise.all([get('/api/environments'), get('/api/forms/linkedSourceDefinition')]);
-  if (!environments.length) return { title: 'Link dSource', node: [h('p', {}, 'Add an environment first: ', link('#/environments/new', 'Add environment'), '.')] };
+  if (!environments.length)
+    return {
+      title: 'Link dSource',
+      node: [h('p', {}, 'Add an environment first: ', link('#/environments/new', 'Add environment'), '.')],
+    };
   const name = nameField('link-name', 'dSource name', 'How the engine names this dSource.');
-  const env = selectField('link-environment', 'Environment', 'Host of the source system.', environments.map((e) => [e.name, e.name]), query.get('env') ?? environments[0].name);
+  const env = selectField(
+    'link-environment',
+    'Environment',
+    'Host of the source system.',
+    environments.map((e) => [e.name, e.name]),
+    query.get('env') ?? environments[0].name,
+  );
   const repo = selectField('link-repository', 'Repository', 'HANA installation (SID, instance, version).', [], null);
   const sc = selectField('link-source-config', 'Source config', 'Tenant database to link.', [], null);
-  const fields = schemaFields(descriptor, { legend: 'dSource parameters (linkedSourceDefinition)', idPrefix: 'linked', definition: 'linkedSourceDefinition' });
+  const fields = schemaFields(descriptor, {
+    legend: 'dSource parameters (linkedSourceDefinition)',
+    idPrefix: 'linked',
+    definition: 'linkedSourceDefinition',
+  });
   let detail = null;
   const fillSourceConfigs = (wanted) => {
     const r = detail.repositories.find((x) => x.name === repo.select.value);
@@ -124,7 +193,13 @@ export async function linkPage(_params, query) {
         return;
       }
       try {
-        const r = await send('POST', '/api/dsources', { name: name.input.value, environment: env.select.value, repository: repo.select.value, sourceConfig: sc.select.value, parameters: value });
+        const r = await send('POST', '/api/dsources', {
+          name: name.input.value,
+          environment: env.select.value,
+          repository: repo.select.value,
+          sourceConfig: sc.select.value,
+          parameters: value,
+        });
         if (r.jobId) location.hash = `#/jobs/${r.jobId}`;
       } catch (err) {
         const problemsFromServer = err.problems ?? [];
@@ -135,5 +210,15 @@ export async function linkPage(_params, query) {
       }
     },
   });
-  return { title: 'Link dSource', node: [h('p', {}, 'Linking records the dSource and takes its first snapshot. The form comes from the plugin\'s schema.json; every field is checked here and again by the engine.'), form] };
+  return {
+    title: 'Link dSource',
+    node: [
+      h(
+        'p',
+        {},
+        "Linking records the dSource and takes its first snapshot. The form comes from the plugin's schema.json; every field is checked here and again by the engine.",
+      ),
+      form,
+    ],
+  };
 }

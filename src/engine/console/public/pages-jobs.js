@@ -10,7 +10,13 @@ const objectLink = (j) => {
 
 function progressBar(j, label) {
   if (j.outcome !== 'running') return status(j.outcome);
-  return h('span', {}, h('progress', { max: 100, value: j.progressPercent ?? undefined, 'aria-label': label }), ' ', j.progressPercent === null ? '' : `${Math.round(j.progressPercent)}%`);
+  return h(
+    'span',
+    {},
+    h('progress', { max: 100, value: j.progressPercent ?? undefined, 'aria-label': label }),
+    ' ',
+    j.progressPercent === null ? '' : `${Math.round(j.progressPercent)}%`,
+  );
 }
 
 export async function jobsPage() {
@@ -18,15 +24,20 @@ export async function jobsPage() {
   return {
     title: 'Jobs',
     live: true,
-    node: table('The newest 100 jobs', [
-      ['ID', (j) => link(`#/jobs/${j.id}`, String(j.id))],
-      ['Operation', (j) => j.operation],
-      ['Object', objectLink],
-      ['Outcome', (j) => progressBar(j, `Progress of job ${j.id}`)],
-      ['Started (UTC)', (j) => time(j.startedAt)],
-      ['Ended (UTC)', (j) => time(j.endedAt)],
-      ['Error', (j) => j.error ?? ''],
-    ], jobs, 'No jobs yet.'),
+    node: table(
+      'The newest 100 jobs',
+      [
+        ['ID', (j) => link(`#/jobs/${j.id}`, String(j.id))],
+        ['Operation', (j) => j.operation],
+        ['Object', objectLink],
+        ['Outcome', (j) => progressBar(j, `Progress of job ${j.id}`)],
+        ['Started (UTC)', (j) => time(j.startedAt)],
+        ['Ended (UTC)', (j) => time(j.endedAt)],
+        ['Error', (j) => j.error ?? ''],
+      ],
+      jobs,
+      'No jobs yet.',
+    ),
   };
 }
 
@@ -48,21 +59,66 @@ export async function jobPage([id]) {
         ['Ended (UTC)', time(j.endedAt)],
         ['Error', j.error],
       ]),
-      h('section', { 'aria-label': 'Progress' },
+      h(
+        'section',
+        { 'aria-label': 'Progress' },
         h('h2', {}, 'Progress'),
-        j.outcome === 'running' ? h('p', {}, h('progress', { id: 'job-progress', max: 100, value: j.progressPercent ?? undefined, 'aria-label': 'Job progress' }), ' ', j.progressMessage ?? '') : null,
+        j.outcome === 'running'
+          ? h(
+              'p',
+              {},
+              h('progress', { id: 'job-progress', max: 100, value: j.progressPercent ?? undefined, 'aria-label': 'Job progress' }),
+              ' ',
+              j.progressMessage ?? '',
+            )
+          : null,
         d.progress.length
-          ? h('ol', { class: 'progress-lines' }, d.progress.map((p) => h('li', {}, h('time', { datetime: p.at }, time(p.at)), ' ', p.percent === null ? '' : `${Math.round(p.percent)}% `, p.message)))
-          : h('p', { class: 'empty' }, j.progressMessage ? `Last: ${j.progressMessage}` : 'No progress reported.')),
+          ? h(
+              'ol',
+              { class: 'progress-lines' },
+              d.progress.map((p) =>
+                h(
+                  'li',
+                  {},
+                  h('time', { datetime: p.at }, time(p.at)),
+                  ' ',
+                  p.percent === null ? '' : `${Math.round(p.percent)}% `,
+                  p.message,
+                ),
+              ),
+            )
+          : h('p', { class: 'empty' }, j.progressMessage ? `Last: ${j.progressMessage}` : 'No progress reported.'),
+      ),
       h('h2', {}, 'Log'),
-      h('p', { class: 'field-check' },
-        h('input', { type: 'checkbox', id: 'show-debug', checked: showDebug, onchange: (e) => { showDebug = e.target.checked; document.getElementById('job-log').classList.toggle('hide-debug', !showDebug); } }),
-        h('label', { for: 'show-debug' }, `Show debug lines (${d.log.filter((l) => l.level === 'debug').length})`)),
-      h('div', { id: 'job-log', class: showDebug ? '' : 'hide-debug' }, table(null, [
-        ['Time (UTC)', (l) => time(l.at)],
-        ['Level', (l) => h('span', { class: `level level-${l.level}` }, l.level)],
-        ['Message', (l) => h('span', { class: 'log-message' }, l.message)],
-      ], d.log, 'No log lines.', (l) => `log-${l.level}`)),
+      h(
+        'p',
+        { class: 'field-check' },
+        h('input', {
+          type: 'checkbox',
+          id: 'show-debug',
+          checked: showDebug,
+          onchange: (e) => {
+            showDebug = e.target.checked;
+            document.getElementById('job-log').classList.toggle('hide-debug', !showDebug);
+          },
+        }),
+        h('label', { for: 'show-debug' }, `Show debug lines (${d.log.filter((l) => l.level === 'debug').length})`),
+      ),
+      h(
+        'div',
+        { id: 'job-log', class: showDebug ? '' : 'hide-debug' },
+        table(
+          null,
+          [
+            ['Time (UTC)', (l) => time(l.at)],
+            ['Level', (l) => h('span', { class: `level level-${l.level}` }, l.level)],
+            ['Message', (l) => h('span', { class: 'log-message' }, l.message)],
+          ],
+          d.log,
+          'No log lines.',
+          (l) => `log-${l.level}`,
+        ),
+      ),
     ],
   };
 }

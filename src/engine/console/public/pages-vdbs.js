@@ -9,7 +9,10 @@ import { recoveryTimeline } from './timeline.js';
 
 export function vdbsPage() {
   return listPage({
-    title: 'VDBs', api: '/api/vdbs', key: 'vdbs', add: ['#/vdbs/new', 'Provision VDB'],
+    title: 'VDBs',
+    api: '/api/vdbs',
+    key: 'vdbs',
+    add: ['#/vdbs/new', 'Provision VDB'],
     caption: 'Virtual copies of dSource tenants',
     columns: [
       ['Name', (v) => link(`#/vdbs/${enc(v.name)}`, v.name)],
@@ -22,18 +25,24 @@ export function vdbsPage() {
   });
 }
 
-const snapLabel = (s) => `${s.id}: ${s.kind === 'vdb' ? `VDB snapshot, achieved ${time(s.metadata.achievedTimestamp)}` : `origin ${time(s.metadata.originTimestamp)}`}`;
+const snapLabel = (s) =>
+  `${s.id}: ${s.kind === 'vdb' ? `VDB snapshot, achieved ${time(s.metadata.achievedTimestamp)}` : `origin ${time(s.metadata.originTimestamp)}`}`;
 
 function historyTable(history) {
-  return table('Recovery history', [
-    ['Operation', (r) => `${r.operation} (job ${r.jobId})`],
-    ['Outcome', (r) => status(r.outcome)],
-    ['Executed (UTC)', (r) => time(r.metadata?.executionTimestamp)],
-    ['Requested (UTC)', (r) => time(r.metadata?.recoveryTimestamp)],
-    ['Achieved (UTC)', (r) => time(r.metadata?.achievedTimestamp)],
-    ['Drift', (r) => duration(r.metadata?.driftSeconds)],
-    ['Recovery info', (r) => r.metadata?.recoveryInfo ?? r.error ?? '–'],
-  ], history, 'No recoveries yet.');
+  return table(
+    'Recovery history',
+    [
+      ['Operation', (r) => `${r.operation} (job ${r.jobId})`],
+      ['Outcome', (r) => status(r.outcome)],
+      ['Executed (UTC)', (r) => time(r.metadata?.executionTimestamp)],
+      ['Requested (UTC)', (r) => time(r.metadata?.recoveryTimestamp)],
+      ['Achieved (UTC)', (r) => time(r.metadata?.achievedTimestamp)],
+      ['Drift', (r) => duration(r.metadata?.driftSeconds)],
+      ['Recovery info', (r) => r.metadata?.recoveryInfo ?? r.error ?? '–'],
+    ],
+    history,
+    'No recoveries yet.',
+  );
 }
 
 export async function vdbPage([name]) {
@@ -41,10 +50,27 @@ export async function vdbPage([name]) {
   const v = d.vdb;
   const path = `/api/vdbs/${enc(v.name)}`;
   const errors = h('div', { class: 'action-errors' });
-  const refreshSel = selectField('refresh-snapshot', 'Refresh from', 'A snapshot of the dSource; the latest when not chosen.',
-    [['', 'latest dSource snapshot'], ...d.dsourceSnapshots.slice().reverse().map((s) => [String(s.id), snapLabel(s)])], '');
+  const refreshSel = selectField(
+    'refresh-snapshot',
+    'Refresh from',
+    'A snapshot of the dSource; the latest when not chosen.',
+    [
+      ['', 'latest dSource snapshot'],
+      ...d.dsourceSnapshots
+        .slice()
+        .reverse()
+        .map((s) => [String(s.id), snapLabel(s)]),
+    ],
+    '',
+  );
   const rewindOptions = [...d.snapshots.filter((s) => s.kind === 'vdb'), ...d.dsourceSnapshots].sort((a, b) => b.id - a.id);
-  const rewindSel = selectField('rewind-snapshot', 'Rewind to', 'A snapshot of this VDB or of its dSource.', rewindOptions.map((s) => [String(s.id), snapLabel(s)]), null);
+  const rewindSel = selectField(
+    'rewind-snapshot',
+    'Rewind to',
+    'A snapshot of this VDB or of its dSource.',
+    rewindOptions.map((s) => [String(s.id), snapLabel(s)]),
+    null,
+  );
   const refreshBody = () => (refreshSel.select.value ? { snapshotId: Number(refreshSel.select.value) } : {});
   return {
     title: `VDB ${v.name}`,
@@ -58,45 +84,129 @@ export async function vdbPage([name]) {
         ['Provisioned from snapshot', String(v.provisionedFromSnapshotId ?? '–')],
         ['Current snapshot', String(v.currentSnapshotId ?? '–')],
       ]),
-      h('div', { class: 'actions', role: 'group', 'aria-label': 'VDB actions' },
+      h(
+        'div',
+        { class: 'actions', role: 'group', 'aria-label': 'VDB actions' },
         actionButton('Snapshot', 'POST', `${path}/snapshot`, {}, errors),
         actionButton('Start', 'POST', `${path}/start`, {}, errors),
         actionButton('Stop', 'POST', `${path}/stop`, {}, errors),
-        v.status === 'disabled' ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors) : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
-        deleteButton('#/vdbs', `The tenant ${v.parameters.targetTenant ?? ''} is unconfigured and the VDB ${v.name} is removed with its snapshots.`, v.name, path, errors, { allowForce: true })),
-      h('div', { class: 'actions-row' },
-        h('div', { class: 'inline-action' }, refreshSel.node, actionButton('Refresh', 'POST', `${path}/refresh`, refreshBody, errors)),
-        rewindOptions.length ? h('div', { class: 'inline-action' }, rewindSel.node, actionButton('Rewind', 'POST', `${path}/rewind`, () => ({ snapshotId: Number(rewindSel.select.value) }), errors)) : null),
+        v.status === 'disabled'
+          ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors)
+          : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
+        deleteButton(
+          '#/vdbs',
+          `The tenant ${v.parameters.targetTenant ?? ''} is unconfigured and the VDB ${v.name} is removed with its snapshots.`,
+          v.name,
+          path,
+          errors,
+          { allowForce: true },
+        ),
+      ),
+      h(
+        'div',
+        { class: 'actions-row' },
+        h(
+          'div',
+          { class: 'inline-action' },
+          refreshSel.node,
+          actionButton('Refresh', 'POST', `${path}/refresh`, refreshBody, errors),
+        ),
+        rewindOptions.length
+          ? h(
+              'div',
+              { class: 'inline-action' },
+              rewindSel.node,
+              actionButton('Rewind', 'POST', `${path}/rewind`, () => ({ snapshotId: Number(rewindSel.select.value) }), errors),
+            )
+          : null,
+      ),
       errors,
       h('h2', {}, 'Recovery history'),
-      h('p', { class: 'help' }, 'Each recovery on its own time axis: the diamond is the requested time (RECOVER … UNTIL TIMESTAMP), the dot the point HANA reached; the shaded band is the gap.'),
-      d.history.slice().reverse().map((r, i) => recoveryTimeline(r, i)),
+      h(
+        'p',
+        { class: 'help' },
+        'Each recovery on its own time axis: the diamond is the requested time (RECOVER … UNTIL TIMESTAMP), the dot the point HANA reached; the shaded band is the gap.',
+      ),
+      d.history
+        .slice()
+        .reverse()
+        .map((r, i) => recoveryTimeline(r, i)),
       historyTable(d.history),
       h('h2', {}, 'Snapshots'),
-      table(null, [
-        ['ID', (s) => String(s.id)],
-        ['Taken at (UTC)', (s) => time(s.metadata.takenAt)],
-        ['Requested (UTC)', (s) => time(s.metadata.recoveryTimestamp)],
-        ['Achieved (UTC)', (s) => time(s.metadata.achievedTimestamp)],
-        ['Drift', (s) => duration(s.metadata.driftSeconds)],
-        ['From dSource snapshot', (s) => String(s.parentSnapshotId ?? '–')],
-      ], d.snapshots, 'No snapshots.'),
+      table(
+        null,
+        [
+          ['ID', (s) => String(s.id)],
+          ['Taken at (UTC)', (s) => time(s.metadata.takenAt)],
+          ['Requested (UTC)', (s) => time(s.metadata.recoveryTimestamp)],
+          ['Achieved (UTC)', (s) => time(s.metadata.achievedTimestamp)],
+          ['Drift', (s) => duration(s.metadata.driftSeconds)],
+          ['From dSource snapshot', (s) => String(s.parentSnapshotId ?? '–')],
+        ],
+        d.snapshots,
+        'No snapshots.',
+      ),
       h('h2', {}, 'Parameters'),
-      facts(descriptor.fields.map((f) => [f.label, f.password ? (v.secretsSet.includes(f.name) ? 'set (write-only)' : 'not set') : (v.parameters[f.name] === undefined ? '–' : String(v.parameters[f.name]))])),
+      facts(
+        descriptor.fields.map((f) => [
+          f.label,
+          f.password
+            ? v.secretsSet.includes(f.name)
+              ? 'set (write-only)'
+              : 'not set'
+            : v.parameters[f.name] === undefined
+              ? '–'
+              : String(v.parameters[f.name]),
+        ]),
+      ),
       h('h2', {}, 'Recent jobs'),
-      table(null, [['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)], ['Outcome', (j) => status(j.outcome)], ['Started', (j) => time(j.startedAt)]], d.jobs),
+      table(
+        null,
+        [
+          ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
+          ['Outcome', (j) => status(j.outcome)],
+          ['Started', (j) => time(j.startedAt)],
+        ],
+        d.jobs,
+      ),
     ],
   };
 }
 
 export async function provisionPage(_params, query) {
-  const [{ environments }, { dsources }, descriptor] = await Promise.all([get('/api/environments'), get('/api/dsources'), get('/api/forms/virtualSourceDefinition')]);
-  const snapshots = (await Promise.all(dsources.map((d) => get(`/api/dsources/${enc(d.name)}`)))).flatMap((d) => d.snapshots.map((s) => ({ ...s, dsourceName: d.dsource.name })));
-  if (!snapshots.length || !environments.length) return { title: 'Provision VDB', node: [h('p', {}, 'Link a dSource first: VDBs are provisioned from its snapshots. ', link('#/dsources/new', 'Link dSource'), '.')] };
+  const [{ environments }, { dsources }, descriptor] = await Promise.all([
+    get('/api/environments'),
+    get('/api/dsources'),
+    get('/api/forms/virtualSourceDefinition'),
+  ]);
+  const snapshots = (await Promise.all(dsources.map((d) => get(`/api/dsources/${enc(d.name)}`)))).flatMap((d) =>
+    d.snapshots.map((s) => ({ ...s, dsourceName: d.dsource.name })),
+  );
+  if (!snapshots.length || !environments.length)
+    return {
+      title: 'Provision VDB',
+      node: [
+        h('p', {}, 'Link a dSource first: VDBs are provisioned from its snapshots. ', link('#/dsources/new', 'Link dSource'), '.'),
+      ],
+    };
   const name = nameField('vdb-name', 'VDB name', 'How the engine names this VDB.');
-  const snap = selectField('vdb-snapshot', 'dSource snapshot', 'The point in time to recover to (origin timestamp).',
-    snapshots.slice().reverse().map((s) => [String(s.id), `${s.dsourceName} snapshot ${s.id}: origin ${time(s.metadata.originTimestamp)}`]), query.get('snapshot') ?? undefined);
-  const env = selectField('vdb-environment', 'Target environment', 'Host of the target system.', environments.map((e) => [e.name, e.name]), environments[0].name);
+  const snap = selectField(
+    'vdb-snapshot',
+    'dSource snapshot',
+    'The point in time to recover to (origin timestamp).',
+    snapshots
+      .slice()
+      .reverse()
+      .map((s) => [String(s.id), `${s.dsourceName} snapshot ${s.id}: origin ${time(s.metadata.originTimestamp)}`]),
+    query.get('snapshot') ?? undefined,
+  );
+  const env = selectField(
+    'vdb-environment',
+    'Target environment',
+    'Host of the target system.',
+    environments.map((e) => [e.name, e.name]),
+    environments[0].name,
+  );
   const repo = selectField('vdb-repository', 'Target repository', 'HANA installation that receives the copy.', [], null);
   const fillRepositories = async () => {
     const detail = await get(`/api/environments/${enc(env.select.value)}`);
@@ -104,7 +214,11 @@ export async function provisionPage(_params, query) {
   };
   env.select.addEventListener('change', fillRepositories);
   await fillRepositories();
-  const fields = schemaFields(descriptor, { legend: 'VDB parameters (virtualSourceDefinition)', idPrefix: 'virtual', definition: 'virtualSourceDefinition' });
+  const fields = schemaFields(descriptor, {
+    legend: 'VDB parameters (virtualSourceDefinition)',
+    idPrefix: 'virtual',
+    definition: 'virtualSourceDefinition',
+  });
   const form = actionForm({
     id: 'provision-vdb',
     label: 'Provision VDB',
@@ -116,7 +230,13 @@ export async function provisionPage(_params, query) {
       const all = [...(nameProblem ? [{ field: 'name', message: nameProblem }] : []), ...problems];
       if (all.length) return showLocalProblems(summary, all, [fields]);
       try {
-        const r = await send('POST', '/api/vdbs', { name: name.input.value, snapshotId: Number(snap.select.value), environment: env.select.value, repository: repo.select.value, parameters: value });
+        const r = await send('POST', '/api/vdbs', {
+          name: name.input.value,
+          snapshotId: Number(snap.select.value),
+          environment: env.select.value,
+          repository: repo.select.value,
+          parameters: value,
+        });
         if (r.jobId) location.hash = `#/jobs/${r.jobId}`;
       } catch (err) {
         for (const p of (err.problems ?? []).filter((x) => x.field === 'name')) name.show(p.message);
@@ -126,5 +246,15 @@ export async function provisionPage(_params, query) {
       }
     },
   });
-  return { title: 'Provision VDB', node: [h('p', {}, 'HANA recovers the target tenant to the snapshot\'s origin timestamp from the source\'s Backint backups; the engine records what was requested and what was reached.'), form] };
+  return {
+    title: 'Provision VDB',
+    node: [
+      h(
+        'p',
+        {},
+        "HANA recovers the target tenant to the snapshot's origin timestamp from the source's Backint backups; the engine records what was requested and what was reached.",
+      ),
+      form,
+    ],
+  };
 }

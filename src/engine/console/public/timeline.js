@@ -26,7 +26,11 @@ export function recoveryTimeline(entry, index) {
   const points = [requested, achieved, covered].filter(Number.isFinite);
   const title = `${entry.operation} (job ${entry.jobId}): ${entry.outcome}`;
   if (!Number.isFinite(requested) || !Number.isFinite(achieved)) {
-    return h('p', { class: 'timeline-missing' }, `${title}: no recovery timestamps recorded${entry.error ? ` (${entry.error})` : ''}.`);
+    return h(
+      'p',
+      { class: 'timeline-missing' },
+      `${title}: no recovery timestamps recorded${entry.error ? ` (${entry.error})` : ''}.`,
+    );
   }
   const span = Math.max(Math.max(...points) - Math.min(...points), 120_000);
   const lo = Math.min(...points) - span * 0.5;
@@ -34,31 +38,58 @@ export function recoveryTimeline(entry, index) {
   const x = (t) => PAD + ((t - lo) / (hi - lo)) * (W - 2 * PAD);
   const gap = (requested - achieved) / 1000;
   const drift = typeof m.driftSeconds === 'number' ? m.driftSeconds : Math.abs(gap);
-  const gapText = gap === 0 ? 'reached exactly the requested time' : gap > 0 ? `short by ${duration(gap)}` : `past the requested time by ${duration(-gap)}`;
+  const gapText =
+    gap === 0
+      ? 'reached exactly the requested time'
+      : gap > 0
+        ? `short by ${duration(gap)}`
+        : `past the requested time by ${duration(-gap)}`;
   const id = `tl-${index}`;
   const anchor = (px) => (px < W * 0.2 ? 'start' : px > W * 0.8 ? 'end' : 'middle');
   const marker = (t, y, cls, label) => {
     const px = x(t);
-    return s('g', { class: cls },
+    return s(
+      'g',
+      { class: cls },
       s('line', { x1: px, x2: px, y1: y + 4, y2: AXIS_Y }),
-      s('text', { x: px, y, 'text-anchor': anchor(px) }, `${label} ${hhmmss(t)}Z`));
+      s('text', { x: px, y, 'text-anchor': anchor(px) }, `${label} ${hhmmss(t)}Z`),
+    );
   };
   const ticks = [];
   for (let i = 0; i <= 4; i++) {
     const t = lo + ((hi - lo) * i) / 4;
-    ticks.push(s('line', { x1: x(t), x2: x(t), y1: AXIS_Y, y2: AXIS_Y + 5, class: 'tick' }),
-      s('text', { x: x(t), y: AXIS_Y + 20, 'text-anchor': 'middle', class: 'tick-label' }, `${hhmmss(t)}Z`));
+    ticks.push(
+      s('line', { x1: x(t), x2: x(t), y1: AXIS_Y, y2: AXIS_Y + 5, class: 'tick' }),
+      s('text', { x: x(t), y: AXIS_Y + 20, 'text-anchor': 'middle', class: 'tick-label' }, `${hhmmss(t)}Z`),
+    );
   }
   const left = Math.min(x(requested), x(achieved));
   const width = Math.max(Math.abs(x(requested) - x(achieved)), 2);
-  const summary = `Requested ${time(m.recoveryTimestamp)}, achieved ${time(m.achievedTimestamp)} (${gapText}), executed ${time(m.executionTimestamp)}`
-    + `${Number.isFinite(covered) ? `, log backups covered until ${time(m.coverage.coveredUntil)}` : ''}.`;
-  return h('figure', { class: 'timeline' },
-    s('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: gap > 0 ? 'short' : 'exact' },
+  const summary =
+    `Requested ${time(m.recoveryTimestamp)}, achieved ${time(m.achievedTimestamp)} (${gapText}), executed ${time(m.executionTimestamp)}` +
+    `${Number.isFinite(covered) ? `, log backups covered until ${time(m.coverage.coveredUntil)}` : ''}.`;
+  return h(
+    'figure',
+    { class: 'timeline' },
+    s(
+      'svg',
+      {
+        viewBox: `0 0 ${W} ${H}`,
+        width: '100%',
+        role: 'img',
+        'aria-labelledby': `${id}-title ${id}-desc`,
+        class: gap > 0 ? 'short' : 'exact',
+      },
       s('title', { id: `${id}-title` }, title),
       s('desc', { id: `${id}-desc` }, summary),
       s('rect', { x: left, y: 58, width, height: AXIS_Y - 58, class: 'gap' }),
-      gap !== 0 ? s('text', { x: left + width / 2, y: 78, 'text-anchor': anchor(left + width / 2), class: 'gap-label' }, `${gapText} (drift ${duration(drift)})`) : null,
+      gap !== 0
+        ? s(
+            'text',
+            { x: left + width / 2, y: 78, 'text-anchor': anchor(left + width / 2), class: 'gap-label' },
+            `${gapText} (drift ${duration(drift)})`,
+          )
+        : null,
       s('line', { x1: PAD, x2: W - PAD, y1: AXIS_Y, y2: AXIS_Y, class: 'axis' }),
       ticks,
       Number.isFinite(covered) ? marker(covered, 46, 'mark covered', 'log backups until') : null,
@@ -66,10 +97,21 @@ export function recoveryTimeline(entry, index) {
       marker(achieved, 30, 'mark achieved', 'achieved'),
       Number.isFinite(executed) && executed <= hi ? marker(executed, 30, 'mark executed', 'executed') : null,
       Number.isFinite(executed) && executed > hi
-        ? s('text', { x: W - 4, y: 30, 'text-anchor': 'end', class: 'mark executed later' }, `executed ${hhmmss(executed)}Z, ${duration((executed - requested) / 1000)} after the requested time →`)
+        ? s(
+            'text',
+            { x: W - 4, y: 30, 'text-anchor': 'end', class: 'mark executed later' },
+            `executed ${hhmmss(executed)}Z, ${duration((executed - requested) / 1000)} after the requested time →`,
+          )
         : null,
       s('circle', { cx: x(achieved), cy: AXIS_Y, r: 6, class: 'dot-achieved' }),
-      s('rect', { x: x(requested) - 5, y: AXIS_Y - 5, width: 10, height: 10, class: 'dot-requested', transform: `rotate(45 ${x(requested)} ${AXIS_Y})` }),
+      s('rect', {
+        x: x(requested) - 5,
+        y: AXIS_Y - 5,
+        width: 10,
+        height: 10,
+        class: 'dot-requested',
+        transform: `rotate(45 ${x(requested)} ${AXIS_Y})`,
+      }),
     ),
     h('figcaption', {}, h('strong', {}, title), ' — ', summary),
   );

@@ -1,6 +1,7 @@
 import { ChunkedDecoder } from '../../../../src/backint/store/http/chunked.js';
 
-const BODY = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
+const BODY =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
 /** An error body in chunks of uneven size, with a chunk extension and a trailer. */
 const WIRE = `2a;name=value\r\n${BODY.slice(0, 42)}\r\n${(BODY.length - 42).toString(16)}\r\n${BODY.slice(42)}\r\n0\r\nx-amz-trailer: 1\r\n\r\n`;
 
@@ -18,7 +19,8 @@ describe('chunked body', () => {
 
   test('decoded the same whatever the reads it arrives in', () => {
     const wire = Buffer.from(WIRE);
-    for (let cut = 1; cut < wire.length; cut++) expect(decodeIn([wire.subarray(0, cut), wire.subarray(cut)])).toEqual({ text: BODY, done: true });
+    for (let cut = 1; cut < wire.length; cut++)
+      expect(decodeIn([wire.subarray(0, cut), wire.subarray(cut)])).toEqual({ text: BODY, done: true });
     expect(decodeIn([...wire].map((b) => Buffer.from([b])))).toEqual({ text: BODY, done: true });
   });
 

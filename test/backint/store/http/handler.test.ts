@@ -44,13 +44,17 @@ const request = (port: number, extra: Partial<SignedRequest> = {}): SignedReques
   method: 'GET',
   path: '/bucket/hana/ERP%40PRD/data',
   query: { 'x-id': 'GetObject' },
-  headers: { host: `127.0.0.1:${port}`, range: 'bytes=0-99', authorization: 'AWS4-HMAC-SHA256 Credential=AK/20261122/us-east-1/s3/aws4_request, SignedHeaders=host;range, Signature=00' },
+  headers: {
+    host: `127.0.0.1:${port}`,
+    range: 'bytes=0-99',
+    authorization: 'AWS4-HMAC-SHA256 Credential=AK/20261122/us-east-1/s3/aws4_request, SignedHeaders=host;range, Signature=00',
+  },
   ...extra,
 });
 
 /** Writes `bytes` in pieces of random size, with pauses, as a network would deliver them. */
 async function dribble(socket: net.Socket, bytes: Buffer): Promise<void> {
-  for (let off = 0; off < bytes.length; ) {
+  for (let off = 0; off < bytes.length;) {
     const n = Math.min(bytes.length - off, 1 + Math.floor(Math.random() * 200_000));
     socket.write(bytes.subarray(off, off + n));
     off += n;
@@ -98,7 +102,7 @@ describe('direct body handler', () => {
       const { response } = await handler.handle(request(s.port, { query: { 'x-id': 'GetObject', 'a b': "it's" } }));
       expect(response.statusCode).toBe(200);
       const lines = s.requests[0]!.split('\r\n');
-      expect(lines[0]).toBe("GET /bucket/hana/ERP%40PRD/data?a%20b=it%27s&x-id=GetObject HTTP/1.1");
+      expect(lines[0]).toBe('GET /bucket/hana/ERP%40PRD/data?a%20b=it%27s&x-id=GetObject HTTP/1.1');
       expect(lines).toContain('range: bytes=0-99');
       expect(lines).toContain('connection: close');
       expect(lines.filter((l) => l.startsWith('host:'))).toHaveLength(1);
@@ -108,7 +112,9 @@ describe('direct body handler', () => {
   });
 
   test('a field that could split the request is refused, nothing sent', () => {
-    expect(() => requestBytes(request(1, { headers: { range: 'bytes=0-1\r\nx-evil: 1' } }))).toThrow(/header "range" cannot be sent/);
+    expect(() => requestBytes(request(1, { headers: { range: 'bytes=0-1\r\nx-evil: 1' } }))).toThrow(
+      /header "range" cannot be sent/,
+    );
     expect(() => requestBytes(request(1, { path: '/a b' }))).toThrow(/cannot send/);
     expect(queryString({ uploads: null, 'x-id': 'x' })).toBe('uploads&x-id=x');
   });
@@ -116,7 +122,10 @@ describe('direct body handler', () => {
   test('a body of known length read into a ring: every byte, in order, mostly without a copy', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const s = await server(async (sock) => {
-      await dribble(sock, Buffer.concat([Buffer.from(`HTTP/1.1 206 Partial Content\r\nContent-Length: ${data.length}\r\n\r\n`), data]));
+      await dribble(
+        sock,
+        Buffer.concat([Buffer.from(`HTTP/1.1 206 Partial Content\r\nContent-Length: ${data.length}\r\n\r\n`), data]),
+      );
     });
     try {
       const { response } = await handler.handle(request(s.port));
@@ -142,7 +151,10 @@ describe('direct body handler', () => {
     try {
       const { response } = await handler.handle(request(s.port));
       const target = ringTarget(1_000_000);
-      const err = (await response.body.readInto(target).then(() => undefined, (e: unknown) => e)) as (Error & { code?: string }) | undefined;
+      const err = (await response.body.readInto(target).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as (Error & { code?: string }) | undefined;
       expect(err).toMatchObject({ code: 'ECONNRESET' });
       expect(target.bytes().length).toBeGreaterThan(0);
       expect(target.bytes().length).toBeLessThan(1_000_000);
@@ -152,19 +164,29 @@ describe('direct body handler', () => {
   });
 
   test('a close without reset mid-body is a ConnectionClosed error', async () => {
-    const s = await server((sock) => sock.end(Buffer.concat([Buffer.from('HTTP/1.1 206 Partial Content\r\nContent-Length: 100\r\n\r\n'), Buffer.alloc(40)])));
+    const s = await server((sock) =>
+      sock.end(Buffer.concat([Buffer.from('HTTP/1.1 206 Partial Content\r\nContent-Length: 100\r\n\r\n'), Buffer.alloc(40)])),
+    );
     try {
       const { response } = await handler.handle(request(s.port));
-      await expect(response.body.readInto(ringTarget(100))).rejects.toThrow(new ConnectionClosed('the connection closed 40 bytes into a body of 100'));
+      await expect(response.body.readInto(ringTarget(100))).rejects.toThrow(
+        new ConnectionClosed('the connection closed 40 bytes into a body of 100'),
+      );
     } finally {
       await s.close();
     }
   });
 
   test('an error body read as a stream, chunked, after an interim 100 Continue', async () => {
-    const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
     const s = await server(async (sock) => {
-      await dribble(sock, Buffer.from(`HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n${xml.slice(0, 16)}\r\n${(xml.length - 16).toString(16)}\r\n${xml.slice(16)}\r\n0\r\n\r\n`));
+      await dribble(
+        sock,
+        Buffer.from(
+          `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n${xml.slice(0, 16)}\r\n${(xml.length - 16).toString(16)}\r\n${xml.slice(16)}\r\n0\r\n\r\n`,
+        ),
+      );
     });
     try {
       const { response } = await handler.handle(request(s.port));

@@ -5,7 +5,14 @@ const S3RVER_206 =
   'HTTP/1.1 206 Partial Content\r\nAccept-Ranges: bytes\r\nContent-Type: application/octet-stream\r\nLast-Modified: Sun, 22 Nov 2026 08:32:13 GMT\r\nETag: "a925576942e94b2ef57a066101b48876"\r\nContent-Length: 5\r\nx-amz-meta-ebid: 1795336068815-b92c8fc9\r\nContent-Range: bytes 0-4/10\r\nDate: Sun, 22 Nov 2026 08:32:13 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nabcde';
 
 /** A 404 with a chunked body (written by hand: the framing a server may choose for an error body). */
-const CHUNKED_404 = ['HTTP/1.1 404 Not Found', 'x-amz-request-id: 4442587FB7D0A2F9', 'Content-Type: application/xml', 'Transfer-Encoding: chunked', '', ''].join('\r\n');
+const CHUNKED_404 = [
+  'HTTP/1.1 404 Not Found',
+  'x-amz-request-id: 4442587FB7D0A2F9',
+  'Content-Type: application/xml',
+  'Transfer-Encoding: chunked',
+  '',
+  '',
+].join('\r\n');
 
 describe('HTTP response head', () => {
   test('a ranged GET answer: status, lower-case fields, where the body starts, framed by its length', () => {
