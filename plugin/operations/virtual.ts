@@ -4,7 +4,6 @@
  * Refresh = unconfigure → configure; rewind = unconfigure → reconfigure (to the VDB snapshot's recoveryTimestamp).
  */
 import { UserError } from '../../src/sdk/errors.js';
-import { libs } from '../../src/sdk/libs.js';
 import { runRemote } from '../../src/hana/remote/run.js';
 import { Status, type MountSpecification, type PluginObject, type VirtualSource } from '../../src/sdk/platform.js';
 import type { HanaErrorContext } from '../../src/hana/errors.js';

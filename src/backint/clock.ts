@@ -16,7 +16,9 @@ export function fileClock(file: string): Clock {
     try {
       doc = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`ClockFile ${file} is unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`ClockFile ${file} is unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+        cause: e,
+      });
     }
     const d = doc as { offsetMs?: unknown; driven?: unknown; frozenMs?: unknown } | null;
     if (d?.driven === true && typeof d.frozenMs === 'number' && Number.isFinite(d.frozenMs)) return d.frozenMs;

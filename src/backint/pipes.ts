@@ -19,7 +19,7 @@ export async function sourceKind(file: string): Promise<'fifo' | 'file'> {
   try {
     s = await stat(file);
   } catch (e) {
-    throw new Error(`cannot open ${file}: ${errnoCode(e) ?? (e as Error).message}`);
+    throw new Error(`cannot open ${file}: ${errnoCode(e) ?? (e as Error).message}`, { cause: e });
   }
   if (s.isFIFO()) return 'fifo';
   if (!s.isFile()) throw new Error(`${file} is neither a named pipe nor a regular file`);

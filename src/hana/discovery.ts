@@ -9,7 +9,6 @@
  * against M_DATABASES and says so clearly.
  */
 import { UserError } from '../sdk/errors.js';
-import { libs } from '../sdk/libs.js';
 import { runRemote } from './remote/run.js';
 import type { RemoteConnection } from '../sdk/platform.js';
 import {

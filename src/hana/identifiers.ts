@@ -86,7 +86,7 @@ export function parseAbsolutePath(value: unknown, field = 'path'): AbsolutePath 
   const action =
     'Give an absolute path such as "/usr/sap/PRD/HDB00" (letters, digits and _ . + @ = , - only; no spaces, no "." or ".." components).';
   if (!v.startsWith('/')) reject(field, v, 'is not an absolute path', action);
-  if (!/^\/[A-Za-z0-9_.\/+@=,-]*$/.test(v)) reject(field, v, 'contains characters that are not allowed in a path', action);
+  if (!/^\/[A-Za-z0-9_./+@=,-]*$/.test(v)) reject(field, v, 'contains characters that are not allowed in a path', action);
   const parts = v.split('/').filter((p) => p !== '');
   if (parts.some((p) => p === '..' || p === '.')) reject(field, v, 'contains "." or ".." components', action);
   return ('/' + parts.join('/')) as AbsolutePath;

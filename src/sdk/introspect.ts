@@ -4,6 +4,8 @@
  * plugin can rely on are the keys of its first parameter's destructuring pattern. We read them from the
  * function's source text (Function.prototype.toString), which for compiled or plain JS keeps the pattern.
  */
+/** Any function at all: what introspection accepts. */
+export type AnyFunction = (...args: never[]) => unknown;
 
 export type FirstParameter =
   /** `({ a, b: alias, c = 1 })`: keys in source order; `rest` when `...x` is present, `computed` when `[k]: x`. */
@@ -19,7 +21,7 @@ export interface ParameterInfo {
 }
 
 /** Parameters of `fn`, or undefined when its source is not available (native or bound functions). */
-export function describeParameters(fn: Function): ParameterInfo | undefined {
+export function describeParameters(fn: AnyFunction): ParameterInfo | undefined {
   const source = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) return undefined;
   return parseParameters(source);

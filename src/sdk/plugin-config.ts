@@ -181,7 +181,7 @@ function semanticChecks(
     const v = c[field];
     if (typeof v !== 'string' || v === '') return;
     const p = isAbsolute(v) ? v : resolve(dir, v);
-    let isKind = false;
+    let isKind: boolean;
     try {
       const st = statSync(p);
       isKind = kind === 'file' ? st.isFile() : st.isDirectory();

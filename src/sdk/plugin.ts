@@ -61,14 +61,18 @@ export type PluginManifest = { type: 'PluginManifest'; migrationIdList: string[]
  */
 const PLUGIN_BRAND = Symbol.for('hana-vdb.sdk.Plugin');
 
-function registry<Ops>(area: Area, store: Map<string, Function>): Registry<Ops> {
-  const reg: Record<string, (impl: Function) => Function> = {};
-  for (const name of OPERATION_NAMES[area]) {
-    reg[name] = (impl: Function) => {
+/** Any registered implementation: every operation takes one object of named arguments. */
+export type OperationImpl = (args: object) => unknown;
+
+/** The decorators of one area: each registers its implementation once, under `label.name()` in errors. */
+function registry<Ops>(label: string, names: readonly string[], store: Map<string, OperationImpl>): Registry<Ops> {
+  const reg: Record<string, (impl: OperationImpl) => OperationImpl> = {};
+  for (const name of names) {
+    reg[name] = (impl: OperationImpl) => {
       if (typeof impl !== 'function')
-        throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by '${area}.${name}()' is not a function.`);
+        throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by '${label}.${name}()' is not a function.`);
       if (store.has(name))
-        throw new OperationAlreadyDefinedError(`An implementation for the operation ${area}.${name}() has already been defined.`);
+        throw new OperationAlreadyDefinedError(`An implementation for the operation ${label}.${name}() has already been defined.`);
       store.set(name, impl);
       return impl;
     };
@@ -87,39 +91,24 @@ export interface ExtensionOperations {
 }
 export const EXTENSION_NAMES: readonly (keyof ExtensionOperations)[] = ['plan'];
 
-function extensionRegistry(store: Map<string, Function>): Registry<ExtensionOperations> {
-  const reg: Record<string, (impl: Function) => Function> = {};
-  for (const name of EXTENSION_NAMES) {
-    reg[name] = (impl: Function) => {
-      if (typeof impl !== 'function')
-        throw new DecoratorNotFunctionError(`The object '${String(impl)}' decorated by 'extension.${name}()' is not a function.`);
-      if (store.has(name))
-        throw new OperationAlreadyDefinedError(`An implementation for the operation extension.${name}() has already been defined.`);
-      store.set(name, impl);
-      return impl;
-    };
-  }
-  return reg as unknown as Registry<ExtensionOperations>;
-}
-
 export class Plugin {
   readonly [PLUGIN_BRAND] = true;
-  private readonly ops: Record<Area, Map<string, Function>> = { discovery: new Map(), linked: new Map(), virtual: new Map() };
-  readonly discovery = registry<DiscoveryOperations>('discovery', this.ops.discovery);
-  readonly linked = registry<LinkedOperations>('linked', this.ops.linked);
-  readonly virtual = registry<VirtualOperations>('virtual', this.ops.virtual);
+  private readonly ops: Record<Area, Map<string, OperationImpl>> = { discovery: new Map(), linked: new Map(), virtual: new Map() };
+  readonly discovery = registry<DiscoveryOperations>('discovery', OPERATION_NAMES.discovery, this.ops.discovery);
+  readonly linked = registry<LinkedOperations>('linked', OPERATION_NAMES.linked, this.ops.linked);
+  readonly virtual = registry<VirtualOperations>('virtual', OPERATION_NAMES.virtual, this.ops.virtual);
   readonly upgrade = new Migrations();
-  private readonly extensions = new Map<string, Function>();
+  private readonly extensions = new Map<string, OperationImpl>();
   /** Non-Delphix operations (see ExtensionOperations). */
-  readonly extension = extensionRegistry(this.extensions);
+  readonly extension = registry<ExtensionOperations>('extension', EXTENSION_NAMES, this.extensions);
 
   /** Engine side: a registered extension operation, or undefined. */
-  extensionOperation(name: keyof ExtensionOperations): Function | undefined {
+  extensionOperation(name: keyof ExtensionOperations): OperationImpl | undefined {
     return this.extensions.get(name);
   }
 
   /** Engine side: the registered implementation, or undefined. */
-  operation(area: Area, name: string): Function | undefined {
+  operation(area: Area, name: string): OperationImpl | undefined {
     return this.ops[area].get(name);
   }
 

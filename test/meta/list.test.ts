@@ -24,7 +24,7 @@ describe('table', () => {
     expect(r.stdout).toContain('snapshot 1  ERP@PRD  RPO 30 min');
     expect(r.stdout).toMatch(/taken +2020-01-01 13:00:00 +origin +2020-01-01 12:30:00/);
     expect(r.stdout).toMatch(
-      /VDB vdb2  snapshot 3[^\n]*\n +executed +2020-01-01 14:00:00 +log pos +900\n +requested +2020-01-01 12:30:00[^\n]*\n +achieved +2020-01-01 12:00:00 +drift +1800 s \(30m 00s\)/,
+      /VDB vdb2 {2}snapshot 3[^\n]*\n +executed +2020-01-01 14:00:00 +log pos +900\n +requested +2020-01-01 12:30:00[^\n]*\n +achieved +2020-01-01 12:00:00 +drift +1800 s \(30m 00s\)/,
     );
     expect(r.stdout).toContain('VDBs: vdb1 (active), vdb2 (active), vdb3 (failed)');
   });

@@ -9,7 +9,6 @@ import { SSHD, sessionPids, startPrivateSshd, type PrivateSshd } from '../suppor
 
 const present = existsSync(SSHD);
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`OpenSSH suite skipped: ${SSHD} is not installed (apt-get install -y openssh-server).`);
 }
 const suite = present ? describe : describe.skip;

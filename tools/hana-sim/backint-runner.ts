@@ -128,7 +128,7 @@ export async function invokeBackint(
   }
   rmSync(input, { force: true });
   rmSync(output, { force: true });
-  let parsed: Line[] = [];
+  let parsed: Line[];
   try {
     parsed = parseLines(outText);
   } catch {

@@ -24,7 +24,7 @@ export async function openDestination(file: string, timeoutMs: number): Promise<
   try {
     fifo = (await stat(file)).isFIFO();
   } catch (e) {
-    if (errnoCode(e) !== 'ENOENT') throw new Error(`cannot open ${file}: ${errnoCode(e)}`);
+    if (errnoCode(e) !== 'ENOENT') throw new Error(`cannot open ${file}: ${errnoCode(e)}`, { cause: e });
   }
   if (!fifo) return { output: { path: file, fifo: false }, release: () => undefined };
   const deadline = Date.now() + timeoutMs;
@@ -40,8 +40,9 @@ export async function openDestination(file: string, timeoutMs: number): Promise<
         },
       };
     } catch (e) {
-      if (errnoCode(e) !== 'ENXIO') throw new Error(`cannot open ${file}: ${errnoCode(e) ?? (e as Error).message}`);
-      if (Date.now() >= deadline) throw new Error(`no reader opened ${file} within ${Math.round(timeoutMs / 1000)} s`);
+      if (errnoCode(e) !== 'ENXIO') throw new Error(`cannot open ${file}: ${errnoCode(e) ?? (e as Error).message}`, { cause: e });
+      if (Date.now() >= deadline)
+        throw new Error(`no reader opened ${file} within ${Math.round(timeoutMs / 1000)} s`, { cause: e });
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(delay * 2, 200);
     }

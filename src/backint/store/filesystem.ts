@@ -75,6 +75,7 @@ export class FilesystemStore implements ObjectStore {
     } catch (e) {
       throw new Error(
         `store unreachable: FilesystemRoot ${this.root} ${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`,
+        { cause: e },
       );
     }
     if (!s.isDirectory()) throw new Error(`store unreachable: FilesystemRoot ${this.root} is not a directory`);
@@ -259,7 +260,7 @@ export class FilesystemStore implements ObjectStore {
     try {
       s = await stat(file);
     } catch (e) {
-      throw new Error(`object data of ${m.ebid} is missing (${errnoCode(e)})`);
+      throw new Error(`object data of ${m.ebid} is missing (${errnoCode(e)})`, { cause: e });
     }
     if (s.size !== m.storedSize) throw new Error(`object data of ${m.ebid} has ${s.size} bytes, expected ${m.storedSize}`);
     return file;

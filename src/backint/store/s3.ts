@@ -13,7 +13,7 @@ import {
   S3ServiceException,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
-import { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import {
@@ -177,13 +177,16 @@ export class S3Store implements ObjectStore {
       await this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket, ExpectedBucketOwner: this.cfg.ownerAccountId }));
     } catch (e) {
       const status = httpStatus(e);
-      if (status === 404) throw new Error(`store unreachable: bucket ${this.cfg.bucket} does not exist (${this.cfg.describe})`);
+      if (status === 404)
+        throw new Error(`store unreachable: bucket ${this.cfg.bucket} does not exist (${this.cfg.describe})`, { cause: e });
       if (status === 403)
         throw new Error(
           `store unreachable: access to bucket ${this.cfg.bucket} denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`,
+          { cause: e },
         );
       throw new Error(
         `store unreachable: ${this.cfg.describe}: ${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message || (e as NodeJS.ErrnoException).code}`,
+        { cause: e },
       );
     }
   }
@@ -216,6 +219,7 @@ export class S3Store implements ObjectStore {
       if (/Exceeded \d+ parts/.test((e as Error).message)) {
         throw new Error(
           `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels`,
+          { cause: e },
         );
       }
       throw e;

@@ -46,15 +46,13 @@ export class Views {
     if (!env) throw new HttpError(404, `No environment named '${name}'.`, 'See the Environments page.');
     return {
       environment: this.environmentSummary(env),
-      users: this.store
-        .environmentUsers(env.id)
-        .map((u) => ({
-          name: u.name,
-          reference: u.reference,
-          authKind: u.authKind,
-          keyFile: u.keyFile,
-          passwordEnv: u.passwordEnv,
-        })),
+      users: this.store.environmentUsers(env.id).map((u) => ({
+        name: u.name,
+        reference: u.reference,
+        authKind: u.authKind,
+        keyFile: u.keyFile,
+        passwordEnv: u.passwordEnv,
+      })),
       repositories: this.store.repositories(env.name).map((r) => ({ ...r, object: this.clean('repositoryDefinition', r.object) })),
       sourceConfigs: this.store
         .sourceConfigs({ environmentName: env.name })

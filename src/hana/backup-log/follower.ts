@@ -8,7 +8,6 @@
  * The remote part is a shell function (`hv_read_logs`) that other scripts embed, so one remote command can
  * both check a detached recovery and read the logs (recovery/detached.ts).
  */
-import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import type { AbsolutePath } from '../identifiers.js';

@@ -3,7 +3,6 @@
  * polls the catalog, the clock and global.ini together, so each poll costs one SSH round trip, not three.
  * Each statement's exit code, stdout and stderr come back base64-encoded on one marker line.
  */
-import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { hdbsqlFailure, HdbsqlError } from './errors.js';

@@ -1,5 +1,4 @@
 /** Run one statement through hdbsql on a remote host and return its rows or throw HdbsqlError. */
-import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { hdbsqlFailure } from './errors.js';

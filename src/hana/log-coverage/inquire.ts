@@ -7,7 +7,6 @@
  */
 import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
-import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import type { AbsolutePath, Sid, TenantName } from '../identifiers.js';

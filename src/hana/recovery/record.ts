@@ -4,7 +4,6 @@
  * to the operation directories (<mountPath>/.hana-vdb/ops/<id>/). A failure is recorded there too.
  */
 import { UserError } from '../../sdk/errors.js';
-import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { joinPath, type AbsolutePath } from '../identifiers.js';

@@ -18,7 +18,10 @@ export type { ValidationReport, Finding } from './report.js';
 export { formatFinding } from './report.js';
 
 function add(findings: Findings, file: string, problems: LocatedProblem[]): void {
-  for (const { severity, ...p } of problems) severity === 'error' ? findings.error(file, p) : findings.warn(file, p);
+  for (const { severity, ...p } of problems) {
+    if (severity === 'error') findings.error(file, p);
+    else findings.warn(file, p);
+  }
 }
 
 /** How to fix each registration-time error of the SDK (thrown while the entry module is imported). */

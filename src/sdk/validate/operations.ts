@@ -4,7 +4,7 @@
  * "Named argument mismatch"), only operations of the plugin type are registered, and the operations the type
  * needs are present (warnings "Implementation missing for required method ...").
  */
-import { describeParameters } from '../introspect.js';
+import { describeParameters, type AnyFunction } from '../introspect.js';
 import { delphixOperationId } from '../naming.js';
 import { UPGRADE_TYPES, type UpgradeType } from '../operations.js';
 import { AREAS, type Plugin } from '../plugin.js';
@@ -20,7 +20,7 @@ export const destructuring = (names: readonly string[]) => `({ ${names.join(', '
  * Check one implementation against the expected names. `label` names it in messages (e.g. "linked.postSnapshot()"),
  * `example` shows a correct registration.
  */
-export function checkArguments(label: string, impl: Function, expected: readonly string[], example: string): LocatedProblem[] {
+export function checkArguments(label: string, impl: AnyFunction, expected: readonly string[], example: string): LocatedProblem[] {
   const shape = destructuring(expected);
   const fix = `Give it one object parameter destructured with exactly the SDK names, e.g. ${example}.`;
   const info = describeParameters(impl);

@@ -74,7 +74,11 @@ function ring(): Consumer & { out: Buffer[]; direct: number; end(): void } {
         slots[slot]!.set(chunk.subarray(off, off + n), filling);
         off += n;
         filling += n;
-        if (filling === SLOT) (c.out.push(Buffer.from(slots[slot]!)), (filling = 0), (slot ^= 1));
+        if (filling === SLOT) {
+          c.out.push(Buffer.from(slots[slot]!));
+          filling = 0;
+          slot ^= 1;
+        }
       }
       return undefined;
     },
