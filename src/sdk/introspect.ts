@@ -31,7 +31,7 @@ export function describeParameters(fn: AnyFunction): ParameterInfo | undefined {
 export function parseParameters(source: string): ParameterInfo | undefined {
   const text = stripComments(source);
   const single = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(text);
-  if (single && single[1] !== 'async') return { count: 1, first: { kind: 'other', text: single[1] } };
+  if (single?.[1] && single[1] !== 'async') return { count: 1, first: { kind: 'other', text: single[1] } };
   const open = findParamsOpen(text);
   if (open < 0) return undefined;
   const close = matching(text, open);
@@ -39,8 +39,9 @@ export function parseParameters(source: string): ParameterInfo | undefined {
   const params = splitTopLevel(text.slice(open + 1, close))
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
-  if (params.length === 0) return { count: 0 };
-  return { count: params.length, first: describeFirst(params[0]) };
+  const [first] = params;
+  if (first === undefined) return { count: 0 };
+  return { count: params.length, first: describeFirst(first) };
 }
 
 function describeFirst(param: string): FirstParameter {
@@ -65,7 +66,7 @@ function describeFirst(param: string): FirstParameter {
     }
     const quoted = /^(['"])((?:\\.|(?!\1).)*)\1/.exec(entry);
     if (quoted) {
-      keys.push(quoted[2]);
+      keys.push(quoted[2]!);
       continue;
     }
     const ident = /^[A-Za-z_$][\w$]*/.exec(entry);
@@ -77,7 +78,7 @@ function describeFirst(param: string): FirstParameter {
 /** Index of the `(` that opens the parameter list, skipping a computed method name `[...]`. */
 function findParamsOpen(text: string): number {
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (c === '(') return i;
     if (c === '[') {
       const end = matching(text, i);
@@ -98,11 +99,11 @@ const PAIRS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 function matching(text: string, open: number): number {
   const stack: string[] = [];
   for (let i = open; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (c === '"' || c === "'" || c === '`') {
       i = skipString(text, i) - 1;
-    } else if (PAIRS[c]) {
-      stack.push(PAIRS[c]);
+    } else if (c in PAIRS) {
+      stack.push(PAIRS[c]!);
     } else if (c === ')' || c === ']' || c === '}') {
       if (stack.pop() !== c) return -1;
       if (stack.length === 0) return i;

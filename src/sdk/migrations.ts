@@ -8,7 +8,7 @@ import {
   MigrationIdIncorrectFormatError,
   MigrationIdIncorrectTypeError,
 } from './errors.js';
-import { UPGRADE_TYPES, type Migration, type UpgradeType } from './operations.js';
+import { UPGRADE_TYPES, type Migration, type MigrationArgs, type UpgradeType } from './operations.js';
 import type { PluginObject } from './platform.js';
 
 const ID = /^\d+(\.\d+)*$/;
@@ -81,7 +81,7 @@ export class Migrations {
     const from = fromId ? canonicalMigrationId(fromId) : undefined;
     for (const { id, impl } of this.list(type)) {
       if (from && compareMigrationIds(id, from) <= 0) continue;
-      current = await impl({ [UPGRADE_TYPES[type]]: current });
+      current = await impl({ [UPGRADE_TYPES[type]]: current } as MigrationArgs);
     }
     return current;
   }

@@ -104,4 +104,6 @@ export const UPGRADE_TYPES = {
   snapshot: 'oldSnapshot',
 } as const;
 export type UpgradeType = keyof typeof UPGRADE_TYPES;
-export type Migration = (a: Record<string, PluginObject>) => Async<PluginObject>;
+/** A migration's argument: the one old object under its SDK name (`oldSnapshot` for a snapshot migration). */
+export type MigrationArgs = { readonly [K in (typeof UPGRADE_TYPES)[UpgradeType]]: PluginObject };
+export type Migration = (a: MigrationArgs) => Async<PluginObject>;

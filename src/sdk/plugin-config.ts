@@ -81,7 +81,7 @@ export function checkPluginConfig(dir: string): ConfigCheck {
         return {
           severity: 'error' as const,
           path: '$',
-          message: `not valid YAML at line ${pos?.line ?? '?'}, column ${pos?.col ?? '?'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+          message: `not valid YAML at line ${pos?.line ?? '?'}, column ${pos?.col ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
           fix: 'Correct the YAML syntax at that position (indentation, a missing ":" or quote, a duplicated key).',
           ...(pos ? { line: pos.line, column: pos.col } : {}),
         };
@@ -116,7 +116,7 @@ export function checkPluginConfig(dir: string): ConfigCheck {
       problems.push({
         severity: 'error',
         ...p,
-        fix: fixKey && !keepFix ? FIXES[fixKey] : p.fix,
+        fix: (fixKey && !keepFix ? FIXES[fixKey] : undefined) ?? p.fix,
         ...(pos ? { line: pos.line, column: pos.col } : {}),
       });
     }

@@ -46,9 +46,12 @@ export const OPERATION_NAMES: Record<Area, readonly string[]> = {
 /** dvp's manifest key per operation (`virtual.initialize` is `hasInitialize` in dvp). */
 export const MANIFEST_KEYS: Record<Area, Record<string, string>> = {
   discovery: { repository: 'hasRepositoryDiscovery', sourceConfig: 'hasSourceConfigDiscovery' },
-  linked: Object.fromEntries(OPERATION_NAMES.linked.map((n) => [n, `hasLinked${n[0].toUpperCase()}${n.slice(1)}`])),
+  linked: Object.fromEntries(OPERATION_NAMES.linked.map((n) => [n, `hasLinked${n.charAt(0).toUpperCase()}${n.slice(1)}`])),
   virtual: Object.fromEntries(
-    OPERATION_NAMES.virtual.map((n) => [n, n === 'initialize' ? 'hasInitialize' : `hasVirtual${n[0].toUpperCase()}${n.slice(1)}`]),
+    OPERATION_NAMES.virtual.map((n) => [
+      n,
+      n === 'initialize' ? 'hasInitialize' : `hasVirtual${n.charAt(0).toUpperCase()}${n.slice(1)}`,
+    ]),
   ),
 };
 
@@ -120,7 +123,7 @@ export class Plugin {
   /** dvp's manifest: hasRepositoryDiscovery, ..., hasVirtualSourceSize and migrationIdList (canonical, in order). */
   manifest(): PluginManifest {
     const m: PluginManifest = { type: 'PluginManifest', migrationIdList: this.upgrade.ids() };
-    for (const area of AREAS) for (const name of OPERATION_NAMES[area]) m[MANIFEST_KEYS[area][name]] = this.ops[area].has(name);
+    for (const area of AREAS) for (const name of OPERATION_NAMES[area]) m[MANIFEST_KEYS[area][name]!] = this.ops[area].has(name);
     return m;
   }
 }

@@ -188,6 +188,7 @@ function lengthRange(schema: SchemaNode): string {
 export function jsonPathKeys(path: string): Array<string | number> {
   const keys: Array<string | number> = [];
   const re = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
-  for (const m of path.slice(1).matchAll(re)) keys.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]) as string)));
+  for (const m of path.slice(1).matchAll(re))
+    keys.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]!) as string)));
   return keys;
 }

@@ -111,7 +111,7 @@ describe('S3 store on s3rver', () => {
     const data = randomBytes(100_000);
     const { pipe, ebid } = await backupFifo('COMPLETE_databackup_1_1', data);
     const bad = Buffer.from(data);
-    bad[5000] ^= 0xff;
+    bad[5000]! ^= 0xff;
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: dataKey(pipe, ebid), Body: bad }));
     const r = await restoreFifo(pipe, `#EBID "${ebid}" "${pipe}"`);
     expect(r.output[1]).toBe(`#ERROR "${pipe}"`);

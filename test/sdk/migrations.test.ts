@@ -43,7 +43,7 @@ describe('Migrations', () => {
     const m = new Migrations();
     const trail =
       (step: string) =>
-      ({ oldSnapshot }: Record<string, Record<string, unknown>>) => ({
+      ({ oldSnapshot }: { oldSnapshot: Record<string, unknown> }) => ({
         ...oldSnapshot,
         trail: `${String(oldSnapshot.trail ?? '')}>${step}`,
       });

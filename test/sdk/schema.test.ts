@@ -121,9 +121,9 @@ describe('schemas/schema.json at run time', () => {
 
   test('the pattern fix comes from dxFormProperties.validationMessages', () => {
     const [p] = schema.check('repositoryDefinition', { ...repository, sid: 'prd' });
-    expect(p.path).toBe('$.sid');
-    expect(p.message).toContain('"prd"');
-    expect(p.fix).toMatch(/3-character SAP system ID/);
+    expect(p!.path).toBe('$.sid');
+    expect(p!.message).toContain('"prd"');
+    expect(p!.fix).toMatch(/3-character SAP system ID/);
   });
 
   describe('identifiers that could inject SQL or shell are rejected', () => {
@@ -196,7 +196,7 @@ describe('schemas/schema.json at run time', () => {
       },
     });
     const [p] = s.check('snapshotParametersDefinition', { pw: 'S3cret!' });
-    expect(p.path).toBe('$.pw');
+    expect(p!.path).toBe('$.pw');
     expect(JSON.stringify(p)).not.toContain('S3cret');
   });
 });

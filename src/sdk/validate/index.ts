@@ -37,7 +37,8 @@ const PLATFORM_FIXES: Record<string, string> = {
 /** file:line:col of the first stack frame inside the plugin directory. */
 function locate(err: Error, root: string): { file?: string; line?: number; column?: number } {
   for (const m of (err.stack ?? '').matchAll(/(file:\/\/[^\s)]+|\/[^\s():]+):(\d+):(\d+)/g)) {
-    const path = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
+    const where = m[1]!;
+    const path = where.startsWith('file://') ? fileURLToPath(where) : where;
     const rel = relative(root, path);
     if (
       rel.startsWith('..') ||

@@ -39,7 +39,7 @@ export function delphixConfigSchema(): Record<string, unknown> {
 /** Delphix's plugin_config_schema.json with `language` widened to accept TYPESCRIPT_NODE20. */
 export function configSchema(): Record<string, unknown> {
   const schema = delphixConfigSchema();
-  const language = (schema.properties as Record<string, { enum: string[] }>).language;
+  const language = (schema.properties as Record<string, { enum: string[] }>).language!;
   language.enum = [...language.enum, LANGUAGE];
   return schema;
 }
@@ -70,7 +70,7 @@ export function importerTables(): ImporterTables {
   const byOp = (table: Record<string, Record<string, string[]>>) => {
     const out = { discovery: {}, linked: {}, virtual: {} } as Record<Area, Record<string, string[]>>;
     for (const [cls, ops] of Object.entries(table)) {
-      for (const [op, args] of Object.entries(ops)) out[AREA_OF[cls]][camelCase(op.replace(/_impl$/, ''))] = args.map(camelCase);
+      for (const [op, args] of Object.entries(ops)) out[AREA_OF[cls]!][camelCase(op.replace(/_impl$/, ''))] = args.map(camelCase);
     }
     return out;
   };
@@ -85,7 +85,7 @@ export function importerTables(): ImporterTables {
       const m = /^(discovery|linked|virtual)\.([a-z_]+)\(\)$/.exec(id);
       if (!m) throw new Error(`plugin_importer.yaml: unexpected operation id ${id}`);
       // The YAML's descriptions end with a stray comma ("Repository Discovery,").
-      return { key, area: m[1] as Area, name: camelCase(m[2]), description: String(descriptions[key]).replace(/,\s*$/, '') };
+      return { key, area: m[1] as Area, name: camelCase(m[2]!), description: String(descriptions[key]).replace(/,\s*$/, '') };
     });
   }
   return {

@@ -107,7 +107,7 @@ describe('Delphix meta-schemas shipped in src/sdk/validate/meta', () => {
       'virtual.postSnapshot',
       'virtual.mountSpecification',
     ]);
-    expect(t.required.STAGED[0].description).toBe('Repository Discovery');
+    expect(t.required.STAGED[0]!.description).toBe('Repository Discovery');
   });
 });
 

@@ -164,7 +164,7 @@ describe('validatePluginDir on fixture plugins', () => {
   test('a directory that does not exist is an error', async () => {
     const r = await validatePluginDir(fixture('no-such-plugin'));
     expect(r.valid).toBe(false);
-    expect(r.errors[0].message).toContain('does not exist');
+    expect(r.errors[0]!.message).toContain('does not exist');
   });
 });
 
