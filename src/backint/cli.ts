@@ -36,7 +36,8 @@ export interface CliOptions {
 const FUNCTIONS = { backup, restore, inquire, delete: deleteObjects } as const;
 const WITH_VALUE = new Set(['-f', '-p', '-i', '-o', '-u', '-s', '-c', '-l', '-t']);
 const USAGE =
-  'usage: hana-backint -f backup|restore|inquire|delete -p <parameter file> -u <SID|DB@SID> [-i <input>] [-o <output>] [-s <id>] [-c <count>] [-l <level>] | -v';
+  'usage: hana-backint -f backup|restore|inquire|delete -p <parameter file> -u <SID|DB@SID> ' +
+  '[-i <input>] [-o <output>] [-s <id>] [-c <count>] [-l <level>] | -v';
 
 /** Returns 'version' for -v. Throws UserError on bad usage. */
 export function parseArgs(argv: readonly string[]): CliOptions | 'version' {
@@ -104,7 +105,9 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
     const text = readFileSync(opts.input ?? 0, 'utf8');
     const input = readInput(opts.fn, text);
     log.info(
-      `start -f ${opts.fn} -u ${opts.user}${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}: ${input.objects.length} object line(s)`,
+      `start -f ${opts.fn} -u ` +
+        `${opts.user}${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}: ` +
+        `${input.objects.length} object line(s)`,
     );
     for (const t of input.toolOptions) log.info(`#TOOLOPTION ignored: ${t}`);
     outFd = opts.output ? openSync(opts.output, 'w') : 1;

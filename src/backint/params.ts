@@ -79,7 +79,9 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'boolean' },
     default: true,
     description:
-      "Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read back rarely should not evict the host's working set); falls back to the page cache where the filesystem refuses O_DIRECT.",
+      'Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read ' +
+      "back rarely should not evict the host's working set); falls back to the page cache where " +
+      'the filesystem refuses O_DIRECT.',
   },
   {
     key: 'S3BucketName',
@@ -126,7 +128,8 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'enum', values: ['when_required', 'when_supported'] },
     default: 'when_required',
     description:
-      'When the SDK adds and validates S3 request/response checksums (when_supported needs a service that understands flexible checksums).',
+      'When the SDK adds and validates S3 request/response checksums (when_supported needs a ' +
+      'service that understands flexible checksums).',
   },
   {
     key: 'S3SseEnabled',
@@ -151,7 +154,8 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 1, max: 20 },
     default: 5,
     description:
-      'Attempts per S3 request (throttling and 5xx are retried with exponential backoff; a part is re-sent from its buffer, never re-read from the pipe).',
+      'Attempts per S3 request (throttling and 5xx are retried with exponential backoff; a part ' +
+      'is re-sent from its buffer, never re-read from the pipe).',
   },
   {
     key: 'EnableTagging',
@@ -170,14 +174,17 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 5, max: 5120 },
     default: 8,
     description:
-      'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x (UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 parts).',
+      'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x ' +
+      '(UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 ' +
+      'parts).',
   },
   {
     key: 'UploadConcurrency',
     kind: { type: 'integer', min: 1, max: 200 },
     default: 2,
     description:
-      'Parts of one object uploaded in parallel (with UploadChannelSize channels, UploadChannelSize x UploadConcurrency parts in flight).',
+      'Parts of one object uploaded in parallel (with UploadChannelSize channels, ' +
+      'UploadChannelSize x UploadConcurrency parts in flight).',
   },
   {
     key: 'UploadChannelSize',
@@ -196,7 +203,8 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 1, max: 5120 },
     default: 32,
     description:
-      'Size of the ranged GETs of a restore (S3). Ranges are streamed, so their size costs no memory; fewer, larger ones cost the service less per byte (and fewer requests).',
+      'Size of the ranged GETs of a restore (S3). Ranges are streamed, so their size costs no ' +
+      'memory; fewer, larger ones cost the service less per byte (and fewer requests).',
   },
   {
     key: 'MaximumConcurrentFilesForRestore',
@@ -222,21 +230,27 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 0, max: 31536000 },
     default: 0,
     description:
-      'Log backups (basename log_backup_* except the catalog log_backup_0_0_0_0) become visible to inquire and restore only this long after creation, like a media server that receives logs late.',
+      'Log backups (basename log_backup_* except the catalog log_backup_0_0_0_0) become visible ' +
+      'to inquire and restore only this long after creation, like a media server that receives ' +
+      'logs late.',
   },
   {
     key: 'LogVisibilityDelayIncludesCatalog',
     kind: { type: 'boolean' },
     default: false,
     description:
-      'Delay the catalog backups (log_backup_0_0_0_0) as well: a media server that receives logs late receives the catalog backups that follow them late too, so HANA recovering with USING CATALOG BACKINT sees an older catalog and stops short of the target.',
+      'Delay the catalog backups (log_backup_0_0_0_0) as well: a media server that receives logs ' +
+      'late receives the catalog backups that follow them late too, so HANA recovering with ' +
+      'USING CATALOG BACKINT sees an older catalog and stops short of the target.',
   },
   {
     key: 'ClockFile',
     kind: { type: 'path' },
     default: undefined,
     description:
-      'JSON file {"offsetMs": n}; the agent\'s clock is real time + offsetMs, read at each use (the HANA simulator\'s driven clock); when the file also says {"driven": true, "frozenMs": t} the clock stands still at t.',
+      'JSON file {"offsetMs": n}; the agent\'s clock is real time + offsetMs, read at each use ' +
+      '(the HANA simulator\'s driven clock); when the file also says {"driven": true, ' +
+      '"frozenMs": t} the clock stands still at t.',
   },
   {
     key: 'LogFile',

@@ -75,21 +75,58 @@ export function actionFor(kind: HanaFailureKind, ctx: HanaErrorContext): string 
   const on = ctx.hostName ? ` on ${ctx.hostName}` : '';
   switch (kind) {
     case 'recovery-incomplete':
-      return `HANA stopped the recovery; tenant ${ctx.tenant ?? ''} is not usable until a recovery succeeds. Read ${logs(ctx)} for the failing service and volume, fix the cause (missing or unreadable backups of ${ctx.source ?? 'the source'}, disk space on the target), then refresh or rewind the VDB again.`;
+      return (
+        `HANA stopped the recovery; tenant ${ctx.tenant ?? ''} is not usable until a recovery ` +
+        `succeeds. Read ${logs(ctx)} for the failing service and volume, fix the cause (missing or ` +
+        `unreadable backups of ${ctx.source ?? 'the source'}, disk space on the target), then ` +
+        `refresh or rewind the VDB again.`
+      );
     case 'recovery-strategy':
-      return `HANA found no unambiguous chain of backups for ${ctx.source ?? 'the source'} up to the requested time (e.g. overlapping log backup sequences after an earlier recovery of the source, SAP Note 1779221, or a missing data backup). Check the source's backup catalog, take a new snapshot whose time lies after the source's latest complete data backup, and provision from it.`;
+      return (
+        `HANA found no unambiguous chain of backups for ${ctx.source ?? 'the source'} up to the ` +
+        `requested time (e.g. overlapping log backup sequences after an earlier recovery of the ` +
+        `source, SAP Note 1779221, or a missing data backup). Check the source's backup catalog, ` +
+        `take a new snapshot whose time lies after the source's latest complete data backup, and ` +
+        `provision from it.`
+      );
     case 'insufficient-privilege':
-      return `Grant the database user of hdbuserstore key ${ctx.key}${who}${on} the system privileges DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in SYSTEMDB, then retry.`;
+      return (
+        `Grant the database user of hdbuserstore key ${ctx.key}${who}${on} the system privileges ` +
+        `DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in ` +
+        `SYSTEMDB, then retry.`
+      );
     case 'authentication-failed':
-      return `The credentials behind hdbuserstore key ${ctx.key}${who}${on} were rejected. Set them again with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (the key must point at SYSTEMDB), then retry.`;
+      return (
+        `The credentials behind hdbuserstore key ${ctx.key}${who}${on} were rejected. Set them ` +
+        `again with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` ` +
+        `(the key must point at SYSTEMDB), then retry.`
+      );
     case 'userstore-key-invalid':
-      return `hdbuserstore key ${ctx.key} does not exist for OS user${ctx.osUser ? ` ${ctx.osUser}` : ''}${on}. Create it with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (pointing at SYSTEMDB), or name an existing key (\`hdbuserstore LIST\`).`;
+      return (
+        `hdbuserstore key ${ctx.key} does not exist for OS ` +
+        `user${ctx.osUser ? ` ${ctx.osUser}` : ''}${on}. Create it with \`hdbuserstore SET ` +
+        `${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (pointing at SYSTEMDB), or ` +
+        `name an existing key (\`hdbuserstore LIST\`).`
+      );
     case 'connection-failed':
-      return `hdbsql could not reach the database that key ${ctx.key} points to. Check that ${ctx.sid ?? 'the'} system is running and that the key's ENV (\`hdbuserstore LIST ${ctx.key}\`) names the SYSTEMDB SQL port ${systemdbPort(ctx)}.`;
+      return (
+        `hdbsql could not reach the database that key ${ctx.key} points to. Check that ` +
+        `${ctx.sid ?? 'the'} system is running and that the key's ENV (\`hdbuserstore LIST ` +
+        `${ctx.key}\`) names the SYSTEMDB SQL port ${systemdbPort(ctx)}.`
+      );
     case 'unknown-tenant':
-      return `Check the tenant name: \`SELECT DATABASE_NAME FROM SYS.M_DATABASES\` on ${ctx.sid ?? 'the system'}'s SYSTEMDB lists the tenants. Create the target tenant first (CREATE DATABASE ...) or correct the name, then retry.`;
+      return (
+        `Check the tenant name: \`SELECT DATABASE_NAME FROM SYS.M_DATABASES\` on ` +
+        `${ctx.sid ?? 'the system'}'s SYSTEMDB lists the tenants. Create the target tenant first ` +
+        `(CREATE DATABASE ...) or correct the name, then retry.`
+      );
     case 'backint':
-      return `The Backint agent failed. Read ${logs(ctx)}; check that the agent and its parameter file${ctx.backintParameterFile ? ` ${ctx.backintParameterFile}` : ''}${on} can read the backups of ${ctx.source ?? 'the source'} (credentials, bucket or Commvault client/instance, network), then retry.`;
+      return (
+        `The Backint agent failed. Read ${logs(ctx)}; check that the agent and its parameter ` +
+        `file${ctx.backintParameterFile ? ` ${ctx.backintParameterFile}` : ''}${on} can read the ` +
+        `backups of ${ctx.source ?? 'the source'} (credentials, bucket or Commvault ` +
+        `client/instance, network), then retry.`
+      );
     case 'other':
       return `Read ${logs(ctx)} and HANA's message above, fix the cause, then retry.`;
   }

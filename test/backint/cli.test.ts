@@ -72,7 +72,8 @@ describe('hana-backint CLI', () => {
     [
       'restore',
       ['#PIPE /a'],
-      'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> [<destination>] or #NULL <path> [<destination>]',
+      'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> ' +
+        '[<destination>] or #NULL <path> [<destination>]',
     ],
     ['restore', ['#EBID "123"'], '#EBID has 1 parameter(s)'],
     ['delete', ['#NULL /a'], '#NULL is not valid for -f delete'],

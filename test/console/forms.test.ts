@@ -37,13 +37,17 @@ describe('describeForm', () => {
     ).toEqual([...def.required].sort());
   });
 
-  test('snapshotParametersDefinition: a boolean defaulting to false; virtualSourceDefinition: text areas from dxFormProperties.rows', () => {
-    expect(describeForm(schema, 'snapshotParametersDefinition').fields).toEqual([
-      expect.objectContaining({ name: 'resync', type: 'boolean', default: false, label: 'Resynchronize' }),
-    ]);
-    const query = describeForm(schema, 'virtualSourceDefinition').fields.find((f) => f.name === 'verificationQuery')!;
-    expect(query.rows).toBe(3);
-  });
+  test(
+    'snapshotParametersDefinition: a boolean defaulting to false; virtualSourceDefinition: ' +
+      'text areas from dxFormProperties.rows',
+    () => {
+      expect(describeForm(schema, 'snapshotParametersDefinition').fields).toEqual([
+        expect.objectContaining({ name: 'resync', type: 'boolean', default: false, label: 'Resynchronize' }),
+      ]);
+      const query = describeForm(schema, 'virtualSourceDefinition').fields.find((f) => f.name === 'verificationQuery')!;
+      expect(query.rows).toBe(3);
+    },
+  );
 });
 
 describe('secrets', () => {

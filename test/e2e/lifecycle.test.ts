@@ -129,23 +129,28 @@ test('refresh recovers a newer snapshot; rewind returns to the first VDB snapsho
   ]);
 }, 240_000);
 
-test("the seed's failure mode: with the logs not yet in the backup tool, HANA reports success far short, and the metadata shows it", async () => {
-  const snap = await env.linkDSource('erp-now', {
-    backupSource: 'COMMVAULT_BACKINT',
-    sourceTenant: 'ERP',
-    rpoOffsetMinutes: 0,
-    sourceUserStoreKey: 'PRD_RECOVERY',
-    backintParameterFile: env.source.backintParameterFile,
-    coveragePolicy: 'proceed',
-  });
-  const { snapshot } = await env.provision('vdb2', snap.id, vdbParams('VDB2'));
-  const m = snapshot.metadata;
-  expect(String(m.recoveryInfo)).toMatch(/^RECOVER DATA finished successfully/);
-  // Everything newer than the lag is missing from the store: the achieved point falls at least that far short.
-  expect(ms(m.recoveryTimestamp) - ms(m.achievedTimestamp)).toBeGreaterThanOrEqual(LAG_S * 1000);
-  const vdb = await markers('QAS', 'VDB2');
-  expect(vdb[vdb.length - 1]!.writtenAt).toBe(m.achievedTimestamp);
-}, 180_000);
+test(
+  "the seed's failure mode: with the logs not yet in the backup tool, HANA reports success " +
+    'far short, and the metadata shows it',
+  async () => {
+    const snap = await env.linkDSource('erp-now', {
+      backupSource: 'COMMVAULT_BACKINT',
+      sourceTenant: 'ERP',
+      rpoOffsetMinutes: 0,
+      sourceUserStoreKey: 'PRD_RECOVERY',
+      backintParameterFile: env.source.backintParameterFile,
+      coveragePolicy: 'proceed',
+    });
+    const { snapshot } = await env.provision('vdb2', snap.id, vdbParams('VDB2'));
+    const m = snapshot.metadata;
+    expect(String(m.recoveryInfo)).toMatch(/^RECOVER DATA finished successfully/);
+    // Everything newer than the lag is missing from the store: the achieved point falls at least that far short.
+    expect(ms(m.recoveryTimestamp) - ms(m.achievedTimestamp)).toBeGreaterThanOrEqual(LAG_S * 1000);
+    const vdb = await markers('QAS', 'VDB2');
+    expect(vdb[vdb.length - 1]!.writtenAt).toBe(m.achievedTimestamp);
+  },
+  180_000,
+);
 
 test('an SSH connection dropped mid-recovery: the recovery completes once and is recorded', async () => {
   const relay = await TcpRelay.start(env.landscape.ssh!.port);

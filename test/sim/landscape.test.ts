@@ -54,7 +54,8 @@ beforeAll(async () => {
     },
   });
   [prd, qas] = l.systems as [LandscapeSystem, LandscapeSystem];
-  // ERP: rows 1 @10:00 (in the full backup), 2 @10:05, 3 @10:10 (log backup @10:15), 4 @10:20 (log backup @10:30), 5 @10:35 (log area).
+  // ERP: rows 1 @10:00 (in the full backup), 2 @10:05, 3 @10:10 (log backup @10:15), 4 @10:20 (log backup @10:30), 5 @10:35
+  // (log area).
   await ok(prd, 'PRD_ERP', 'CREATE COLUMN TABLE MARKERS (ID INTEGER PRIMARY KEY, WRITTEN_AT TIMESTAMP)');
   await marker(1);
   await ok(prd, 'PRD_RECOVERY', "BACKUP DATA FOR ERP USING BACKINT ('FULL')");
@@ -78,9 +79,12 @@ test('catalog views answer HANA queries: SYS_DATABASES join, TOP 1, per-database
   const logs = await query(
     prd,
     'PRD_RECOVERY',
-    `SELECT C.BACKUP_ID, F.DESTINATION_PATH, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME, F.DESTINATION_TYPE_NAME
-       FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME
-      WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND C.STATE_NAME = 'successful' AND F.SOURCE_TYPE_NAME = 'volume'
+    `SELECT C.BACKUP_ID, F.DESTINATION_PATH, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME,
+      F.DESTINATION_TYPE_NAME
+       FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND
+         F.DATABASE_NAME = C.DATABASE_NAME
+      WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND C.STATE_NAME = 'successful' AND F.SOURCE_TYPE_NAME
+        = 'volume'
       ORDER BY C.UTC_END_TIME`,
   );
   expect(logs.map((r) => Number(r[0]))).toEqual([Date.parse('2024-03-01T10:15:00Z'), Date.parse('2024-03-01T10:30:00Z')]);
@@ -93,7 +97,9 @@ test('catalog views answer HANA queries: SYS_DATABASES join, TOP 1, per-database
   const top = await query(
     prd,
     'PRD_RECOVERY',
-    "SELECT TOP 1 BACKUP_ID, SYS_START_TIME FROM SYS_DATABASES.M_BACKUP_CATALOG WHERE ENTRY_TYPE_NAME = 'complete data backup' AND STATE_NAME = 'successful' ORDER BY UTC_START_TIME DESC",
+    'SELECT TOP 1 BACKUP_ID, SYS_START_TIME FROM SYS_DATABASES.M_BACKUP_CATALOG WHERE ' +
+      "ENTRY_TYPE_NAME = 'complete data backup' AND STATE_NAME = 'successful' ORDER BY " +
+      'UTC_START_TIME DESC',
   );
   expect(top).toEqual([[String(fullBackupId), '2024-03-01 11:00:00.000000000']]); // SYS_* in the host's local time (+01:00)
   const catalogs = await query(
@@ -135,36 +141,40 @@ test('when the backed-up logs end before the target the recovery still succeeds,
   expect(lastRecovery(tenantLog(qas, 'VDB2')).ok?.groups?.reached).toBe('2024-03-01T05:20:00-05:00');
 });
 
-test('log-shipping lag: logs not yet at the Backint tool give a short but successful recovery; CHECK ACCESS refuses; later the logs arrive', async () => {
-  await l.faults.logShippingLag(600); // log backups reach the store 10 simulated minutes after HANA wrote them
-  try {
-    await marker(6); // 10:35
-    await l.clock.advance(600); // 10:45: log backup of rows 5 and 6, invisible to the agent until 10:55
-    await stop(qas, 'VDB3');
-    const short = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00'));
-    expect(short.code).toBe(0);
-    expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]);
-    expect(lastRecovery(tenantLog(qas, 'VDB3')).ok?.groups?.reached).toBe('2024-03-01T05:20:00-05:00'); // 30 min short
+test(
+  'log-shipping lag: logs not yet at the Backint tool give a short but successful recovery; ' +
+    'CHECK ACCESS refuses; later the logs arrive',
+  async () => {
+    await l.faults.logShippingLag(600); // log backups reach the store 10 simulated minutes after HANA wrote them
+    try {
+      await marker(6); // 10:35
+      await l.clock.advance(600); // 10:45: log backup of rows 5 and 6, invisible to the agent until 10:55
+      await stop(qas, 'VDB3');
+      const short = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00'));
+      expect(short.code).toBe(0);
+      expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]);
+      expect(lastRecovery(tenantLog(qas, 'VDB3')).ok?.groups?.reached).toBe('2024-03-01T05:20:00-05:00'); // 30 min short
 
-    await stop(qas, 'VDB3');
-    const checked = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00', ' CHECK ACCESS USING BACKINT'));
-    expect(checked.code).toBe(1);
-    expect(checked.stderr).toMatch(
-      /^\* 449: recovery strategy could not be determined, .*log_backup_3_0_\d+_\d+ .* SQLSTATE: HY000\n$/,
-    );
-    expect(await active(qas, 'VDB3')).toBe('NO');
-    await ok(qas, 'QAS_RECOVERY', 'ALTER SYSTEM START DATABASE VDB3');
-    expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]); // untouched by the refused recovery
+      await stop(qas, 'VDB3');
+      const checked = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00', ' CHECK ACCESS USING BACKINT'));
+      expect(checked.code).toBe(1);
+      expect(checked.stderr).toMatch(
+        /^\* 449: recovery strategy could not be determined, .*log_backup_3_0_\d+_\d+ .* SQLSTATE: HY000\n$/,
+      );
+      expect(await active(qas, 'VDB3')).toBe('NO');
+      await ok(qas, 'QAS_RECOVERY', 'ALTER SYSTEM START DATABASE VDB3');
+      expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]); // untouched by the refused recovery
 
-    await l.clock.advance(700); // 10:56:40: the lagging log backup has reached the store
-    await stop(qas, 'VDB3');
-    expect((await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00'))).code).toBe(0);
-    expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(lastRecovery(tenantLog(qas, 'VDB3')).ok?.groups?.reached).toBe('2024-03-01T05:35:00-05:00');
-  } finally {
-    await l.faults.logShippingLag(0);
-  }
-});
+      await l.clock.advance(700); // 10:56:40: the lagging log backup has reached the store
+      await stop(qas, 'VDB3');
+      expect((await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00'))).code).toBe(0);
+      expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(lastRecovery(tenantLog(qas, 'VDB3')).ok?.groups?.reached).toBe('2024-03-01T05:35:00-05:00');
+    } finally {
+      await l.faults.logShippingLag(0);
+    }
+  },
+);
 
 test('a Backint failure during recovery is [448] quoting the agent console; the tenant stays stopped', async () => {
   await l.faults.backintFailure('restore', 'media server unreachable');

@@ -25,7 +25,8 @@ test('translation: TOP n, clock functions as literals, user schema, COLUMN TABLE
 
 test('system statements: RECOVER clauses in any order, BACKUP levels, unsupported forms named', () => {
   const r = parseAdmin(
-    "recover database for vdb1 until timestamp '2024.03.01 10:07:00' using source 'ERP@PRD' clear log using catalog backint using backup_id 1709287200000 check access using backint",
+    "recover database for vdb1 until timestamp '2024.03.01 10:07:00' using source 'ERP@PRD' " +
+      'clear log using catalog backint using backup_id 1709287200000 check access using backint',
     parseUtcLiteral,
   );
   expect(r).toEqual({
@@ -60,7 +61,8 @@ test('system statements: RECOVER clauses in any order, BACKUP levels, unsupporte
 test('RECOVER DATABASE ... UNTIL LOG POSITION <n> AT VOLUME <v> (ref §1.2 synthesis)', () => {
   expect(
     parseAdmin(
-      "RECOVER DATABASE FOR VDB1 UNTIL LOG POSITION 1000384 AT VOLUME 3 CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT",
+      'RECOVER DATABASE FOR VDB1 UNTIL LOG POSITION 1000384 AT VOLUME 3 CLEAR LOG USING SOURCE ' +
+        "'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT",
       parseUtcLiteral,
     ),
   ).toEqual({
@@ -95,7 +97,8 @@ test('backup.log lines have the published layout and parse with the recipe', () 
     'state of service: nameserver, hanab1:30001, volume: 1, BackupLogStarted',
   );
   expect(line).toBe(
-    '2025-06-18T00:41:07-04:00  P0007897      19781573bd1 INFO    LOGBCKUP state of service: nameserver, hanab1:30001, volume: 1, BackupLogStarted',
+    '2025-06-18T00:41:07-04:00  P0007897      19781573bd1 INFO    LOGBCKUP state of service: ' +
+      'nameserver, hanab1:30001, volume: 1, BackupLogStarted',
   );
   const err = backupLogLine(
     Date.parse('2026-01-17T06:04:27Z'),

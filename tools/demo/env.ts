@@ -125,7 +125,8 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     addEnvironment: addEnv,
     async linkDSource(name, parameters) {
       o.say(
-        `Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ${String(parameters.rpoOffsetMinutes)} min)`,
+        `Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ` +
+          `${String(parameters.rpoOffsetMinutes)} min)`,
       );
       const { snapshot } = await linkDSource(engine, {
         name,

@@ -138,9 +138,14 @@ export async function invokeBackint(
   const consoleOneLine = consoleText.replace(/\s+/g, ' ').trim();
   let exception: string | undefined;
   if (timedOut)
-    exception = `no.110512  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:312)\n      Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`;
+    exception =
+      `no.110512  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:312)\n      ` +
+      `Backint did not respond within ${ctx.responseTimeoutS} seconds ` +
+      `(backint_response_timeout); hdbbackint was killed`;
   else if (exitCode !== 0)
-    exception = `no.110507  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:250)\n      ${exitText(exitCode, consoleOneLine)}`;
+    exception =
+      `no.110507  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:250)\n      ` +
+      `${exitText(exitCode, consoleOneLine)}`;
   appendFileSync(
     ctx.traceFile,
     `${backintTraceTime(ctx.now(), ctx.utcOffset)} backint terminated:\n` +

@@ -59,7 +59,8 @@ export function dataDestination(sys: SimSystem, database: string, prefix: string
   if (!mapped.startsWith(dir + '/')) {
     throw new SqlError(
       447,
-      `backup could not be completed: [110091] Invalid path selection for data backup using backint: ${prefix} must start with ${dir}`,
+      `backup could not be completed: [110091] Invalid path selection for data backup using ` +
+        `backint: ${prefix} must start with ${dir}`,
     );
   }
   return mapped;

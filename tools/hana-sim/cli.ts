@@ -128,9 +128,13 @@ async function start(p: Parsed, ctx: CliContext): Promise<number> {
     else {
       let text = `Simulated HANA landscape under ${root} (Ctrl-C stops it)\n`;
       if (l.ssh)
-        text += `SSH: ssh -i ${l.ssh.privateKeyFile} -p ${l.ssh.port} ${l.ssh.user}@${l.ssh.host}  (host key ${l.ssh.hostKeyFingerprint})\n`;
+        text +=
+          `SSH: ssh -i ${l.ssh.privateKeyFile} -p ${l.ssh.port} ${l.ssh.user}@${l.ssh.host}  (host ` +
+          `key ${l.ssh.hostKeyFingerprint})\n`;
       for (const s of l.systems) {
-        text += `${s.sid} HDB${s.instance} on ${s.host} (UTC${s.utcOffset}): tenants ${s.tenants.join(', ')}\n  hdbsql: ${s.paths.hdbsql}\n`;
+        text +=
+          `${s.sid} HDB${s.instance} on ${s.host} (UTC${s.utcOffset}): tenants ` +
+          `${s.tenants.join(', ')}\n  hdbsql: ${s.paths.hdbsql}\n`;
         for (const k of s.userStoreKeys) text += `  key ${k.key.padEnd(14)} ${k.user}@${k.database} ${k.env}  ${k.purpose}\n`;
       }
       text += `Clock: hana-vdb sim clock [--set ISO | --advance SECONDS]\n`;

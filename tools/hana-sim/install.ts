@@ -67,11 +67,13 @@ export function installSystem(
   const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_VERSION=${system.version}`;
   writeExecutable(
     join(p.exeDir, 'hdbsql'),
-    `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbsql-main.js'))} "$@"\n`,
+    `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ` +
+      `${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbsql-main.js'))} "$@"\n`,
   );
   writeExecutable(
     join(p.exeDir, 'hdbuserstore'),
-    `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`,
+    `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} ` +
+      `exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`,
   );
   writeFileSync(
     join(p.exeDir, 'manifest'),

@@ -112,7 +112,8 @@ function spawnServer(args: object): Promise<Running> {
     child.once('exit', (code) =>
       reject(
         new Error(
-          `the simulator server exited (${code}) before it was ready: ${stderr.trim() || `run npm run build so that ${entry} exists`}`,
+          `the simulator server exited (${code}) before it was ready: ` +
+            `${stderr.trim() || `run npm run build so that ${entry} exists`}`,
         ),
       ),
     );

@@ -112,7 +112,8 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
     if (b.redo_log_position! < a.last_redo_log_position!) {
       throw new RecoveryError(
         449,
-        `[111004] Ambiguous sequence of log backups, overlapping log backups ${a.destination_path} (backup id ${a.backup_id}) and ${b.destination_path} (backup id ${b.backup_id})`,
+        `[111004] Ambiguous sequence of log backups, overlapping log backups ${a.destination_path} ` +
+          `(backup id ${a.backup_id}) and ${b.destination_path} (backup id ${b.backup_id})`,
         volume,
         0,
       );
@@ -207,7 +208,8 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
       if (missing.length) {
         throw new RecoveryError(
           449,
-          `[110098] backup not available in Backint: ${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`,
+          `[110098] backup not available in Backint: ` +
+            `${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`,
           missing[0]!.source_id,
           0,
         );
@@ -284,7 +286,8 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
             opId,
             'INFO',
             'RECOVERY',
-            `progress of service: ${service}, ${address}, volume: ${volume}, ${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`,
+            `progress of service: ${service}, ${address}, volume: ${volume}, ` +
+              `${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`,
           );
           await progressStep();
           if (done) break;
@@ -316,7 +319,8 @@ export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string
         opId,
         'INFO',
         'RECOVERY',
-        `RECOVER DATA finished successfully, reached timestamp ${isoLocal(reachedMs, sys.spec.utcOffset)}, reached log position ${reachedPos}`,
+        `RECOVER DATA finished successfully, reached timestamp ` +
+          `${isoLocal(reachedMs, sys.spec.utcOffset)}, reached log position ${reachedPos}`,
       );
   } catch (e) {
     rmSync(work, { force: true });

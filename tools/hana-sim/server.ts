@@ -310,7 +310,8 @@ export class SimServer {
     const out: string[] = [];
     for (const f of files)
       out.push(
-        `${await deleteObject(sys.backint(database), sys.backintUser(database), f.destination_path, f.external_backup_id!)} ${f.destination_path}`,
+        `${await deleteObject(sys.backint(database), sys.backintUser(database), f.destination_path, f.external_backup_id!)} ` +
+          `${f.destination_path}`,
       );
     return out;
   }

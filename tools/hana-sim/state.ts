@@ -77,8 +77,10 @@ export class SystemState {
         position INTEGER NOT NULL, last_commit_ms INTEGER, backed_up_position INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS users(database TEXT NOT NULL, name TEXT NOT NULL, password TEXT NOT NULL, privileges TEXT NOT NULL,
         PRIMARY KEY(database, name));
-      CREATE TABLE IF NOT EXISTS catalog(entry_id INTEGER PRIMARY KEY AUTOINCREMENT, database TEXT NOT NULL, backup_id INTEGER NOT NULL,
-        entry_type_name TEXT NOT NULL, state_name TEXT NOT NULL, utc_start_ms INTEGER NOT NULL, utc_end_ms INTEGER, comment TEXT, message TEXT);
+      CREATE TABLE IF NOT EXISTS catalog(entry_id INTEGER PRIMARY KEY AUTOINCREMENT, database TEXT NOT NULL, backup_id INTEGER
+        NOT NULL,
+        entry_type_name TEXT NOT NULL, state_name TEXT NOT NULL, utc_start_ms INTEGER NOT NULL, utc_end_ms INTEGER, comment
+          TEXT, message TEXT);
       CREATE TABLE IF NOT EXISTS catalog_files(database TEXT NOT NULL, backup_id INTEGER NOT NULL, entry_id INTEGER NOT NULL,
         source_id INTEGER NOT NULL, source_type_name TEXT NOT NULL, service_type_name TEXT NOT NULL, host TEXT NOT NULL,
         backup_size INTEGER NOT NULL, destination_type_name TEXT NOT NULL, destination_path TEXT NOT NULL, external_backup_id TEXT,
@@ -142,7 +144,8 @@ export class SystemState {
   upsertUser(database: string, name: string, password: string, privileges: readonly Privilege[]): void {
     this.db
       .prepare(
-        'INSERT INTO users(database, name, password, privileges) VALUES (?, ?, ?, ?) ON CONFLICT(database, name) DO UPDATE SET privileges = excluded.privileges',
+        'INSERT INTO users(database, name, password, privileges) VALUES (?, ?, ?, ?) ON ' +
+          'CONFLICT(database, name) DO UPDATE SET privileges = excluded.privileges',
       )
       .run(database, name, password, JSON.stringify(privileges));
   }
@@ -178,7 +181,8 @@ export class SystemState {
   addCatalogEntry(e: Omit<CatalogEntry, 'entry_id'>): number {
     const r = this.db
       .prepare(
-        'INSERT INTO catalog(database, backup_id, entry_type_name, state_name, utc_start_ms, utc_end_ms, comment, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO catalog(database, backup_id, entry_type_name, state_name, utc_start_ms, ' +
+          'utc_end_ms, comment, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(e.database, e.backup_id, e.entry_type_name, e.state_name, e.utc_start_ms, e.utc_end_ms, e.comment, e.message);
     return Number(r.lastInsertRowid);
@@ -197,9 +201,11 @@ export class SystemState {
     this.db
       .prepare(
         `INSERT INTO catalog_files(database, backup_id, entry_id, source_id, source_type_name, service_type_name, host, backup_size,
-          destination_type_name, destination_path, external_backup_id, redo_log_position, last_redo_log_position, utc_last_commit_ms)
+          destination_type_name, destination_path, external_backup_id, redo_log_position, last_redo_log_position,
+            utc_last_commit_ms)
          VALUES (@database, @backup_id, @entry_id, @source_id, @source_type_name, @service_type_name, @host, @backup_size,
-          @destination_type_name, @destination_path, @external_backup_id, @redo_log_position, @last_redo_log_position, @utc_last_commit_ms)`,
+          @destination_type_name, @destination_path, @external_backup_id, @redo_log_position, @last_redo_log_position,
+            @utc_last_commit_ms)`,
       )
       .run(f);
   }

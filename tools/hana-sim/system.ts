@@ -52,7 +52,10 @@ export class SimSystem {
     mkdirSync(this.paths.dataDir, { recursive: true });
   }
 
-  /** First start: databases and users. Later starts: a recovery that was running when the process died leaves its tenant stopped. */
+  /**
+   * First start: databases and users. Later starts: a recovery that was running when the process died leaves its
+   * tenant stopped.
+   */
   initialize(): void {
     if (!this.state.database('SYSTEMDB')) {
       this.state.addDatabase('SYSTEMDB', 1, -1);
@@ -162,7 +165,8 @@ export class SimSystem {
     if (d.active !== 'YES')
       throw new SqlError(
         -10709,
-        `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused (database ${database} is not running))`,
+        `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused ` +
+          `(database ${database} is not running))`,
         'HY000',
       );
     return { database, user };

@@ -135,7 +135,8 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
         if (v.dsource !== undefined && !store.dsources.some((d) => d.name === v.dsource)) {
           throw new UserError(
             `There is no dSource named '${v.dsource}'.`,
-            `Run hana-vdb-meta advise without --dsource to see all (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
+            `Run hana-vdb-meta advise without --dsource to see all ` +
+              `(${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
           );
         }
         const r = buildAdvise(store, v.dsource);
@@ -152,7 +153,8 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
       io.stderr(`Error: ${err.message}\n${err.action ? `${err.action}\n` : ''}`);
     } else {
       io.stderr(
-        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in hana-vdb-meta; run again with --debug and report the output.\n`,
+        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in ` +
+          `hana-vdb-meta; run again with --debug and report the output.\n`,
       );
     }
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

@@ -74,7 +74,8 @@ export class FilesystemStore implements ObjectStore {
       s = await stat(this.root);
     } catch (e) {
       throw new Error(
-        `store unreachable: FilesystemRoot ${this.root} ${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`,
+        `store unreachable: FilesystemRoot ${this.root} ` +
+          `${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`,
         { cause: e },
       );
     }

@@ -30,6 +30,10 @@ import { AGENT_ID } from '../version.js';
 import { openSinkChannel, type SinkChannel } from '../channel/sink.js';
 import { SLOT_BYTES, type ChannelDigest } from '../channel/ring.js';
 import { parseManifest } from './manifest.js';
+import { errnoCode } from '../errno.js';
+
+/** `Name: ` of an error class other than plain Error, for messages. */
+const errorName = (e: unknown): string => ((e as Error).name === 'Error' ? '' : `${(e as Error).name}: `);
 import { DirectBodyHandler } from './http/handler.js';
 import { downloadStream, startDownload, type Download, type RangeSource } from './s3-download.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
@@ -181,13 +185,13 @@ export class S3Store implements ObjectStore {
         throw new Error(`store unreachable: bucket ${this.cfg.bucket} does not exist (${this.cfg.describe})`, { cause: e });
       if (status === 403)
         throw new Error(
-          `store unreachable: access to bucket ${this.cfg.bucket} denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`,
+          `store unreachable: access to bucket ${this.cfg.bucket} ` +
+            `denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`,
           { cause: e },
         );
-      throw new Error(
-        `store unreachable: ${this.cfg.describe}: ${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message || (e as NodeJS.ErrnoException).code}`,
-        { cause: e },
-      );
+      throw new Error(`store unreachable: ${this.cfg.describe}: ${errorName(e)}${(e as Error).message || errnoCode(e)}`, {
+        cause: e,
+      });
     }
   }
 
@@ -218,7 +222,9 @@ export class S3Store implements ObjectStore {
       body.destroy();
       if (/Exceeded \d+ parts/.test((e as Error).message)) {
         throw new Error(
-          `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels`,
+          `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} ` +
+            `allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter ` +
+            `file or HANA's parallel_data_backup_backint_channels`,
           { cause: e },
         );
       }

@@ -50,7 +50,8 @@ export const USAGE = [
   'hana-vdb sim start | sim clock [--set ISO | --advance SECONDS]',
   'hana-vdb demo [--scenario basic|lag]',
   '',
-  'Data directory: --data-dir DIR, else $HANA_VDB_HOME, else ~/.hana-vdb. Plugin: --plugin-dir DIR, else $HANA_VDB_PLUGIN_DIR, else the package.',
+  'Data directory: --data-dir DIR, else $HANA_VDB_HOME, else ~/.hana-vdb. Plugin: ' +
+    '--plugin-dir DIR, else $HANA_VDB_PLUGIN_DIR, else the package.',
 ].join('\n');
 
 interface Globals {

@@ -25,7 +25,8 @@ export function readParamsFile(file: string, schema: PluginSchema, definition: D
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError(
-      `The parameters file ${file} must contain a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`,
+      `The parameters file ${file} must contain a JSON object, not ` +
+        `${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`,
       `Write the ${definition} fields as one JSON object.`,
     );
   }

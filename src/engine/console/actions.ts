@@ -140,7 +140,8 @@ export class Actions {
       throw badField(
         'passwordEnv',
         `takes the NAME of an environment variable of the engine process, and '${passwordEnv}' is not one`,
-        'Export the password in a variable before starting the console (export HANA_PW=...) and give HANA_PW; never the password itself.',
+        'Export the password in a variable before starting the console (export HANA_PW=...) and ' +
+          'give HANA_PW; never the password itself.',
       );
     }
     const hostKey = text(body, 'hostKey', false);

@@ -38,7 +38,8 @@ export async function run(argv: string[], ctx: CliContext, options: { pluginDir?
   if (ctx.json) ctx.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
   else
     ctx.stdout(
-      `hana-vdb console on ${server.origin} (data directory ${ctx.dataDir}).\nOpen this link once (it holds a one-time access token):\n  ${server.url}\nStop with Ctrl-C.\n`,
+      `hana-vdb console on ${server.origin} (data directory ${ctx.dataDir}).\nOpen this link ` +
+        `once (it holds a one-time access token):\n  ${server.url}\nStop with Ctrl-C.\n`,
     );
   let signals = 0;
   let onSignal: () => void = () => undefined;

@@ -68,8 +68,9 @@ function startedReply(res: ServerResponse, started: Started): void {
 }
 
 const NOT_SIGNED_IN = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>hana-vdb console</title></head>
-<body><main><h1>hana-vdb console</h1><p>This page needs the link that <code>hana-vdb console</code> printed when it started
-(it holds a one-time access token). If that link was already used in another browser, restart the console for a new one.</p></main></body></html>`;
+<body><main><h1>hana-vdb console</h1><p>This page needs the link that <code>hana-vdb console</code> printed when it
+started (it holds a one-time access token). If that link was already used in another browser, restart the console for a
+new one.</p></main></body></html>`;
 
 export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole> {
   const host = opts.host ?? '127.0.0.1';

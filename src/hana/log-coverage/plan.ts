@@ -27,7 +27,10 @@ export function verdictOf(a: Assessment, requested: RecoveryPolicy): { verdict: 
   if (a.covered)
     return {
       verdict: 'recover',
-      reason: `covered: ${a.requested.logPosition ? `exactly log position ${a.requested.logPosition}` : `the last commit at or before ${a.requested.timestamp}${a.expected.notBefore ? ` (not before ${a.expected.notBefore})` : ''}`}`,
+      reason: a.requested.logPosition
+        ? `covered: exactly log position ${a.requested.logPosition}`
+        : `covered: the last commit at or before ${a.requested.timestamp}` +
+          (a.expected.notBefore ? ` (not before ${a.expected.notBefore})` : ''),
     };
   const hard = a.missing.filter((m) => !m.waitable);
   const gap = describeGap(a);

@@ -9,7 +9,8 @@ import { optionalString, parse, requireOption } from '../args.js';
 import { block } from '../output.js';
 
 export const ENV_USAGE = [
-  'hana-vdb env add NAME --host H --port P --user U (--key FILE | --password-env VAR) [--host-key SHA256:... | --known-hosts FILE | --accept-new] [--scratch-path DIR]',
+  'hana-vdb env add NAME --host H --port P --user U (--key FILE | --password-env VAR) ' +
+    '[--host-key SHA256:... | --known-hosts FILE | --accept-new] [--scratch-path DIR]',
   'hana-vdb env discover NAME',
   'hana-vdb env delete NAME',
 ];
@@ -96,7 +97,12 @@ async function add(app: App, argv: string[]): Promise<number> {
   const repos = app.engine().store.repositories(env.name);
   app.print(
     { environment: env, repositories: repos, sourceConfigs: app.engine().store.sourceConfigs({ environmentName: env.name }) },
-    `Environment ${env.name} added (${env.reference}); ${repos.length} repositories discovered.\n${block({ address: `${env.address}:${env.port}`, hostKey: env.hostKeyFingerprint ?? env.knownHostsFile, scratchPath: env.scratchPath })}`,
+    `Environment ${env.name} added (${env.reference}); ${repos.length} repositories discovered.\n` +
+      block({
+        address: `${env.address}:${env.port}`,
+        hostKey: env.hostKeyFingerprint ?? env.knownHostsFile,
+        scratchPath: env.scratchPath,
+      }),
   );
   return 0;
 }

@@ -7,12 +7,15 @@ import { optionalString, parse } from '../args.js';
 import { block, table } from '../output.js';
 
 export const INSPECT_USAGE = [
-  'hana-vdb list environments|repositories|source-configs|dsources|snapshots|vdbs|jobs [--env ENV] [--dsource NAME] [--vdb NAME] [--limit N]',
+  'hana-vdb list environments|repositories|source-configs|dsources|snapshots|vdbs|jobs ' +
+    '[--env ENV] [--dsource NAME] [--vdb NAME] [--limit N]',
   'hana-vdb show environment|dsource|vdb NAME',
   'hana-vdb show snapshot|job ID',
   'hana-vdb jobs [--limit N]',
   'hana-vdb job show ID',
 ];
+
+const HISTORY_COLUMNS = ['id', 'jobId', 'operation', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId', 'outcome', 'error'];
 
 const KINDS: Record<string, string> = {
   environment: 'environments',
@@ -153,7 +156,8 @@ export async function showCommand(app: App, argv: string[]): Promise<number> {
             .map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`)
             .join(', '),
         }) +
-          `\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}\nSource configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`,
+          (`\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}\nSource ` +
+            `configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`),
       );
       return 0;
     }
@@ -173,7 +177,8 @@ export async function showCommand(app: App, argv: string[]): Promise<number> {
       app.print(
         { vdb, snapshots, history },
         block({ ...vdb }) +
-          `\nSnapshots:\n${table(snapshots, ['id', 'parentSnapshotId', 'createdAt', 'metadata'])}\nRecovery history:\n${table(history, ['id', 'jobId', 'operation', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId', 'outcome', 'error'])}`,
+          `\nSnapshots:\n${table(snapshots, ['id', 'parentSnapshotId', 'createdAt', 'metadata'])}` +
+          `\nRecovery history:\n${table(history, HISTORY_COLUMNS)}`,
       );
       return 0;
     }

@@ -33,7 +33,9 @@ export function planText(plan: Obj): string {
     requested: target.pinned
       ? `log position ${String(target.logPosition)} (pinned, ${String(target.timestamp ?? '-')})`
       : target.timestamp,
-    policy: `${String(policy.coveragePolicy)} (timeout ${String(policy.coverageWaitTimeoutSeconds)} s, max drift ${String(policy.maxDriftSeconds)} s, ${String(policy.driftAction)})`,
+    policy:
+      `${String(policy.coveragePolicy)} (timeout ${String(policy.coverageWaitTimeoutSeconds)} s, ` +
+      `max drift ${String(policy.maxDriftSeconds)} s, ${String(policy.driftAction)})`,
     covered: a.covered ? 'yes' : a.catalogCovers ? 'in the catalog, not all in the Backint tool' : 'no',
     reachable:
       reachable.timestamp === null && reachable.logPosition === null
@@ -97,7 +99,8 @@ export async function planCommand(app: App, argv: string[]): Promise<number> {
   }
   app.print(
     result,
-    `Recovery plan for ${result.vdb ? `VDB ${result.vdb}` : 'a new VDB'} from snapshot ${result.snapshotId} (nothing was changed)\n${planText(result.plan)}`,
+    `Recovery plan for ${result.vdb ? `VDB ${result.vdb}` : 'a new VDB'} from snapshot ` +
+      `${result.snapshotId} (nothing was changed)\n${planText(result.plan)}`,
   );
   const verdict = result.plan.verdict;
   return verdict === 'recover' || verdict === 'recover-short' ? 0 : 3;

@@ -216,7 +216,8 @@ export async function linkPage(_params, query) {
       h(
         'p',
         {},
-        "Linking records the dSource and takes its first snapshot. The form comes from the plugin's schema.json; every field is checked here and again by the engine.",
+        'Linking records the dSource and takes its first snapshot. The form comes from the ' +
+          "plugin's schema.json; every field is checked here and again by the engine.",
       ),
       form,
     ],

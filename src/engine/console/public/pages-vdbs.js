@@ -26,7 +26,9 @@ export function vdbsPage() {
 }
 
 const snapLabel = (s) =>
-  `${s.id}: ${s.kind === 'vdb' ? `VDB snapshot, achieved ${time(s.metadata.achievedTimestamp)}` : `origin ${time(s.metadata.originTimestamp)}`}`;
+  s.kind === 'vdb'
+    ? `${s.id}: VDB snapshot, achieved ${time(s.metadata.achievedTimestamp)}`
+    : `${s.id}: origin ${time(s.metadata.originTimestamp)}`;
 
 function historyTable(history) {
   return table(
@@ -125,7 +127,8 @@ export async function vdbPage([name]) {
       h(
         'p',
         { class: 'help' },
-        'Each recovery on its own time axis: the diamond is the requested time (RECOVER … UNTIL TIMESTAMP), the dot the point HANA reached; the shaded band is the gap.',
+        'Each recovery on its own time axis: the diamond is the requested time (RECOVER … UNTIL ' +
+          'TIMESTAMP), the dot the point HANA reached; the shaded band is the gap.',
       ),
       d.history
         .slice()
@@ -252,7 +255,8 @@ export async function provisionPage(_params, query) {
       h(
         'p',
         {},
-        "HANA recovers the target tenant to the snapshot's origin timestamp from the source's Backint backups; the engine records what was requested and what was reached.",
+        "HANA recovers the target tenant to the snapshot's origin timestamp from the source's " +
+          'Backint backups; the engine records what was requested and what was reached.',
       ),
       form,
     ],

@@ -66,7 +66,8 @@ export function recoveryTimeline(entry, index) {
   const left = Math.min(x(requested), x(achieved));
   const width = Math.max(Math.abs(x(requested) - x(achieved)), 2);
   const summary =
-    `Requested ${time(m.recoveryTimestamp)}, achieved ${time(m.achievedTimestamp)} (${gapText}), executed ${time(m.executionTimestamp)}` +
+    `Requested ${time(m.recoveryTimestamp)}, achieved ${time(m.achievedTimestamp)} ` +
+    `(${gapText}), executed ${time(m.executionTimestamp)}` +
     `${Number.isFinite(covered) ? `, log backups covered until ${time(m.coverage.coveredUntil)}` : ''}.`;
   return h(
     'figure',
