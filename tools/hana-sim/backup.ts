@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { backupObjects, BackintFailure, type SavedObject } from './backint-runner.js';
 import { databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
-import type { SimSystem } from './system.js';
+import type { SystemCore } from './system-core.js';
 
 export interface TopologyImage {
   kind: 'topology';
@@ -35,8 +35,8 @@ export interface CatalogImage {
   sid: string;
   database: string;
   backupId: number;
-  entries: ReturnType<SimSystem['state']['catalog']>;
-  files: ReturnType<SimSystem['state']['catalogFiles']>;
+  entries: ReturnType<SystemCore['state']['catalog']>;
+  files: ReturnType<SystemCore['state']['catalogFiles']>;
 }
 
 const ENTRY_TYPE = {
@@ -52,7 +52,7 @@ function failureText(e: unknown): { code: number; text: string } {
 }
 
 /** Resolves the BACKINT ('<prefix>') destination of a database; HANA's 110091 when outside backint/DB_<T>. */
-export function dataDestination(sys: SimSystem, database: string, prefix: string): string {
+export function dataDestination(sys: SystemCore, database: string, prefix: string): string {
   const dir = databaseBackintDir(sys.paths, database);
   if (!prefix.startsWith('/')) return join(dir, prefix);
   const mapped = prefix.startsWith('/usr/sap/') ? join(sys.paths.usrSap, prefix.slice('/usr/sap/'.length)) : prefix;
@@ -67,7 +67,7 @@ export function dataDestination(sys: SimSystem, database: string, prefix: string
 }
 
 export async function runDataBackup(
-  sys: SimSystem,
+  sys: SystemCore,
   database: string,
   level: keyof typeof ENTRY_TYPE,
   prefix: string,
@@ -168,14 +168,14 @@ export async function runDataBackup(
 }
 
 /** Log backups of every database with commits since its last log backup. */
-export async function runLogBackups(sys: SimSystem): Promise<void> {
+export async function runLogBackups(sys: SystemCore): Promise<void> {
   for (const d of sys.state.databases()) {
     if (d.position <= d.backed_up_position || d.recovering_op !== null) continue;
     await runLogBackup(sys, d.name);
   }
 }
 
-async function runLogBackup(sys: SimSystem, database: string): Promise<void> {
+async function runLogBackup(sys: SystemCore, database: string): Promise<void> {
   const d = sys.state.database(database)!;
   const commits = sys.state.redoAfter(database, d.backed_up_position, d.position);
   const { service, address, volume } = sys.serviceAddress(database);
@@ -245,7 +245,7 @@ async function runLogBackup(sys: SimSystem, database: string): Promise<void> {
 }
 
 /** The backup catalog of one database to `<backint>/<DB>/log_backup_0_0_0_0` (a new version every time). */
-export async function runCatalogBackup(sys: SimSystem, database: string): Promise<void> {
+export async function runCatalogBackup(sys: SystemCore, database: string): Promise<void> {
   const opId = sys.nextOpId();
   const log = sys.backupLog(database);
   const { service, address } = sys.serviceAddress(database);

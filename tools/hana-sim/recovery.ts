@@ -14,7 +14,7 @@ import type { CatalogImage, LogBackupImage, TopologyImage } from './backup.js';
 import { backintRoot, databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
 import type { CatalogEntry, CatalogFile } from './state.js';
-import type { SimSystem } from './system.js';
+import type { SystemCore } from './system-core.js';
 import { isoLocal } from './time-format.js';
 
 type Recover = Extract<AdminStatement, { kind: 'recover' }>;
@@ -140,7 +140,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function runRecovery(sys: SimSystem, stmt: Recover, sqlText: string): Promise<void> {
+export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: string): Promise<void> {
   const target = stmt.database!;
   const d = sys.state.database(target)!;
   if (d.recovering_op !== null)

@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { parseAdmin, type AdminStatement } from './admin-sql.js';
 import type { BackintContext } from './backint-runner.js';
 import { DbConnection } from './db-connection.js';
-import type { FaultSettings } from './faults.js';
 import { BackupLog } from './hana-log.js';
 import { databaseTraceDir, systemPaths, tmpDir, type SystemPaths } from './paths.js';
-import { defaultUsers, hanaPorts, type Privilege, type SystemSpec } from './spec.js';
+import { defaultUsers, hanaPorts, type Privilege } from './spec.js';
 import { errors, SqlError } from './sql-errors.js';
 import { translate } from './sql-translate.js';
 import { SystemState } from './state.js';
 import { parseUtcLiteral } from './time-format.js';
 import { runDataBackup, runLogBackups } from './backup.js';
 import { runRecovery } from './recovery.js';
+import type { ResolvedSystemSpec, SystemCore, SystemEnv } from './system-core.js';
 
 export interface Session {
   database: string;
@@ -26,25 +26,16 @@ export interface Session {
 
 export type SqlResult = { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number };
 
-export interface SystemEnv {
-  root: string;
-  now: () => number;
-  faults: FaultSettings;
-  interfaceVersion: string;
-  /** Systems by SID, for USING SOURCE (their paths and catalogs live under the same root). */
-  lookup: (sid: string) => SimSystem | undefined;
-}
-
 const VIEW_SCHEMAS = new Set(['SYS', 'SYS_DATABASES', 'PUBLIC']);
 
-export class SimSystem {
+export class SimSystem implements SystemCore {
   readonly paths: SystemPaths;
   readonly state: SystemState;
   private readonly conns = new Map<string, DbConnection>();
   private lastOpId = 0;
 
   constructor(
-    readonly spec: Required<Omit<SystemSpec, 'users'>> & Pick<SystemSpec, 'users'>,
+    readonly spec: ResolvedSystemSpec,
     readonly env: SystemEnv,
   ) {
     this.paths = systemPaths(env.root, spec);
