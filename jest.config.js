@@ -1,4 +1,4 @@
-// ESM + TypeScript through @swc/jest; see DESIGN.md "Toolchain facts".
+// ESM + TypeScript through @swc/jest; see docs/CONTRIBUTING.md "Toolchain".
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -1,5 +1,5 @@
 /**
- * Issue 6 benchmarks, each measured side by side in one run:
+ * Lifecycle benchmarks, each measured side by side in one run:
  * - provision overhead: an engine provision over SSH (stop, RECOVER detached + backup.log follow, start,
  *   checks, snapshot) against the same RECOVER statement run directly through hdbsql on the host;
  * - remote commands per provision, counted at the SSH server (every exec request);

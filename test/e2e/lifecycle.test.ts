@@ -1,5 +1,5 @@
 /**
- * Issue 6 end to end: the plugin driven by the engine over SSH against the simulated landscape.
+ * The VDB lifecycle end to end: the plugin driven by the engine over SSH against the simulated landscape.
  * One landscape for the file (driven clock): marker rows every minute on PRD/ERP, a log backup every 15 min,
  * log and catalog backups reaching the Backint store 10 minutes late (Commvault-like).
  */

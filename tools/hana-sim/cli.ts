@@ -88,7 +88,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** What `sim start --json` prints (DESIGN.md: ssh + systems, plus root and clock). */
+/** What `sim start --json` prints (docs/COMMANDS.md: ssh + systems, plus root and clock). */
 export function startSummary(l: Landscape, status: StatusReply): object {
   return {
     root: l.root,

@@ -1,7 +1,7 @@
 /**
  * The contract between `hana-vdb`'s main and a command module. Commands that belong to another layer
  * (sim and demo in tools/, parse-backup-log in src/hana) are loaded by path at run time, so the static
- * import graph keeps flowing one way (DESIGN.md): each such module exports `run(argv, ctx)`.
+ * import graph keeps flowing one way (docs/ARCHITECTURE.md): each such module exports `run(argv, ctx)`.
  *
  * A command throws UserError (src/sdk/errors) for anything the user can fix; main prints message and
  * action (stack only with --debug) and exits 1. Exit codes: 0 ok, 1 user error / failed job, 2 internal error,

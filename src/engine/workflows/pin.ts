@@ -1,5 +1,5 @@
 /**
- * One achieved point per dSource snapshot (issue 7 item 3): the first VDB snapshot recorded from a dSource
+ * One achieved point per dSource snapshot (docs/GLOSSARY.md "pin"): the first VDB snapshot recorded from a dSource
  * snapshot pins what that recovery achieved (achievedTimestamp + reachedLogPosition) into the dSource snapshot's
  * metadata as pinnedTimestamp / pinnedLogPosition, in the same transaction as the VDB snapshot. The plugin then
  * recovers every later VDB of that snapshot to exactly the pinned point. An existing pin is never changed.
