@@ -1,7 +1,7 @@
 /**
- * Recovery with guarantees (docs/GLOSSARY.md: coverage, pin, drift): the coverage check and its policy BEFORE the target tenant is touched,
- * recovery to exactly the pinned point when the snapshot has one (UNTIL LOG POSITION), verification that the
- * achieved point is the pin, the drift policy, the log-shipping lag and the optional verification query, all
+ * Recovery with guarantees (docs/GLOSSARY.md: coverage, pin, drift): the coverage check and its policy BEFORE the
+ * target tenant is touched, recovery to exactly the pinned point when the snapshot has one (UNTIL LOG POSITION),
+ * verification that the achieved point is the pin, the drift policy, the log-shipping lag and the optional verification query, all
  * recorded in the recovery record (and from there in the VDB snapshot).
  */
 import { DateTime } from 'luxon';
@@ -76,31 +76,45 @@ export function verificationText(rows: (string | null)[][]): string {
   return text.length > MAX_RESULT ? `${text.slice(0, MAX_RESULT - 1)}…` : text;
 }
 
+type UntilLogPosition = RecoverTenantRequest['untilLogPosition'];
+type ErrorContext = Parameters<typeof requireTenant>[3];
+
+/** The recovery path, as its steps: tenant check, coverage, RECOVER, pin, drift, verification, record. */
 export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<RecoverTenantResult & { guarantees: GuaranteeRecord }> {
-  const { connection, target, tenant, policy } = req;
-  const ctx = {
-    doing: `checking tenant ${tenant}`,
-    key: target.key,
+  const ctx = errorContextOf(req);
+  await requireTenant(req.connection, req.target, req.tenant, ctx); // read-only: a wrong tenant fails before any waiting
+  const guarantees = initialGuarantees(req);
+  const untilLogPosition = await checkCoverage(req, ctx, guarantees);
+  // A pinned point without the catalog (no log volume known for UNTIL LOG POSITION): recover to the requested time
+  // as before the pin existed; checkPin fails clearly if that is not exactly the pinned point.
+  const result = await recoverTenant({ ...req, untilLogPosition, guarantees });
+  const record: RecoveryRecord = result.record;
+  await checkPin(req, ctx, record, guarantees, untilLogPosition);
+  await checkDrift(req, ctx, record, guarantees);
+  if (req.verification) await runVerification(req, req.verification, guarantees);
+  record.guarantees = guarantees;
+  await writeRecord(req.connection, recordPath(req.mountPath), record);
+  return { ...result, record, guarantees };
+}
+
+function errorContextOf(req: GuardedRecoveryRequest) {
+  return {
+    doing: `checking tenant ${req.tenant}`,
+    key: req.target.key,
     sid: req.system.sid,
     instanceNumber: req.system.instanceNumber,
     hostName: req.system.hostName,
     osUser: req.system.osUser,
-    tenant,
+    tenant: req.tenant,
     traceDirectory: req.system.traceDirectory,
     backintParameterFile: req.backintParameterFile,
   };
-  await requireTenant(connection, target, tenant, ctx); // read-only: a wrong tenant fails before any waiting
+}
 
-  const coverageTarget: CoverageTarget = req.pin
-    ? {
-        kind: 'logPosition',
-        position: BigInt(req.pin.logPosition),
-        timestampMs: req.pin.timestamp ? Date.parse(req.pin.timestamp) : null,
-      }
-    : { kind: 'timestamp', untilMs: Date.parse(req.until) };
-  const guarantees: GuaranteeRecord = {
-    recoveryPolicy: { ...policy },
-    coverage: { checked: false, policy: policy.coveragePolicy },
+function initialGuarantees(req: GuardedRecoveryRequest): GuaranteeRecord {
+  return {
+    recoveryPolicy: { ...req.policy },
+    coverage: { checked: false, policy: req.policy.coveragePolicy },
     pinnedTimestamp: req.pin?.timestamp ?? null,
     pinnedLogPosition: req.pin?.logPosition ?? null,
     driftSeconds: null,
@@ -108,150 +122,190 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
     verificationResult: null,
     warnings: [],
   };
+}
 
-  let untilLogPosition: RecoverTenantRequest['untilLogPosition'];
+/**
+ * The coverage check and its policy, before the target is touched. Returns the log position to recover to
+ * exactly (a pin, or the reachable point of a recovery that proceeds short), or undefined for UNTIL TIMESTAMP.
+ */
+async function checkCoverage(
+  req: GuardedRecoveryRequest,
+  ctx: ErrorContext,
+  guarantees: GuaranteeRecord,
+): Promise<UntilLogPosition> {
+  const { policy } = req;
   if (!req.coverage) {
     // Without a key for the source catalog nothing can be checked: recover as before (a pinned snapshot by its
-    // timestamp, verified against the pinned log position below) and say so in the record.
+    // timestamp, verified against the pinned log position) and say so in the record.
     const text =
       `log coverage was not checked (the VDB has no sourceCatalogUserStoreKey; set it to enforce ` +
       `the ${policy.coveragePolicy} policy)`;
     guarantees.warnings.push(text);
     libs.logger.warn(`${req.what}: ${text}`);
-  } else {
-    libs.reportProgress({
-      percent: 0,
-      message:
-        `checking log coverage of ${req.source.tenant}@${req.source.sid} for ` +
-        `${req.pin ? `log position ${req.pin.logPosition}` : req.until}`,
-    });
-    const outcome = await ensureCoverage(
-      {
-        ...req.coverage,
-        connection,
-        source: { sid: req.source.sid, tenant: req.source.tenant },
-        errorContext: { ...ctx, key: req.coverage.catalog.key, source: `${req.source.tenant}@${req.source.sid}` },
-      },
-      coverageTarget,
-      policy,
-      req.what,
-      req.coverageTiming,
-    );
-    const a = outcome.assessment;
-    guarantees.coverage = coverageRecord(outcome);
-    guarantees.logShippingLagSeconds = outcome.logShippingLagSeconds;
-    if (outcome.decision === 'recover-short') {
-      const shortfall = a.shortfallSeconds ?? 0;
-      if (policy.maxDriftSeconds > 0 && shortfall > policy.maxDriftSeconds && policy.driftAction === 'fail') {
-        throw new UserError(
-          `${req.what} would fall ${shortfall} s short (${describeGap(a)}), more than ` +
-            `maxDriftSeconds ${policy.maxDriftSeconds} (driftAction fail). The target tenant was not ` +
-            `touched.`,
-          'Retry once the log backups have reached the Backint tool, or raise maxDriftSeconds.',
-        );
+    return undefined;
+  }
+  libs.reportProgress({
+    percent: 0,
+    message:
+      `checking log coverage of ${req.source.tenant}@${req.source.sid} for ` +
+      `${req.pin ? `log position ${req.pin.logPosition}` : req.until}`,
+  });
+  const outcome = await ensureCoverage(
+    {
+      ...req.coverage,
+      connection: req.connection,
+      source: { sid: req.source.sid, tenant: req.source.tenant },
+      errorContext: { ...ctx, key: req.coverage.catalog.key, source: `${req.source.tenant}@${req.source.sid}` },
+    },
+    coverageTargetOf(req),
+    policy,
+    req.what,
+    req.coverageTiming,
+  );
+  const a = outcome.assessment;
+  guarantees.coverage = coverageRecord(outcome);
+  guarantees.logShippingLagSeconds = outcome.logShippingLagSeconds;
+  if (outcome.decision === 'recover-short') return proceedShort(req, outcome, guarantees);
+  if (!req.pin) return undefined;
+  const volume = a.reachable.volume ?? Number(Object.keys(a.dataBackups[0]?.positions ?? {})[0]);
+  return { logPosition: req.pin.logPosition, volume };
+}
+
+function coverageTargetOf(req: GuardedRecoveryRequest): CoverageTarget {
+  return req.pin
+    ? {
+        kind: 'logPosition',
+        position: BigInt(req.pin.logPosition),
+        timestampMs: req.pin.timestamp ? Date.parse(req.pin.timestamp) : null,
       }
-      guarantees.warnings.push(
-        `recovering short of the requested point (policy proceed): ${describeGap(a)}; ` +
-          `${a.missing.map((m) => m.message).join('; ')}`,
-      );
-      libs.logger.warn(`${req.what}: proceeding short of the requested point: ${describeGap(a)}`);
-      untilLogPosition = { logPosition: a.reachable.logPosition!, volume: a.reachable.volume! };
-    } else if (req.pin) {
-      const volume = a.reachable.volume ?? Number(Object.keys(a.dataBackups[0]?.positions ?? {})[0]);
-      untilLogPosition = { logPosition: req.pin.logPosition, volume };
+    : { kind: 'timestamp', untilMs: Date.parse(req.until) };
+}
+
+/** Policy proceed with backups short of the request: within maxDriftSeconds (or driftAction warn), recover short. */
+function proceedShort(req: GuardedRecoveryRequest, outcome: CoverageOutcome, guarantees: GuaranteeRecord): UntilLogPosition {
+  const { policy } = req;
+  const a = outcome.assessment;
+  const shortfall = a.shortfallSeconds ?? 0;
+  if (policy.maxDriftSeconds > 0 && shortfall > policy.maxDriftSeconds && policy.driftAction === 'fail') {
+    throw new UserError(
+      `${req.what} would fall ${shortfall} s short (${describeGap(a)}), more than ` +
+        `maxDriftSeconds ${policy.maxDriftSeconds} (driftAction fail). The target tenant was not ` +
+        `touched.`,
+      'Retry once the log backups have reached the Backint tool, or raise maxDriftSeconds.',
+    );
+  }
+  guarantees.warnings.push(
+    `recovering short of the requested point (policy proceed): ${describeGap(a)}; ` +
+      `${a.missing.map((m) => m.message).join('; ')}`,
+  );
+  libs.logger.warn(`${req.what}: proceeding short of the requested point: ${describeGap(a)}`);
+  return { logPosition: a.reachable.logPosition!, volume: a.reachable.volume! };
+}
+
+/** Records the failure (stopping the tenant first when its data must not be used) and throws it. */
+async function failRecovery(
+  req: GuardedRecoveryRequest,
+  ctx: ErrorContext,
+  record: RecoveryRecord,
+  guarantees: GuaranteeRecord,
+  err: UserError,
+  stop: boolean,
+): Promise<never> {
+  if (stop) {
+    try {
+      await stopTenant(req.connection, req.target, req.tenant, ctx);
+      record.tenantActiveStatus = 'NO';
+    } catch {
+      /* the failure we record is the first one */
     }
   }
+  Object.assign(record, { status: 'failed', failure: { code: null, message: err.message, action: err.action }, guarantees });
+  await writeRecord(req.connection, recordPath(req.mountPath), record);
+  throw err;
+}
 
-  // A pinned point without the catalog (no log volume known for UNTIL LOG POSITION): recover to the requested time
-  // as before the pin existed; the check below fails clearly if that is not exactly the pinned point.
-  const result = await recoverTenant({ ...req, untilLogPosition, guarantees });
-  const record: RecoveryRecord = result.record;
-  const file = recordPath(req.mountPath);
-  const fail = async (err: UserError, stop: boolean): Promise<never> => {
-    if (stop) {
-      try {
-        await stopTenant(connection, target, tenant, ctx);
-        record.tenantActiveStatus = 'NO';
-      } catch {
-        /* the failure we record is the first one */
-      }
-    }
-    Object.assign(record, { status: 'failed', failure: { code: null, message: err.message, action: err.action }, guarantees });
-    await writeRecord(connection, file, record);
-    throw err;
-  };
-
+/** A pinned snapshot must be reached exactly; otherwise the tenant is stopped and the recovery fails. */
+async function checkPin(
+  req: GuardedRecoveryRequest,
+  ctx: ErrorContext,
+  record: RecoveryRecord,
+  guarantees: GuaranteeRecord,
+  untilLogPosition: UntilLogPosition,
+): Promise<void> {
   const achieved = record.achievedTimestamp;
   const reached = record.reachedLogPosition;
   if (req.pin && (reached !== req.pin.logPosition || (req.pin.timestamp !== null && achieved !== req.pin.timestamp))) {
-    return fail(
-      new UserError(
-        `${req.what} reached ${achieved ?? '?'} (log position ${reached ?? '?'}), not the ` +
-          `snapshot's pinned point ${req.pin.timestamp ?? '?'} (log position ` +
-          `${req.pin.logPosition}): the VDB would hold different data than the other VDBs of this ` +
-          `snapshot. Tenant ${tenant} was stopped.`,
-        req.coverage
-          ? 'The backups needed for the pinned point are probably no longer all in the Backint tool: ' +
-              'run hana-vdb plan for this snapshot, or provision from a newer dSource snapshot.'
-          : 'Set sourceCatalogUserStoreKey in the VDB parameters: with the source catalog the pinned ' +
-              'point is recovered exactly (UNTIL LOG POSITION); without it only the requested time can ' +
-              'be asked for.',
-      ),
-      true,
-    );
+    await failRecovery(req, ctx, record, guarantees, pinMissed(req, req.pin, achieved, reached), true);
   }
   if (untilLogPosition && !req.pin && reached !== untilLogPosition.logPosition) {
     guarantees.warnings.push(`reached log position ${reached ?? '?'} instead of the reachable ${untilLogPosition.logPosition}`);
   }
+  const notBefore = guarantees.coverage.expectedNotBefore;
   if (
     !req.pin &&
     guarantees.coverage.covered === true &&
-    typeof guarantees.coverage.expectedNotBefore === 'string' &&
+    typeof notBefore === 'string' &&
     achieved !== null &&
-    achieved < guarantees.coverage.expectedNotBefore
+    achieved < notBefore
   ) {
-    guarantees.warnings.push(
-      `reached ${achieved}, earlier than the catalog said was reachable (${guarantees.coverage.expectedNotBefore})`,
-    );
+    guarantees.warnings.push(`reached ${achieved}, earlier than the catalog said was reachable (${notBefore})`);
   }
-
   guarantees.pinnedTimestamp = req.pin?.timestamp ?? achieved;
   guarantees.pinnedLogPosition = req.pin?.logPosition ?? reached;
-  if (achieved !== null) {
-    const drift = Math.abs(secondsBetween(achieved, record.recoveryTimestamp));
-    guarantees.driftSeconds = drift;
-    if (policy.maxDriftSeconds > 0 && drift > policy.maxDriftSeconds) {
-      const text =
-        `${req.what} reached ${achieved}, ${drift} s from the requested ` +
-        `${record.recoveryTimestamp}, more than maxDriftSeconds ${policy.maxDriftSeconds}`;
-      if (policy.driftAction === 'fail') {
-        return fail(
-          new UserError(
-            `${text} (driftAction fail). Tenant ${tenant} holds the recovered data but the VDB is not accepted.`,
-            'Refresh once the log backups have reached the Backint tool, raise maxDriftSeconds, or set driftAction to warn.',
-          ),
-          false,
-        );
-      }
-      guarantees.warnings.push(text);
-      libs.logger.warn(text);
-    }
-  }
+}
 
-  if (req.verification) {
-    libs.reportProgress({ percent: 100, message: `running the verification query on ${tenant}` });
-    try {
-      guarantees.verificationResult = verificationText(
-        (await runHdbsql(connection, req.verification.target, req.verification.query)).rows,
-      );
-    } catch (e) {
-      if (!(e instanceof HdbsqlError)) throw e;
-      guarantees.verificationResult = `ERROR ${e.code}: ${e.text}`.slice(0, MAX_RESULT);
-      guarantees.warnings.push(`the verification query failed: [${e.code}] ${e.text}`);
-      libs.logger.warn(`verification query on ${tenant} failed: [${e.code}] ${e.text}`);
-    }
+function pinMissed(req: GuardedRecoveryRequest, pin: PinnedPoint, achieved: string | null, reached: string | null): UserError {
+  return new UserError(
+    `${req.what} reached ${achieved ?? '?'} (log position ${reached ?? '?'}), not the ` +
+      `snapshot's pinned point ${pin.timestamp ?? '?'} (log position ` +
+      `${pin.logPosition}): the VDB would hold different data than the other VDBs of this ` +
+      `snapshot. Tenant ${req.tenant} was stopped.`,
+    req.coverage
+      ? 'The backups needed for the pinned point are probably no longer all in the Backint tool: ' +
+          'run hana-vdb plan for this snapshot, or provision from a newer dSource snapshot.'
+      : 'Set sourceCatalogUserStoreKey in the VDB parameters: with the source catalog the pinned ' +
+          'point is recovered exactly (UNTIL LOG POSITION); without it only the requested time can ' +
+          'be asked for.',
+  );
+}
+
+/** Drift between the requested and the achieved point, against maxDriftSeconds and driftAction. */
+async function checkDrift(req: GuardedRecoveryRequest, ctx: ErrorContext, record: RecoveryRecord, guarantees: GuaranteeRecord) {
+  const { policy } = req;
+  const achieved = record.achievedTimestamp;
+  if (achieved === null) return;
+  const drift = Math.abs(secondsBetween(achieved, record.recoveryTimestamp));
+  guarantees.driftSeconds = drift;
+  if (!(policy.maxDriftSeconds > 0 && drift > policy.maxDriftSeconds)) return;
+  const text =
+    `${req.what} reached ${achieved}, ${drift} s from the requested ` +
+    `${record.recoveryTimestamp}, more than maxDriftSeconds ${policy.maxDriftSeconds}`;
+  if (policy.driftAction === 'fail') {
+    const err = new UserError(
+      `${text} (driftAction fail). Tenant ${req.tenant} holds the recovered data but the VDB is not accepted.`,
+      'Refresh once the log backups have reached the Backint tool, raise maxDriftSeconds, or set driftAction to warn.',
+    );
+    await failRecovery(req, ctx, record, guarantees, err, false);
   }
-  record.guarantees = guarantees;
-  await writeRecord(connection, file, record);
-  return { ...result, record, guarantees };
+  guarantees.warnings.push(text);
+  libs.logger.warn(text);
+}
+
+/** The VDB's verification query: its result (or HANA's error) goes into the record; it never fails the VDB. */
+async function runVerification(
+  req: GuardedRecoveryRequest,
+  verification: NonNullable<GuardedRecoveryRequest['verification']>,
+  guarantees: GuaranteeRecord,
+): Promise<void> {
+  libs.reportProgress({ percent: 100, message: `running the verification query on ${req.tenant}` });
+  try {
+    guarantees.verificationResult = verificationText(
+      (await runHdbsql(req.connection, verification.target, verification.query)).rows,
+    );
+  } catch (e) {
+    if (!(e instanceof HdbsqlError)) throw e;
+    guarantees.verificationResult = `ERROR ${e.code}: ${e.text}`.slice(0, MAX_RESULT);
+    guarantees.warnings.push(`the verification query failed: [${e.code}] ${e.text}`);
+    libs.logger.warn(`verification query on ${req.tenant} failed: [${e.code}] ${e.text}`);
+  }
 }
