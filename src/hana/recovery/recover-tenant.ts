@@ -61,75 +61,15 @@ export function newOperationKey(now = DateTime.utc()): string {
   return `recover-${now.toFormat("yyyyLLdd'T'HHmmss'Z'")}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Stop the target tenant, run RECOVER detached and follow backup.log, classify the result, start the tenant. */
 export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverTenantResult> {
   const { connection, system, target, tenant } = req;
-  const statement = req.untilLogPosition
-    ? recoverTenantUntilLogPosition({
-        target: tenant,
-        ...req.untilLogPosition,
-        sourceTenant: req.source.tenant,
-        sourceSid: req.source.sid,
-        backupSource: req.source.backupSource,
-      })
-    : recoverTenantUntil({
-        target: tenant,
-        until: hanaTimestampLiteral(req.until),
-        sourceTenant: req.source.tenant,
-        sourceSid: req.source.sid,
-        backupSource: req.source.backupSource,
-      });
-  const ctx: HanaErrorContext = {
-    doing:
-      `recovering tenant ${tenant} of ${system.sid} to ` +
-      `${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`,
-    key: target.key,
-    sid: system.sid,
-    instanceNumber: system.instanceNumber,
-    hostName: system.hostName,
-    osUser: system.osUser,
-    tenant,
-    source: `${req.source.tenant}@${req.source.sid}`,
-    traceDirectory: system.traceDirectory,
-    backintParameterFile: req.backintParameterFile,
-  };
+  const statement = recoverStatement(req);
+  const ctx = errorContextOf(req);
   const opDir = opDirPath(req.mountPath, newOperationKey());
   const file = recordPath(req.mountPath);
-  const record: RecoveryRecord = {
-    version: 1,
-    status: 'running',
-    targetSid: system.sid,
-    targetTenant: tenant,
-    snapshot: req.base,
-    statement,
-    opDir,
-    executionTimestamp: null,
-    recoveryTimestamp: req.until,
-    achievedTimestamp: null,
-    recoveryInfo: null,
-    reachedLogPosition: null,
-    operationId: null,
-    tenantActiveStatus: null,
-    failure: null,
-    updatedAt: nowUtc(),
-    ...(req.guarantees ? { guarantees: req.guarantees } : {}),
-  };
-
-  const fail = async (err: UserError, code: number | null): Promise<never> => {
-    let status: string | null = null;
-    try {
-      status = await tenantActiveStatus(connection, target, tenant, ctx);
-    } catch {
-      /* the failure we record is the first one */
-    }
-    Object.assign(record, {
-      status: 'failed',
-      tenantActiveStatus: status,
-      failure: { code, message: err.message, action: err.action },
-      updatedAt: nowUtc(),
-    });
-    await writeRecord(connection, file, record);
-    throw err;
-  };
+  const record = runningRecord(req, statement, opDir);
+  const fail = (err: UserError, code: number | null) => failRecovery(req, ctx, record, err, code);
 
   libs.reportProgress({ percent: 0, message: `stopping tenant ${tenant}` });
   try {
@@ -156,57 +96,13 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     reachedLogPosition: op?.reachedLogPosition ?? null,
     operationId: op?.operationId ?? null,
   });
-
-  if (recovery.hdbsqlError) {
-    const e = recovery.hdbsqlError;
-    // backup.log's finish line says more than the client's message; keep HANA's code from either.
-    const text =
-      op?.outcome === 'error' && op.message && !op.message.includes(e.text) ? `${e.text} (backup.log: ${op.message})` : e.text;
-    return fail(hanaUserError({ code: e.code, text }, ctx, e.stderr), e.code);
-  }
-  if (op?.outcome === 'error') {
-    return fail(hanaUserError({ code: op.errorCode ?? -1, text: op.message ?? 'recovery failed' }, ctx), op.errorCode);
-  }
-  if (recovery.lost) {
-    return fail(
-      new UserError(
-        `The RECOVER process for tenant ${tenant} on ${system.hostName} ended without an exit code ` +
-          `(host restart or killed) and backup.log shows no result.`,
-        `Check ${opDir} and ${system.traceDirectory}/backup.log; then refresh or rewind the VDB ` +
-          `again. ${actionFor('recovery-incomplete', ctx)}`,
-      ),
-      null,
-    );
-  }
-  if (!op || op.outcome !== 'success') {
-    return fail(
-      new UserError(
-        `RECOVER for tenant ${tenant} returned without error, but its result was not found in ` +
-          `${recoveryLogPaths(system.traceDirectory, tenant).join(' or ')}.`,
-        'Check that backup.log is written in the trace directory of the repository ' +
-          '(traceDirectory) and refresh the environment if the installation moved; then retry.',
-      ),
-      null,
-    );
-  }
-  record.achievedTimestamp = op.reachedTimestamp;
+  const failure = recoveryFailure(req, ctx, recovery, opDir);
+  if (failure) return fail(failure.error, failure.code);
+  record.achievedTimestamp = op!.reachedTimestamp;
 
   libs.reportProgress({ percent: 100, message: `starting tenant ${tenant}` });
   try {
-    // HANA usually starts the tenant at the end of RECOVER; then the status read by startTenant is the answer.
-    const before = await startTenant(connection, target, tenant, ctx);
-    const status = before === 'YES' ? before : await tenantActiveStatus(connection, target, tenant, ctx);
-    record.tenantActiveStatus = status;
-    if (status !== 'YES') {
-      return fail(
-        new UserError(
-          `Tenant ${tenant} was recovered (${op.message}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,
-          `Read ${system.traceDirectory}/DB_${tenant}/ indexserver traces for why it did not start, ` +
-            `start it with ALTER SYSTEM START DATABASE ${tenant}, then take a VDB snapshot.`,
-        ),
-        null,
-      );
-    }
+    record.tenantActiveStatus = await startRecovered(req, ctx, op!.message);
   } catch (e) {
     if (e instanceof UserError) return fail(e, null);
     throw e;
@@ -214,4 +110,131 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
   Object.assign(record, { status: 'succeeded', updatedAt: nowUtc() });
   await writeRecord(connection, file, record);
   return { record, recovery };
+}
+
+function recoverStatement(req: RecoverTenantRequest): string {
+  const source = { sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource };
+  return req.untilLogPosition
+    ? recoverTenantUntilLogPosition({ target: req.tenant, ...req.untilLogPosition, ...source })
+    : recoverTenantUntil({ target: req.tenant, until: hanaTimestampLiteral(req.until), ...source });
+}
+
+function errorContextOf(req: RecoverTenantRequest): HanaErrorContext & { source: string } {
+  const { system, tenant } = req;
+  return {
+    doing:
+      `recovering tenant ${tenant} of ${system.sid} to ` +
+      `${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`,
+    key: req.target.key,
+    sid: system.sid,
+    instanceNumber: system.instanceNumber,
+    hostName: system.hostName,
+    osUser: system.osUser,
+    tenant,
+    source: `${req.source.tenant}@${req.source.sid}`,
+    traceDirectory: system.traceDirectory,
+    backintParameterFile: req.backintParameterFile,
+  };
+}
+
+/** The record written on the host before RECOVER starts: a later run can tell that this one was under way. */
+function runningRecord(req: RecoverTenantRequest, statement: string, opDir: AbsolutePath): RecoveryRecord {
+  return {
+    version: 1,
+    status: 'running',
+    targetSid: req.system.sid,
+    targetTenant: req.tenant,
+    snapshot: req.base,
+    statement,
+    opDir,
+    executionTimestamp: null,
+    recoveryTimestamp: req.until,
+    achievedTimestamp: null,
+    recoveryInfo: null,
+    reachedLogPosition: null,
+    operationId: null,
+    tenantActiveStatus: null,
+    failure: null,
+    updatedAt: nowUtc(),
+    ...(req.guarantees ? { guarantees: req.guarantees } : {}),
+  };
+}
+
+/** Records the failure with the tenant's status as HANA reports it now, and throws it. */
+async function failRecovery(
+  req: RecoverTenantRequest,
+  ctx: HanaErrorContext,
+  record: RecoveryRecord,
+  err: UserError,
+  code: number | null,
+): Promise<never> {
+  let status: string | null = null;
+  try {
+    status = await tenantActiveStatus(req.connection, req.target, req.tenant, ctx);
+  } catch {
+    /* the failure we record is the first one */
+  }
+  Object.assign(record, {
+    status: 'failed',
+    tenantActiveStatus: status,
+    failure: { code, message: err.message, action: err.action },
+    updatedAt: nowUtc(),
+  });
+  await writeRecord(req.connection, recordPath(req.mountPath), record);
+  throw err;
+}
+
+/** Why a finished RECOVER did not succeed, from the client's error, backup.log, or their absence; null on success. */
+function recoveryFailure(
+  req: RecoverTenantRequest,
+  ctx: HanaErrorContext,
+  recovery: DetachedRecoveryResult,
+  opDir: AbsolutePath,
+): { error: UserError; code: number | null } | null {
+  const { system, tenant } = req;
+  const op = recovery.found?.operation ?? null;
+  if (recovery.hdbsqlError) {
+    const e = recovery.hdbsqlError;
+    // backup.log's finish line says more than the client's message; keep HANA's code from either.
+    const text =
+      op?.outcome === 'error' && op.message && !op.message.includes(e.text) ? `${e.text} (backup.log: ${op.message})` : e.text;
+    return { error: hanaUserError({ code: e.code, text }, ctx, e.stderr), code: e.code };
+  }
+  if (op?.outcome === 'error') {
+    return { error: hanaUserError({ code: op.errorCode ?? -1, text: op.message ?? 'recovery failed' }, ctx), code: op.errorCode };
+  }
+  if (recovery.lost) {
+    const error = new UserError(
+      `The RECOVER process for tenant ${tenant} on ${system.hostName} ended without an exit code ` +
+        `(host restart or killed) and backup.log shows no result.`,
+      `Check ${opDir} and ${system.traceDirectory}/backup.log; then refresh or rewind the VDB ` +
+        `again. ${actionFor('recovery-incomplete', ctx)}`,
+    );
+    return { error, code: null };
+  }
+  if (!op || op.outcome !== 'success') {
+    const error = new UserError(
+      `RECOVER for tenant ${tenant} returned without error, but its result was not found in ` +
+        `${recoveryLogPaths(system.traceDirectory, tenant).join(' or ')}.`,
+      'Check that backup.log is written in the trace directory of the repository ' +
+        '(traceDirectory) and refresh the environment if the installation moved; then retry.',
+    );
+    return { error, code: null };
+  }
+  return null;
+}
+
+/** Starts the recovered tenant (HANA usually did at the end of RECOVER); its ACTIVE_STATUS must then be YES. */
+async function startRecovered(req: RecoverTenantRequest, ctx: HanaErrorContext, finishLine: string | null): Promise<string> {
+  const { connection, target, tenant, system } = req;
+  const before = await startTenant(connection, target, tenant, ctx);
+  const status = before === 'YES' ? before : await tenantActiveStatus(connection, target, tenant, ctx);
+  if (status !== 'YES') {
+    throw new UserError(
+      `Tenant ${tenant} was recovered (${finishLine}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,
+      `Read ${system.traceDirectory}/DB_${tenant}/ indexserver traces for why it did not start, ` +
+        `start it with ALTER SYSTEM START DATABASE ${tenant}, then take a VDB snapshot.`,
+    );
+  }
+  return status;
 }
