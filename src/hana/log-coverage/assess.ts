@@ -89,94 +89,137 @@ function shown(v: Visibility | undefined, ebid: string | null): boolean {
   return ebid !== null && v?.visible === true;
 }
 
+type Requested = Assessment['requested'];
+
+/** What the chain plan and the Backint tool's answers mean for a recovery: covered, reachable point, what is missing. */
 export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibility>, nowMs: number): Assessment {
   const target: CoverageTarget = plan.target;
-  const requested =
+  const requested: Requested =
     target.kind === 'timestamp'
       ? { timestamp: iso(target.untilMs), logPosition: null }
       : { timestamp: iso(target.timestampMs), logPosition: target.position.toString() };
-  const missing: MissingItem[] = [];
-  for (const p of plan.problems) {
-    if (p.kind === 'no-data-backup') {
-      missing.push({
-        kind: p.kind,
-        waitable: false,
-        message:
-          `no successful complete data backup of the source at or before ` +
-          `${requested.logPosition ? `log position ${requested.logPosition}` : requested.timestamp}`,
-      });
-    } else if (p.kind === 'gap') {
-      missing.push({
-        kind: p.kind,
-        waitable: false,
-        backupId: p.nextBackupId,
-        path: p.nextPath,
-        message:
-          `log positions ${p.from}..${p.to} of volume ${p.volume} are in no log backup (the next ` +
-          `one, ${p.nextPath}, starts at ${p.to})`,
-      });
-    } else {
-      missing.push({
-        kind: p.kind,
-        waitable: false,
-        backupId: p.second.backupId,
-        path: p.second.path,
-        message:
-          `log backups ${p.first.path} (backup id ${p.first.backupId}) and ${p.second.path} (backup ` +
-          `id ${p.second.backupId}) overlap in volume ${p.volume}; HANA refuses such a chain ([449] ` +
-          `... [111004])`,
-      });
-    }
-  }
+  const missing: MissingItem[] = plan.problems.map((p) => chainProblem(p, requested));
+  const dataBackups = plan.data.map((d) => assessDataBackup(d, visibility));
+  missing.push(...dataBackups.filter((d) => !d.visible).map(dataBackupMissing));
+  const logBackups = plan.volumes.flatMap((v) => v.logs.map((l) => assessLog(l, visibility)));
+  const volumes = replayableVolumes(plan, logBackups, requested, missing);
+  let reachable = volumes.reachable;
 
-  const dataBackups: AssessedDataBackup[] = plan.data.map((d) => {
-    const files = d.files.map((f) => ({
-      backupId: d.backupId,
-      path: f.path,
-      ebid: f.ebid,
-      visible: shown(visibility.get(f.ebid ?? ''), f.ebid),
-    }));
-    return {
-      backupId: d.backupId,
-      type: d.type,
-      startedAt: iso(d.startMs)!,
-      lastCommit: iso(d.lastCommitMs),
-      positions: d.positions,
-      visible: files.every((f) => f.visible),
-      files,
-    };
-  });
-  for (const d of dataBackups.filter((x) => !x.visible)) {
-    const f = d.files.find((x) => !x.visible)!;
-    missing.push({
-      kind: 'not-in-backint',
-      waitable: true,
-      backupId: d.backupId,
-      path: f.path,
-      message: `the ${d.type} ${d.backupId} (${f.path}) is not in the Backint tool`,
-    });
-  }
-
-  const assessLog = (l: PlannedLogBackup): AssessedLogBackup => {
-    const v = visibility.get(l.ebid ?? '');
-    return {
-      backupId: l.backupId,
-      volume: l.volume,
-      path: l.path,
-      ebid: l.ebid,
-      firstPosition: l.first.toString(),
-      lastPosition: l.last.toString(),
-      lastCommit: iso(l.lastCommitMs),
-      writtenAt: iso(l.writtenMs)!,
-      visible: shown(v, l.ebid),
-      createdAt: iso(v?.createdMs ?? null),
-      writtenMs: l.writtenMs,
-      createdMs: v?.createdMs ?? null,
-    };
+  const catalogCovers = plan.volumes.length > 0 && plan.volumes.every((v) => v.coversTarget) && plan.problems.length === 0;
+  const covered = catalogCovers && volumes.prefixComplete && dataBackups.every((d) => d.visible);
+  if (!dataBackups.every((d) => d.visible)) reachable = { timestamp: null, logPosition: null, volume: null };
+  const point = expectedPoint(plan, logBackups, requested, covered, reachable);
+  reachable = point.reachable;
+  const shortfallSeconds =
+    !covered && requested.timestamp && reachable.timestamp
+      ? Math.max(0, Math.round((Date.parse(requested.timestamp) - Date.parse(reachable.timestamp)) / 1000))
+      : null;
+  return {
+    requested,
+    catalogCovers,
+    covered,
+    blocking: missing.some((m) => !m.waitable),
+    dataBackups,
+    logBackups,
+    reachable,
+    expected: point.expected,
+    shortfallSeconds,
+    missing,
+    checkedAt: iso(nowMs)!,
   };
-  const logBackups = plan.volumes.flatMap((v) => v.logs.map(assessLog));
+}
 
-  // Per volume: the visible prefix of the chain is what a recovery replays.
+/** A problem of the catalog's chain itself: nothing arriving in the Backint tool can fix it. */
+function chainProblem(p: ChainPlan['problems'][number], requested: Requested): MissingItem {
+  if (p.kind === 'no-data-backup') {
+    return {
+      kind: p.kind,
+      waitable: false,
+      message:
+        `no successful complete data backup of the source at or before ` +
+        `${requested.logPosition ? `log position ${requested.logPosition}` : requested.timestamp}`,
+    };
+  }
+  if (p.kind === 'gap') {
+    return {
+      kind: p.kind,
+      waitable: false,
+      backupId: p.nextBackupId,
+      path: p.nextPath,
+      message:
+        `log positions ${p.from}..${p.to} of volume ${p.volume} are in no log backup (the next ` +
+        `one, ${p.nextPath}, starts at ${p.to})`,
+    };
+  }
+  return {
+    kind: p.kind,
+    waitable: false,
+    backupId: p.second.backupId,
+    path: p.second.path,
+    message:
+      `log backups ${p.first.path} (backup id ${p.first.backupId}) and ${p.second.path} (backup ` +
+      `id ${p.second.backupId}) overlap in volume ${p.volume}; HANA refuses such a chain ([449] ` +
+      `... [111004])`,
+  };
+}
+
+function assessDataBackup(d: ChainPlan['data'][number], visibility: ReadonlyMap<string, Visibility>): AssessedDataBackup {
+  const files = d.files.map((f) => ({
+    backupId: d.backupId,
+    path: f.path,
+    ebid: f.ebid,
+    visible: shown(visibility.get(f.ebid ?? ''), f.ebid),
+  }));
+  return {
+    backupId: d.backupId,
+    type: d.type,
+    startedAt: iso(d.startMs)!,
+    lastCommit: iso(d.lastCommitMs),
+    positions: d.positions,
+    visible: files.every((f) => f.visible),
+    files,
+  };
+}
+
+function dataBackupMissing(d: AssessedDataBackup): MissingItem {
+  const f = d.files.find((x) => !x.visible)!;
+  return {
+    kind: 'not-in-backint',
+    waitable: true,
+    backupId: d.backupId,
+    path: f.path,
+    message: `the ${d.type} ${d.backupId} (${f.path}) is not in the Backint tool`,
+  };
+}
+
+function assessLog(l: PlannedLogBackup, visibility: ReadonlyMap<string, Visibility>): AssessedLogBackup {
+  const v = visibility.get(l.ebid ?? '');
+  return {
+    backupId: l.backupId,
+    volume: l.volume,
+    path: l.path,
+    ebid: l.ebid,
+    firstPosition: l.first.toString(),
+    lastPosition: l.last.toString(),
+    lastCommit: iso(l.lastCommitMs),
+    writtenAt: iso(l.writtenMs)!,
+    visible: shown(v, l.ebid),
+    createdAt: iso(v?.createdMs ?? null),
+    writtenMs: l.writtenMs,
+    createdMs: v?.createdMs ?? null,
+  };
+}
+
+/**
+ * Per volume, the visible prefix of its chain is what a recovery replays; the recovery ends at the earliest of the
+ * volumes' ends. Adds to `missing` the first hidden log backup of each volume and volumes not backed up far enough.
+ */
+function replayableVolumes(
+  plan: ChainPlan,
+  logBackups: AssessedLogBackup[],
+  requested: Requested,
+  missing: MissingItem[],
+): { reachable: ReachedPoint; prefixComplete: boolean } {
   const lastData = plan.data[plan.data.length - 1];
   let reachable: ReachedPoint = { timestamp: null, logPosition: null, volume: null };
   let prefixComplete = plan.volumes.length > 0;
@@ -186,17 +229,7 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
     const prefix = firstHidden === -1 ? logs : logs.slice(0, firstHidden);
     if (firstHidden !== -1) {
       prefixComplete = false;
-      const hidden = logs[firstHidden]!;
-      missing.push({
-        kind: 'not-in-backint',
-        waitable: true,
-        backupId: hidden.backupId,
-        path: hidden.path,
-        message:
-          `log backup ${hidden.backupId} (${hidden.path}, written ` +
-          `${hidden.writtenAt}${hidden.lastCommit ? `, last commit ${hidden.lastCommit}` : ''}) is ` +
-          `in the catalog but not in the Backint tool (not arrived yet: log-shipping lag; or deleted)`,
-      });
+      missing.push(hiddenLogBackup(logs[firstHidden]!));
     }
     const end = prefix[prefix.length - 1];
     const point: ReachedPoint = end
@@ -209,59 +242,69 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
       reachable = point;
     if (!v.coversTarget) {
       prefixComplete = false;
-      if (!plan.problems.some((p) => p.kind === 'gap' && p.volume === v.volume)) {
-        const newest = v.logs[v.logs.length - 1];
-        const newestText = newest
-          ? `${newest.path}, written ${iso(newest.writtenMs)}, last commit ${iso(newest.lastCommitMs) ?? '-'}`
-          : 'none after the data backup';
-        missing.push({
-          kind: 'not-backed-up-yet',
-          waitable: true,
-          message:
-            target.kind === 'timestamp'
-              ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet ` +
-                `(newest: ${newestText}); those commits are still only in the source's log area`
-              : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ` +
-                `ends at ${newest ? newest.last : v.startPosition})`,
-        });
-      }
+      if (!plan.problems.some((p) => p.kind === 'gap' && p.volume === v.volume)) missing.push(notBackedUpYet(plan, v, requested));
     }
   }
+  return { reachable, prefixComplete };
+}
 
-  const catalogCovers = plan.volumes.length > 0 && plan.volumes.every((v) => v.coversTarget) && plan.problems.length === 0;
-  const covered = catalogCovers && prefixComplete && dataBackups.every((d) => d.visible);
-  const blocking = missing.some((m) => !m.waitable);
-  if (!dataBackups.every((d) => d.visible)) reachable = { timestamp: null, logPosition: null, volume: null };
+function hiddenLogBackup(hidden: AssessedLogBackup): MissingItem {
+  return {
+    kind: 'not-in-backint',
+    waitable: true,
+    backupId: hidden.backupId,
+    path: hidden.path,
+    message:
+      `log backup ${hidden.backupId} (${hidden.path}, written ` +
+      `${hidden.writtenAt}${hidden.lastCommit ? `, last commit ${hidden.lastCommit}` : ''}) is ` +
+      `in the catalog but not in the Backint tool (not arrived yet: log-shipping lag; or deleted)`,
+  };
+}
 
-  let expected: Assessment['expected'];
-  if (covered && target.kind === 'logPosition') {
-    expected = { exact: true, timestamp: requested.timestamp, notBefore: requested.timestamp, logPosition: requested.logPosition };
-    reachable = { timestamp: requested.timestamp, logPosition: requested.logPosition, volume: reachable.volume };
-  } else if (covered) {
+function notBackedUpYet(plan: ChainPlan, v: ChainPlan['volumes'][number], requested: Requested): MissingItem {
+  const newest = v.logs[v.logs.length - 1];
+  const newestText = newest
+    ? `${newest.path}, written ${iso(newest.writtenMs)}, last commit ${iso(newest.lastCommitMs) ?? '-'}`
+    : 'none after the data backup';
+  return {
+    kind: 'not-backed-up-yet',
+    waitable: true,
+    message:
+      plan.target.kind === 'timestamp'
+        ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet ` +
+          `(newest: ${newestText}); those commits are still only in the source's log area`
+        : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ` +
+          `ends at ${newest ? newest.last : v.startPosition})`,
+  };
+}
+
+/** Where the recovery is expected to end: exactly the requested point, the window before it, or the reachable one. */
+function expectedPoint(
+  plan: ChainPlan,
+  logBackups: AssessedLogBackup[],
+  requested: Requested,
+  covered: boolean,
+  reachable: ReachedPoint,
+): { expected: Assessment['expected']; reachable: ReachedPoint } {
+  if (covered && plan.target.kind === 'logPosition') {
+    return {
+      expected: { exact: true, timestamp: requested.timestamp, notBefore: requested.timestamp, logPosition: requested.logPosition },
+      reachable: { timestamp: requested.timestamp, logPosition: requested.logPosition, volume: reachable.volume },
+    };
+  }
+  if (covered) {
+    const lastData = plan.data[plan.data.length - 1];
     const before = logBackups
       .filter((l) => l.lastCommit !== null && l.lastCommit <= requested.timestamp!)
       .map((l) => l.lastCommit!);
     const notBefore = before.length ? before.sort().pop()! : iso(lastData?.lastCommitMs ?? null);
-    expected = { exact: false, timestamp: null, notBefore, logPosition: null };
-    reachable = { timestamp: requested.timestamp, logPosition: null, volume: plan.volumes[0]?.volume ?? null };
-  } else {
-    expected = { exact: true, timestamp: reachable.timestamp, notBefore: reachable.timestamp, logPosition: reachable.logPosition };
+    return {
+      expected: { exact: false, timestamp: null, notBefore, logPosition: null },
+      reachable: { timestamp: requested.timestamp, logPosition: null, volume: plan.volumes[0]?.volume ?? null },
+    };
   }
-  const shortfallSeconds =
-    !covered && requested.timestamp && reachable.timestamp
-      ? Math.max(0, Math.round((Date.parse(requested.timestamp) - Date.parse(reachable.timestamp)) / 1000))
-      : null;
   return {
-    requested,
-    catalogCovers,
-    covered,
-    blocking,
-    dataBackups,
-    logBackups,
+    expected: { exact: true, timestamp: reachable.timestamp, notBefore: reachable.timestamp, logPosition: reachable.logPosition },
     reachable,
-    expected,
-    shortfallSeconds,
-    missing,
-    checkedAt: iso(nowMs)!,
   };
 }
