@@ -165,7 +165,6 @@ export async function ensureCoverage(
   const visibleSince = new Map<string, number>();
   let sourceStart: number | null = null;
   let checks = 0;
-  const untouched = `The target tenant was not touched.`;
   for (;;) {
     const { catalog, assessment: a, observedMs } = await readCoverage(src, target);
     checks++;
@@ -184,51 +183,8 @@ export async function ensureCoverage(
       logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
       logShippingLagSeconds: measuredLag(a, hiddenSeen, visibleSince),
     });
-    if (a.covered) return outcome('recover');
-
-    const source = `${src.source.tenant}@${src.source.sid}`;
-    const hard = a.missing.filter((m) => !m.waitable);
-    if (hard.length > 0 && !(policy.coveragePolicy === 'proceed' && hard.every((m) => m.kind === 'gap'))) {
-      throw new UserError(
-        `The backups of ${source} cannot give ${what} the requested point: ${describeGap(a)}. ${missingText(a)}. ${untouched}`,
-        hard.some((m) => m.kind === 'no-data-backup')
-          ? 'Take a data backup of the source (BACKUP DATA FOR <tenant> USING BACKINT) and a new ' +
-              'dSource snapshot after it, or use a snapshot taken after an existing data backup.'
-          : 'Repair the log backup chain of the source (take a new data backup and a new dSource ' +
-              'snapshot after it); run hana-vdb plan to see the chain.',
-      );
-    }
-    if (policy.coveragePolicy === 'proceed') {
-      if (a.reachable.logPosition === null) {
-        throw new UserError(
-          `Nothing of ${source} can be recovered for ${what}: ${missingText(a)}. ${untouched}`,
-          'Wait until the data backup is in the Backint tool, then retry.',
-        );
-      }
-      return outcome('recover-short');
-    }
-    if (policy.coveragePolicy === 'fail') {
-      throw new UserError(
-        `Log coverage check failed for ${what} (policy ` +
-          `fail${requestedPolicy.coveragePolicy === 'proceed' ? ': proceed does not apply to a pinned point' : ''}): ` +
-          `${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
-        target.kind === 'logPosition'
-          ? 'The snapshot is pinned to this point so that all its VDBs hold the same data; if the ' +
-              'backups holding it are gone, provision from a newer dSource snapshot (hana-vdb plan shows ' +
-              'what is missing).'
-          : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), ' +
-              'or set coveragePolicy to wait (or proceed to accept the shortfall).',
-      );
-    }
-    if (waited >= policy.coverageWaitTimeoutSeconds) {
-      throw new UserError(
-        `Log coverage check: waited ${waited} s (coverageWaitTimeoutSeconds ` +
-          `${policy.coverageWaitTimeoutSeconds}) for ${what} and the backups still fall short: ` +
-          `${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
-        `Retry later, raise coverageWaitTimeoutSeconds, or raise the dSource's rpoOffsetMinutes ` +
-          `(hana-vdb-meta advise recommends one)${intervalText(catalog.logBackupIntervalSeconds)}.`,
-      );
-    }
+    const verdict = policyVerdict({ a, policy, requestedPolicy, target, what, waited, catalog, source: src.source });
+    if (verdict !== 'wait') return outcome(verdict);
     const message =
       `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ` +
       `${describeGap(a)}; ${a.missing[0]?.message ?? ''}`;
@@ -240,6 +196,69 @@ export async function ensureCoverage(
     // The interval follows real time: it bounds how precisely the lag is measured.
     await new Promise((r) => setTimeout(r, poll((Date.now() - realStart) / 1000) * 1000));
   }
+}
+
+const UNTOUCHED = 'The target tenant was not touched.';
+
+interface VerdictInput {
+  a: Assessment;
+  policy: RecoveryPolicy;
+  requestedPolicy: RecoveryPolicy;
+  target: CoverageTarget;
+  what: string;
+  waited: number;
+  catalog: { logBackupIntervalSeconds: number | null };
+  source: { sid: string; tenant: string };
+}
+
+/** The policy applied to one assessment: recover, recover short, keep waiting, or a UserError (target untouched). */
+function policyVerdict(v: VerdictInput): 'recover' | 'recover-short' | 'wait' {
+  const { a, policy, requestedPolicy, target, what, waited, catalog } = v;
+  if (a.covered) return 'recover';
+  const source = `${v.source.tenant}@${v.source.sid}`;
+  const hard = a.missing.filter((m) => !m.waitable);
+  if (hard.length > 0 && !(policy.coveragePolicy === 'proceed' && hard.every((m) => m.kind === 'gap'))) {
+    throw new UserError(
+      `The backups of ${source} cannot give ${what} the requested point: ${describeGap(a)}. ${missingText(a)}. ${UNTOUCHED}`,
+      hard.some((m) => m.kind === 'no-data-backup')
+        ? 'Take a data backup of the source (BACKUP DATA FOR <tenant> USING BACKINT) and a new ' +
+            'dSource snapshot after it, or use a snapshot taken after an existing data backup.'
+        : 'Repair the log backup chain of the source (take a new data backup and a new dSource ' +
+            'snapshot after it); run hana-vdb plan to see the chain.',
+    );
+  }
+  if (policy.coveragePolicy === 'proceed') {
+    if (a.reachable.logPosition === null) {
+      throw new UserError(
+        `Nothing of ${source} can be recovered for ${what}: ${missingText(a)}. ${UNTOUCHED}`,
+        'Wait until the data backup is in the Backint tool, then retry.',
+      );
+    }
+    return 'recover-short';
+  }
+  if (policy.coveragePolicy === 'fail') {
+    throw new UserError(
+      `Log coverage check failed for ${what} (policy ` +
+        `fail${requestedPolicy.coveragePolicy === 'proceed' ? ': proceed does not apply to a pinned point' : ''}): ` +
+        `${describeGap(a)}. Missing: ${missingText(a)}. ${UNTOUCHED}`,
+      target.kind === 'logPosition'
+        ? 'The snapshot is pinned to this point so that all its VDBs hold the same data; if the ' +
+            'backups holding it are gone, provision from a newer dSource snapshot (hana-vdb plan shows ' +
+            'what is missing).'
+        : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), ' +
+            'or set coveragePolicy to wait (or proceed to accept the shortfall).',
+    );
+  }
+  if (waited >= policy.coverageWaitTimeoutSeconds) {
+    throw new UserError(
+      `Log coverage check: waited ${waited} s (coverageWaitTimeoutSeconds ` +
+        `${policy.coverageWaitTimeoutSeconds}) for ${what} and the backups still fall short: ` +
+        `${describeGap(a)}. Missing: ${missingText(a)}. ${UNTOUCHED}`,
+      `Retry later, raise coverageWaitTimeoutSeconds, or raise the dSource's rpoOffsetMinutes ` +
+        `(hana-vdb-meta advise recommends one)${intervalText(catalog.logBackupIntervalSeconds)}.`,
+    );
+  }
+  return 'wait';
 }
 
 /**
