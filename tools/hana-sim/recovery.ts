@@ -48,14 +48,6 @@ function pastTarget(stmt: Recover, c: { position: number; utc_ms: number }): boo
 }
 
 function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
-  const filesOf = (id: number) => cat.files.filter((f) => f.backup_id === id && f.source_type_name !== 'catalog');
-  const data = cat.entries.filter(isData).sort((a, b) => a.utc_start_ms - b.utc_start_ms);
-  const dataPosition = (e: CatalogEntry) =>
-    filesOf(e.backup_id).find((f) => f.source_type_name === 'volume' && f.source_id === volume)?.redo_log_position ??
-    Number.MAX_SAFE_INTEGER;
-  /** A data backup usable for the target: taken at or before the time, or starting at or before the log position. */
-  const notAfterTarget = (e: CatalogEntry) =>
-    stmt.untilPosition ? dataPosition(e) <= stmt.untilPosition.position : e.utc_start_ms <= stmt.untilMs!;
   if (stmt.untilPosition && stmt.untilPosition.volume !== volume) {
     throw new RecoveryError(
       449,
@@ -64,6 +56,21 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
       0,
     );
   }
+  const filesOf = (id: number) => cat.files.filter((f) => f.backup_id === id && f.source_type_name !== 'catalog');
+  const data = dataChain(cat, stmt, volume, filesOf).map((entry) => ({ entry, files: filesOf(entry.backup_id) }));
+  if (stmt.mode === 'data') return { data, logs: [] };
+  return { data, logs: logChain(cat, stmt, volume, data[data.length - 1]!.files[0]!.redo_log_position!) };
+}
+
+/** The data backups to restore: the named or newest usable complete one, then (RECOVER DATABASE) delta backups. */
+function dataChain(cat: CatalogImage, stmt: Recover, volume: number, filesOf: (id: number) => CatalogFile[]): CatalogEntry[] {
+  const data = cat.entries.filter(isData).sort((a, b) => a.utc_start_ms - b.utc_start_ms);
+  const dataPosition = (e: CatalogEntry) =>
+    filesOf(e.backup_id).find((f) => f.source_type_name === 'volume' && f.source_id === volume)?.redo_log_position ??
+    Number.MAX_SAFE_INTEGER;
+  /** A data backup usable for the target: taken at or before the time, or starting at or before the log position. */
+  const notAfterTarget = (e: CatalogEntry) =>
+    stmt.untilPosition ? dataPosition(e) <= stmt.untilPosition.position : e.utc_start_ms <= stmt.untilMs!;
   const chain: CatalogEntry[] = [];
   if (stmt.backupId !== undefined) {
     const e = data.find((x) => x.backup_id === stmt.backupId);
@@ -76,13 +83,8 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
     chain.push(e);
   } else {
     const full = data.filter((e) => e.entry_type_name === 'complete data backup' && notAfterTarget(e)).pop();
-    if (!full)
-      throw new RecoveryError(
-        449,
-        `[111014] no complete data backup found that is older than the ${stmt.untilPosition ? 'log position' : 'point in time'}`,
-        0,
-        0,
-      );
+    const what = stmt.untilPosition ? 'log position' : 'point in time';
+    if (!full) throw new RecoveryError(449, `[111014] no complete data backup found that is older than the ${what}`, 0, 0);
     chain.push(full);
   }
   if (stmt.mode === 'database') {
@@ -93,10 +95,11 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
     if (diff) chain.push(diff);
     chain.push(...after(chain[chain.length - 1]!.utc_start_ms).filter((e) => e.entry_type_name === 'incremental data backup'));
   }
-  const dataPart = chain.map((entry) => ({ entry, files: filesOf(entry.backup_id) }));
-  if (stmt.mode === 'data') return { data: dataPart, logs: [] };
+  return chain;
+}
 
-  const start = dataPart[dataPart.length - 1]!.files[0]!.redo_log_position!;
+/** The log backups of the volume from `start` on, in order, up to the target or the first gap; overlaps are refused. */
+function logChain(cat: CatalogImage, stmt: Recover, volume: number, start: number): CatalogFile[] {
   const logIds = new Set(
     cat.entries.filter((e) => e.entry_type_name === 'log backup' && e.state_name === 'successful').map((e) => e.backup_id),
   );
@@ -133,13 +136,60 @@ function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
     )
       break;
   }
-  return { data: dataPart, logs };
+  return logs;
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** One running recovery: where it reads from and writes to, and how far it got. */
+interface RecoveryRun {
+  sys: SystemCore;
+  stmt: Recover;
+  target: string;
+  user: string;
+  backint: ReturnType<SystemCore['backint']>;
+  pipeDir: string;
+  service: string;
+  address: string;
+  volume: number;
+  opId: number;
+  log: ReturnType<SystemCore['backupLog']>;
+  /** The recovering copy of the tenant's data, renamed into place at the end. */
+  work: string;
+  /** The tenant's data was overwritten: a failure now leaves it needing recovery. */
+  touched: boolean;
+  reachedPos: number;
+  reachedMs: number;
+  step: number;
+}
+
+function stateLine(run: RecoveryRun, s: string, vol = run.volume): void {
+  run.log.write(run.opId, 'INFO', 'RECOVERY', `state of service: ${run.service}, ${run.address}, volume: ${vol}, ${s}`);
+}
+
+function progressLine(run: RecoveryRun, text: string): void {
+  run.log.write(
+    run.opId,
+    'INFO',
+    'RECOVERY',
+    `progress of service: ${run.service}, ${run.address}, volume: ${run.volume}, ${text}`,
+  );
+}
+
+/** A step of the recovery ends: the crash and delay faults act here. */
+async function progressStep(run: RecoveryRun): Promise<void> {
+  run.step++;
+  const faults = run.sys.env.faults;
+  if (faults.crashRecoveryAtStep !== undefined && run.step >= faults.crashRecoveryAtStep) process.kill(process.pid, 'SIGKILL');
+  if (faults.recoveryStepDelayMs > 0) await sleep(faults.recoveryStepDelayMs);
+}
+
+/**
+ * RECOVER DATA as HANA runs it: the backup catalog from Backint, the strategy, CHECK ACCESS, the data backups,
+ * the log backups, then the tenant runs on the recovered data; every step written to backup.log.
+ */
 export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: string): Promise<void> {
   const target = stmt.database!;
   const d = sys.state.database(target)!;
@@ -151,189 +201,198 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
       `recovery could not be completed: database ${target} is running; stop it with ALTER SYSTEM STOP DATABASE ${target}`,
     );
   const source = stmt.source ?? { database: target, sid: sys.spec.sid };
-  const srcSystem = sys.env.lookup(source.sid);
   const srcBackintDir = join(
     backintRoot(sys.env.root, source.sid),
     source.database === 'SYSTEMDB' ? 'SYSTEMDB' : `DB_${source.database}`,
   );
-  const user = sys.backintUser(source.database, source.sid);
-  const backint = sys.backint(target);
-  const pipeDir = join(databaseBackintDir(sys.paths, target), '.recovery');
   const { service, address, volume } = sys.serviceAddress(target);
-  const srcVolume = srcSystem?.state.database(source.database)?.volume ?? volume;
-  const opId = sys.nextOpId();
-  const log = sys.backupLog(target);
-  const state = (s: string, vol = volume) =>
-    log.write(opId, 'INFO', 'RECOVERY', `state of service: ${service}, ${address}, volume: ${vol}, ${s}`);
-  let step = 0;
-  const progressStep = async () => {
-    step++;
-    if (sys.env.faults.crashRecoveryAtStep !== undefined && step >= sys.env.faults.crashRecoveryAtStep)
-      process.kill(process.pid, 'SIGKILL');
-    if (sys.env.faults.recoveryStepDelayMs > 0) await sleep(sys.env.faults.recoveryStepDelayMs);
+  const srcVolume = sys.env.lookup(source.sid)?.state.database(source.database)?.volume ?? volume;
+  const run: RecoveryRun = {
+    sys,
+    stmt,
+    target,
+    user: sys.backintUser(source.database, source.sid),
+    backint: sys.backint(target),
+    pipeDir: join(databaseBackintDir(sys.paths, target), '.recovery'),
+    service,
+    address,
+    volume,
+    opId: sys.nextOpId(),
+    log: sys.backupLog(target),
+    work: join(sys.paths.dataDir, `${target}.recovering.sqlite`),
+    touched: false,
+    reachedPos: 0,
+    reachedMs: 0,
+    step: 0,
   };
-
-  log.write(opId, 'INFO', 'RECOVERY', `RECOVER DATA started [${opId}]`);
-  log.write(opId, 'INFO', 'RECOVERY', `command: ${sqlText}`);
-  sys.state.setRecovering(target, opId, d.needs_recovery === 1);
+  run.log.write(run.opId, 'INFO', 'RECOVERY', `RECOVER DATA started [${run.opId}]`);
+  run.log.write(run.opId, 'INFO', 'RECOVERY', `command: ${sqlText}`);
+  sys.state.setRecovering(target, run.opId, d.needs_recovery === 1);
   sys.state.setActive(target, 'NO', 'recovery running');
-  let touched = false;
-  let reachedPos = 0;
-  const work = join(sys.paths.dataDir, `${target}.recovering.sqlite`);
   try {
-    // 1. The backup catalog, newest version in Backint.
-    const catalogPath = join(srcBackintDir, 'log_backup_0_0_0_0');
-    const versions = await inquireVersions(backint, user, catalogPath);
-    if (!versions.length) throw new RecoveryError(449, `[111014] no backup catalog found in Backint: ${catalogPath}`, 0, 0);
-    const [catRes] = await restoreObjects(backint, user, pipeDir, [{ path: catalogPath, ebid: versions[0]! }]);
-    if (catRes!.status !== 'restored')
-      throw new RecoveryError(449, `[111014] the backup catalog ${catalogPath} could not be read from Backint`, 0, 0);
-    const cat = JSON.parse(catRes!.data.toString('utf8')) as CatalogImage;
-    log.write(opId, 'INFO', 'RECOVERY', `using backup catalog ${cat.backupId} from ${catalogPath}`);
-    await progressStep();
-
-    // 2. Strategy, 3. CHECK ACCESS.
+    const cat = await readCatalog(run, join(srcBackintDir, 'log_backup_0_0_0_0'));
     const strat = strategy(cat, stmt, srcVolume);
-    log.write(opId, 'INFO', 'RECOVERY', 'The following strategy is used:');
-    for (const b of strat.data) log.write(opId, 'INFO', 'RECOVERY', `  ${b.entry.entry_type_name}: ${b.entry.backup_id}`);
-    for (const l of strat.logs) log.write(opId, 'INFO', 'RECOVERY', `  log backup: ${l.backup_id} ${l.destination_path}`);
-    if (stmt.checkAccess) {
-      const all = [...strat.data.flatMap((b) => b.files), ...strat.logs];
-      const ok = await inquireObjects(
-        backint,
-        user,
-        all.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })),
-      );
-      const missing = all.filter((_, i) => !ok[i]);
-      if (missing.length) {
+    logStrategy(run, strat);
+    if (stmt.checkAccess) await checkAccess(run, strat);
+    await restoreData(run, strat);
+    if (stmt.mode === 'database') await replayLogs(run, strat);
+    finishRecovery(run);
+  } catch (e) {
+    failRecovery(run, e, d.needs_recovery === 1);
+  }
+}
+
+/** 1. The backup catalog: the newest version of log_backup_0_0_0_0 in the Backint tool. */
+async function readCatalog(run: RecoveryRun, catalogPath: string): Promise<CatalogImage> {
+  const versions = await inquireVersions(run.backint, run.user, catalogPath);
+  if (!versions.length) throw new RecoveryError(449, `[111014] no backup catalog found in Backint: ${catalogPath}`, 0, 0);
+  const [catRes] = await restoreObjects(run.backint, run.user, run.pipeDir, [{ path: catalogPath, ebid: versions[0]! }]);
+  if (catRes!.status !== 'restored')
+    throw new RecoveryError(449, `[111014] the backup catalog ${catalogPath} could not be read from Backint`, 0, 0);
+  const cat = JSON.parse(catRes!.data.toString('utf8')) as CatalogImage;
+  run.log.write(run.opId, 'INFO', 'RECOVERY', `using backup catalog ${cat.backupId} from ${catalogPath}`);
+  await progressStep(run);
+  return cat;
+}
+
+/** 2. The strategy, as backup.log lists it. */
+function logStrategy(run: RecoveryRun, strat: Strategy): void {
+  run.log.write(run.opId, 'INFO', 'RECOVERY', 'The following strategy is used:');
+  for (const b of strat.data) run.log.write(run.opId, 'INFO', 'RECOVERY', `  ${b.entry.entry_type_name}: ${b.entry.backup_id}`);
+  for (const l of strat.logs) run.log.write(run.opId, 'INFO', 'RECOVERY', `  log backup: ${l.backup_id} ${l.destination_path}`);
+}
+
+/** 3. CHECK ACCESS USING BACKINT: every backup of the strategy must be in the Backint tool before data is touched. */
+async function checkAccess(run: RecoveryRun, strat: Strategy): Promise<void> {
+  const all = [...strat.data.flatMap((b) => b.files), ...strat.logs];
+  const objects = all.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
+  const ok = await inquireObjects(run.backint, run.user, objects);
+  const missing = all.filter((_, i) => !ok[i]);
+  if (missing.length) {
+    throw new RecoveryError(
+      449,
+      `[110098] backup not available in Backint: ` +
+        `${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`,
+      missing[0]!.source_id,
+      0,
+    );
+  }
+}
+
+/** 4. The data backups, restored in order into the working copy; the tenant's old data is gone from here on. */
+async function restoreData(run: RecoveryRun, strat: Strategy): Promise<void> {
+  stateLine(run, 'RecoveryExecuteTopologyRecoveryInProgress', 0);
+  run.touched = true;
+  run.sys.state.setRecovering(run.target, run.opId, true);
+  let image: Buffer | undefined;
+  let topo: TopologyImage | undefined;
+  for (const b of strat.data) {
+    const files = [...b.files].sort(
+      (x, y) => x.source_id - y.source_id || x.destination_path.localeCompare(y.destination_path, 'en', { numeric: true }),
+    );
+    const objects = files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
+    const res = await restoreObjects(run.backint, run.user, run.pipeDir, objects);
+    res.forEach((r, i) => {
+      if (r.status !== 'restored') {
+        const answer = r.status === 'notfound' ? '#NOTFOUND' : '#ERROR';
         throw new RecoveryError(
-          449,
-          `[110098] backup not available in Backint: ` +
-            `${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`,
-          missing[0]!.source_id,
+          448,
+          `[110092] Backint reported ${answer} for ${files[i]!.destination_path}`,
+          files[i]!.source_id,
           0,
         );
       }
-    }
+    });
+    const datas = res.map((r) => (r.status === 'restored' ? r.data : Buffer.alloc(0)));
+    topo = JSON.parse(datas[0]!.toString('utf8')) as TopologyImage;
+    image = Buffer.concat(datas.slice(1));
+    if (b === strat.data[0]) stateLine(run, 'RecoveryExecuteTopologyRecoveryFinished', 0);
+    stateLine(run, 'RecoveryExecuteDataRecoveryInProgress');
+    progressLine(run, `0% 0/${image.length}`);
+    await progressStep(run);
+    progressLine(run, `100% ${image.length}/${image.length}`);
+  }
+  rmSync(run.work, { force: true });
+  writeFileSync(run.work, image!);
+  run.reachedPos = topo!.redoLogPosition;
+  run.reachedMs = topo!.lastCommitMs ?? topo!.startMs;
+}
 
-    // 4. Data.
-    state('RecoveryExecuteTopologyRecoveryInProgress', 0);
-    touched = true;
-    sys.state.setRecovering(target, opId, true);
-    let image: Buffer | undefined;
-    let topo: TopologyImage | undefined;
-    for (const b of strat.data) {
-      const files = [...b.files].sort(
-        (x, y) => x.source_id - y.source_id || x.destination_path.localeCompare(y.destination_path, 'en', { numeric: true }),
-      );
-      const res = await restoreObjects(
-        backint,
-        user,
-        pipeDir,
-        files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })),
-      );
-      res.forEach((r, i) => {
-        if (r.status !== 'restored')
-          throw new RecoveryError(
-            448,
-            `[110092] Backint reported ${r.status === 'notfound' ? '#NOTFOUND' : '#ERROR'} for ${files[i]!.destination_path}`,
-            files[i]!.source_id,
-            0,
-          );
-      });
-      const datas = res.map((r) => (r.status === 'restored' ? r.data : Buffer.alloc(0)));
-      topo = JSON.parse(datas[0]!.toString('utf8')) as TopologyImage;
-      image = Buffer.concat(datas.slice(1));
-      if (b === strat.data[0]) state('RecoveryExecuteTopologyRecoveryFinished', 0);
-      state('RecoveryExecuteDataRecoveryInProgress');
-      log.write(opId, 'INFO', 'RECOVERY', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${image.length}`);
-      await progressStep();
-      log.write(
-        opId,
-        'INFO',
-        'RECOVERY',
-        `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${image.length}/${image.length}`,
-      );
+/** 5. The log backups (RECOVER DATABASE), replayed up to the target; a log backup not (yet) in Backint ends them. */
+async function replayLogs(run: RecoveryRun, strat: Strategy): Promise<void> {
+  const db = new Database(run.work);
+  const apply = (c: { position: number; utc_ms: number; sql: string }) => {
+    db.exec(c.sql);
+    run.reachedPos = c.position;
+    run.reachedMs = c.utc_ms;
+  };
+  try {
+    stateLine(run, 'RecoveryExecuteLogRecoveryInProgress');
+    let done = false;
+    for (const [i, f] of strat.logs.entries()) {
+      const [r] = await restoreObjects(run.backint, run.user, run.pipeDir, [
+        { path: f.destination_path, ebid: f.external_backup_id! },
+      ]);
+      if (r!.status === 'notfound') break; // not (yet) in the Backint tool: the logs end here
+      if (r!.status !== 'restored')
+        throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, run.volume, run.reachedPos);
+      const lb = JSON.parse(r!.data.toString('utf8')) as LogBackupImage;
+      for (const c of lb.commits) {
+        if (c.position <= run.reachedPos) continue;
+        if (pastTarget(run.stmt, c)) {
+          done = true;
+          break;
+        }
+        apply(c);
+      }
+      progressLine(run, `${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`);
+      await progressStep(run);
+      if (done) break;
     }
-    rmSync(work, { force: true });
-    writeFileSync(work, image!);
-    reachedPos = topo!.redoLogPosition;
-    let reachedMs = topo!.lastCommitMs ?? topo!.startMs;
-
-    // 5. Logs.
-    if (stmt.mode === 'database') {
-      const db = new Database(work);
-      try {
-        state('RecoveryExecuteLogRecoveryInProgress');
-        let done = false;
-        for (const [i, f] of strat.logs.entries()) {
-          const [r] = await restoreObjects(backint, user, pipeDir, [{ path: f.destination_path, ebid: f.external_backup_id! }]);
-          if (r!.status === 'notfound') break; // not (yet) in the Backint tool: the logs end here
-          if (r!.status !== 'restored')
-            throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, volume, reachedPos);
-          const lb = JSON.parse(r!.data.toString('utf8')) as LogBackupImage;
-          for (const c of lb.commits) {
-            if (c.position <= reachedPos) continue;
-            if (pastTarget(stmt, c)) {
-              done = true;
-              break;
-            }
-            db.exec(c.sql);
-            reachedPos = c.position;
-            reachedMs = c.utc_ms;
-          }
-          log.write(
-            opId,
-            'INFO',
-            'RECOVERY',
-            `progress of service: ${service}, ${address}, volume: ${volume}, ` +
-              `${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`,
-          );
-          await progressStep();
-          if (done) break;
-        }
-        // Without CLEAR LOG an in-place recovery also replays what is still in its own log area.
-        if (!done && !stmt.clearLog && !stmt.source) {
-          for (const c of sys.state.redoAfter(target, reachedPos)) {
-            if (pastTarget(stmt, c)) break;
-            db.exec(c.sql);
-            reachedPos = c.position;
-            reachedMs = c.utc_ms;
-          }
-        }
-      } finally {
-        db.close();
+    // Without CLEAR LOG an in-place recovery also replays what is still in its own log area.
+    if (!done && !run.stmt.clearLog && !run.stmt.source) {
+      for (const c of run.sys.state.redoAfter(run.target, run.reachedPos)) {
+        if (pastTarget(run.stmt, c)) break;
+        apply(c);
       }
     }
-
-    // 6. Done: the tenant runs on the recovered data, its log continues at the reached position.
-    sys.release(target);
-    renameSync(work, sys.dataFile(target));
-    sys.state.resetLog(target, reachedPos, reachedMs);
-    sys.state.setRecovering(target, null, false);
-    sys.state.setActive(target, 'YES', '');
-    state('RecoveryFinished');
-    if (stmt.mode === 'data') log.write(opId, 'INFO', 'RECOVERY', 'RECOVER DATA finished successfully');
-    else
-      log.write(
-        opId,
-        'INFO',
-        'RECOVERY',
-        `RECOVER DATA finished successfully, reached timestamp ` +
-          `${isoLocal(reachedMs, sys.spec.utcOffset)}, reached log position ${reachedPos}`,
-      );
-  } catch (e) {
-    rmSync(work, { force: true });
-    const err =
-      e instanceof RecoveryError
-        ? e
-        : e instanceof BackintFailure
-          ? new RecoveryError(448, `[${e.code}] ${e.hanaText}`, volume, reachedPos)
-          : new RecoveryError(448, `[2000000] ${(e as Error).message}`, volume, reachedPos);
-    state('RecoveryError');
-    log.write(opId, 'ERROR', 'RECOVERY', `RECOVER DATA finished with error: [${err.code}] ${err.text}`);
-    sys.state.setRecovering(target, null, touched || d.needs_recovery === 1);
-    sys.state.setActive(target, 'NO', touched ? 'recovery failed' : '');
-    throw new SqlError(err.code, err.text);
+  } finally {
+    db.close();
   }
+}
+
+/** 6. Done: the tenant runs on the recovered data, its log continues at the reached position. */
+function finishRecovery(run: RecoveryRun): void {
+  const { sys, target } = run;
+  sys.release(target);
+  renameSync(run.work, sys.dataFile(target));
+  sys.state.resetLog(target, run.reachedPos, run.reachedMs);
+  sys.state.setRecovering(target, null, false);
+  sys.state.setActive(target, 'YES', '');
+  stateLine(run, 'RecoveryFinished');
+  if (run.stmt.mode === 'data') run.log.write(run.opId, 'INFO', 'RECOVERY', 'RECOVER DATA finished successfully');
+  else
+    run.log.write(
+      run.opId,
+      'INFO',
+      'RECOVERY',
+      `RECOVER DATA finished successfully, reached timestamp ` +
+        `${isoLocal(run.reachedMs, sys.spec.utcOffset)}, reached log position ${run.reachedPos}`,
+    );
+}
+
+/** A failure: backup.log's error line, the tenant left stopped (needing recovery once touched), the SQL error. */
+function failRecovery(run: RecoveryRun, e: unknown, neededRecovery: boolean): never {
+  rmSync(run.work, { force: true });
+  const err =
+    e instanceof RecoveryError
+      ? e
+      : e instanceof BackintFailure
+        ? new RecoveryError(448, `[${e.code}] ${e.hanaText}`, run.volume, run.reachedPos)
+        : new RecoveryError(448, `[2000000] ${(e as Error).message}`, run.volume, run.reachedPos);
+  stateLine(run, 'RecoveryError');
+  run.log.write(run.opId, 'ERROR', 'RECOVERY', `RECOVER DATA finished with error: [${err.code}] ${err.text}`);
+  run.sys.state.setRecovering(run.target, null, run.touched || neededRecovery);
+  run.sys.state.setActive(run.target, 'NO', run.touched ? 'recovery failed' : '');
+  throw new SqlError(err.code, err.text);
 }
