@@ -66,6 +66,10 @@ export function dataDestination(sys: SystemCore, database: string, prefix: strin
   return mapped;
 }
 
+type DatabaseRow = NonNullable<ReturnType<SystemCore['state']['database']>>;
+type BackupPart = { path: string; data: Buffer; volume: number };
+
+/** BACKUP DATA … USING BACKINT: a topology object and the volume's data over the configured channels. */
 export async function runDataBackup(
   sys: SystemCore,
   database: string,
@@ -79,6 +83,8 @@ export async function runDataBackup(
   const log = sys.backupLog(database);
   const { service, address, volume } = sys.serviceAddress(database);
   const d = sys.state.database(database)!;
+  const stateLine = (vol: number, s: string) =>
+    log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: ${vol}, ${s}`);
   log.write(opId, 'INFO', 'BACKUP', `SAVE DATA started [${opId}]`);
   log.write(opId, 'INFO', 'BACKUP', `command: ${sqlText}`);
   const entryId = sys.state.addCatalogEntry({
@@ -91,6 +97,40 @@ export async function runDataBackup(
     comment: comment ?? null,
     message: null,
   });
+  const { parts, total } = dataBackupParts(sys, database, level, dest, opId, d, volume);
+  stateLine(0, 'BackupExecuteTopologyAndSSFSBackupInProgress');
+  let saved: SavedObject[];
+  try {
+    saved = await backupObjects(sys.backint(database), sys.backintUser(database), opId, LEVEL[level], parts);
+  } catch (e) {
+    const f = failureText(e);
+    stateLine(0, 'BackupError');
+    stateLine(volume, 'BackupAbortSavepointInProgress');
+    stateLine(volume, 'BackupAbortSavepointFinished');
+    log.write(opId, 'ERROR', 'BACKUP', `SAVE DATA finished with error: [447] backup could not be completed, [${f.code}] ${f.text}`);
+    sys.state.finishCatalogEntry(entryId, 'failed', sys.env.now(), `[447] backup could not be completed, [${f.code}] ${f.text}`);
+    throw new SqlError(447, `backup could not be completed: [${f.code}] ${f.text}`);
+  }
+  stateLine(0, 'BackupExecuteTopologyAndSSFSBackupFinished');
+  log.write(opId, 'INFO', 'BACKUP', `start of progress monitoring, volumes: 1, bytes: ${total}`);
+  log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${total}`);
+  log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${total}/${total}`);
+  for (const [i, s] of saved.entries()) addDataBackupFile(sys, database, opId, entryId, parts[i]!, s, d);
+  sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
+  log.write(opId, 'INFO', 'BACKUP', 'SAVE DATA finished successfully');
+  await runCatalogBackup(sys, database);
+}
+
+/** The topology object (channel 0) and the database image split over the data backup channels. */
+function dataBackupParts(
+  sys: SystemCore,
+  database: string,
+  level: keyof typeof ENTRY_TYPE,
+  dest: string,
+  opId: number,
+  d: DatabaseRow,
+  volume: number,
+): { parts: BackupPart[]; total: number } {
   const channels = Math.max(1, sys.spec.parallelDataBackupBackintChannels);
   const image = sys.connection(database).db.serialize();
   const topology: TopologyImage = {
@@ -104,67 +144,38 @@ export async function runDataBackup(
     startMs: opId,
     channels,
   };
-  const parts: { path: string; data: Buffer; volume: number }[] = [
-    { path: `${dest}_databackup_0_1`, data: Buffer.from(JSON.stringify(topology)), volume: 0 },
-  ];
+  const parts: BackupPart[] = [{ path: `${dest}_databackup_0_1`, data: Buffer.from(JSON.stringify(topology)), volume: 0 }];
   const size = Math.ceil(image.length / channels);
   for (let c = 0; c < channels; c++)
     parts.push({ path: `${dest}_databackup_${volume}_${c + 1}`, data: image.subarray(c * size, (c + 1) * size), volume });
-  log.write(
-    opId,
-    'INFO',
-    'BACKUP',
-    `state of service: ${service}, ${address}, volume: 0, BackupExecuteTopologyAndSSFSBackupInProgress`,
-  );
-  let saved: SavedObject[];
-  try {
-    saved = await backupObjects(sys.backint(database), sys.backintUser(database), opId, LEVEL[level], parts);
-  } catch (e) {
-    const f = failureText(e);
-    log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: 0, BackupError`);
-    log.write(
-      opId,
-      'INFO',
-      'BACKUP',
-      `state of service: ${service}, ${address}, volume: ${volume}, BackupAbortSavepointInProgress`,
-    );
-    log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupAbortSavepointFinished`);
-    log.write(opId, 'ERROR', 'BACKUP', `SAVE DATA finished with error: [447] backup could not be completed, [${f.code}] ${f.text}`);
-    sys.state.finishCatalogEntry(entryId, 'failed', sys.env.now(), `[447] backup could not be completed, [${f.code}] ${f.text}`);
-    throw new SqlError(447, `backup could not be completed: [${f.code}] ${f.text}`);
-  }
-  log.write(
-    opId,
-    'INFO',
-    'BACKUP',
-    `state of service: ${service}, ${address}, volume: 0, BackupExecuteTopologyAndSSFSBackupFinished`,
-  );
-  const total = image.length;
-  log.write(opId, 'INFO', 'BACKUP', `start of progress monitoring, volumes: 1, bytes: ${total}`);
-  log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${total}`);
-  log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${total}/${total}`);
-  for (const [i, s] of saved.entries()) {
-    const part = parts[i]!;
-    sys.state.addCatalogFile({
-      database,
-      backup_id: opId,
-      entry_id: entryId,
-      source_id: part.volume,
-      source_type_name: part.volume === 0 ? 'topology' : 'volume',
-      service_type_name: service,
-      host: sys.spec.host,
-      backup_size: s.bytes,
-      destination_type_name: 'backint',
-      destination_path: s.path,
-      external_backup_id: s.ebid,
-      redo_log_position: d.position,
-      last_redo_log_position: null,
-      utc_last_commit_ms: d.last_commit_ms,
-    });
-  }
-  sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
-  log.write(opId, 'INFO', 'BACKUP', 'SAVE DATA finished successfully');
-  await runCatalogBackup(sys, database);
+  return { parts, total: image.length };
+}
+
+function addDataBackupFile(
+  sys: SystemCore,
+  database: string,
+  opId: number,
+  entryId: number,
+  part: BackupPart,
+  s: SavedObject,
+  d: DatabaseRow,
+): void {
+  sys.state.addCatalogFile({
+    database,
+    backup_id: opId,
+    entry_id: entryId,
+    source_id: part.volume,
+    source_type_name: part.volume === 0 ? 'topology' : 'volume',
+    service_type_name: sys.serviceAddress(database).service,
+    host: sys.spec.host,
+    backup_size: s.bytes,
+    destination_type_name: 'backint',
+    destination_path: s.path,
+    external_backup_id: s.ebid,
+    redo_log_position: d.position,
+    last_redo_log_position: null,
+    utc_last_commit_ms: d.last_commit_ms,
+  });
 }
 
 /** Log backups of every database with commits since its last log backup. */
