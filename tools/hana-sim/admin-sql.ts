@@ -107,78 +107,90 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
     c.end();
     return { kind: 'drop', database };
   }
-  if (c.accept('BACKUP', 'DATA')) {
-    const level = c.accept('INCREMENTAL') ? 'incremental' : c.accept('DIFFERENTIAL') ? 'differential' : 'complete';
-    let database: string | undefined;
-    if (c.accept('FOR')) {
-      if (c.isWord('FULL', 'SYSTEM')) throw errors.notSupported('BACKUP DATA FOR FULL SYSTEM');
-      database = c.name();
-    }
-    c.expect('USING');
-    if (!c.accept('BACKINT'))
-      throw errors.notSupported(`BACKUP DATA USING ${c.peek()?.raw ?? ''} (the simulator backs up through Backint only)`);
-    c.symbol('(');
-    const prefix = c.string();
-    c.symbol(')');
-    let comment: string | undefined;
-    while (!c.done()) {
-      if (c.accept('COMMENT')) comment = c.string();
-      else if (c.accept('TOOLOPTION')) c.string();
-      else throw errors.syntax(c.peek()!.raw);
-    }
-    return { kind: 'backup', database, level, prefix, comment };
-  }
-  if (c.accept('RECOVER')) {
-    const mode = c.accept('DATABASE') ? 'database' : c.accept('DATA') ? 'data' : undefined;
-    if (!mode) throw errors.syntax(c.peek()?.raw ?? 'end of statement');
-    const r: Extract<AdminStatement, { kind: 'recover' }> = {
-      kind: 'recover',
-      mode,
-      database: undefined,
-      clearLog: false,
-      catalogBackint: false,
-      checkAccess: false,
-    };
-    if (c.accept('FOR')) r.database = c.name();
-    while (!c.done()) {
-      if (c.accept('UNTIL', 'TIMESTAMP')) {
-        r.untilLiteral = c.string();
-        r.untilMs = parseUtc(r.untilLiteral);
-        if (r.untilMs === undefined) throw new SqlError(303, `invalid DATE, TIME or TIMESTAMP value: ${r.untilLiteral}`, '22007');
-      } else if (c.accept('UNTIL', 'LOG', 'POSITION')) {
-        // ref §1.2: the mode exists (RECOVERY_TO_LOG_POSITION + LogPosition + VolumeId); the text follows the digest's synthesis.
-        const position = c.number();
-        c.expect('AT', 'VOLUME');
-        r.untilPosition = { position, volume: c.number() };
-      } else if (c.accept('CLEAR', 'LOG')) {
-        r.clearLog = true;
-      } else if (c.accept('USING', 'SOURCE')) {
-        const src = c.string();
-        const m = /^([A-Za-z][A-Za-z0-9_]*)@([A-Z][A-Z0-9]{2})$/.exec(src);
-        if (!m) throw new SqlError(448, `recovery could not be completed: invalid source '${src}', expected '<tenant>@<SID>'`);
-        r.source = { database: m[1]!.toUpperCase(), sid: m[2]! };
-      } else if (c.accept('USING', 'CATALOG')) {
-        if (!c.accept('BACKINT'))
-          throw errors.notSupported(`USING CATALOG ${c.peek()?.raw ?? ''} (the simulator keeps the catalog in Backint only)`);
-        r.catalogBackint = true;
-      } else if (c.accept('USING', 'BACKUP_ID')) {
-        r.backupId = c.number();
-      } else if (c.accept('CHECK', 'ACCESS', 'USING')) {
-        if (!c.accept('BACKINT')) throw errors.notSupported(`CHECK ACCESS USING ${c.peek()?.raw ?? ''}`);
-        r.checkAccess = true;
-      } else if (c.isWord('USING')) {
-        throw errors.notSupported(`USING ${c.peek(1)?.raw ?? ''} (the simulator recovers from Backint only)`);
-      } else {
-        throw errors.syntax(c.peek()!.raw);
-      }
-    }
-    if (mode === 'database' && r.untilMs !== undefined && r.untilPosition)
-      throw errors.syntax('UNTIL (one of UNTIL TIMESTAMP and UNTIL LOG POSITION)');
-    if (mode === 'database' && r.untilMs === undefined && !r.untilPosition)
-      throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP or UNTIL LOG POSITION');
-    if (mode === 'data' && r.untilPosition) throw errors.syntax('UNTIL LOG POSITION (RECOVER DATA takes no point in time)');
-    if (mode === 'data' && r.backupId === undefined) throw errors.notSupported('RECOVER DATA without USING BACKUP_ID');
-    return r;
-  }
+  if (c.accept('BACKUP', 'DATA')) return parseBackup(c);
+  if (c.accept('RECOVER')) return parseRecover(c, parseUtc);
   return undefined;
+}
+
+/** BACKUP DATA [INCREMENTAL|DIFFERENTIAL] [FOR <db>] USING BACKINT ('<prefix>') [COMMENT …] [TOOLOPTION …] */
+function parseBackup(c: Cursor): AdminStatement {
+  const level = c.accept('INCREMENTAL') ? 'incremental' : c.accept('DIFFERENTIAL') ? 'differential' : 'complete';
+  let database: string | undefined;
+  if (c.accept('FOR')) {
+    if (c.isWord('FULL', 'SYSTEM')) throw errors.notSupported('BACKUP DATA FOR FULL SYSTEM');
+    database = c.name();
+  }
+  c.expect('USING');
+  if (!c.accept('BACKINT'))
+    throw errors.notSupported(`BACKUP DATA USING ${c.peek()?.raw ?? ''} (the simulator backs up through Backint only)`);
+  c.symbol('(');
+  const prefix = c.string();
+  c.symbol(')');
+  let comment: string | undefined;
+  while (!c.done()) {
+    if (c.accept('COMMENT')) comment = c.string();
+    else if (c.accept('TOOLOPTION')) c.string();
+    else throw errors.syntax(c.peek()!.raw);
+  }
+  return { kind: 'backup', database, level, prefix, comment };
+}
+
+type RecoverStatement = Extract<AdminStatement, { kind: 'recover' }>;
+type ParseUtc = (literal: string) => number | undefined;
+
+/** RECOVER DATABASE|DATA [FOR <db>] and its clauses in any order, checked for the combinations HANA refuses. */
+function parseRecover(c: Cursor, parseUtc: ParseUtc): AdminStatement {
+  const mode = c.accept('DATABASE') ? 'database' : c.accept('DATA') ? 'data' : undefined;
+  if (!mode) throw errors.syntax(c.peek()?.raw ?? 'end of statement');
+  const r: RecoverStatement = {
+    kind: 'recover',
+    mode,
+    database: undefined,
+    clearLog: false,
+    catalogBackint: false,
+    checkAccess: false,
+  };
+  if (c.accept('FOR')) r.database = c.name();
+  while (!c.done()) recoverClause(c, r, parseUtc);
+  if (mode === 'database' && r.untilMs !== undefined && r.untilPosition)
+    throw errors.syntax('UNTIL (one of UNTIL TIMESTAMP and UNTIL LOG POSITION)');
+  if (mode === 'database' && r.untilMs === undefined && !r.untilPosition)
+    throw errors.notSupported('RECOVER DATABASE without UNTIL TIMESTAMP or UNTIL LOG POSITION');
+  if (mode === 'data' && r.untilPosition) throw errors.syntax('UNTIL LOG POSITION (RECOVER DATA takes no point in time)');
+  if (mode === 'data' && r.backupId === undefined) throw errors.notSupported('RECOVER DATA without USING BACKUP_ID');
+  return r;
+}
+
+/** One clause of RECOVER, into `r`. */
+function recoverClause(c: Cursor, r: RecoverStatement, parseUtc: ParseUtc): void {
+  if (c.accept('UNTIL', 'TIMESTAMP')) {
+    r.untilLiteral = c.string();
+    r.untilMs = parseUtc(r.untilLiteral);
+    if (r.untilMs === undefined) throw new SqlError(303, `invalid DATE, TIME or TIMESTAMP value: ${r.untilLiteral}`, '22007');
+  } else if (c.accept('UNTIL', 'LOG', 'POSITION')) {
+    // The mode exists (RECOVERY_TO_LOG_POSITION + LogPosition + VolumeId in managed services' APIs); the text is a synthesis.
+    const position = c.number();
+    c.expect('AT', 'VOLUME');
+    r.untilPosition = { position, volume: c.number() };
+  } else if (c.accept('CLEAR', 'LOG')) {
+    r.clearLog = true;
+  } else if (c.accept('USING', 'SOURCE')) {
+    const src = c.string();
+    const m = /^([A-Za-z][A-Za-z0-9_]*)@([A-Z][A-Z0-9]{2})$/.exec(src);
+    if (!m) throw new SqlError(448, `recovery could not be completed: invalid source '${src}', expected '<tenant>@<SID>'`);
+    r.source = { database: m[1]!.toUpperCase(), sid: m[2]! };
+  } else if (c.accept('USING', 'CATALOG')) {
+    if (!c.accept('BACKINT'))
+      throw errors.notSupported(`USING CATALOG ${c.peek()?.raw ?? ''} (the simulator keeps the catalog in Backint only)`);
+    r.catalogBackint = true;
+  } else if (c.accept('USING', 'BACKUP_ID')) {
+    r.backupId = c.number();
+  } else if (c.accept('CHECK', 'ACCESS', 'USING')) {
+    if (!c.accept('BACKINT')) throw errors.notSupported(`CHECK ACCESS USING ${c.peek()?.raw ?? ''}`);
+    r.checkAccess = true;
+  } else if (c.isWord('USING')) {
+    throw errors.notSupported(`USING ${c.peek(1)?.raw ?? ''} (the simulator recovers from Backint only)`);
+  } else {
+    throw errors.syntax(c.peek()!.raw);
+  }
 }
