@@ -89,6 +89,38 @@ export async function invokeBackint(
   if (opts.level !== undefined) args.push('-l', opts.level);
   mkdirSync(dirname(ctx.traceFile), { recursive: true });
 
+  const { exitCode, consoleText, timedOut, pid } = await runAgent(ctx, args, inputLines, whileRunning);
+  const outText = readOutput(output);
+  rmSync(input, { force: true });
+  rmSync(output, { force: true });
+  let parsed: Line[];
+  try {
+    parsed = parseLines(outText);
+  } catch {
+    parsed = [];
+  }
+  const consoleOneLine = consoleText.replace(/\s+/g, ' ').trim();
+  const exception = timedOut
+    ? `${TIMEOUT_AT}\n      ${timeoutText(ctx)}`
+    : exitCode !== 0
+      ? `${EXIT_AT}\n      ${exitText(exitCode, consoleOneLine)}`
+      : undefined;
+  traceTermination(ctx, pid, exitCode, outText, exception);
+  if (timedOut) throw new BackintFailure(110512, timeoutText(ctx));
+  return { exitCode, output: parsed, console: consoleOneLine };
+}
+
+function timeoutText(ctx: BackintContext): string {
+  return `Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`;
+}
+
+/** Runs the agent, killed after backint_response_timeout, while `whileRunning` does the pipe work. */
+async function runAgent(
+  ctx: BackintContext,
+  args: string[],
+  inputLines: string[],
+  whileRunning: (gone: () => boolean) => Promise<void>,
+): Promise<{ exitCode: number | null; consoleText: string; timedOut: boolean; pid: number }> {
   let exited = false;
   let consoleText = '';
   let timedOut = false;
@@ -119,45 +151,30 @@ export async function invokeBackint(
   const exitCode = await exit;
   clearTimeout(timer);
   await work;
+  return { exitCode, consoleText, timedOut, pid: child.pid ?? 0 };
+}
 
-  let outText = '';
+function readOutput(output: string): string {
   try {
-    outText = readFileSync(output, 'utf8');
+    return readFileSync(output, 'utf8');
   } catch {
-    /* the agent may have removed it; HANA then sees no result lines */
+    return ''; // the agent may have removed it; HANA then sees no result lines
   }
-  rmSync(input, { force: true });
-  rmSync(output, { force: true });
-  let parsed: Line[];
-  try {
-    parsed = parseLines(outText);
-  } catch {
-    parsed = [];
-  }
+}
+
+/** backint.log's "terminated" entry, with the exception HANA records for a timeout or a non-zero exit. */
+// Where HANA's backint.log says the exception was raised.
+const TIMEOUT_AT = 'no.110512  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:312)';
+const EXIT_AT = 'no.110507  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:250)';
+
+function traceTermination(ctx: BackintContext, pid: number, exitCode: number | null, outText: string, exception?: string): void {
   const outLines = outText.split('\n').filter((l) => l.length > 0);
-  const consoleOneLine = consoleText.replace(/\s+/g, ' ').trim();
-  let exception: string | undefined;
-  if (timedOut)
-    exception =
-      `no.110512  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:312)\n      ` +
-      `Backint did not respond within ${ctx.responseTimeoutS} seconds ` +
-      `(backint_response_timeout); hdbbackint was killed`;
-  else if (exitCode !== 0)
-    exception =
-      `no.110507  (Backup/Destination/Backint/impl/BackupDestBackint_Executor.cpp:250)\n      ` +
-      `${exitText(exitCode, consoleOneLine)}`;
   appendFileSync(
     ctx.traceFile,
     `${backintTraceTime(ctx.now(), ctx.utcOffset)} backint terminated:\n` +
-      indent([`pid: ${child.pid ?? 0}`, `exit code: ${exitCode ?? -1}`, 'output:', ...outLines]) +
+      indent([`pid: ${pid}`, `exit code: ${exitCode ?? -1}`, 'output:', ...outLines]) +
       (exception ? `  exception:\n  exception  1: ${exception}\n` : ''),
   );
-  if (timedOut)
-    throw new BackintFailure(
-      110512,
-      `Backint did not respond within ${ctx.responseTimeoutS} seconds (backint_response_timeout); hdbbackint was killed`,
-    );
-  return { exitCode, output: parsed, console: consoleOneLine };
 }
 
 export function exitText(exitCode: number | null, consoleText: string): string {
