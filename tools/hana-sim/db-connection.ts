@@ -111,10 +111,58 @@ export class DbConnection {
   /** Refills the monitoring views for `user`. */
   refresh(user: string): void {
     const { state, system, database } = this.ctx;
-    const off = system.utcOffset;
-    const ts = (m: number | null) => (m === null ? null : sqlTimestamp(m, '+00:00'));
-    const local = (m: number | null) => (m === null ? null : sqlTimestamp(m, off));
-    const catRow = (e: CatalogEntry) => [
+    const rows = catalogRows(system.utcOffset, system.sid);
+    const dbRows = state
+      .databases()
+      .filter((d) => this.isSystemDb || d.name === database)
+      .map((d) => [
+        d.name,
+        d.name === 'SYSTEMDB' ? 'SystemDB-' + system.sid : `${d.name} tenant of ${system.sid}`,
+        d.active,
+        d.details,
+        '',
+        '',
+        'DEFAULT',
+        null,
+      ]);
+    fill(this.db, 'SYS', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
+    fill(this.db, 'SYS', 'M_DATABASE', VIEWS.M_DATABASE!, [[system.sid, database, system.host, null, system.version, 'CUSTOM']]);
+    fill(this.db, 'SYS', 'M_BACKUP_CATALOG', CATALOG_COLS, state.catalog(database).map(rows.entry));
+    fill(this.db, 'SYS', 'M_BACKUP_CATALOG_FILES', FILES_COLS, state.catalogFiles(database).map(rows.file));
+    fill(this.db, 'SYS', 'DUMMY', ['DUMMY'], [['X']]);
+    fill(
+      this.db,
+      'SYS',
+      'USERS',
+      VIEWS.USERS!,
+      state.users(database).map((u) => [u.name, 'FALSE']),
+    );
+    const ini = Object.entries(this.ctx.iniBackup).map(([k, v]) => ['global.ini', 'SYSTEM', '', '', 'backup', k, v]);
+    fill(this.db, 'SYS', 'M_INIFILE_CONTENTS', VIEWS.M_INIFILE_CONTENTS!, ini);
+    const me = state.user(database, user);
+    fill(
+      this.db,
+      'PUBLIC',
+      'EFFECTIVE_PRIVILEGES',
+      ['USER_NAME', 'GRANTEE', 'GRANTEE_TYPE', 'PRIVILEGE', 'OBJECT_TYPE', 'IS_VALID', 'IS_GRANTABLE'],
+      (me?.privileges ?? []).map((p) => [user, user, 'USER', p, 'SYSTEMPRIVILEGE', 'TRUE', 'FALSE']),
+    );
+    if (this.isSystemDb) {
+      const entries = state.catalog().map((e) => [e.database, ...rows.entry(e)]);
+      const files = state.catalogFiles().map((f) => [f.database, ...rows.file(f)]);
+      fill(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG', ['DATABASE_NAME', ...CATALOG_COLS], entries);
+      fill(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG_FILES', ['DATABASE_NAME', ...FILES_COLS], files);
+      fill(this.db, 'SYS_DATABASES', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
+    }
+  }
+}
+
+/** Catalog rows in the views' column order: SYS_* columns in the host's local time, UTC_* in UTC. */
+function catalogRows(utcOffset: string, sid: string) {
+  const ts = (m: number | null) => (m === null ? null : sqlTimestamp(m, '+00:00'));
+  const local = (m: number | null) => (m === null ? null : sqlTimestamp(m, utcOffset));
+  return {
+    entry: (e: CatalogEntry) => [
       e.entry_id,
       e.entry_type_name,
       e.backup_id,
@@ -125,9 +173,9 @@ export class DbConnection {
       e.state_name,
       e.comment,
       e.message,
-      system.sid,
-    ];
-    const fileRow = (f: CatalogFile) => [
+      sid,
+    ],
+    file: (f: CatalogFile) => [
       f.host,
       f.service_type_name,
       f.entry_id,
@@ -142,63 +190,6 @@ export class DbConnection {
       f.last_redo_log_position,
       ts(f.utc_last_commit_ms),
       local(f.utc_last_commit_ms),
-    ];
-    const dbs = state.databases();
-    const dbRows = dbs
-      .filter((d) => this.isSystemDb || d.name === database)
-      .map((d) => [
-        d.name,
-        d.name === 'SYSTEMDB' ? 'SystemDB-' + system.sid : `${d.name} tenant of ${system.sid}`,
-        d.active,
-        d.details,
-        '',
-        '',
-        'DEFAULT',
-        null,
-      ]);
-    fill(this.db, 'SYS', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
-    fill(this.db, 'SYS', 'M_DATABASE', VIEWS.M_DATABASE!, [[system.sid, database, system.host, null, system.version, 'CUSTOM']]);
-    fill(this.db, 'SYS', 'M_BACKUP_CATALOG', CATALOG_COLS, state.catalog(database).map(catRow));
-    fill(this.db, 'SYS', 'M_BACKUP_CATALOG_FILES', FILES_COLS, state.catalogFiles(database).map(fileRow));
-    fill(this.db, 'SYS', 'DUMMY', ['DUMMY'], [['X']]);
-    fill(
-      this.db,
-      'SYS',
-      'USERS',
-      VIEWS.USERS!,
-      state.users(database).map((u) => [u.name, 'FALSE']),
-    );
-    fill(
-      this.db,
-      'SYS',
-      'M_INIFILE_CONTENTS',
-      VIEWS.M_INIFILE_CONTENTS!,
-      Object.entries(this.ctx.iniBackup).map(([k, v]) => ['global.ini', 'SYSTEM', '', '', 'backup', k, v]),
-    );
-    const me = state.user(database, user);
-    fill(
-      this.db,
-      'PUBLIC',
-      'EFFECTIVE_PRIVILEGES',
-      ['USER_NAME', 'GRANTEE', 'GRANTEE_TYPE', 'PRIVILEGE', 'OBJECT_TYPE', 'IS_VALID', 'IS_GRANTABLE'],
-      (me?.privileges ?? []).map((p) => [user, user, 'USER', p, 'SYSTEMPRIVILEGE', 'TRUE', 'FALSE']),
-    );
-    if (this.isSystemDb) {
-      fill(
-        this.db,
-        'SYS_DATABASES',
-        'M_BACKUP_CATALOG',
-        ['DATABASE_NAME', ...CATALOG_COLS],
-        state.catalog().map((e) => [e.database, ...catRow(e)]),
-      );
-      fill(
-        this.db,
-        'SYS_DATABASES',
-        'M_BACKUP_CATALOG_FILES',
-        ['DATABASE_NAME', ...FILES_COLS],
-        state.catalogFiles().map((f) => [f.database, ...fileRow(f)]),
-      );
-      fill(this.db, 'SYS_DATABASES', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
-    }
-  }
+    ],
+  };
 }
