@@ -96,6 +96,7 @@ function resolveEndpoint(
   return { port, database };
 }
 
+/** hdbsql as its users see it: options, the statements, the logon, then each statement's result or error. */
 export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
   let o: HdbsqlOptions;
   try {
@@ -120,95 +121,114 @@ export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
     out = (s) => appendFileSync(file, s);
   }
   const fileMode = o.statement === undefined;
-  let statements: string[];
-  if (o.statement !== undefined) statements = [o.statement];
-  else if (o.inputFile) {
-    if (!existsSync(o.inputFile)) {
-      io.stderr(`* -10106: Cannot open input file ${o.inputFile} SQLSTATE: HY000\n`);
-      return o.errorExitCode ?? 1;
-    }
-    statements = splitStatements(readFileSync(o.inputFile, 'utf8'), o.separator);
-  } else {
-    const text = await io.readStdin();
-    statements = o.multiLine
-      ? splitStatements(text, o.separator)
-      : text
-          .split('\n')
-          .map((l) => l.trim().replace(/;$/, ''))
-          .filter((l) => l && l !== '\\q');
+  const statements = await readStatements(o, io);
+  if (statements === null) {
+    io.stderr(`* -10106: Cannot open input file ${o.inputFile} SQLSTATE: HY000\n`);
+    return o.errorExitCode ?? 1;
   }
-
-  let client: WireClient | undefined;
-  const failExit = () => o.errorExitCode ?? 1;
+  let client: WireClient;
   try {
-    let key: { env: string; user: string; password: string; database?: string } | undefined;
-    if (o.key) {
-      key = readUserStore(io.root)[o.key.toUpperCase()];
-      if (!key) throw new ClientError({ code: -10104, text: `Invalid value for KEY (${o.key})`, sqlState: 'HY000' });
-    }
-    const user = o.user ?? key?.user;
-    const password = o.password ?? key?.password;
-    if (!user || password === undefined)
-      throw new ClientError({
-        code: -10715,
-        text: 'Invalid logon: no user name or password given (use -U <key> or -u <user> -p <password>)',
-        sqlState: 'HY000',
-      });
-    const ep = resolveEndpoint(io.root, o.server ?? key?.env, o.instance, o.database ?? key?.database);
-    client = await WireClient.connect('127.0.0.1', ep.port).catch((e: Error) => {
-      throw new ClientError({
-        code: -10709,
-        text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:${e.message})`,
-        sqlState: 'HY000',
-      });
-    });
-    const logon = await client.request<Reply>({ op: 'connect', user, password, database: ep.database });
-    if (!logon.ok) throw new ClientError(logon.error);
+    client = await logon(o, io);
   } catch (e) {
-    client?.close();
     if (!(e instanceof ClientError)) throw e;
     io.stderr(formatError(e.err));
     // The -I pitfall (community.sap_libs #51): a file run without -E reports a failed logon with rc 0.
-    return fileMode && o.errorExitCode === undefined ? 0 : failExit();
+    return fileMode && o.errorExitCode === undefined ? 0 : (o.errorExitCode ?? 1);
   }
-
-  let rc = 0;
   try {
-    for (const sql of statements) {
-      if (o.printCommands) out(`${sql}\n`);
-      const t0 = performance.now();
-      let reply: Reply;
-      try {
-        reply = await client.request<Reply>({ op: 'execute', sql });
-      } catch (e) {
-        io.stderr(
-          formatError({
-            code: -10709,
-            text: `Connection failed (RTE:[89008] Socket closed by peer) ${(e as Error).message}`,
-            sqlState: 'HY000',
-          }),
-        );
-        return failExit();
-      }
-      const overall = performance.now() - t0;
-      if (!reply.ok) {
-        io.stderr(formatError(reply.error));
-        rc = 1;
-        if (!fileMode || o.errorExitCode !== undefined) return failExit();
-        continue;
-      }
-      rc = 0;
-      const r = reply.result!;
-      const timing = `(overall time ${duration(overall)}; server time ${serverDuration(reply.serverTimeUs ?? 0)})`;
-      if (r.kind === 'rows') {
-        out(renderRows(o, r.columns, r.rows));
-        if (!o.noExtraOutput) out(`${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'} selected ${timing}\n`);
-      } else if (!o.noExtraOutput) {
-        out(`${r.count} ${r.count === 1 ? 'row' : 'rows'} affected ${timing}\n`);
-      }
-    }
+    return await executeAll(o, io, out, client, statements, fileMode);
   } finally {
     client.close();
+  }
+}
+
+/** -c's statement, the -I file's statements, or stdin's; null when the -I file does not exist. */
+async function readStatements(o: HdbsqlOptions, io: HdbsqlIo): Promise<string[] | null> {
+  if (o.statement !== undefined) return [o.statement];
+  if (o.inputFile) {
+    if (!existsSync(o.inputFile)) return null;
+    return splitStatements(readFileSync(o.inputFile, 'utf8'), o.separator);
+  }
+  const text = await io.readStdin();
+  return o.multiLine
+    ? splitStatements(text, o.separator)
+    : text
+        .split('\n')
+        .map((l) => l.trim().replace(/;$/, ''))
+        .filter((l) => l && l !== '\\q');
+}
+
+/** Connects with -U KEY (the OS user's hdbuserstore) or -u/-p; a failure is a ClientError with HANA's code. */
+async function logon(o: HdbsqlOptions, io: HdbsqlIo): Promise<WireClient> {
+  let key: { env: string; user: string; password: string; database?: string } | undefined;
+  if (o.key) {
+    key = readUserStore(io.root)[o.key.toUpperCase()];
+    if (!key) throw new ClientError({ code: -10104, text: `Invalid value for KEY (${o.key})`, sqlState: 'HY000' });
+  }
+  const user = o.user ?? key?.user;
+  const password = o.password ?? key?.password;
+  if (!user || password === undefined)
+    throw new ClientError({
+      code: -10715,
+      text: 'Invalid logon: no user name or password given (use -U <key> or -u <user> -p <password>)',
+      sqlState: 'HY000',
+    });
+  const ep = resolveEndpoint(io.root, o.server ?? key?.env, o.instance, o.database ?? key?.database);
+  const client = await WireClient.connect('127.0.0.1', ep.port).catch((e: Error) => {
+    throw new ClientError({
+      code: -10709,
+      text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:${e.message})`,
+      sqlState: 'HY000',
+    });
+  });
+  try {
+    const reply = await client.request<Reply>({ op: 'connect', user, password, database: ep.database });
+    if (!reply.ok) throw new ClientError(reply.error);
+    return client;
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+}
+
+/** Runs each statement; in file mode without -E an error is printed and the next statement runs. */
+async function executeAll(
+  o: HdbsqlOptions,
+  io: HdbsqlIo,
+  out: (s: string) => void,
+  client: WireClient,
+  statements: string[],
+  fileMode: boolean,
+): Promise<number> {
+  const failExit = () => o.errorExitCode ?? 1;
+  let rc = 0;
+  for (const sql of statements) {
+    if (o.printCommands) out(`${sql}\n`);
+    const t0 = performance.now();
+    let reply: Reply;
+    try {
+      reply = await client.request<Reply>({ op: 'execute', sql });
+    } catch (e) {
+      const text = `Connection failed (RTE:[89008] Socket closed by peer) ${(e as Error).message}`;
+      io.stderr(formatError({ code: -10709, text, sqlState: 'HY000' }));
+      return failExit();
+    }
+    const overall = performance.now() - t0;
+    if (!reply.ok) {
+      io.stderr(formatError(reply.error));
+      rc = 1;
+      if (!fileMode || o.errorExitCode !== undefined) return failExit();
+      continue;
+    }
+    rc = 0;
+    const r = reply.result!;
+    const timing = `(overall time ${duration(overall)}; server time ${serverDuration(reply.serverTimeUs ?? 0)})`;
+    if (r.kind === 'rows') {
+      out(renderRows(o, r.columns, r.rows));
+      if (!o.noExtraOutput) out(`${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'} selected ${timing}\n`);
+    } else if (!o.noExtraOutput) {
+      out(`${r.count} ${r.count === 1 ? 'row' : 'rows'} affected ${timing}\n`);
+    }
   }
   return rc;
 }
