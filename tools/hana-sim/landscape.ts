@@ -120,6 +120,121 @@ function spawnServer(args: object): Promise<Running> {
   });
 }
 
+/** The simulator server process, restarted on the same state when it dies (as hdbdaemon restarts a service). */
+async function superviseServer(first: object, restartArgs: object) {
+  let running = await spawnServer(first);
+  let closing = false;
+  let restarting: Promise<void> = Promise.resolve();
+  const watch = (r: Running) => {
+    r.child.once('exit', () => {
+      if (closing) return;
+      restarting = spawnServer(restartArgs).then((next) => {
+        running = next;
+        watch(next);
+      });
+    });
+  };
+  watch(running);
+  return {
+    pid: () => running.info.pid,
+    call: async <T>(req: ControlRequest): Promise<T> => {
+      await restarting;
+      return control<T>(running.info, req);
+    },
+    whenRunning: () => restarting,
+    /** Stops restarting, runs `first` (closing what depends on the server), then ends the server. */
+    close: async (first: () => Promise<void>) => {
+      closing = true;
+      await restarting.catch(() => undefined);
+      await first();
+      const child = running.child;
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        await gone;
+      }
+    },
+  };
+}
+
+function landscapeSystem(root: string, s: StatusReply['systems'][number]): LandscapeSystem {
+  const p = systemPaths(root, s);
+  return {
+    sid: s.sid,
+    instance: s.instance,
+    host: s.host,
+    utcOffset: s.utcOffset,
+    tenants: s.tenants,
+    userStoreKeys: s.userStoreKeys,
+    backintParameterFile: s.backintParameterFile,
+    paths: {
+      usrSap: p.usrSap,
+      instanceDir: p.instanceDir,
+      exeDir: p.exeDir,
+      hdbsql: join(p.exeDir, 'hdbsql'),
+      hdbuserstore: join(p.exeDir, 'hdbuserstore'),
+      traceDir: p.traceDir,
+      hdbbackint: p.hdbbackint,
+      globalIni: p.globalIni,
+    },
+  };
+}
+
+/** The embedded SSH server in front of the simulated hosts, with a client key pair made for it. */
+async function startSsh(root: string, systems: LandscapeSystem[]): Promise<{ sshd: EmbeddedSshd; ssh: SshInfo }> {
+  const dir = join(root, 'ssh');
+  const pair = generateUserKeyPair(join(dir, 'client'));
+  writeFileSync(join(dir, 'authorized_keys'), pair.publicKeyLine + '\n', { mode: 0o600 });
+  const sshd = await startEmbeddedSshd({
+    hostKeyFile: join(dir, 'host_ed25519'),
+    authorizedKeysFile: join(dir, 'authorized_keys'),
+    env: sessionEnv(
+      root,
+      systems.map((x) => x.paths.exeDir),
+    ),
+    home: sessionHome(root),
+  });
+  const ssh = {
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    privateKeyFile: pair.privateKeyFile,
+    hostKeyFingerprint: sshd.hostKeyFingerprint,
+  };
+  return { sshd, ssh };
+}
+
+type Call = <T>(req: ControlRequest) => Promise<T>;
+
+function faultsApi(call: Call): Landscape['faults'] {
+  return {
+    slowRecovery: async (ms) => void (await call({ op: 'faults', settings: { recoveryStepDelayMs: ms } })),
+    crashDuringRecovery: async (atStep = 2) => void (await call({ op: 'faults', settings: { crashRecoveryAtStep: atStep } })),
+    deleteBackup: (sid, database, backupId) => call<string[]>({ op: 'delete-backup', sid, database, backupId }),
+    backintFailure: async (fn, message) => void (await call({ op: 'backint-failure', function: fn, message })),
+    setPrivileges: async (sid, user, privileges, database) =>
+      void (await call({ op: 'privileges', sid, user, privileges, database })),
+    logShippingLag: async (seconds) => void (await call({ op: 'log-shipping-lag', seconds })),
+  };
+}
+
+function clockApi(root: string, call: Call): Landscape['clock'] {
+  return {
+    now: () => {
+      const c = SimClock.load(clockFile(root))!;
+      return new Date(c.driven ? c.frozenMs : Date.now() + c.offsetMs);
+    },
+    set: async (iso) => {
+      const ms = Date.parse(iso);
+      if (Number.isNaN(ms)) throw new Error(`"${iso}" is not an ISO-8601 instant`);
+      await call({ op: 'clock', setMs: ms });
+    },
+    advance: async (seconds) => {
+      await call({ op: 'clock', advanceSeconds: seconds });
+    },
+  };
+}
+
 export async function startLandscape(opts: StartLandscapeOptions): Promise<Landscape> {
   const spec = opts.landscape ?? defaultLandscape();
   mkdirSync(opts.root, { recursive: true });
@@ -131,124 +246,33 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
   };
   if (opts.clock?.startAt && Number.isNaN(first.clock.startAtMs))
     throw new Error(`clock.startAt: "${opts.clock.startAt}" is not an ISO-8601 instant`);
-  let running = await spawnServer(first);
-  let closing = false;
-  let restarting: Promise<void> = Promise.resolve();
-  const watch = (r: Running) => {
-    r.child.once('exit', () => {
-      if (closing) return;
-      // Like hdbdaemon restarting a crashed service: the server comes back on the same ports and state.
-      restarting = spawnServer({ ...first, clock: { driven } }).then((next) => {
-        running = next;
-        watch(next);
-      });
-    });
-  };
-  watch(running);
-  const call = async <T>(req: ControlRequest): Promise<T> => {
-    await restarting;
-    return control<T>(running.info, req);
-  };
-
+  // A restarted server comes back on the same ports and state, with the clock it saved.
+  const server = await superviseServer(first, { ...first, clock: { driven } });
+  const call: Call = server.call;
   const status = await call<StatusReply>({ op: 'status' });
-  const systems: LandscapeSystem[] = status.systems.map((s) => {
-    const p = systemPaths(opts.root, s);
-    return {
-      sid: s.sid,
-      instance: s.instance,
-      host: s.host,
-      utcOffset: s.utcOffset,
-      tenants: s.tenants,
-      userStoreKeys: s.userStoreKeys,
-      backintParameterFile: s.backintParameterFile,
-      paths: {
-        usrSap: p.usrSap,
-        instanceDir: p.instanceDir,
-        exeDir: p.exeDir,
-        hdbsql: join(p.exeDir, 'hdbsql'),
-        hdbuserstore: join(p.exeDir, 'hdbuserstore'),
-        traceDir: p.traceDir,
-        hdbbackint: p.hdbbackint,
-        globalIni: p.globalIni,
-      },
-    };
-  });
-
-  let sshd: EmbeddedSshd | undefined;
-  let ssh: SshInfo | undefined;
-  if (opts.ssh ?? true) {
-    const dir = join(opts.root, 'ssh');
-    const pair = generateUserKeyPair(join(dir, 'client'));
-    writeFileSync(join(dir, 'authorized_keys'), pair.publicKeyLine + '\n', { mode: 0o600 });
-    sshd = await startEmbeddedSshd({
-      hostKeyFile: join(dir, 'host_ed25519'),
-      authorizedKeysFile: join(dir, 'authorized_keys'),
-      env: sessionEnv(
-        opts.root,
-        systems.map((x) => x.paths.exeDir),
-      ),
-      home: sessionHome(opts.root),
-    });
-    ssh = {
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      privateKeyFile: pair.privateKeyFile,
-      hostKeyFingerprint: sshd.hostKeyFingerprint,
-    };
-  }
-
-  const landscape: Landscape = {
+  const systems = status.systems.map((s) => landscapeSystem(opts.root, s));
+  const withSsh = (opts.ssh ?? true) ? await startSsh(opts.root, systems) : undefined;
+  return {
     root: opts.root,
     systems,
-    ssh,
+    ssh: withSsh?.ssh,
     get serverPid() {
-      return running.info.pid;
+      return server.pid();
     },
-    clock: {
-      now: () => {
-        const c = SimClock.load(clockFile(opts.root))!;
-        return new Date(c.driven ? c.frozenMs : Date.now() + c.offsetMs);
-      },
-      set: async (iso) => {
-        const ms = Date.parse(iso);
-        if (Number.isNaN(ms)) throw new Error(`"${iso}" is not an ISO-8601 instant`);
-        await call({ op: 'clock', setMs: ms });
-      },
-      advance: async (seconds) => {
-        await call({ op: 'clock', advanceSeconds: seconds });
-      },
-    },
-    faults: {
-      slowRecovery: async (ms) => void (await call({ op: 'faults', settings: { recoveryStepDelayMs: ms } })),
-      crashDuringRecovery: async (atStep = 2) => void (await call({ op: 'faults', settings: { crashRecoveryAtStep: atStep } })),
-      deleteBackup: (sid, database, backupId) => call<string[]>({ op: 'delete-backup', sid, database, backupId }),
-      backintFailure: async (fn, message) => void (await call({ op: 'backint-failure', function: fn, message })),
-      setPrivileges: async (sid, user, privileges, database) =>
-        void (await call({ op: 'privileges', sid, user, privileges, database })),
-      logShippingLag: async (seconds) => void (await call({ op: 'log-shipping-lag', seconds })),
-    },
+    clock: clockApi(opts.root, call),
+    faults: faultsApi(call),
     workload: {
       startMarkers: (o) => call({ op: 'workload', action: 'start', ...o }),
       stopMarkers: async (sid, database) => void (await call({ op: 'workload', action: 'stop', sid, database })),
     },
     status: () => call<StatusReply>({ op: 'status' }),
     whenRunning: async () => {
-      await restarting;
+      await server.whenRunning();
     },
     close: async () => {
-      closing = true;
-      await restarting.catch(() => undefined);
-      await sshd?.close();
-      const child = running.child;
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        await gone;
-      }
+      await server.close(async () => withSsh?.sshd.close());
     },
   };
-  return landscape;
 }
 
 /**
