@@ -53,6 +53,40 @@ function locate(err: Error, root: string): { file?: string; line?: number; colum
   return {};
 }
 
+/** Why the entry point did not load, as a finding at the line of the plugin's code that failed where known. */
+function loadFailure(
+  findings: Findings,
+  e: unknown,
+  entry: EntryPoint,
+  entryPoint: string,
+  root: string,
+  rel: (p: string) => string,
+): void {
+  const err = e as Error;
+  const file = rel(entry.sourceFile);
+  if (e instanceof UserError) {
+    findings.error(file, { path: entryPoint, message: err.message, fix: e.action });
+    return;
+  }
+  const at = locate(err, root);
+  const where = at.line ? { line: at.line, column: at.column } : {};
+  if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
+    findings.error(at.file ?? file, {
+      path: err.name,
+      message: err.message,
+      fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
+      ...where,
+    });
+    return;
+  }
+  findings.error(at.file ?? file, {
+    path: entryPoint,
+    message: `Unable to load module '${entry.module}' specified in pluginEntryPoint '${entryPoint}': ${err.message}`,
+    fix: `Fix the error in ${rel(entry.file)} (import it with node to see the full stack).`,
+    ...where,
+  });
+}
+
 export async function validatePluginDir(dir: string): Promise<ValidationReport> {
   const root = resolve(dir);
   const findings = new Findings();
@@ -94,30 +128,10 @@ export async function validatePluginDir(dir: string): Promise<ValidationReport> 
     }
     let plugin: Plugin | undefined;
     if (entry) {
-      const file = rel(entry.sourceFile);
       try {
         plugin = await loadPlugin(entry);
       } catch (e) {
-        const err = e as Error;
-        if (e instanceof UserError) {
-          findings.error(file, { path: c.entryPoint, message: err.message, fix: e.action });
-        } else if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
-          const at = locate(err, root);
-          findings.error(at.file ?? file, {
-            path: err.name,
-            message: err.message,
-            fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
-            ...(at.line ? { line: at.line, column: at.column } : {}),
-          });
-        } else {
-          const at = locate(err, root);
-          findings.error(at.file ?? file, {
-            path: c.entryPoint,
-            message: `Unable to load module '${entry.module}' specified in pluginEntryPoint '${c.entryPoint}': ${err.message}`,
-            fix: `Fix the error in ${rel(entry.file)} (import it with node to see the full stack).`,
-            ...(at.line ? { line: at.line, column: at.column } : {}),
-          });
-        }
+        loadFailure(findings, e, entry, c.entryPoint, root, rel);
       }
     }
     if (entry && plugin) {
