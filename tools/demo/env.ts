@@ -123,8 +123,29 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
       return r.stdout;
     },
     addEnvironment: addEnv,
+    ...workflows(engine, o.say, source, target, repositoryOf),
+    async tableChecksum(system, tenant, table) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(table)) throw new Error(`demo: ${table} is not a plain table name`);
+      const out = await env.hdbsql(system, `${system.sid}_${tenant}`, `SELECT * FROM ${table} ORDER BY 1`);
+      const rows = out.split('\n').filter((l) => l.trim() !== '');
+      return { checksum: createHash('sha256').update(rows.join('\n')).digest('hex'), rows: rows.length };
+    },
+    close: closeAll,
+  };
+  return env;
+}
+
+/** The engine workflows the scenarios drive, each announced on the demo's output. */
+function workflows(
+  engine: Engine,
+  say: (line: string) => void,
+  source: LandscapeSystem,
+  target: LandscapeSystem,
+  repositoryOf: (sid: string, envName?: string) => string,
+): Pick<DemoEnv, 'linkDSource' | 'syncDSource' | 'provision' | 'refresh'> {
+  return {
     async linkDSource(name, parameters) {
-      o.say(
+      say(
         `Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ` +
           `${String(parameters.rpoOffsetMinutes)} min)`,
       );
@@ -138,11 +159,11 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
       return snapshot;
     },
     async syncDSource(name) {
-      o.say(`Syncing dSource ${name}`);
+      say(`Syncing dSource ${name}`);
       return syncDSource(engine, name, await withDefaults(engine, 'snapshotParametersDefinition', {}));
     },
     async provision(name, snapshotId, parameters, environment = ENV_NAME) {
-      o.say(`Provisioning VDB ${name} (${String(parameters.targetTenant)}@${target.sid}) from snapshot ${snapshotId}`);
+      say(`Provisioning VDB ${name} (${String(parameters.targetTenant)}@${target.sid}) from snapshot ${snapshotId}`);
       return provisionVdb(engine, {
         name,
         snapshotId,
@@ -152,18 +173,10 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
       });
     },
     async refresh(name, snapshotId) {
-      o.say(`Refreshing VDB ${name} from snapshot ${snapshotId}`);
+      say(`Refreshing VDB ${name} from snapshot ${snapshotId}`);
       return refreshVdb(engine, name, snapshotId);
     },
-    async tableChecksum(system, tenant, table) {
-      if (!/^[A-Z][A-Z0-9_]*$/.test(table)) throw new Error(`demo: ${table} is not a plain table name`);
-      const out = await env.hdbsql(system, `${system.sid}_${tenant}`, `SELECT * FROM ${table} ORDER BY 1`);
-      const rows = out.split('\n').filter((l) => l.trim() !== '');
-      return { checksum: createHash('sha256').update(rows.join('\n')).digest('hex'), rows: rows.length };
-    },
-    close: closeAll,
   };
-  return env;
 }
 
 async function withDefaults(
