@@ -5,6 +5,7 @@
  * store/http/body.ts); `stream` wraps put as a Writable for a pipeline with a decoder.
  */
 import { Writable } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
 import { openDestination } from './destination.js';
 import { abortWorker, startWorker } from './spawn.js';
 import {
@@ -40,122 +41,165 @@ export interface SinkChannel {
   digest(): ChannelDigest;
 }
 
-export async function openSinkChannel(file: string, timeoutMs: number): Promise<SinkChannel> {
-  const dest = await openDestination(file, timeoutMs);
+/** The worker's state as this thread sees it: its result or failure, and a wait for the next change. */
+class WorkerWatch {
+  failure: Error | undefined;
+  result: ChannelDigest | undefined;
+  private wake: (() => void) | undefined;
+  readonly opened: Promise<void>;
 
-  const ring = newRing();
-  const data = new Uint8Array(ring.data);
-  const ctl = new Int32Array(ring.control);
-  let produced = 0;
-  let filling = 0; // bytes in slot produced % SLOTS
-  let failure: Error | undefined;
-  let result: ChannelDigest | undefined;
-  let wake: (() => void) | undefined;
-  const changed = () => new Promise<void>((resolve) => (wake = resolve));
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-
-  const worker = startWorker({ mode: 'sink', output: dest.output, ring });
-  const opened = new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'opened') {
+  constructor(worker: Worker, dest: { release(): void }, file: string) {
+    this.opened = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'opened') {
+          dest.release();
+          resolve();
+        } else if (m.type === 'done') this.result = { size: m.size, sha256: m.sha256! };
+        else if (m.type === 'failed') {
+          this.failure = new Error(`writing ${file}: ${m.code ?? m.message}`);
+          reject(this.failure);
+        }
+        this.notify();
+      });
+      worker.on('error', (e) => {
+        this.failure ??= e;
+        reject(e);
+        this.notify();
+      });
+      worker.on('exit', (c) => {
         dest.release();
-        resolve();
-      } else if (m.type === 'done') result = { size: m.size, sha256: m.sha256! };
-      else if (m.type === 'failed') {
-        failure = new Error(`writing ${file}: ${m.code ?? m.message}`);
-        reject(failure);
-      }
-      notify();
-    });
-    worker.on('error', (e) => {
-      failure ??= e;
-      reject(e);
-      notify();
-    });
-    worker.on('exit', (c) => {
-      dest.release();
-      setImmediate(() => {
-        if (!result) failure ??= new Error(`the writer of ${file} stopped (exit ${c})`);
-        reject(failure);
-        notify();
+        setImmediate(() => {
+          if (!this.result) this.failure ??= new Error(`the writer of ${file} stopped (exit ${c})`);
+          reject(this.failure);
+          this.notify();
+        });
       });
     });
-  });
-  opened.catch(() => undefined);
+    this.opened.catch(() => undefined);
+  }
 
-  const publish = () => {
-    const slot = produced % SLOTS;
-    Atomics.store(ctl, LENGTH + slot, filling);
-    Atomics.store(ctl, PRODUCED, ++produced);
+  changed(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+}
+
+/** The producer side of the ring: fills slots in order and publishes each full one to the worker. */
+class RingWriter {
+  private produced = 0;
+  private filling = 0; // bytes in slot produced % SLOTS
+
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly ctl: Int32Array,
+  ) {}
+
+  full(): boolean {
+    return this.filling === 0 && this.produced - Atomics.load(this.ctl, CONSUMED) >= SLOTS;
+  }
+
+  publish(): void {
+    const slot = this.produced % SLOTS;
+    Atomics.store(this.ctl, LENGTH + slot, this.filling);
+    Atomics.store(this.ctl, PRODUCED, ++this.produced);
     // Wake the worker for half a ring at a time; the last slot is published by finish(), which always wakes it.
-    signal(ctl, produced - Atomics.load(ctl, CONSUMED) >= SLOTS / 2);
-    filling = 0;
-  };
+    signal(this.ctl, this.produced - Atomics.load(this.ctl, CONSUMED) >= SLOTS / 2);
+    this.filling = 0;
+  }
 
   /** Copies from `off` while there is room; returns how far it got. */
-  const copy = (chunk: Uint8Array, off: number): number => {
-    while (off < chunk.length && !full()) {
-      const n = Math.min(chunk.length - off, SLOT_BYTES - filling);
-      data.set(chunk.subarray(off, off + n), (produced % SLOTS) * SLOT_BYTES + filling);
-      filling += n;
+  copy(chunk: Uint8Array, off: number): number {
+    while (off < chunk.length && !this.full()) {
+      const n = Math.min(chunk.length - off, SLOT_BYTES - this.filling);
+      this.data.set(chunk.subarray(off, off + n), (this.produced % SLOTS) * SLOT_BYTES + this.filling);
+      this.filling += n;
       off += n;
-      if (filling === SLOT_BYTES) publish();
+      if (this.filling === SLOT_BYTES) this.publish();
     }
     return off;
-  };
+  }
 
-  const full = () => filling === 0 && produced - Atomics.load(ctl, CONSUMED) >= SLOTS;
+  /** The free part of the slot being filled. */
+  space(): Uint8Array {
+    const start = (this.produced % SLOTS) * SLOT_BYTES;
+    return this.data.subarray(start + this.filling, start + SLOT_BYTES);
+  }
+
+  commit(n: number): void {
+    this.filling += n;
+    if (this.filling === SLOT_BYTES) this.publish();
+  }
+
+  /** Publishes a partly filled last slot. */
+  flush(): void {
+    if (this.filling > 0) this.publish();
+  }
+}
+
+export async function openSinkChannel(file: string, timeoutMs: number): Promise<SinkChannel> {
+  const dest = await openDestination(file, timeoutMs);
+  const ring = newRing();
+  const ctl = new Int32Array(ring.control);
+  const writer = new RingWriter(new Uint8Array(ring.data), ctl);
+  const watch = new WorkerWatch(startWorker({ mode: 'sink', output: dest.output, ring }), dest, file);
   const room = async () => {
-    while (!failure && full()) await changed();
-    if (failure) throw failure;
+    while (!watch.failure && writer.full()) await watch.changed();
+    if (watch.failure) throw watch.failure;
   };
   const rest = async (chunk: Uint8Array, off: number) => {
     while (off < chunk.length) {
       await room();
-      off = copy(chunk, off);
+      off = writer.copy(chunk, off);
     }
   };
-
   const channel: Omit<SinkChannel, 'stream'> = {
     put(chunk) {
-      if (failure) return Promise.reject(failure);
-      const off = copy(chunk, 0);
+      if (watch.failure) return Promise.reject(watch.failure);
+      const off = writer.copy(chunk, 0);
       return off === chunk.length ? undefined : rest(chunk, off);
     },
     space() {
-      if (failure || full()) return undefined;
-      const start = (produced % SLOTS) * SLOT_BYTES;
-      return data.subarray(start + filling, start + SLOT_BYTES);
+      return watch.failure || writer.full() ? undefined : writer.space();
     },
     commit(n) {
-      filling += n;
-      if (filling === SLOT_BYTES) publish();
-      if (failure) return Promise.reject(failure);
-      return full() ? room() : undefined;
+      writer.commit(n);
+      if (watch.failure) return Promise.reject(watch.failure);
+      return writer.full() ? room() : undefined;
     },
     async finish() {
-      if (filling > 0) publish();
+      writer.flush();
       Atomics.store(ctl, INPUT_DONE, 1);
       signal(ctl);
-      while (!result && !failure) await changed();
-      if (!result) throw failure!;
-      return result;
+      while (!watch.result && !watch.failure) await watch.changed();
+      if (!watch.result) throw watch.failure!;
+      return watch.result;
     },
     abort() {
-      if (!result) abortWorker(ring);
+      if (!watch.result) abortWorker(ring);
       dest.release();
     },
     digest() {
-      if (!result) throw new Error(`${file} has not been written to its end`);
-      return result;
+      if (!watch.result) throw new Error(`${file} has not been written to its end`);
+      return watch.result;
     },
   };
+  try {
+    await watch.opened;
+  } catch (e) {
+    channel.abort();
+    throw e;
+  }
+  return { ...channel, stream: sinkStream(channel) };
+}
 
-  const stream = new Writable({
+/** put/finish/abort as a Writable, for a pipeline with a decoder. */
+function sinkStream(channel: Omit<SinkChannel, 'stream'>): Writable {
+  return new Writable({
     highWaterMark: SLOT_BYTES,
     write(chunk: Buffer, _enc, cb) {
       const waiting = channel.put(chunk);
@@ -170,12 +214,4 @@ export async function openSinkChannel(file: string, timeoutMs: number): Promise<
       cb(err);
     },
   });
-
-  try {
-    await opened;
-  } catch (e) {
-    channel.abort();
-    throw e;
-  }
-  return { ...channel, stream };
 }
