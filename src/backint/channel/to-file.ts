@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { enospc } from '../errno.js';
 import { ALIGN, alignUp, alignedOffset, openDirect } from './direct.js';
 import { abortWorker, startWorker, superviseWorker } from './spawn.js';
-import { BASE, CONSUMED, LENGTH, PRODUCED, SLOTS, newRing, signal, slotView, type ChannelDigest } from './ring.js';
+import { BASE, CONSUMED, LENGTH, PRODUCED, SLOTS, newRing, signal, slotView, type ChannelDigest, type Ring } from './ring.js';
 
 const writeAt = promisify(write);
 const truncateTo = promisify(ftruncate);
@@ -41,92 +41,129 @@ function openDirectly(file: string, data: Uint8Array, ctl: Int32Array): number |
   return fd;
 }
 
+type Settle = (e: Error | undefined, digest?: ChannelDigest) => void;
+
+/**
+ * This thread's side of a direct-I/O backup: a positioned write in the thread pool for each slot the worker
+ * publishes, hashing the slot while it is written; the end truncates the last slot's padding and fsyncs.
+ */
+class DirectSlotWriter {
+  failure: Error | undefined;
+  result: ChannelDigest | undefined;
+  private submitted = 0; // slots handed to a write
+  private consumed = 0; // slots written, in order (a slot is reused only once every earlier one is written)
+  private readonly written = new Set<number>();
+  private inFlight = 0;
+  private position = 0;
+  private readonly hash = createHash('sha256'); // the slots in file order
+  private readonly data: Uint8Array;
+  private readonly ctl: Int32Array;
+  private settled = false;
+  private readonly settle: Settle;
+
+  constructor(
+    private readonly fd: number,
+    private readonly ring: Ring,
+    private readonly limit: number | undefined,
+    settle: Settle,
+  ) {
+    this.data = new Uint8Array(ring.data);
+    this.ctl = new Int32Array(ring.control);
+    this.settle = (e, digest) => {
+      this.settled = true;
+      settle(e, digest);
+    };
+  }
+
+  /** Settles once no write is in flight: the descriptor stays open until the thread pool is done with it. */
+  finish(): void {
+    if (this.settled || this.inFlight > 0) return;
+    if (this.failure) return this.settle(this.failure);
+    if (!this.result || this.consumed < Atomics.load(this.ctl, PRODUCED)) return;
+    const digest = this.result;
+    this.inFlight++; // the end: cut the last slot's padding, then fsync
+    truncateTo(this.fd, digest.size)
+      .then(() => sync(this.fd))
+      .then(
+        () => this.settle(undefined, digest),
+        (e: Error) => this.settle(e),
+      );
+  }
+
+  fail(e: Error): void {
+    this.failure ??= e;
+    abortWorker(this.ring);
+    this.finish();
+  }
+
+  /** The worker read the pipe to its end. */
+  done(size: number): void {
+    this.submit();
+    this.result = { size, sha256: this.hash.digest('hex') };
+    this.finish();
+  }
+
+  private async writeSlot(slot: number, length: number, at: number): Promise<void> {
+    if (this.limit !== undefined && at + length > this.limit) throw enospc();
+    // Only the last slot is short; it is written padded to the block, and the padding cut off at the end.
+    const view = slotView(this.data, this.ctl, slot, alignUp(length));
+    for (let off = 0; off < view.length;) {
+      const { bytesWritten } = await writeAt(this.fd, view, off, view.length - off, at + off);
+      if (bytesWritten === 0) throw enospc();
+      off += bytesWritten;
+    }
+  }
+
+  private wrote(index: number): void {
+    this.inFlight--;
+    this.written.add(index);
+    while (this.written.delete(this.consumed)) this.consumed++;
+    Atomics.store(this.ctl, CONSUMED, this.consumed);
+    signal(this.ctl);
+    this.finish();
+  }
+
+  /** Starts a write for every slot published since the last call. */
+  submit(): void {
+    const ctl = this.ctl;
+    for (const produced = Atomics.load(ctl, PRODUCED); this.submitted < produced && !this.failure; this.submitted++) {
+      const index = this.submitted;
+      const slot = index % SLOTS;
+      const length = Atomics.load(ctl, LENGTH + slot);
+      this.inFlight++;
+      this.writeSlot(slot, length, this.position).then(
+        () => this.wrote(index),
+        (e: Error) => {
+          this.inFlight--;
+          this.fail(e);
+        },
+      );
+      // Read while the thread pool writes the same bytes; the slot is not reused before both are done.
+      this.hash.update(slotView(this.data, ctl, slot, length));
+      this.position += length;
+    }
+  }
+}
+
 export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
   const ring = newRing(req.direct);
-  const data = new Uint8Array(ring.data);
-  const ctl = new Int32Array(ring.control);
-  const fd = req.direct ? openDirectly(req.file, data, ctl) : undefined;
+  const fd = req.direct ? openDirectly(req.file, new Uint8Array(ring.data), new Int32Array(ring.control)) : undefined;
   const limit = req.failWritesAfterBytes;
-
   return new Promise<ChannelDigest>((resolve, reject) => {
     let settled = false;
-    let failure: Error | undefined;
-    let result: ChannelDigest | undefined;
-    let submitted = 0; // slots handed to a write
-    let consumed = 0; // slots written, in order (a slot is reused only once every earlier one is written)
-    const written = new Set<number>();
-    let inFlight = 0;
-    let position = 0;
-    const hash = createHash('sha256'); // direct writes: the slots in file order
-
-    const settle = (e: Error | undefined, digest?: ChannelDigest) => {
+    const settle: Settle = (e, digest) => {
       if (settled) return;
       settled = true;
       if (fd !== undefined) closeSync(fd);
       if (e) reject(e);
       else resolve(digest!);
     };
-    /** Settles once no write is in flight: the descriptor stays open until the thread pool is done with it. */
-    const finish = () => {
-      if (settled || inFlight > 0) return;
-      if (failure) return settle(failure);
-      if (!result || consumed < Atomics.load(ctl, PRODUCED)) return;
-      const digest = result;
-      inFlight++; // the end: cut the last slot's padding, then fsync
-      truncateTo(fd!, digest.size)
-        .then(() => sync(fd!))
-        .then(
-          () => settle(undefined, digest),
-          (e: Error) => settle(e),
-        );
-    };
-    const fail = (e: Error) => {
-      failure ??= e;
-      abortWorker(ring);
-      finish();
-    };
-
-    const writeSlot = async (slot: number, length: number, at: number) => {
-      if (limit !== undefined && at + length > limit) throw enospc();
-      // Only the last slot is short; it is written padded to the block, and the padding cut off at the end.
-      const view = slotView(data, ctl, slot, alignUp(length));
-      for (let off = 0; off < view.length;) {
-        const { bytesWritten } = await writeAt(fd!, view, off, view.length - off, at + off);
-        if (bytesWritten === 0) throw enospc();
-        off += bytesWritten;
-      }
-    };
-    const submit = () => {
-      for (const produced = Atomics.load(ctl, PRODUCED); submitted < produced && !failure; submitted++) {
-        const index = submitted;
-        const slot = index % SLOTS;
-        const length = Atomics.load(ctl, LENGTH + slot);
-        inFlight++;
-        writeSlot(slot, length, position).then(
-          () => {
-            inFlight--;
-            written.add(index);
-            while (written.delete(consumed)) consumed++;
-            Atomics.store(ctl, CONSUMED, consumed);
-            signal(ctl);
-            finish();
-          },
-          (e: Error) => {
-            inFlight--;
-            fail(e);
-          },
-        );
-        // Read while the thread pool writes the same bytes; the slot is not reused before both are done.
-        hash.update(slotView(data, ctl, slot, length));
-        position += length;
-      }
-    };
-
+    const direct = fd === undefined ? undefined : new DirectSlotWriter(fd, ring, limit, settle);
     const worker = startWorker({
       mode: 'backup',
       input: req.pipe,
       output: { path: req.file, fifo: false },
-      writer: fd === undefined ? 'worker' : 'main',
+      writer: direct ? 'main' : 'worker',
       ring,
       ...(limit !== undefined ? { failWritesAfterBytes: limit } : {}),
     });
@@ -134,18 +171,17 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
       worker,
       `the copy of ${req.pipe}`,
       (m) => {
-        if (m.type === 'slot') submit();
+        if (m.type === 'slot') direct?.submit();
         else if (m.type === 'done') {
-          if (fd === undefined) settle(undefined, { size: m.size, sha256: m.sha256! });
-          else {
-            submit();
-            result = { size: m.size, sha256: hash.digest('hex') };
-            finish();
-          }
+          if (direct) direct.done(m.size);
+          else settle(undefined, { size: m.size, sha256: m.sha256! });
         }
       },
       (e) => {
-        if (!result) fail(e);
+        if (!direct) {
+          abortWorker(ring);
+          settle(e);
+        } else if (!direct.result) direct.fail(e);
       },
     );
   });
