@@ -52,6 +52,28 @@ export async function vdbPage([name]) {
   const v = d.vdb;
   const path = `/api/vdbs/${enc(v.name)}`;
   const errors = h('div', { class: 'action-errors' });
+  return {
+    title: `VDB ${v.name}`,
+    live: true,
+    node: [
+      facts([
+        ['Status', status(v.status)],
+        ['dSource', link(`#/dsources/${enc(v.dsourceName)}`, v.dsourceName)],
+        ['Environment', link(`#/environments/${enc(v.environmentName)}`, v.environmentName)],
+        ['Repository', v.repositoryName],
+        ['Provisioned from snapshot', String(v.provisionedFromSnapshotId ?? '–')],
+        ['Current snapshot', String(v.currentSnapshotId ?? '–')],
+      ]),
+      ...vdbActions(d, path, errors),
+      errors,
+      ...vdbSections(d, descriptor),
+    ],
+  };
+}
+
+/** The VDB's actions: snapshot, start, stop, enable/disable, delete; refresh and rewind with their snapshot. */
+function vdbActions(d, path, errors) {
+  const v = d.vdb;
   const refreshSel = selectField(
     'refresh-snapshot',
     'Refresh from',
@@ -74,106 +96,119 @@ export async function vdbPage([name]) {
     null,
   );
   const refreshBody = () => (refreshSel.select.value ? { snapshotId: Number(refreshSel.select.value) } : {});
-  return {
-    title: `VDB ${v.name}`,
-    live: true,
-    node: [
-      facts([
-        ['Status', status(v.status)],
-        ['dSource', link(`#/dsources/${enc(v.dsourceName)}`, v.dsourceName)],
-        ['Environment', link(`#/environments/${enc(v.environmentName)}`, v.environmentName)],
-        ['Repository', v.repositoryName],
-        ['Provisioned from snapshot', String(v.provisionedFromSnapshotId ?? '–')],
-        ['Current snapshot', String(v.currentSnapshotId ?? '–')],
+  return [
+    h(
+      'div',
+      { class: 'actions', role: 'group', 'aria-label': 'VDB actions' },
+      actionButton('Snapshot', 'POST', `${path}/snapshot`, {}, errors),
+      actionButton('Start', 'POST', `${path}/start`, {}, errors),
+      actionButton('Stop', 'POST', `${path}/stop`, {}, errors),
+      v.status === 'disabled'
+        ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors)
+        : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
+      deleteButton(
+        '#/vdbs',
+        `The tenant ${v.parameters.targetTenant ?? ''} is unconfigured and the VDB ${v.name} is removed with its snapshots.`,
+        v.name,
+        path,
+        errors,
+        { allowForce: true },
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions-row' },
+      h(
+        'div',
+        { class: 'inline-action' },
+        refreshSel.node,
+        actionButton('Refresh', 'POST', `${path}/refresh`, refreshBody, errors),
+      ),
+      rewindOptions.length
+        ? h(
+            'div',
+            { class: 'inline-action' },
+            rewindSel.node,
+            actionButton('Rewind', 'POST', `${path}/rewind`, () => ({ snapshotId: Number(rewindSel.select.value) }), errors),
+          )
+        : null,
+    ),
+  ];
+}
+
+/** Recovery history (timelines and table), snapshots, parameters and recent jobs. */
+function vdbSections(d, descriptor) {
+  const v = d.vdb;
+  return [
+    h('h2', {}, 'Recovery history'),
+    h(
+      'p',
+      { class: 'help' },
+      'Each recovery on its own time axis: the diamond is the requested time (RECOVER … UNTIL ' +
+        'TIMESTAMP), the dot the point HANA reached; the shaded band is the gap.',
+    ),
+    d.history
+      .slice()
+      .reverse()
+      .map((r, i) => recoveryTimeline(r, i)),
+    historyTable(d.history),
+    h('h2', {}, 'Snapshots'),
+    table(
+      null,
+      [
+        ['ID', (s) => String(s.id)],
+        ['Taken at (UTC)', (s) => time(s.metadata.takenAt)],
+        ['Requested (UTC)', (s) => time(s.metadata.recoveryTimestamp)],
+        ['Achieved (UTC)', (s) => time(s.metadata.achievedTimestamp)],
+        ['Drift', (s) => duration(s.metadata.driftSeconds)],
+        ['From dSource snapshot', (s) => String(s.parentSnapshotId ?? '–')],
+      ],
+      d.snapshots,
+      'No snapshots.',
+    ),
+    h('h2', {}, 'Parameters'),
+    facts(
+      descriptor.fields.map((f) => [
+        f.label,
+        f.password
+          ? v.secretsSet.includes(f.name)
+            ? 'set (write-only)'
+            : 'not set'
+          : v.parameters[f.name] === undefined
+            ? '–'
+            : String(v.parameters[f.name]),
       ]),
-      h(
-        'div',
-        { class: 'actions', role: 'group', 'aria-label': 'VDB actions' },
-        actionButton('Snapshot', 'POST', `${path}/snapshot`, {}, errors),
-        actionButton('Start', 'POST', `${path}/start`, {}, errors),
-        actionButton('Stop', 'POST', `${path}/stop`, {}, errors),
-        v.status === 'disabled'
-          ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors)
-          : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
-        deleteButton(
-          '#/vdbs',
-          `The tenant ${v.parameters.targetTenant ?? ''} is unconfigured and the VDB ${v.name} is removed with its snapshots.`,
-          v.name,
-          path,
-          errors,
-          { allowForce: true },
-        ),
-      ),
-      h(
-        'div',
-        { class: 'actions-row' },
-        h(
-          'div',
-          { class: 'inline-action' },
-          refreshSel.node,
-          actionButton('Refresh', 'POST', `${path}/refresh`, refreshBody, errors),
-        ),
-        rewindOptions.length
-          ? h(
-              'div',
-              { class: 'inline-action' },
-              rewindSel.node,
-              actionButton('Rewind', 'POST', `${path}/rewind`, () => ({ snapshotId: Number(rewindSel.select.value) }), errors),
-            )
-          : null,
-      ),
-      errors,
-      h('h2', {}, 'Recovery history'),
-      h(
-        'p',
-        { class: 'help' },
-        'Each recovery on its own time axis: the diamond is the requested time (RECOVER … UNTIL ' +
-          'TIMESTAMP), the dot the point HANA reached; the shaded band is the gap.',
-      ),
-      d.history
-        .slice()
-        .reverse()
-        .map((r, i) => recoveryTimeline(r, i)),
-      historyTable(d.history),
-      h('h2', {}, 'Snapshots'),
-      table(
-        null,
-        [
-          ['ID', (s) => String(s.id)],
-          ['Taken at (UTC)', (s) => time(s.metadata.takenAt)],
-          ['Requested (UTC)', (s) => time(s.metadata.recoveryTimestamp)],
-          ['Achieved (UTC)', (s) => time(s.metadata.achievedTimestamp)],
-          ['Drift', (s) => duration(s.metadata.driftSeconds)],
-          ['From dSource snapshot', (s) => String(s.parentSnapshotId ?? '–')],
-        ],
-        d.snapshots,
-        'No snapshots.',
-      ),
-      h('h2', {}, 'Parameters'),
-      facts(
-        descriptor.fields.map((f) => [
-          f.label,
-          f.password
-            ? v.secretsSet.includes(f.name)
-              ? 'set (write-only)'
-              : 'not set'
-            : v.parameters[f.name] === undefined
-              ? '–'
-              : String(v.parameters[f.name]),
-        ]),
-      ),
-      h('h2', {}, 'Recent jobs'),
-      table(
-        null,
-        [
-          ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
-          ['Outcome', (j) => status(j.outcome)],
-          ['Started', (j) => time(j.startedAt)],
-        ],
-        d.jobs,
-      ),
-    ],
+    ),
+    h('h2', {}, 'Recent jobs'),
+    table(
+      null,
+      [
+        ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
+        ['Outcome', (j) => status(j.outcome)],
+        ['Started', (j) => time(j.startedAt)],
+      ],
+      d.jobs,
+    ),
+  ];
+}
+
+/** Target environment and repository; the repositories follow the chosen environment. */
+async function targetFields(environments) {
+  const env = selectField(
+    'vdb-environment',
+    'Target environment',
+    'Host of the target system.',
+    environments.map((e) => [e.name, e.name]),
+    environments[0].name,
+  );
+  const repo = selectField('vdb-repository', 'Target repository', 'HANA installation that receives the copy.', [], null);
+  const fillRepositories = async () => {
+    const detail = await get(`/api/environments/${enc(env.select.value)}`);
+    repo.select.replaceChildren(...detail.repositories.filter((r) => r.present).map((r) => h('option', { value: r.name }, r.name)));
   };
+  env.select.addEventListener('change', fillRepositories);
+  await fillRepositories();
+  return { env, repo };
 }
 
 export async function provisionPage(_params, query) {
@@ -203,20 +238,7 @@ export async function provisionPage(_params, query) {
       .map((s) => [String(s.id), `${s.dsourceName} snapshot ${s.id}: origin ${time(s.metadata.originTimestamp)}`]),
     query.get('snapshot') ?? undefined,
   );
-  const env = selectField(
-    'vdb-environment',
-    'Target environment',
-    'Host of the target system.',
-    environments.map((e) => [e.name, e.name]),
-    environments[0].name,
-  );
-  const repo = selectField('vdb-repository', 'Target repository', 'HANA installation that receives the copy.', [], null);
-  const fillRepositories = async () => {
-    const detail = await get(`/api/environments/${enc(env.select.value)}`);
-    repo.select.replaceChildren(...detail.repositories.filter((r) => r.present).map((r) => h('option', { value: r.name }, r.name)));
-  };
-  env.select.addEventListener('change', fillRepositories);
-  await fillRepositories();
+  const { env, repo } = await targetFields(environments);
   const fields = schemaFields(descriptor, {
     legend: 'VDB parameters (virtualSourceDefinition)',
     idPrefix: 'virtual',
