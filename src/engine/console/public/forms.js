@@ -85,6 +85,25 @@ function rawValue(el, field) {
  * The fields of `descriptor` as a fieldset. `initial` pre-fills (else the schema defaults); `definition`
  * enables the server-side check of a field when it is left.
  */
+/** One field's row: label (required, write-only), control, help and its error line. */
+function fieldRow(field, id, el, err) {
+  const label = h(
+    'label',
+    { for: id },
+    field.label,
+    field.required ? h('span', { class: 'req' }, ' (required)') : null,
+    field.password ? h('span', { class: 'req' }, ' (write-only)') : null,
+  );
+  const help = h('p', { id: `${id}-help`, class: 'help' }, field.help);
+  return h(
+    'div',
+    { class: `field field-${field.type === 'boolean' ? 'check' : 'text'}` },
+    field.type === 'boolean' ? [el, label] : [label, el],
+    help,
+    err,
+  );
+}
+
 export function schemaFields(descriptor, { legend, idPrefix, initial = {}, definition } = {}) {
   const controls = new Map();
   const errors = new Map();
@@ -96,23 +115,7 @@ export function schemaFields(descriptor, { legend, idPrefix, initial = {}, defin
     const err = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
     controls.set(field.name, el);
     errors.set(field.name, err);
-    const label = h(
-      'label',
-      { for: id },
-      field.label,
-      field.required ? h('span', { class: 'req' }, ' (required)') : null,
-      field.password ? h('span', { class: 'req' }, ' (write-only)') : null,
-    );
-    const help = h('p', { id: `${id}-help`, class: 'help' }, field.help);
-    fieldset.append(
-      h(
-        'div',
-        { class: `field field-${field.type === 'boolean' ? 'check' : 'text'}` },
-        field.type === 'boolean' ? [el, label] : [label, el],
-        help,
-        err,
-      ),
-    );
+    fieldset.append(fieldRow(field, id, el, err));
     const checkOne = async () => {
       const { problem } = checkField(field, rawValue(el, field));
       show(field.name, problem);

@@ -15,6 +15,45 @@ function hhmmss(t) {
   return new Date(t).toISOString().slice(11, 19);
 }
 
+function describeGap(gap) {
+  if (gap === 0) return 'reached exactly the requested time';
+  return gap > 0 ? `short by ${duration(gap)}` : `past the requested time by ${duration(-gap)}`;
+}
+
+/** Five labelled ticks along the axis from lo to hi. */
+function axisTicks(lo, hi, x) {
+  const ticks = [];
+  for (let i = 0; i <= 4; i++) {
+    const t = lo + ((hi - lo) * i) / 4;
+    ticks.push(
+      s('line', { x1: x(t), x2: x(t), y1: AXIS_Y, y2: AXIS_Y + 5, class: 'tick' }),
+      s('text', { x: x(t), y: AXIS_Y + 20, 'text-anchor': 'middle', class: 'tick-label' }, `${hhmmss(t)}Z`),
+    );
+  }
+  return ticks;
+}
+
+/** A recovery executed long after the requested time: an arrow at the right edge instead of a marker. */
+function executedLater(executed, requested) {
+  return s(
+    'text',
+    { x: W - 4, y: 30, 'text-anchor': 'end', class: 'mark executed later' },
+    `executed ${hhmmss(executed)}Z, ${duration((executed - requested) / 1000)} after the requested time →`,
+  );
+}
+
+/** The requested time on the axis: a diamond. */
+function requestedDiamond(px) {
+  return s('rect', {
+    x: px - 5,
+    y: AXIS_Y - 5,
+    width: 10,
+    height: 10,
+    class: 'dot-requested',
+    transform: `rotate(45 ${px} ${AXIS_Y})`,
+  });
+}
+
 export function recoveryTimeline(entry, index) {
   const m = entry.metadata ?? {};
   const requested = ms(m.recoveryTimestamp);
@@ -38,12 +77,7 @@ export function recoveryTimeline(entry, index) {
   const x = (t) => PAD + ((t - lo) / (hi - lo)) * (W - 2 * PAD);
   const gap = (requested - achieved) / 1000;
   const drift = typeof m.driftSeconds === 'number' ? m.driftSeconds : Math.abs(gap);
-  const gapText =
-    gap === 0
-      ? 'reached exactly the requested time'
-      : gap > 0
-        ? `short by ${duration(gap)}`
-        : `past the requested time by ${duration(-gap)}`;
+  const gapText = describeGap(gap);
   const id = `tl-${index}`;
   const anchor = (px) => (px < W * 0.2 ? 'start' : px > W * 0.8 ? 'end' : 'middle');
   const marker = (t, y, cls, label) => {
@@ -55,14 +89,7 @@ export function recoveryTimeline(entry, index) {
       s('text', { x: px, y, 'text-anchor': anchor(px) }, `${label} ${hhmmss(t)}Z`),
     );
   };
-  const ticks = [];
-  for (let i = 0; i <= 4; i++) {
-    const t = lo + ((hi - lo) * i) / 4;
-    ticks.push(
-      s('line', { x1: x(t), x2: x(t), y1: AXIS_Y, y2: AXIS_Y + 5, class: 'tick' }),
-      s('text', { x: x(t), y: AXIS_Y + 20, 'text-anchor': 'middle', class: 'tick-label' }, `${hhmmss(t)}Z`),
-    );
-  }
+  const ticks = axisTicks(lo, hi, x);
   const left = Math.min(x(requested), x(achieved));
   const width = Math.max(Math.abs(x(requested) - x(achieved)), 2);
   const summary =
@@ -97,22 +124,9 @@ export function recoveryTimeline(entry, index) {
       marker(requested, 14, 'mark requested', 'requested'),
       marker(achieved, 30, 'mark achieved', 'achieved'),
       Number.isFinite(executed) && executed <= hi ? marker(executed, 30, 'mark executed', 'executed') : null,
-      Number.isFinite(executed) && executed > hi
-        ? s(
-            'text',
-            { x: W - 4, y: 30, 'text-anchor': 'end', class: 'mark executed later' },
-            `executed ${hhmmss(executed)}Z, ${duration((executed - requested) / 1000)} after the requested time →`,
-          )
-        : null,
+      Number.isFinite(executed) && executed > hi ? executedLater(executed, requested) : null,
       s('circle', { cx: x(achieved), cy: AXIS_Y, r: 6, class: 'dot-achieved' }),
-      s('rect', {
-        x: x(requested) - 5,
-        y: AXIS_Y - 5,
-        width: 10,
-        height: 10,
-        class: 'dot-requested',
-        transform: `rotate(45 ${x(requested)} ${AXIS_Y})`,
-      }),
+      requestedDiamond(x(requested)),
     ),
     h('figcaption', {}, h('strong', {}, title), ' — ', summary),
   );
