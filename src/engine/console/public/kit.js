@@ -1,6 +1,6 @@
 // What every page shares: list pages, error boxes, starting an action and following its job, delete confirmation.
 
-import { h, link, table } from './dom.js';
+import { h, link, status, table, time } from './dom.js';
 import { get, send } from './api.js';
 
 /** A list page: a link to the form that adds one, and a table of what the API lists under `key`. */
@@ -184,4 +184,17 @@ export function nameField(id, label, help, value = '') {
       return problem;
     },
   };
+}
+
+/** The recent jobs of an object, each linking to its job page. */
+export function recentJobs(jobs) {
+  return table(
+    null,
+    [
+      ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
+      ['Outcome', (j) => status(j.outcome)],
+      ['Started', (j) => time(j.startedAt)],
+    ],
+    jobs,
+  );
 }

@@ -3,7 +3,17 @@
 import { get, send } from './api.js';
 import { enc, facts, h, link, status, table, time } from './dom.js';
 import { schemaFields } from './forms.js';
-import { actionButton, actionForm, deleteButton, errorBox, listPage, nameField, selectField, showLocalProblems } from './kit.js';
+import {
+  actionButton,
+  actionForm,
+  deleteButton,
+  errorBox,
+  listPage,
+  nameField,
+  recentJobs,
+  selectField,
+  showLocalProblems,
+} from './kit.js';
 
 export function dsourcesPage() {
   return listPage({
@@ -38,21 +48,14 @@ function paramsFacts(descriptor, d) {
   );
 }
 
-export async function dsourcePage([name]) {
-  const [d, linkedForm, snapForm] = await Promise.all([
-    get(`/api/dsources/${enc(name)}`),
-    get('/api/forms/linkedSourceDefinition'),
-    get('/api/forms/snapshotParametersDefinition'),
-  ]);
-  const ds = d.dsource;
-  const path = `/api/dsources/${enc(ds.name)}`;
-  const errors = h('div', { class: 'action-errors' });
+/** Sync with the snapshot parameters form; a started sync opens its job. */
+function syncDSourceForm(snapForm, path) {
   const syncFields = schemaFields(snapForm, {
     legend: 'Sync parameters',
     idPrefix: 'sync',
     definition: 'snapshotParametersDefinition',
   });
-  const syncForm = actionForm({
+  return actionForm({
     id: 'sync-dsource',
     label: 'Sync dSource',
     parts: [syncFields.element],
@@ -64,6 +67,18 @@ export async function dsourcePage([name]) {
       if (r.jobId) location.hash = `#/jobs/${r.jobId}`;
     },
   });
+}
+
+export async function dsourcePage([name]) {
+  const [d, linkedForm, snapForm] = await Promise.all([
+    get(`/api/dsources/${enc(name)}`),
+    get('/api/forms/linkedSourceDefinition'),
+    get('/api/forms/snapshotParametersDefinition'),
+  ]);
+  const ds = d.dsource;
+  const path = `/api/dsources/${enc(ds.name)}`;
+  const errors = h('div', { class: 'action-errors' });
+  const syncForm = syncDSourceForm(snapForm, path);
   return {
     title: `dSource ${ds.name}`,
     live: true,
@@ -119,41 +134,13 @@ export async function dsourcePage([name]) {
       h('h2', {}, 'Parameters'),
       paramsFacts(linkedForm, ds),
       h('h2', {}, 'Recent jobs'),
-      table(
-        null,
-        [
-          ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
-          ['Outcome', (j) => status(j.outcome)],
-          ['Started', (j) => time(j.startedAt)],
-        ],
-        d.jobs,
-      ),
+      recentJobs(d.jobs),
     ],
   };
 }
 
-export async function linkPage(_params, query) {
-  const [{ environments }, descriptor] = await Promise.all([get('/api/environments'), get('/api/forms/linkedSourceDefinition')]);
-  if (!environments.length)
-    return {
-      title: 'Link dSource',
-      node: [h('p', {}, 'Add an environment first: ', link('#/environments/new', 'Add environment'), '.')],
-    };
-  const name = nameField('link-name', 'dSource name', 'How the engine names this dSource.');
-  const env = selectField(
-    'link-environment',
-    'Environment',
-    'Host of the source system.',
-    environments.map((e) => [e.name, e.name]),
-    query.get('env') ?? environments[0].name,
-  );
-  const repo = selectField('link-repository', 'Repository', 'HANA installation (SID, instance, version).', [], null);
-  const sc = selectField('link-source-config', 'Source config', 'Tenant database to link.', [], null);
-  const fields = schemaFields(descriptor, {
-    legend: 'dSource parameters (linkedSourceDefinition)',
-    idPrefix: 'linked',
-    definition: 'linkedSourceDefinition',
-  });
+/** Repository and source config follow the chosen environment; the source config suggests the tenant. */
+async function linkSourceChoices(env, repo, sc, fields, query) {
   let detail = null;
   const fillSourceConfigs = (wanted) => {
     const r = detail.repositories.find((x) => x.name === repo.select.value);
@@ -178,6 +165,31 @@ export async function linkPage(_params, query) {
     if (tenant && input) input.value = tenant;
   });
   await fillRepositories(query.get('repo'), query.get('sc'));
+}
+
+export async function linkPage(_params, query) {
+  const [{ environments }, descriptor] = await Promise.all([get('/api/environments'), get('/api/forms/linkedSourceDefinition')]);
+  if (!environments.length)
+    return {
+      title: 'Link dSource',
+      node: [h('p', {}, 'Add an environment first: ', link('#/environments/new', 'Add environment'), '.')],
+    };
+  const name = nameField('link-name', 'dSource name', 'How the engine names this dSource.');
+  const env = selectField(
+    'link-environment',
+    'Environment',
+    'Host of the source system.',
+    environments.map((e) => [e.name, e.name]),
+    query.get('env') ?? environments[0].name,
+  );
+  const repo = selectField('link-repository', 'Repository', 'HANA installation (SID, instance, version).', [], null);
+  const sc = selectField('link-source-config', 'Source config', 'Tenant database to link.', [], null);
+  const fields = schemaFields(descriptor, {
+    legend: 'dSource parameters (linkedSourceDefinition)',
+    idPrefix: 'linked',
+    definition: 'linkedSourceDefinition',
+  });
+  await linkSourceChoices(env, repo, sc, fields, query);
   const form = actionForm({
     id: 'link-dsource',
     label: 'Link dSource',

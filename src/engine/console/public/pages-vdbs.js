@@ -4,7 +4,17 @@
 import { get, send } from './api.js';
 import { duration, enc, facts, h, link, status, table, time } from './dom.js';
 import { schemaFields } from './forms.js';
-import { actionButton, actionForm, deleteButton, errorBox, listPage, nameField, selectField, showLocalProblems } from './kit.js';
+import {
+  actionButton,
+  actionForm,
+  deleteButton,
+  errorBox,
+  listPage,
+  nameField,
+  recentJobs,
+  selectField,
+  showLocalProblems,
+} from './kit.js';
 import { recoveryTimeline } from './timeline.js';
 
 export function vdbsPage() {
@@ -180,15 +190,7 @@ function vdbSections(d, descriptor) {
       ]),
     ),
     h('h2', {}, 'Recent jobs'),
-    table(
-      null,
-      [
-        ['Job', (j) => link(`#/jobs/${j.id}`, `${j.id} ${j.operation}`)],
-        ['Outcome', (j) => status(j.outcome)],
-        ['Started', (j) => time(j.startedAt)],
-      ],
-      d.jobs,
-    ),
+    recentJobs(d.jobs),
   ];
 }
 
