@@ -81,7 +81,9 @@ export function checkPluginConfig(dir: string): ConfigCheck {
         return {
           severity: 'error' as const,
           path: '$',
-          message: `not valid YAML at line ${pos?.line ?? '?'}, column ${pos?.col ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+          message:
+            `not valid YAML at line ${pos?.line ?? '?'}, column ${pos?.col ?? '?'}: ` +
+            `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
           fix: 'Correct the YAML syntax at that position (indentation, a missing ":" or quote, a duplicated key).',
           ...(pos ? { line: pos.line, column: pos.col } : {}),
         };
@@ -96,7 +98,9 @@ export function checkPluginConfig(dir: string): ConfigCheck {
           severity: 'error',
           path: '$',
           message: `${CONFIG_FILE} must be a YAML mapping of fields`,
-          fix: 'Write one "field: value" per line (id, name, hostTypes, entryPoint, srcDir, schemaFile, pluginType, language, buildNumber).',
+          fix:
+            'Write one "field: value" per line (id, name, hostTypes, entryPoint, srcDir, schemaFile, ' +
+            'pluginType, language, buildNumber).',
         },
       ],
     };

@@ -85,6 +85,24 @@ export function problemsFromAjv(errors: ReadonlyArray<ErrorObject> | null | unde
   return [...best.values()].map((b) => b.problem);
 }
 
+function missingProperty(keys: Array<string | number>, schema: SchemaNode, missing: string): Problem {
+  const propSchema = (schema?.properties as Record<string, SchemaNode> | undefined)?.[missing];
+  return {
+    path: jsonPath([...keys, missing]),
+    message: `${label(missing, propSchema)} is required but missing`,
+    fix: `Add "${missing}"${describe(propSchema)}.`,
+  };
+}
+
+function extraProperty(keys: Array<string | number>, schema: SchemaNode, extra: string): Problem {
+  const allowed = Object.keys((schema?.properties as object | undefined) ?? {});
+  return {
+    path: jsonPath([...keys, extra]),
+    message: `'${extra}' is not an allowed property here`,
+    fix: allowed.length ? `Remove it or correct its spelling; allowed: ${allowed.join(', ')}.` : 'Remove it.',
+  };
+}
+
 function fromError(e: ErrorObject): Problem {
   const keys = pointerKeys(e.instancePath);
   const last = keys[keys.length - 1];
@@ -92,24 +110,10 @@ function fromError(e: ErrorObject): Problem {
   const params = e.params as Record<string, unknown>;
   const what = label(last, schema);
   switch (e.keyword) {
-    case 'required': {
-      const missing = String(params.missingProperty);
-      const propSchema = (schema?.properties as Record<string, SchemaNode> | undefined)?.[missing];
-      return {
-        path: jsonPath([...keys, missing]),
-        message: `${label(missing, propSchema)} is required but missing`,
-        fix: `Add "${missing}"${describe(propSchema)}.`,
-      };
-    }
-    case 'additionalProperties': {
-      const extra = String(params.additionalProperty);
-      const allowed = Object.keys((schema?.properties as object | undefined) ?? {});
-      return {
-        path: jsonPath([...keys, extra]),
-        message: `'${extra}' is not an allowed property here`,
-        fix: allowed.length ? `Remove it or correct its spelling; allowed: ${allowed.join(', ')}.` : 'Remove it.',
-      };
-    }
+    case 'required':
+      return missingProperty(keys, schema, String(params.missingProperty));
+    case 'additionalProperties':
+      return extraProperty(keys, schema, String(params.additionalProperty));
     case 'type':
       return {
         path: jsonPath(keys),

@@ -83,7 +83,8 @@ export function renderReport(r: DemoReport): string {
       .join('  ')
       .trimEnd();
   const out = [
-    `dSource ${r.dsource.name}: ${r.dsource.sourceTenant}@${r.dsource.sourceSid}, RPO offset ${r.dsource.rpoOffsetMinutes} min; ${when}`,
+    `dSource ${r.dsource.name}: ${r.dsource.sourceTenant}@${r.dsource.sourceSid}, RPO offset ` +
+      `${r.dsource.rpoOffsetMinutes} min; ${when}`,
     '',
     line(head),
     line(width.map((w) => '-'.repeat(w))),

@@ -72,7 +72,10 @@ function mismatches(current: VdbSnapshotView[]): Finding[] {
           { type: 'snapshot' as const, id: v.id },
         ]),
       ],
-      message: `VDBs from dSource snapshot ${parent} (${group[0]!.dsource}) hold different data: different ${what}: ${group.map((v) => `${v.vdb} (snapshot ${v.id}) reached ${point(v)}`).join('; ')}. Refresh the VDBs that must match from one snapshot with pinning, or accept the difference.`,
+      message:
+        `VDBs from dSource snapshot ${parent} (${group[0]!.dsource}) hold different data: different ` +
+        `${what}: ${group.map((v) => `${v.vdb} (snapshot ${v.id}) reached ${point(v)}`).join('; ')}. Refresh ` +
+        `the VDBs that must match from one snapshot with pinning, or accept the difference.`,
     });
   }
   return out;
@@ -91,7 +94,11 @@ function drifts(store: StoreContents, current: VdbSnapshotView[], override: numb
         { type: 'vdb', id: vdb.name },
         { type: 'snapshot', id: v.id },
       ],
-      message: `VDB ${vdb.name} (snapshot ${v.id}) reached ${v.achievedTimestamp}, ${formatSeconds(v.driftSeconds)} from the requested ${v.recoveryTimestamp}; the limit is ${limit} s${override === null ? '' : ' (--max-drift)'}. Log backups probably had not reached the backup tool: refresh once they have, or raise the dSource's RPO offset (hana-vdb-meta advise).`,
+      message:
+        `VDB ${vdb.name} (snapshot ${v.id}) reached ${v.achievedTimestamp}, ` +
+        `${formatSeconds(v.driftSeconds)} from the requested ${v.recoveryTimestamp}; the limit is ${limit} ` +
+        `s${override === null ? '' : ' (--max-drift)'}. Log backups probably had not reached the backup ` +
+        `tool: refresh once they have, or raise the dSource's RPO offset (hana-vdb-meta advise).`,
     });
   }
   return out;
@@ -113,7 +120,10 @@ function recoveries(store: StoreContents): { findings: Finding[]; jobIds: Set<nu
         { type: 'job', id: a.jobId },
         ...(a.dsourceSnapshotId !== null ? [{ type: 'snapshot' as const, id: a.dsourceSnapshotId }] : []),
       ],
-      message: `The last ${a.operation} of VDB ${vdb.name} (job ${a.jobId}, started ${a.startedAt}) ${a.outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(a.error)} VDB status: ${vdb.status}. Retry with hana-vdb vdb refresh ${vdb.name}, or see hana-vdb-meta show ${vdb.name}.`,
+      message:
+        `The last ${a.operation} of VDB ${vdb.name} (job ${a.jobId}, started ${a.startedAt}) ` +
+        `${a.outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(a.error)} VDB status: ` +
+        `${vdb.status}. Retry with hana-vdb vdb refresh ${vdb.name}, or see hana-vdb-meta show ${vdb.name}.`,
     });
   }
   return { findings, jobIds };
@@ -134,7 +144,10 @@ function jobs(store: StoreContents, recoveryJobs: Set<number>): Finding[] {
         { type, id: j.objectName },
         { type: 'job', id: j.id },
       ],
-      message: `Job ${j.id} (${j.operation} of ${j.objectType} ${j.objectName}, started ${j.startedAt}) ${outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(error)} It is the latest job on that object; run the operation again once the cause is fixed.`,
+      message:
+        `Job ${j.id} (${j.operation} of ${j.objectType} ${j.objectName}, started ${j.startedAt}) ` +
+        `${outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(error)} It is the latest job on ` +
+        `that object; run the operation again once the cause is fixed.`,
     });
   }
   return out;
@@ -163,7 +176,9 @@ export function buildCheck(store: StoreContents, maxDrift: number | null): Check
 
 export function renderCheckTable(r: CheckResult): string {
   const c = r.checked;
-  const scope = `${c.dsources} dSources, ${c.vdbs} VDBs, ${c.snapshots} snapshots, ${c.recoveryAttempts} recovery attempts, ${c.jobs} jobs checked`;
+  const scope =
+    `${c.dsources} dSources, ${c.vdbs} VDBs, ${c.snapshots} snapshots, ${c.recoveryAttempts} ` +
+    `recovery attempts, ${c.jobs} jobs checked`;
   if (r.findings.length === 0) return fitLines(wrap(`No findings (${scope}).`, WIDTH));
   const lines = wrap(`${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${scope}):`, WIDTH);
   for (const f of r.findings) lines.push('', f.kind, ...wrap(f.message, WIDTH - 2).map((l) => `  ${l}`));

@@ -81,7 +81,8 @@ export function buildList(store: StoreContents, f: ListFilters): ListResult {
   if (f.dsource !== undefined && !store.dsources.some((d) => d.name === f.dsource)) {
     throw new UserError(
       `There is no dSource named '${f.dsource}'.`,
-      `Run hana-vdb-meta list without --dsource to see the dSources (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
+      `Run hana-vdb-meta list without --dsource to see the dSources ` +
+        `(${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
     );
   }
   const onlyVdb = f.vdb === undefined ? undefined : store.vdbs.find((v) => v.name === f.vdb);
@@ -159,7 +160,8 @@ export function renderListTable(r: ListResult, zone: DisplayZone): string {
   for (const d of r.dsources) {
     lines.push(
       '',
-      `dSource ${d.name}  ${d.sourceConfig}  ${d.status}${d.rpoOffsetMinutes === null ? '' : `  RPO offset ${d.rpoOffsetMinutes} min`}`,
+      `dSource ${d.name}  ${d.sourceConfig}  ` +
+        `${d.status}${d.rpoOffsetMinutes === null ? '' : `  RPO offset ${d.rpoOffsetMinutes} min`}`,
     );
     if (d.vdbs.length) {
       const names = d.vdbs.map((v) => `${v.name} (${v.status})`).join(', ');
@@ -170,7 +172,10 @@ export function renderListTable(r: ListResult, zone: DisplayZone): string {
       const src = s.sourceTenant && s.sourceSid ? `${s.sourceTenant}@${s.sourceSid}` : '?';
       lines.push(`  snapshot ${s.id}  ${src}  RPO ${s.rpoOffsetMinutes ?? '?'} min`);
       lines.push(
-        `    ${'taken'.padEnd(10)}${display(s.takenAt, zone).padEnd(zone.utc ? 21 : 27)}${'origin'.padEnd(10)}${display(s.originTimestamp, zone)}`.trimEnd(),
+        (
+          `    ${'taken'.padEnd(10)}${display(s.takenAt, zone).padEnd(zone.utc ? 21 : 27)}` +
+          `${'origin'.padEnd(10)}${display(s.originTimestamp, zone)}`
+        ).trimEnd(),
       );
       if (s.vdbSnapshots.length === 0) lines.push('    (no VDB snapshots)');
       for (const v of s.vdbSnapshots) lines.push(...vdbBlock(v, zone, note));

@@ -59,43 +59,55 @@ function usageError(message: string): UserError {
   return new UserError(message, USAGE);
 }
 
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+  }
+}
+
+type Values = ReturnType<typeof parseOptions>['values'];
+
+/** The command, its options and its positional arguments agree: [command, arguments]. */
+function checkCommand(v: Values, positionals: string[]): [string, string[]] {
+  const [command, ...rest] = positionals;
+  if (!command) throw usageError('Missing the command.');
+  if (!(command in COMMAND_OPTIONS)) throw usageError(`Unknown command '${command}'.`);
+  for (const name of ['dsource', 'vdb', 'since', 'until', 'max-drift'] as const) {
+    if (v[name] !== undefined && !COMMAND_OPTIONS[command]!.includes(name))
+      throw usageError(`--${name} does not apply to ${command}.`);
+  }
+  if (rest.length !== POSITIONALS[command]) {
+    throw usageError(
+      rest.length < POSITIONALS[command]!
+        ? `${command} needs a snapshot id or a VDB name.`
+        : `Unexpected argument '${rest[POSITIONALS[command]!]}'.`,
+    );
+  }
+  if (v.json && v.csv) throw usageError('--json and --csv exclude each other.');
+  return [command, rest];
+}
+
+function parseMaxDrift(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  if (!/^\d+$/.test(value))
+    throw new UserError(`--max-drift '${value}' is not a whole number of seconds.`, 'Use e.g. --max-drift 300.');
+  return Number(value);
+}
+
 export async function main(argv: string[], io: MetaIo = processIo): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw usageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
-    }
-    const { values: v, positionals } = parsed;
+    const { values: v, positionals } = parseOptions(argv);
     if (v.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    const [command, ...rest] = positionals;
-    if (!command) throw usageError('Missing the command.');
-    if (!(command in COMMAND_OPTIONS)) throw usageError(`Unknown command '${command}'.`);
-    for (const name of ['dsource', 'vdb', 'since', 'until', 'max-drift'] as const) {
-      if (v[name] !== undefined && !COMMAND_OPTIONS[command]!.includes(name))
-        throw usageError(`--${name} does not apply to ${command}.`);
-    }
-    if (rest.length !== POSITIONALS[command]) {
-      throw usageError(
-        rest.length < POSITIONALS[command]!
-          ? `${command} needs a snapshot id or a VDB name.`
-          : `Unexpected argument '${rest[POSITIONALS[command]!]}'.`,
-      );
-    }
-    if (v.json && v.csv) throw usageError('--json and --csv exclude each other.');
+    const [command, rest] = checkCommand(v, positionals);
     const zone = parseZone(v.tz);
     const format = v.json ? 'json' : v.csv ? 'csv' : 'table';
-    let maxDrift: number | null = null;
-    if (v['max-drift'] !== undefined) {
-      if (!/^\d+$/.test(v['max-drift']))
-        throw new UserError(`--max-drift '${v['max-drift']}' is not a whole number of seconds.`, 'Use e.g. --max-drift 300.');
-      maxDrift = Number(v['max-drift']);
-    }
+    const maxDrift = parseMaxDrift(v['max-drift']);
     const since = v.since === undefined ? undefined : parseBound(v.since, '--since', zone);
     const until = v.until === undefined ? undefined : parseBound(v.until, '--until', zone);
     if (since && until && since > until) throw new UserError(`--since ${v.since} is after --until ${v.until}.`, 'Swap them.');
@@ -135,7 +147,8 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
         if (v.dsource !== undefined && !store.dsources.some((d) => d.name === v.dsource)) {
           throw new UserError(
             `There is no dSource named '${v.dsource}'.`,
-            `Run hana-vdb-meta advise without --dsource to see all (${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
+            `Run hana-vdb-meta advise without --dsource to see all ` +
+              `(${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
           );
         }
         const r = buildAdvise(store, v.dsource);
@@ -152,7 +165,8 @@ export async function main(argv: string[], io: MetaIo = processIo): Promise<numb
       io.stderr(`Error: ${err.message}\n${err.action ? `${err.action}\n` : ''}`);
     } else {
       io.stderr(
-        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in hana-vdb-meta; run again with --debug and report the output.\n`,
+        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in hana-vdb-meta; run ` +
+          `again with --debug and report the output.\n`,
       );
     }
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

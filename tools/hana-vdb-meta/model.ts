@@ -108,7 +108,10 @@ export interface AttemptView {
 }
 
 export function processGoneText(job: JobRow): string {
-  return `The hana-vdb process (pid ${job.pid}) ended while this job was running; the engine records it as interrupted the next time it runs.`;
+  return (
+    `The hana-vdb process (pid ${job.pid}) ended while this job was running; the engine records it as ` +
+    `interrupted the next time it runs.`
+  );
 }
 
 export function attemptView(h: RecoveryHistoryRow, store: StoreContents): AttemptView {

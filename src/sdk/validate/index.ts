@@ -53,6 +53,42 @@ function locate(err: Error, root: string): { file?: string; line?: number; colum
   return {};
 }
 
+/** Import the plugin's entry point; a failure becomes a finding (at the line that threw, when known). */
+async function loadReported(
+  entry: EntryPoint,
+  entryPoint: string,
+  root: string,
+  rel: (p: string) => string,
+  findings: Findings,
+): Promise<Plugin | undefined> {
+  const file = rel(entry.sourceFile);
+  try {
+    return await loadPlugin(entry);
+  } catch (e) {
+    const err = e as Error;
+    const at = locate(err, root);
+    const where = at.line ? { line: at.line, column: at.column } : {};
+    if (e instanceof UserError) {
+      findings.error(file, { path: entryPoint, message: err.message, fix: e.action });
+    } else if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
+      findings.error(at.file ?? file, {
+        path: err.name,
+        message: err.message,
+        fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
+        ...where,
+      });
+    } else {
+      findings.error(at.file ?? file, {
+        path: entryPoint,
+        message: `Unable to load module '${entry.module}' specified in pluginEntryPoint '${entryPoint}': ${err.message}`,
+        fix: `Fix the error in ${rel(entry.file)} (import it with node to see the full stack).`,
+        ...where,
+      });
+    }
+    return undefined;
+  }
+}
+
 export async function validatePluginDir(dir: string): Promise<ValidationReport> {
   const root = resolve(dir);
   const findings = new Findings();
@@ -92,34 +128,7 @@ export async function validatePluginDir(dir: string): Promise<ValidationReport> 
       if (!(e instanceof UserError)) throw e;
       findings.error(CONFIG_FILE, { path: '$.entryPoint', message: e.message, fix: e.action });
     }
-    let plugin: Plugin | undefined;
-    if (entry) {
-      const file = rel(entry.sourceFile);
-      try {
-        plugin = await loadPlugin(entry);
-      } catch (e) {
-        const err = e as Error;
-        if (e instanceof UserError) {
-          findings.error(file, { path: c.entryPoint, message: err.message, fix: e.action });
-        } else if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
-          const at = locate(err, root);
-          findings.error(at.file ?? file, {
-            path: err.name,
-            message: err.message,
-            fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
-            ...(at.line ? { line: at.line, column: at.column } : {}),
-          });
-        } else {
-          const at = locate(err, root);
-          findings.error(at.file ?? file, {
-            path: c.entryPoint,
-            message: `Unable to load module '${entry.module}' specified in pluginEntryPoint '${c.entryPoint}': ${err.message}`,
-            fix: `Fix the error in ${rel(entry.file)} (import it with node to see the full stack).`,
-            ...(at.line ? { line: at.line, column: at.column } : {}),
-          });
-        }
-      }
-    }
+    const plugin = entry ? await loadReported(entry, c.entryPoint, root, rel, findings) : undefined;
     if (entry && plugin) {
       manifest = plugin.manifest();
       if (c.pluginType === 'STAGED' || c.pluginType === 'DIRECT') {

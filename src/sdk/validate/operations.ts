@@ -39,7 +39,9 @@ export function checkArguments(label: string, impl: AnyFunction, expected: reado
       {
         severity: 'error',
         path: label,
-        message: `Number of arguments do not match in method ${label}. Expected: one object ${shape}, Found: ${info.count} parameters`,
+        message:
+          `Number of arguments do not match in method ${label}. Expected: one object ${shape}, Found: ` +
+          `${info.count} parameters`,
         fix,
       },
     ];
@@ -51,7 +53,9 @@ export function checkArguments(label: string, impl: AnyFunction, expected: reado
       {
         severity: 'warning',
         path: label,
-        message: `the argument names of ${label} cannot be verified: its parameter ${JSON.stringify(text.slice(0, 40))} is not destructured`,
+        message:
+          `the argument names of ${label} cannot be verified: its parameter ` +
+          `${JSON.stringify(text.slice(0, 40))} is not destructured`,
         fix,
       },
     ];
@@ -129,7 +133,8 @@ export function checkOperations(plugin: Plugin, pluginType: PluginType, tables: 
     out.push({
       severity: 'warning',
       path: `${req.area}.${req.name}()`,
-      message: `Implementation missing for required method ${id}. The Plugin Operation '${req.description}' will fail when executed`,
+      message:
+        `Implementation missing for required method ${id}. ` + `The Plugin Operation '${req.description}' will fail when executed`,
       fix: `Register it: plugin.${req.area}.${req.name}(...).`,
     });
   }

@@ -108,7 +108,8 @@ export async function runLagScenario(env: DemoEnv): Promise<LagScenarioResult> {
   });
 
   env.say(
-    `Provisioning VDB lag1 from snapshot ${snapshot.id} (origin ${String(snapshot.metadata.originTimestamp)}): the policy waits for the logs`,
+    `Provisioning VDB lag1 from snapshot ${snapshot.id} (origin ` +
+      `${String(snapshot.metadata.originTimestamp)}): the policy waits for the logs`,
   );
   const first = await whileTimePasses(env, env.provision('lag1', snapshot.id, vdbParams('VDB1')));
   const firstEntry: DemoVdb = vdbEntry('lag1', first.snapshot, await env.tableChecksum(target, 'VDB1', 'MARKERS'));
