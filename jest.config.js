@@ -1,4 +1,4 @@
-// ESM + TypeScript through @swc/jest; see DESIGN.md "Toolchain facts".
+// ESM + TypeScript through @swc/jest (no ts-jest, no Babel); how to run tests: test/README.md.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -1,6 +1,6 @@
 /**
  * The plugin's schema.json at run time: every plugin-defined object that crosses the engine/plugin boundary
- * is checked against its definition, in both directions (DESIGN.md). Problems name the field by JSON path and
+ * is checked against its definition, in both directions (docs/ARCHITECTURE.md). Problems name the field by JSON path and
  * say how to fix it; nothing is coerced or defaulted silently (Delphix defaults only pre-fill forms, so
  * filling them is an explicit step: `withDefaults`).
  */

@@ -1,4 +1,4 @@
-/** What a demo prints: the pinned JSON shape of issue 6 and a table people can read. */
+/** What a demo prints: the pinned JSON shape (docs/COMMANDS.md) and a table people can read. */
 import type { SnapshotRow } from '../../src/engine/store/types.js';
 
 export interface DemoVdb {

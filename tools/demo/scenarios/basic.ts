@@ -1,5 +1,5 @@
 /**
- * The main job (issue 6): a source tenant receives marker rows while log backups reach the Backint store
+ * The main job: a source tenant receives marker rows while log backups reach the Backint store
  * with a lag; link a dSource with an RPO offset, provision a VDB from its snapshot, let time pass, sync and
  * refresh the VDB, and report every recorded timestamp with a checksum of what each VDB really holds.
  */

@@ -1,5 +1,5 @@
 /**
- * `hana-vdb demo --scenario lag` (issue 7 item 7): log backups reach the Backint store 10 minutes after HANA wrote
+ * `hana-vdb demo --scenario lag`: log backups reach the Backint store 10 minutes after HANA wrote
  * them, and the dSource snapshot is taken with no RPO offset, so its point in time lies beyond what the store
  * holds. Under the default policy (wait) the first VDB waits until the logs have arrived instead of recovering
  * short; its achieved point is pinned on the snapshot. More logs arrive; a second VDB from the same snapshot

@@ -1,4 +1,4 @@
-// Snapshot metadata of the contract shape (contracts.md snapshotDefinition), produced the way the HANA plugin
+// Snapshot metadata of the contract shape (snapshotDefinition in schemas/schema.json), produced the way the HANA plugin
 // does: the recovery writes a record on the target host, postSnapshot reads it back.
 import { Plugin, UserError } from '../../../../dist/src/sdk/index.js';
 import { libs } from '../../../../dist/src/sdk/libs.js';
