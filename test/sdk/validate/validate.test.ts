@@ -84,18 +84,15 @@ describe('validatePluginDir on fixture plugins', () => {
     ]);
   });
 
-  test(
-    'checks dvp lacks are warnings: nameField and identityFields name real properties, every property is ' + 'described',
-    async () => {
-      const r = await validatePluginDir(fixture('weak-schema'));
-      expect(r.valid).toBe(true);
-      expect(r.warnings.map((w) => w.path)).toEqual([
-        '$.repositoryDefinition.nameField',
-        '$.sourceConfigDefinition.identityFields[1]',
-        '$.virtualSourceDefinition.properties.port.description',
-      ]);
-    },
-  );
+  test('dvp gaps are warnings: nameField and identityFields name real properties, every property is described', async () => {
+    const r = await validatePluginDir(fixture('weak-schema'));
+    expect(r.valid).toBe(true);
+    expect(r.warnings.map((w) => w.path)).toEqual([
+      '$.repositoryDefinition.nameField',
+      '$.sourceConfigDefinition.identityFields[1]',
+      '$.virtualSourceDefinition.properties.port.description',
+    ]);
+  });
 
   test('an entry module that does not exist is reported against entryPoint', async () => {
     const r = await validatePluginDir(fixture('unresolvable-entry'));
