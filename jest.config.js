@@ -1,4 +1,4 @@
-// ESM + TypeScript through @swc/jest; see docs/CONTRIBUTING.md "Toolchain".
+// ESM + TypeScript through @swc/jest (no ts-jest, no Babel); how to run tests: test/README.md.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -42,8 +42,8 @@ export function resolveEntryPoint(root: string, config: Pick<PluginConfig, 'entr
         ? `Build the plugin so that ${candidates[0]} exists (npm run build).`
         : `Create ${join(config.srcDir, `${base}.ts`)} (or .js) exporting '${object}', or correct entryPoint.`;
     throw new UserError(
-      `Unable to load module '${module}' specified in pluginEntryPoint '${config.entryPoint}': ` +
-        `none of ${candidates.join(', ')} exists.`,
+      `Unable to load module '${module}' specified in pluginEntryPoint '${config.entryPoint}': none of ` +
+        `${candidates.join(', ')} exists.`,
       fix,
     );
   }
@@ -55,8 +55,8 @@ export async function loadPlugin(entry: EntryPoint): Promise<Plugin> {
   const mod = (await import(pathToFileURL(entry.file).href)) as Record<string, unknown>;
   if (!(entry.object in mod)) {
     throw new UserError(
-      `Entry point '${entry.module}:${entry.object}' does not exist. '${entry.object}' is not a ` +
-        `symbol in module '${entry.module}'.`,
+      `Entry point '${entry.module}:${entry.object}' does not exist. '${entry.object}' is not a symbol in ` +
+        `module '${entry.module}'.`,
       `Export it: export const ${entry.object} = new Plugin(); or correct entryPoint.`,
     );
   }

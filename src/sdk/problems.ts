@@ -85,7 +85,7 @@ export function problemsFromAjv(errors: ReadonlyArray<ErrorObject> | null | unde
   return [...best.values()].map((b) => b.problem);
 }
 
-function missingProperty(keys: (string | number)[], schema: SchemaNode, missing: string): Problem {
+function missingProperty(keys: Array<string | number>, schema: SchemaNode, missing: string): Problem {
   const propSchema = (schema?.properties as Record<string, SchemaNode> | undefined)?.[missing];
   return {
     path: jsonPath([...keys, missing]),
@@ -94,7 +94,7 @@ function missingProperty(keys: (string | number)[], schema: SchemaNode, missing:
   };
 }
 
-function extraProperty(keys: (string | number)[], schema: SchemaNode, extra: string): Problem {
+function extraProperty(keys: Array<string | number>, schema: SchemaNode, extra: string): Problem {
   const allowed = Object.keys((schema?.properties as object | undefined) ?? {});
   return {
     path: jsonPath([...keys, extra]),

@@ -63,6 +63,53 @@ function systemOf(landscape: Landscape, sid: string): LandscapeSystem {
   return s;
 }
 
+/** Adds an engine environment for an endpoint of the landscape's SSH server, trusting its host key. */
+function environmentAdder(engine: Engine, landscape: Landscape, say: (line: string) => void) {
+  return async (name: string, endpoint: { host: string; port: number }): Promise<void> => {
+    const ssh = landscape.ssh;
+    if (!ssh) throw new Error('demo: the landscape has no SSH server');
+    say(`Adding environment ${name}: ${ssh.user}@${endpoint.host}:${endpoint.port}, host key ${ssh.hostKeyFingerprint}`);
+    await addEnvironment(engine, {
+      name,
+      address: endpoint.host,
+      port: endpoint.port,
+      hostKeyFingerprint: ssh.hostKeyFingerprint,
+      knownHostsFile: null,
+      acceptNew: false,
+      user: { name: ssh.user, authKind: 'key', keyFile: ssh.privateKeyFile, passwordEnv: null },
+    });
+  };
+}
+
+function repositoryName(engine: Engine, sid: string, envName: string): string {
+  const repo = engine.store.repositories(envName).find((r) => r.object.sid === sid);
+  if (!repo)
+    throw new UserError(
+      `Discovery found no HANA installation ${sid} on ${envName}.`,
+      'Check the simulator layout (hana-vdb sim status).',
+    );
+  return repo.name;
+}
+
+/** hdbsql of the simulated system, run locally (not through the engine): the demo's own look at the data. */
+async function simHdbsql(system: LandscapeSystem, key: string, sql: string): Promise<string> {
+  const r = await execa(system.paths.hdbsql, ['-U', key, '-a', '-x', '-j', sql], { reject: false });
+  if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`hdbsql -U ${key} failed (${r.exitCode}): ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+async function tableChecksum(
+  hdbsql: DemoEnv['hdbsql'],
+  system: LandscapeSystem,
+  tenant: string,
+  table: string,
+): Promise<{ checksum: string; rows: number }> {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(table)) throw new Error(`demo: ${table} is not a plain table name`);
+  const out = await hdbsql(system, `${system.sid}_${tenant}`, `SELECT * FROM ${table} ORDER BY 1`);
+  const rows = out.split('\n').filter((l) => l.trim() !== '');
+  return { checksum: createHash('sha256').update(rows.join('\n')).digest('hex'), rows: rows.length };
+}
+
 export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: string): Promise<DemoEnv> {
   const simRoot = join(o.workDir, 'sim');
   const engineDataDir = join(o.workDir, 'engine');
@@ -75,19 +122,7 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     await landscape.close();
   };
   const ssh = landscape.ssh;
-  const addEnv = async (name: string, endpoint: { host: string; port: number }) => {
-    if (!ssh) throw new Error('demo: the landscape has no SSH server');
-    o.say(`Adding environment ${name}: ${ssh.user}@${endpoint.host}:${endpoint.port}, host key ${ssh.hostKeyFingerprint}`);
-    await addEnvironment(engine, {
-      name,
-      address: endpoint.host,
-      port: endpoint.port,
-      hostKeyFingerprint: ssh.hostKeyFingerprint,
-      knownHostsFile: null,
-      acceptNew: false,
-      user: { name: ssh.user, authKind: 'key', keyFile: ssh.privateKeyFile, passwordEnv: null },
-    });
-  };
+  const addEnv = environmentAdder(engine, landscape, o.say);
   try {
     await addEnv(ENV_NAME, { host: ssh?.host ?? '127.0.0.1', port: ssh?.port ?? 0 });
   } catch (err) {
@@ -96,15 +131,7 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
   }
   const source = systemOf(landscape, sourceSid);
   const target = systemOf(landscape, targetSid);
-  const repositoryOf = (sid: string, envName = ENV_NAME): string => {
-    const repo = engine.store.repositories(envName).find((r) => r.object.sid === sid);
-    if (!repo)
-      throw new UserError(
-        `Discovery found no HANA installation ${sid} on ${envName}.`,
-        'Check the simulator layout (hana-vdb sim status).',
-      );
-    return repo.name;
-  };
+  const repositoryOf = (sid: string, envName = ENV_NAME): string => repositoryName(engine, sid, envName);
 
   const env: DemoEnv = {
     landscape,
@@ -117,35 +144,10 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     async advance(seconds, stepSeconds = 300) {
       for (let left = seconds; left > 0; left -= stepSeconds) await landscape.clock.advance(Math.min(stepSeconds, left));
     },
-    async hdbsql(system, key, sql) {
-      const r = await execa(system.paths.hdbsql, ['-U', key, '-a', '-x', '-j', sql], { reject: false });
-      if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`hdbsql -U ${key} failed (${r.exitCode}): ${r.stderr.trim()}`);
-      return r.stdout;
-    },
+    hdbsql: simHdbsql,
     addEnvironment: addEnv,
-    ...workflows(engine, o.say, source, target, repositoryOf),
-    async tableChecksum(system, tenant, table) {
-      if (!/^[A-Z][A-Z0-9_]*$/.test(table)) throw new Error(`demo: ${table} is not a plain table name`);
-      const out = await env.hdbsql(system, `${system.sid}_${tenant}`, `SELECT * FROM ${table} ORDER BY 1`);
-      const rows = out.split('\n').filter((l) => l.trim() !== '');
-      return { checksum: createHash('sha256').update(rows.join('\n')).digest('hex'), rows: rows.length };
-    },
-    close: closeAll,
-  };
-  return env;
-}
-
-/** The engine workflows the scenarios drive, each announced on the demo's output. */
-function workflows(
-  engine: Engine,
-  say: (line: string) => void,
-  source: LandscapeSystem,
-  target: LandscapeSystem,
-  repositoryOf: (sid: string, envName?: string) => string,
-): Pick<DemoEnv, 'linkDSource' | 'syncDSource' | 'provision' | 'refresh'> {
-  return {
     async linkDSource(name, parameters) {
-      say(
+      o.say(
         `Linking dSource ${name} to ${String(parameters.sourceTenant)}@${source.sid} (RPO offset ` +
           `${String(parameters.rpoOffsetMinutes)} min)`,
       );
@@ -159,11 +161,11 @@ function workflows(
       return snapshot;
     },
     async syncDSource(name) {
-      say(`Syncing dSource ${name}`);
+      o.say(`Syncing dSource ${name}`);
       return syncDSource(engine, name, await withDefaults(engine, 'snapshotParametersDefinition', {}));
     },
     async provision(name, snapshotId, parameters, environment = ENV_NAME) {
-      say(`Provisioning VDB ${name} (${String(parameters.targetTenant)}@${target.sid}) from snapshot ${snapshotId}`);
+      o.say(`Provisioning VDB ${name} (${String(parameters.targetTenant)}@${target.sid}) from snapshot ${snapshotId}`);
       return provisionVdb(engine, {
         name,
         snapshotId,
@@ -173,10 +175,13 @@ function workflows(
       });
     },
     async refresh(name, snapshotId) {
-      say(`Refreshing VDB ${name} from snapshot ${snapshotId}`);
+      o.say(`Refreshing VDB ${name} from snapshot ${snapshotId}`);
       return refreshVdb(engine, name, snapshotId);
     },
+    tableChecksum: (system, tenant, table) => tableChecksum(env.hdbsql, system, tenant, table),
+    close: closeAll,
   };
+  return env;
 }
 
 async function withDefaults(

@@ -29,8 +29,8 @@ export interface AdviseResult {
 }
 
 export const METHOD =
-  'recommended RPO offset = ceil((p95 of logShippingLagSeconds + ' +
-  'coverage.logBackupIntervalSeconds) / 60) minutes; p95 by nearest rank';
+  'recommended RPO offset = ceil((p95 of logShippingLagSeconds + coverage.logBackupIntervalSeconds) / 60) ' +
+  'minutes; p95 by nearest rank';
 
 /** Nearest-rank percentile of a non-empty list. */
 export function percentile(values: readonly number[], p: number): number {
@@ -55,8 +55,8 @@ export function buildAdvise(store: StoreContents, dsourceName?: string): AdviseR
       let reason: string;
       if (p95 === null) {
         reason =
-          'No log-shipping lag measured yet: no VDB snapshot of this dSource records ' +
-          'logShippingLagSeconds. Provision or refresh a VDB with a plugin that measures it.';
+          'No log-shipping lag measured yet: no VDB snapshot of this dSource records logShippingLagSeconds. ' +
+          'Provision or refresh a VDB with a plugin that measures it.';
       } else if (interval === null) {
         reason =
           `Lag measured (p95 ${p95} s over ${lags.length} recoveries), but no log backup interval ` +
@@ -89,6 +89,12 @@ export function buildAdvise(store: StoreContents, dsourceName?: string): AdviseR
 
 const kv = (label: string, value: string) => labelled(2, label, 14, wrap(value, WIDTH - 16));
 
+/** The dSource's RPO offset is below the recommended one. */
+const lowerOffset = (a: Advice): boolean =>
+  a.currentRpoOffsetMinutes !== null &&
+  a.recommendedRpoOffsetMinutes !== null &&
+  a.currentRpoOffsetMinutes < a.recommendedRpoOffsetMinutes;
+
 export function renderAdviseTable(r: AdviseResult): string {
   const lines: string[] = [];
   if (r.dsources.length === 0) lines.push('No dSources in this store yet.');
@@ -99,10 +105,7 @@ export function renderAdviseTable(r: AdviseResult): string {
     const verdict =
       a.recommendedRpoOffsetMinutes === null
         ? 'none'
-        : `${a.recommendedRpoOffsetMinutes} min` +
-          (a.currentRpoOffsetMinutes !== null && a.currentRpoOffsetMinutes < a.recommendedRpoOffsetMinutes
-            ? ' (current offset is lower: raise it)'
-            : '');
+        : `${a.recommendedRpoOffsetMinutes} min${lowerOffset(a) ? ' (current offset is lower: raise it)' : ''}`;
     lines.push(...kv('recommended', verdict), ...kv('because', a.reason));
     const d = a.drift;
     lines.push(
@@ -110,8 +113,8 @@ export function renderAdviseTable(r: AdviseResult): string {
         'drift so far',
         d.samples === 0
           ? 'no VDB snapshot records both requested and achieved times'
-          : `${d.samples} VDB snapshot${d.samples === 1 ? '' : 's'}, ${d.shortCount} short of the ` +
-              `request; p95 ${formatSeconds(d.p95Seconds!)}, max ${formatSeconds(d.maxSeconds!)}`,
+          : `${d.samples} VDB snapshot${d.samples === 1 ? '' : 's'}, ${d.shortCount} short of the request; ` +
+              `p95 ${formatSeconds(d.p95Seconds!)}, max ${formatSeconds(d.maxSeconds!)}`,
       ),
     );
   }

@@ -73,10 +73,9 @@ function mismatches(current: VdbSnapshotView[]): Finding[] {
         ]),
       ],
       message:
-        `VDBs from dSource snapshot ${parent} (${group[0]!.dsource}) hold different data: ` +
-        `different ${what}: ` +
-        `${group.map((v) => `${v.vdb} (snapshot ${v.id}) reached ${point(v)}`).join('; ')}. ` +
-        `Refresh the VDBs that must match from one snapshot with pinning, or accept the difference.`,
+        `VDBs from dSource snapshot ${parent} (${group[0]!.dsource}) hold different data: different ` +
+        `${what}: ${group.map((v) => `${v.vdb} (snapshot ${v.id}) reached ${point(v)}`).join('; ')}. Refresh ` +
+        `the VDBs that must match from one snapshot with pinning, or accept the difference.`,
     });
   }
   return out;
@@ -97,10 +96,9 @@ function drifts(store: StoreContents, current: VdbSnapshotView[], override: numb
       ],
       message:
         `VDB ${vdb.name} (snapshot ${v.id}) reached ${v.achievedTimestamp}, ` +
-        `${formatSeconds(v.driftSeconds)} from the requested ${v.recoveryTimestamp}; the limit is ` +
-        `${limit} s${override === null ? '' : ' (--max-drift)'}. Log backups probably had not ` +
-        `reached the backup tool: refresh once they have, or raise the dSource's RPO offset ` +
-        `(hana-vdb-meta advise).`,
+        `${formatSeconds(v.driftSeconds)} from the requested ${v.recoveryTimestamp}; the limit is ${limit} ` +
+        `s${override === null ? '' : ' (--max-drift)'}. Log backups probably had not reached the backup ` +
+        `tool: refresh once they have, or raise the dSource's RPO offset (hana-vdb-meta advise).`,
     });
   }
   return out;
@@ -124,9 +122,8 @@ function recoveries(store: StoreContents): { findings: Finding[]; jobIds: Set<nu
       ],
       message:
         `The last ${a.operation} of VDB ${vdb.name} (job ${a.jobId}, started ${a.startedAt}) ` +
-        `${a.outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(a.error)} VDB ` +
-        `status: ${vdb.status}. Retry with hana-vdb vdb refresh ${vdb.name}, or see hana-vdb-meta ` +
-        `show ${vdb.name}.`,
+        `${a.outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(a.error)} VDB status: ` +
+        `${vdb.status}. Retry with hana-vdb vdb refresh ${vdb.name}, or see hana-vdb-meta show ${vdb.name}.`,
     });
   }
   return { findings, jobIds };
@@ -149,8 +146,8 @@ function jobs(store: StoreContents, recoveryJobs: Set<number>): Finding[] {
       ],
       message:
         `Job ${j.id} (${j.operation} of ${j.objectType} ${j.objectName}, started ${j.startedAt}) ` +
-        `${outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(error)} It is the ` +
-        `latest job on that object; run the operation again once the cause is fixed.`,
+        `${outcome === 'failed' ? 'failed' : 'was interrupted'}: ${sentence(error)} It is the latest job on ` +
+        `that object; run the operation again once the cause is fixed.`,
     });
   }
   return out;

@@ -59,31 +59,18 @@ function usageError(message: string): UserError {
   return new UserError(message, USAGE);
 }
 
-type Values = ReturnType<
-  typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>
->['values'];
-
-interface Invocation {
-  command: string;
-  rest: string[];
-  v: Values;
-  zone: ReturnType<typeof parseZone>;
-  format: 'json' | 'csv' | 'table';
-  maxDrift: number | null;
-  since: ReturnType<typeof parseBound> | undefined;
-  until: ReturnType<typeof parseBound> | undefined;
-}
-
-/** The command line, checked: each option only where it applies, bounds in order. null for --help. */
-function parseInvocation(argv: string[]): Invocation | null {
-  let parsed;
+function parseOptions(argv: string[]) {
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw usageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
   }
-  const { values: v, positionals } = parsed;
-  if (v.help) return null;
+}
+
+type Values = ReturnType<typeof parseOptions>['values'];
+
+/** The command, its options and its positional arguments agree: [command, arguments]. */
+function checkCommand(v: Values, positionals: string[]): [string, string[]] {
   const [command, ...rest] = positionals;
   if (!command) throw usageError('Missing the command.');
   if (!(command in COMMAND_OPTIONS)) throw usageError(`Unknown command '${command}'.`);
@@ -99,89 +86,87 @@ function parseInvocation(argv: string[]): Invocation | null {
     );
   }
   if (v.json && v.csv) throw usageError('--json and --csv exclude each other.');
-  const zone = parseZone(v.tz);
-  let maxDrift: number | null = null;
-  if (v['max-drift'] !== undefined) {
-    if (!/^\d+$/.test(v['max-drift']))
-      throw new UserError(`--max-drift '${v['max-drift']}' is not a whole number of seconds.`, 'Use e.g. --max-drift 300.');
-    maxDrift = Number(v['max-drift']);
-  }
-  const since = v.since === undefined ? undefined : parseBound(v.since, '--since', zone);
-  const until = v.until === undefined ? undefined : parseBound(v.until, '--until', zone);
-  if (since && until && since > until) throw new UserError(`--since ${v.since} is after --until ${v.until}.`, 'Swap them.');
-  const format = v.json ? 'json' : v.csv ? 'csv' : 'table';
-  return { command, rest, v, zone, format, maxDrift, since, until };
+  return [command, rest];
 }
 
-/** Runs one command on the store; its exit code (check: 1 when it found something). */
-function runCommand(inv: Invocation, io: MetaIo): number {
-  const { command, rest, v, zone, format } = inv;
-  const store = readStore(resolveDataDir(v['data-dir'], io.env));
-  const emit = (json: unknown, table: () => string, csv: () => string) =>
-    io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : format === 'csv' ? csv() : table());
-  switch (command) {
-    case 'list': {
-      const r = buildList(store, { dsource: v.dsource, vdb: v.vdb, since: inv.since, until: inv.until });
-      emit(
-        r,
-        () => renderListTable(r, zone),
-        () => renderListCsv(r),
-      );
-      return 0;
-    }
-    case 'show': {
-      const r = buildShow(store, rest[0]!);
-      emit(
-        r,
-        () => renderShowTable(r, zone),
-        () => renderShowCsv(r),
-      );
-      return 0;
-    }
-    case 'check': {
-      const r = buildCheck(store, inv.maxDrift);
-      emit(
-        r,
-        () => renderCheckTable(r),
-        () => renderCheckCsv(r),
-      );
-      return r.findings.length ? 1 : 0;
-    }
-    default: {
-      if (v.dsource !== undefined && !store.dsources.some((d) => d.name === v.dsource)) {
-        throw new UserError(
-          `There is no dSource named '${v.dsource}'.`,
-          `Run hana-vdb-meta advise without --dsource to see all ` +
-            `(${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
-        );
-      }
-      const r = buildAdvise(store, v.dsource);
-      emit(
-        r,
-        () => renderAdviseTable(r),
-        () => renderAdviseCsv(r),
-      );
-      return 0;
-    }
-  }
+function parseMaxDrift(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  if (!/^\d+$/.test(value))
+    throw new UserError(`--max-drift '${value}' is not a whole number of seconds.`, 'Use e.g. --max-drift 300.');
+  return Number(value);
 }
 
 export async function main(argv: string[], io: MetaIo = processIo): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    const inv = parseInvocation(argv);
-    if (!inv) {
+    const { values: v, positionals } = parseOptions(argv);
+    if (v.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    return runCommand(inv, io);
+    const [command, rest] = checkCommand(v, positionals);
+    const zone = parseZone(v.tz);
+    const format = v.json ? 'json' : v.csv ? 'csv' : 'table';
+    const maxDrift = parseMaxDrift(v['max-drift']);
+    const since = v.since === undefined ? undefined : parseBound(v.since, '--since', zone);
+    const until = v.until === undefined ? undefined : parseBound(v.until, '--until', zone);
+    if (since && until && since > until) throw new UserError(`--since ${v.since} is after --until ${v.until}.`, 'Swap them.');
+
+    const store = readStore(resolveDataDir(v['data-dir'], io.env));
+    const emit = (json: unknown, table: () => string, csv: () => string) =>
+      io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : format === 'csv' ? csv() : table());
+    switch (command) {
+      case 'list': {
+        const r = buildList(store, { dsource: v.dsource, vdb: v.vdb, since, until });
+        emit(
+          r,
+          () => renderListTable(r, zone),
+          () => renderListCsv(r),
+        );
+        return 0;
+      }
+      case 'show': {
+        const r = buildShow(store, rest[0]!);
+        emit(
+          r,
+          () => renderShowTable(r, zone),
+          () => renderShowCsv(r),
+        );
+        return 0;
+      }
+      case 'check': {
+        const r = buildCheck(store, maxDrift);
+        emit(
+          r,
+          () => renderCheckTable(r),
+          () => renderCheckCsv(r),
+        );
+        return r.findings.length ? 1 : 0;
+      }
+      default: {
+        if (v.dsource !== undefined && !store.dsources.some((d) => d.name === v.dsource)) {
+          throw new UserError(
+            `There is no dSource named '${v.dsource}'.`,
+            `Run hana-vdb-meta advise without --dsource to see all ` +
+              `(${store.dsources.map((d) => d.name).join(', ') || 'none yet'}).`,
+          );
+        }
+        const r = buildAdvise(store, v.dsource);
+        emit(
+          r,
+          () => renderAdviseTable(r),
+          () => renderAdviseCsv(r),
+        );
+        return 0;
+      }
+    }
   } catch (err) {
     if (err instanceof UserError) {
       io.stderr(`Error: ${err.message}\n${err.action ? `${err.action}\n` : ''}`);
     } else {
       io.stderr(
-        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in ` +
-          `hana-vdb-meta; run again with --debug and report the output.\n`,
+        `Error: ${err instanceof Error ? err.message : String(err)}\nThis is a bug in hana-vdb-meta; run ` +
+          `again with --debug and report the output.\n`,
       );
     }
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

@@ -109,8 +109,8 @@ export interface AttemptView {
 
 export function processGoneText(job: JobRow): string {
   return (
-    `The hana-vdb process (pid ${job.pid}) ended while this job was running; the engine ` +
-    `records it as interrupted the next time it runs.`
+    `The hana-vdb process (pid ${job.pid}) ended while this job was running; the engine records it as ` +
+    `interrupted the next time it runs.`
   );
 }
 

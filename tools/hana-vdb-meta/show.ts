@@ -105,9 +105,8 @@ export function buildShow(store: StoreContents, id: string): ShowResult {
   const ids = store.snapshots.map((s) => s.id);
   throw new UserError(
     `No snapshot with id ${id} and no VDB named '${id}' in this store.`,
-    `Pass a snapshot id (${ids.length ? `${ids[0]}..${ids[ids.length - 1]}` : 'none yet'}) or ` +
-      `a VDB name (${store.vdbs.map((x) => x.name).join(', ') || 'none yet'}); hana-vdb-meta ` +
-      `list shows both.`,
+    `Pass a snapshot id (${ids.length ? `${ids[0]}..${ids[ids.length - 1]}` : 'none yet'}) or a VDB name ` +
+      `(${store.vdbs.map((x) => x.name).join(', ') || 'none yet'}); hana-vdb-meta list shows both.`,
   );
 }
 
@@ -165,8 +164,7 @@ function snapshotLines(s: SnapshotDetail, zone: DisplayZone): string[] {
 function attemptLines(a: AttemptView, zone: DisplayZone): string[] {
   const out = [
     `  #${a.id} ${a.operation} of ${a.vdb}: ` +
-      `${a.outcome}${a.outcome !== a.recordedOutcome ? ` (recorded as ${a.recordedOutcome})` : ''} ` +
-      ` (job ${a.jobId})`,
+      `${a.outcome}${a.outcome !== a.recordedOutcome ? ` (recorded as ${a.recordedOutcome})` : ''}  (job ${a.jobId})`,
   ];
   out.push(...kv(4, 'started', display(a.startedAt, zone)));
   out.push(...kv(4, 'ended', display(a.endedAt, zone)));

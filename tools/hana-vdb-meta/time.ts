@@ -1,5 +1,5 @@
 /**
- * Time for display and filters. Stored instants are UTC ISO-8601 (docs/ARCHITECTURE.md "Time"); people may ask for
+ * Time for display and filters. Stored instants are UTC ISO-8601 (docs/ARCHITECTURE.md, "Time"); people may ask for
  * another IANA zone with --tz. JSON and CSV always carry the stored UTC strings.
  */
 import { DateTime, IANAZone } from 'luxon';

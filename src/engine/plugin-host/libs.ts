@@ -53,8 +53,8 @@ export function engineLibs(ctx: LibsContext): EngineLibs {
     async runSync() {
       throw new LibraryError(
         'NOT_SUPPORTED',
-        'runSync copies a DIRECT source into Delphix storage; this engine hosts STAGED plugins and ' +
-          'has no dSource storage to sync into.',
+        'runSync copies a DIRECT source into Delphix storage; this engine hosts STAGED plugins and has no ' +
+          'dSource storage to sync into.',
       );
     },
     async retrieveCredentials(supplier: Record<string, unknown>): Promise<Credentials> {
@@ -84,8 +84,8 @@ export function engineLibs(ctx: LibsContext): EngineLibs {
       }
       throw new UserError(
         'retrieveCredentials: unknown credentials supplier.',
-        'Use { type: "environmentUser", reference: "HOST_USER-<n>" } or { type: "passwordEnv", ' +
-          'variable: "NAME", username?: "..." }.',
+        'Use { type: "environmentUser", reference: "HOST_USER-<n>" } or { type: "passwordEnv", variable: ' +
+          '"NAME", username?: "..." }.',
       );
     },
     logger: ctx.log,

@@ -52,8 +52,8 @@ export function checkMountSpecification(op: string, v: unknown): MountSpecificat
       (isPlainObject(env) && typeof env.reference === 'string' && ENV_REF.test(env.reference));
     if (!envOk)
       throw new IncorrectReturnTypeError(
-        `The ${op} operation returned mounts[${i}].remoteEnvironment that is neither a ` +
-          `RemoteEnvironment nor a reference like UNIX_HOST_ENVIRONMENT-1.`,
+        `The ${op} operation returned mounts[${i}].remoteEnvironment that is neither a RemoteEnvironment nor ` +
+          `a reference like UNIX_HOST_ENVIRONMENT-1.`,
       );
     if (m.sharedPath !== undefined && m.sharedPath !== null && typeof m.sharedPath !== 'string')
       throw wrong(`${op} mounts[${i}].sharedPath`, m.sharedPath, 'type string');

@@ -31,9 +31,8 @@ export async function upgradeStoredObjects(store: Store, loaded: LoadedPlugin): 
       const migrated = await loaded.plugin.upgrade.migrate(type, row.object, row.migrationId ?? undefined);
       if (typeof migrated !== 'object' || migrated === null || Array.isArray(migrated)) {
         throw new IncorrectUpgradeObjectTypeError(
-          `The upgrade.${type}() migrations returned ` +
-            `${Array.isArray(migrated) ? 'a list' : typeof migrated} for stored object ${row.id}; a ` +
-            `migration must return a dict (object).`,
+          `The upgrade.${type}() migrations returned ${Array.isArray(migrated) ? 'a list' : typeof migrated} ` +
+            `for stored object ${row.id}; a migration must return a dict (object).`,
         );
       }
       try {

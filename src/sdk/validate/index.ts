@@ -53,38 +53,40 @@ function locate(err: Error, root: string): { file?: string; line?: number; colum
   return {};
 }
 
-/** Why the entry point did not load, as a finding at the line of the plugin's code that failed where known. */
-function loadFailure(
-  findings: Findings,
-  e: unknown,
+/** Import the plugin's entry point; a failure becomes a finding (at the line that threw, when known). */
+async function loadReported(
   entry: EntryPoint,
   entryPoint: string,
   root: string,
   rel: (p: string) => string,
-): void {
-  const err = e as Error;
+  findings: Findings,
+): Promise<Plugin | undefined> {
   const file = rel(entry.sourceFile);
-  if (e instanceof UserError) {
-    findings.error(file, { path: entryPoint, message: err.message, fix: e.action });
-    return;
+  try {
+    return await loadPlugin(entry);
+  } catch (e) {
+    const err = e as Error;
+    const at = locate(err, root);
+    const where = at.line ? { line: at.line, column: at.column } : {};
+    if (e instanceof UserError) {
+      findings.error(file, { path: entryPoint, message: err.message, fix: e.action });
+    } else if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
+      findings.error(at.file ?? file, {
+        path: err.name,
+        message: err.message,
+        fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
+        ...where,
+      });
+    } else {
+      findings.error(at.file ?? file, {
+        path: entryPoint,
+        message: `Unable to load module '${entry.module}' specified in pluginEntryPoint '${entryPoint}': ${err.message}`,
+        fix: `Fix the error in ${rel(entry.file)} (import it with node to see the full stack).`,
+        ...where,
+      });
+    }
+    return undefined;
   }
-  const at = locate(err, root);
-  const where = at.line ? { line: at.line, column: at.column } : {};
-  if (e instanceof PlatformError || PLATFORM_FIXES[err.name]) {
-    findings.error(at.file ?? file, {
-      path: err.name,
-      message: err.message,
-      fix: PLATFORM_FIXES[err.name] ?? 'Correct the registration.',
-      ...where,
-    });
-    return;
-  }
-  findings.error(at.file ?? file, {
-    path: entryPoint,
-    message: `Unable to load module '${entry.module}' specified in pluginEntryPoint '${entryPoint}': ${err.message}`,
-    fix: `Fix the error in ${rel(entry.file)} (import it with node to see the full stack).`,
-    ...where,
-  });
 }
 
 export async function validatePluginDir(dir: string): Promise<ValidationReport> {
@@ -126,14 +128,7 @@ export async function validatePluginDir(dir: string): Promise<ValidationReport> 
       if (!(e instanceof UserError)) throw e;
       findings.error(CONFIG_FILE, { path: '$.entryPoint', message: e.message, fix: e.action });
     }
-    let plugin: Plugin | undefined;
-    if (entry) {
-      try {
-        plugin = await loadPlugin(entry);
-      } catch (e) {
-        loadFailure(findings, e, entry, c.entryPoint, root, rel);
-      }
-    }
+    const plugin = entry ? await loadReported(entry, c.entryPoint, root, rel, findings) : undefined;
     if (entry && plugin) {
       manifest = plugin.manifest();
       if (c.pluginType === 'STAGED' || c.pluginType === 'DIRECT') {

@@ -40,8 +40,8 @@ export function checkArguments(label: string, impl: AnyFunction, expected: reado
         severity: 'error',
         path: label,
         message:
-          `Number of arguments do not match in method ${label}. Expected: one object ${shape}, ` +
-          `Found: ${info.count} parameters`,
+          `Number of arguments do not match in method ${label}. Expected: one object ${shape}, Found: ` +
+          `${info.count} parameters`,
         fix,
       },
     ];
@@ -134,7 +134,7 @@ export function checkOperations(plugin: Plugin, pluginType: PluginType, tables: 
       severity: 'warning',
       path: `${req.area}.${req.name}()`,
       message:
-        `Implementation missing for required method ${id}. The Plugin Operation ` + `'${req.description}' will fail when executed`,
+        `Implementation missing for required method ${id}. ` + `The Plugin Operation '${req.description}' will fail when executed`,
       fix: `Register it: plugin.${req.area}.${req.name}(...).`,
     });
   }

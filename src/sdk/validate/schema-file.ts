@@ -86,14 +86,13 @@ function warn(keys: Array<string | number>, message: string, fix: string): Locat
 
 function stricter(name: string, def: Json): LocatedProblem[] {
   const out: LocatedProblem[] = [];
-  const props = isObj(def.properties) ? def.properties : {};
-  const propNames = Object.keys(props);
-  const discoverable = name === 'repositoryDefinition' || name === 'sourceConfigDefinition';
+  const propNames = Object.keys(isObj(def.properties) ? def.properties : {});
   const required = Array.isArray(def.required) ? (def.required as unknown[]) : [];
 
   if (def.type !== 'object') out.push(warn([name, 'type'], `${name} should declare "type": "object"`, 'Add "type": "object".'));
-  if (discoverable) {
-    out.push(...nameFieldProblems(name, def, props, propNames), ...identityProblems(name, def, propNames, required));
+  if (name === 'repositoryDefinition' || name === 'sourceConfigDefinition') {
+    checkNameField(name, def, propNames, out);
+    checkIdentityFields(name, def, propNames, required, out);
   } else {
     for (const kw of ['nameField', 'identityFields']) {
       if (kw in def)
@@ -102,6 +101,79 @@ function stricter(name: string, def: Json): LocatedProblem[] {
         );
     }
   }
+  checkListedNames(name, def, propNames, required, out);
+  walkProperties([name], def, out);
+  return out;
+}
+
+/** nameField: one property name, a string property of the definition. */
+function checkNameField(name: string, def: Json, propNames: string[], out: LocatedProblem[]): void {
+  const props = isObj(def.properties) ? def.properties : {};
+  const nf = def.nameField;
+  if (Array.isArray(nf)) {
+    out.push(
+      warn(
+        [name, 'nameField'],
+        'nameField is an array; Delphix documents it as a single property name',
+        `Use one property name, e.g. "nameField": ${JSON.stringify(nf[0] ?? 'name')}.`,
+      ),
+    );
+  } else if (typeof nf === 'string') {
+    if (!propNames.includes(nf))
+      out.push(
+        warn(
+          [name, 'nameField'],
+          `nameField "${nf}" is not a property of ${name}`,
+          `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`,
+        ),
+      );
+    else if (isObj(props[nf]) && props[nf].type !== 'string')
+      out.push(
+        warn(
+          [name, 'nameField'],
+          `nameField "${nf}" is not a string property`,
+          'Name a property of "type": "string" (it is the display name).',
+        ),
+      );
+  }
+}
+
+/** identityFields: not empty, each a required property. */
+function checkIdentityFields(name: string, def: Json, propNames: string[], required: unknown[], out: LocatedProblem[]): void {
+  const ids = def.identityFields;
+  if (Array.isArray(ids)) {
+    if (ids.length === 0)
+      out.push(
+        warn(
+          [name, 'identityFields'],
+          'identityFields is empty',
+          'List the properties that together identify the object, e.g. ["sid", "tenant"].',
+        ),
+      );
+    ids.forEach((id, i) => {
+      if (typeof id !== 'string') return;
+      if (!propNames.includes(id))
+        out.push(
+          warn(
+            [name, 'identityFields', i],
+            `identity field "${id}" is not a property of ${name}`,
+            `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`,
+          ),
+        );
+      else if (!required.includes(id))
+        out.push(
+          warn(
+            [name, 'identityFields', i],
+            `identity field "${id}" is not required, so two objects may differ only by its absence`,
+            `Add "${id}" to ${name}.required.`,
+          ),
+        );
+    });
+  }
+}
+
+/** required and ordering name only defined properties. */
+function checkListedNames(name: string, def: Json, propNames: string[], required: unknown[], out: LocatedProblem[]): void {
   required.forEach((r, i) => {
     if (typeof r === 'string' && isObj(def.properties) && !propNames.includes(r))
       out.push(
@@ -124,76 +196,6 @@ function stricter(name: string, def: Json): LocatedProblem[] {
         );
     });
   }
-  walkProperties([name], def, out);
-  return out;
-}
-
-/** nameField of a discoverable definition: one string property, the display name. */
-function nameFieldProblems(name: string, def: Json, props: Json, propNames: string[]): LocatedProblem[] {
-  const nf = def.nameField;
-  if (Array.isArray(nf)) {
-    return [
-      warn(
-        [name, 'nameField'],
-        'nameField is an array; Delphix documents it as a single property name',
-        `Use one property name, e.g. "nameField": ${JSON.stringify(nf[0] ?? 'name')}.`,
-      ),
-    ];
-  }
-  if (typeof nf !== 'string') return [];
-  if (!propNames.includes(nf))
-    return [
-      warn(
-        [name, 'nameField'],
-        `nameField "${nf}" is not a property of ${name}`,
-        `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`,
-      ),
-    ];
-  const prop = props[nf];
-  if (isObj(prop) && prop.type !== 'string')
-    return [
-      warn(
-        [name, 'nameField'],
-        `nameField "${nf}" is not a string property`,
-        'Name a property of "type": "string" (it is the display name).',
-      ),
-    ];
-  return [];
-}
-
-/** identityFields of a discoverable definition: required properties that together identify the object. */
-function identityProblems(name: string, def: Json, propNames: string[], required: unknown[]): LocatedProblem[] {
-  const ids = def.identityFields;
-  if (!Array.isArray(ids)) return [];
-  const out: LocatedProblem[] = [];
-  if (ids.length === 0)
-    out.push(
-      warn(
-        [name, 'identityFields'],
-        'identityFields is empty',
-        'List the properties that together identify the object, e.g. ["sid", "tenant"].',
-      ),
-    );
-  ids.forEach((id, i) => {
-    if (typeof id !== 'string') return;
-    if (!propNames.includes(id))
-      out.push(
-        warn(
-          [name, 'identityFields', i],
-          `identity field "${id}" is not a property of ${name}`,
-          `Name one of: ${propNames.join(', ') || '(no properties defined)'}.`,
-        ),
-      );
-    else if (!required.includes(id))
-      out.push(
-        warn(
-          [name, 'identityFields', i],
-          `identity field "${id}" is not required, so two objects may differ only by its absence`,
-          `Add "${id}" to ${name}.required.`,
-        ),
-      );
-  });
-  return out;
 }
 
 /** prettyName + description on every property (a UI renders forms from them), and defaults that validate. */

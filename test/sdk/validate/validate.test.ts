@@ -84,18 +84,15 @@ describe('validatePluginDir on fixture plugins', () => {
     ]);
   });
 
-  test(
-    'checks dvp lacks are warnings: nameField and identityFields name real properties, every ' + 'property is described',
-    async () => {
-      const r = await validatePluginDir(fixture('weak-schema'));
-      expect(r.valid).toBe(true);
-      expect(r.warnings.map((w) => w.path)).toEqual([
-        '$.repositoryDefinition.nameField',
-        '$.sourceConfigDefinition.identityFields[1]',
-        '$.virtualSourceDefinition.properties.port.description',
-      ]);
-    },
-  );
+  test('dvp gaps are warnings: nameField and identityFields name real properties, every property is described', async () => {
+    const r = await validatePluginDir(fixture('weak-schema'));
+    expect(r.valid).toBe(true);
+    expect(r.warnings.map((w) => w.path)).toEqual([
+      '$.repositoryDefinition.nameField',
+      '$.sourceConfigDefinition.identityFields[1]',
+      '$.virtualSourceDefinition.properties.port.description',
+    ]);
+  });
 
   test('an entry module that does not exist is reported against entryPoint', async () => {
     const r = await validatePluginDir(fixture('unresolvable-entry'));
@@ -125,13 +122,12 @@ describe('validatePluginDir on fixture plugins', () => {
   test('wrong argument names are errors in dvp wording; an undestructured parameter is a warning', async () => {
     const r = await validatePluginDir(fixture('wrong-args'));
     expect(r.errors.map((e) => e.message)).toEqual([
-      'Named argument mismatch in method discovery.sourceConfig(). Expected: [sourceConnection, ' +
-        'repository], Found: [sourceConnection, repo]',
-      'Number of arguments do not match in method linked.postSnapshot(). Expected: ' +
-        '[stagedSource, repository, sourceConfig, optionalSnapshotParameters], Found: ' +
-        '[stagedSource, repository, sourceConfig]',
-      'Named argument mismatch in method linked.mountSpecification(). Expected: [stagedSource, ' +
-        'repository], Found: [staged_source, repository]',
+      'Named argument mismatch in method discovery.sourceConfig(). Expected: [sourceConnection, repository], ' +
+        'Found: [sourceConnection, repo]',
+      'Number of arguments do not match in method linked.postSnapshot(). Expected: [stagedSource, repository, ' +
+        'sourceConfig, optionalSnapshotParameters], Found: [stagedSource, repository, sourceConfig]',
+      'Named argument mismatch in method linked.mountSpecification(). Expected: [stagedSource, repository], ' +
+        'Found: [staged_source, repository]',
       'Number of arguments do not match in method virtual.reconfigure(). Expected: one object ({ ' +
         'virtualSource, repository, sourceConfig, snapshot }), Found: 2 parameters',
       'Named argument mismatch in method upgrade.snapshot("1"). Expected: [oldSnapshot], Found: [oldSnap]',
@@ -165,8 +161,8 @@ describe('validatePluginDir on fixture plugins', () => {
     const r = await validatePluginDir(fixture('missing-required-op'));
     expect(r.valid).toBe(true);
     expect(r.warnings.map((w) => w.message)).toEqual([
-      'Implementation missing for required method linked.mount_specification(). The Plugin ' +
-        "Operation 'Staged Source Mount Specification' will fail when executed",
+      "Implementation missing for required method linked.mount_specification(). The Plugin Operation 'Staged " +
+        "Source Mount Specification' will fail when executed",
     ]);
   });
 
