@@ -28,7 +28,7 @@ import type { PinnedPoint } from '../../src/hana/recovery/guarded.js';
 export interface Repository extends TargetSystem {
   version: string;
   installationPath: AbsolutePath;
-  /** HANA's Backint entry point, <usr/sap>/<SID>/SYS/global/hdb/opt/hdbbackint (contracts.md host facts). */
+  /** HANA's Backint entry point, <usr/sap>/<SID>/SYS/global/hdb/opt/hdbbackint. */
   hdbbackintPath: AbsolutePath;
 }
 

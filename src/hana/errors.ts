@@ -1,5 +1,5 @@
 /**
- * HANA failures as UserErrors: HANA's own text plus a concrete action (issue 6 item 6). Classification is by
+ * HANA failures as UserErrors: HANA's own text plus a concrete action. Classification is by
  * HANA error code first and by text only where HANA reuses a code for different causes (Backint inside 448).
  */
 import { UserError } from '../sdk/errors.js';

@@ -1,5 +1,5 @@
 /**
- * Recovery guarantees (issue 7) through the plugin's operations against the HANA simulator with a driven clock:
+ * Recovery guarantees through the plugin's operations against the HANA simulator with a driven clock:
  * log backups reach the Backint store 10 simulated minutes late (the seed's failure mode). Tests run in order
  * on one landscape; each names the simulated time it relies on. Requires a prior build.
  */

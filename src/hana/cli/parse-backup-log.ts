@@ -9,12 +9,18 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UserError } from '../../sdk/errors.js';
-import type { CliContext } from '../../engine/cli/command.js';
 import { BackupLogAssembler, type BackupLogOperation } from '../backup-log/operations.js';
+
+/** What this command needs from `hana-vdb`'s main; a structural subset of the engine's command context. */
+export interface ParseBackupLogContext {
+  json: boolean;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
 
 const USAGE = 'Usage: hana-vdb parse-backup-log FILE [--json]';
 
-export async function run(argv: string[], ctx: CliContext): Promise<number> {
+export async function run(argv: string[], ctx: ParseBackupLogContext): Promise<number> {
   const json = ctx.json || argv.includes('--json');
   const args = argv.filter((a) => a !== '--json');
   const unknown = args.find((a) => a.startsWith('-') && a !== '-');

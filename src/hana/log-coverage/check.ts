@@ -1,5 +1,5 @@
 /**
- * The coverage check that runs before a target tenant is touched (issue 7 item 1), and the policy applied to it:
+ * The coverage check that runs before a target tenant is touched, and the policy applied to it:
  *   wait    poll until the target is covered or the timeout passes (the gap and progress are reported),
  *   fail    refuse at once, stating requested vs reachable and what is missing,
  *   proceed recover to the newest reachable point and record the expected shortfall.

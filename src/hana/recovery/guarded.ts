@@ -1,5 +1,5 @@
 /**
- * Recovery with guarantees (issue 7): the coverage check and its policy BEFORE the target tenant is touched,
+ * Recovery with guarantees: the coverage check and its policy BEFORE the target tenant is touched,
  * recovery to exactly the pinned point when the snapshot has one (UNTIL LOG POSITION), verification that the
  * achieved point is the pin, the drift policy, the log-shipping lag and the optional verification query, all
  * recorded in the recovery record (and from there in the VDB snapshot).

@@ -56,7 +56,7 @@ export interface RecoveryRecord {
   tenantActiveStatus: string | null;
   failure: { code: number | null; message: string; action: string } | null;
   updatedAt: UtcIso;
-  /** Recovery guarantees (issue 7): coverage, pin, drift, lag, verification. Absent in records of older versions. */
+  /** Recovery guarantees: coverage, pin, drift, lag, verification. Absent in records of older versions. */
   guarantees?: GuaranteeRecord;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Point-in-time recovery of a target tenant from the source's Backint backups, start to finish (issue 6 item 3):
+ * Point-in-time recovery of a target tenant from the source's Backint backups, start to finish:
  * check the tenant exists, stop it (idempotent), remember where backup.log ends, issue RECOVER detached, follow
  * it to the end, start the tenant if HANA left it stopped and check ACTIVE_STATUS, and record what happened on
  * the host — success or failure — in <mountPath>/.hana-vdb/recovery.json.
