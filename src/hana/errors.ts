@@ -43,9 +43,28 @@ export interface HanaErrorContext {
   backintParameterFile?: string;
 }
 
-/** The same context for another step: what we are doing now, everything else kept. */
-export function doingNow(ctx: HanaErrorContext, doing: string): HanaErrorContext {
-  return { ...ctx, doing };
+/** The facts of a HANA system that an action can name; a repository and a recovery's target system both have them. */
+export interface HanaSystemFacts {
+  sid?: string;
+  instanceNumber?: string;
+  hostName?: string;
+  osUser?: string;
+  traceDirectory?: string;
+}
+
+type ContextExtras = Partial<Pick<HanaErrorContext, 'sid' | 'tenant' | 'source' | 'backintParameterFile'>>;
+
+/** The one way to build an error context: the system's facts, the hdbuserstore key, what we are doing, and extras. */
+export function hanaErrorContext(
+  system: HanaSystemFacts,
+  key: string,
+  doing: string,
+  extras: ContextExtras = {},
+): HanaErrorContext {
+  const { sid, instanceNumber, hostName, osUser, traceDirectory } = system;
+  const ctx: HanaErrorContext = { doing, key, sid, instanceNumber, hostName, osUser, traceDirectory, ...extras };
+  for (const k of Object.keys(ctx) as (keyof HanaErrorContext)[]) if (ctx[k] === undefined) delete ctx[k];
+  return ctx;
 }
 
 const UNKNOWN_DATABASE = /(unknown|invalid) (tenant |database name|database)|database .{0,80}(not found|does not exist|not exist)/i;
@@ -119,9 +138,10 @@ const ACTIONS: Record<HanaFailureKind, ActionText> = {
     `earlier and started a new sequence, SAP Note 1779221). Take a new snapshot whose time lies after the source's ` +
     `first complete data backup since that recovery, and provision from it.`,
   'backup-unusable': (c) =>
-    `HANA refuses the backup it named for this recovery. Check in the source's backup catalog that this backup ` +
-    `finished successfully and that the Backint agent${c.backintParameterFile ? ` (${c.backintParameterFile})` : ''} ` +
-    `can still read it; take a new data backup of ${c.source ?? 'the source'} and a new snapshot after it, then retry.`,
+    `HANA has no usable data backup of ${c.source ?? 'the source'} for this recovery (the backup it names, or any ` +
+    `before the requested time, cannot be used). Check in the source's backup catalog that a data backup finished ` +
+    `before that time and that the Backint agent${c.backintParameterFile ? ` (${c.backintParameterFile})` : ''} can ` +
+    `still read it; then take a new snapshot whose time lies after such a backup, and provision from it.`,
   'sr-secondary-down': (c) =>
     `${c.sid ?? 'The target'} is a system replication primary whose secondary is not reachable, so HANA cannot ` +
     `send it the restored root key. Start the secondary and let it connect (\`hdbnsutil -sr_state\` on both sites), ` +

@@ -76,7 +76,7 @@ const CONNECT =
 describe("HANA's inner code decides the action where the outer code is shared", () => {
   test.each([
     [SR_DOWN, 301102, 'sr-secondary-down', /system replication primary.*hdbnsutil -sr_unregister/],
-    [BACKUP_UNUSABLE, 111014, 'backup-unusable', /refuses the backup it named/],
+    [BACKUP_UNUSABLE, 111014, 'backup-unusable', /no usable data backup of ERP@PRD.*take a new snapshot/],
     [BACKINT_EXIT, 110507, 'backint', /Backint agent failed/],
     [CONNECT, null, 'connection-failed', /SYSTEMDB SQL port 31013/],
   ])('%s', (stderr, inner, kind, action) => {

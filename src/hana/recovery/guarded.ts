@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
+import { hanaErrorContext } from '../errors.js';
 import { libs } from '../../sdk/libs.js';
 import {
   describeGap,
@@ -78,17 +79,10 @@ export function verificationText(rows: (string | null)[][]): string {
 
 export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<RecoverTenantResult & { guarantees: GuaranteeRecord }> {
   const { connection, target, tenant, policy } = req;
-  const ctx = {
-    doing: `checking tenant ${tenant}`,
-    key: target.key,
-    sid: req.system.sid,
-    instanceNumber: req.system.instanceNumber,
-    hostName: req.system.hostName,
-    osUser: req.system.osUser,
+  const ctx = hanaErrorContext(req.system, target.key, `checking tenant ${tenant}`, {
     tenant,
-    traceDirectory: req.system.traceDirectory,
     backintParameterFile: req.backintParameterFile,
-  };
+  });
   await requireTenant(connection, target, tenant, ctx); // read-only: a wrong tenant fails before any waiting
 
   const coverageTarget: CoverageTarget = req.pin

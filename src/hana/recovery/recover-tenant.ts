@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
-import { actionFor, hanaUserError, type HanaErrorContext } from '../errors.js';
+import { actionFor, hanaErrorContext, hanaUserError, type HanaErrorContext } from '../errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import { joinPath, type AbsolutePath, type HostName, type InstanceNumber, type Sid, type TenantName } from '../identifiers.js';
 import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } from '../sql.js';
@@ -78,18 +78,12 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
         sourceSid: req.source.sid,
         backupSource: req.source.backupSource,
       });
-  const ctx: HanaErrorContext = {
-    doing: `recovering tenant ${tenant} of ${system.sid} to ${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`,
-    key: target.key,
-    sid: system.sid,
-    instanceNumber: system.instanceNumber,
-    hostName: system.hostName,
-    osUser: system.osUser,
+  const to = req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until;
+  const ctx: HanaErrorContext = hanaErrorContext(system, target.key, `recovering tenant ${tenant} of ${system.sid} to ${to}`, {
     tenant,
     source: `${req.source.tenant}@${req.source.sid}`,
-    traceDirectory: system.traceDirectory,
     backintParameterFile: req.backintParameterFile,
-  };
+  });
   const opDir = opDirPath(req.mountPath, newOperationKey());
   const file = recordPath(req.mountPath);
   const record: RecoveryRecord = {
