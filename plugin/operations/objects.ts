@@ -146,7 +146,8 @@ export function virtualParameters(p: PluginObject): VirtualParameters {
   if (verificationQuery && !targetTenantUserStoreKey) {
     throw new UserError(
       'verificationQuery is set but targetTenantUserStoreKey is not: the query runs in the VDB tenant through that key.',
-      'Set targetTenantUserStoreKey to an hdbuserstore key (on the target host) for a user of the VDB tenant, or remove verificationQuery.',
+      'Set targetTenantUserStoreKey to an hdbuserstore key (on the target host) for a user of the VDB tenant, or remove ' +
+        'verificationQuery.',
     );
   }
   const policyOverride: PluginObject = {};
@@ -169,7 +170,9 @@ export function hdbsqlTarget(repo: Repository, key: UserStoreKey): HdbsqlTarget 
   return { hdbsqlPath: repo.hdbsqlPath, key };
 }
 
-/** How the target host reads the source's catalog (its hdbsql, the source catalog key) and the Backint tool; null without the key. */
+/**
+ * How the target host reads the source's catalog (its hdbsql, the source catalog key) and the Backint tool; null without the key.
+ */
 export function coverageOf(
   repo: Repository,
   p: VirtualParameters,

@@ -160,7 +160,8 @@ export async function postSnapshot(
     );
   if (r.status !== 'succeeded') {
     throw new UserError(
-      `The VDB's last recovery ${r.status === 'running' ? 'has not finished' : 'failed'}${r.failure ? `: ${r.failure.message}` : ''}.`,
+      `The VDB's last recovery ${r.status === 'running' ? 'has not finished' : 'failed'}` +
+        `${r.failure ? `: ${r.failure.message}` : ''}.`,
       r.failure?.action || 'Wait for the recovery to finish, or refresh the VDB.',
     );
   }

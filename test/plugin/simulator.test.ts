@@ -142,7 +142,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     ).rejects.toThrow(/Tenant database NOPE does not exist on system PRD\. Tenants of PRD: ERP\./);
   });
 
-  test('provision: RECOVER runs detached, is followed in backup.log, the tenant runs, the VDB snapshot carries the record', async () => {
+  test('provision: RECOVER runs detached, followed in backup.log; the tenant runs; the snapshot has the record', async () => {
     const v = await mounted(vdb('VDB1'));
     const before = libs.commands.length;
     const cfg = await call<PluginObject>('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot });
@@ -239,7 +239,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(record(v).tenantActiveStatus).toBe('YES');
   }, 60_000);
 
-  test('449: a point in time before the first data backup is a UserError from HANA; the tenant is left stopped and recorded', async () => {
+  test('449: a time before the first data backup is a UserError from HANA; the tenant is left stopped, recorded', async () => {
     const early = await call<PluginObject>('linked', 'postSnapshot', {
       stagedSource: staged(120),
       repository: prd,
@@ -307,7 +307,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(err.action).toMatch(/does not exist/);
   }, 60_000);
 
-  test('a Backint failure during RECOVER: UserError naming the agent; the failure and the stopped tenant are recorded', async () => {
+  test('Backint fails during RECOVER: UserError naming the agent; failure and stopped tenant recorded', async () => {
     await land.faults.backintFailure('restore', 'simulated: access denied reading the source bucket');
     try {
       const v = await mounted(vdb('VDB3'));

@@ -54,7 +54,9 @@ export interface AssessedLogBackup {
 }
 
 export interface ReachedPoint {
-  /** Last commit reached (UTC, second precision); for a covered timestamp target, null (HANA picks the last commit <= the target). */
+  /**
+   * Last commit reached (UTC, second precision); for a covered timestamp target, null (HANA picks the last commit <= the target).
+   */
   timestamp: UtcIso | null;
   logPosition: string | null;
   volume: number | null;
@@ -98,7 +100,9 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
       missing.push({
         kind: p.kind,
         waitable: false,
-        message: `no successful complete data backup of the source at or before ${requested.logPosition ? `log position ${requested.logPosition}` : requested.timestamp}`,
+        message:
+          `no successful complete data backup of the source at or before ` +
+          `${requested.logPosition ? `log position ${requested.logPosition}` : requested.timestamp}`,
       });
     } else if (p.kind === 'gap') {
       missing.push({
@@ -106,7 +110,9 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
         waitable: false,
         backupId: p.nextBackupId,
         path: p.nextPath,
-        message: `log positions ${p.from}..${p.to} of volume ${p.volume} are in no log backup (the next one, ${p.nextPath}, starts at ${p.to})`,
+        message:
+          `log positions ${p.from}..${p.to} of volume ${p.volume} are in no log backup (the next one, ` +
+          `${p.nextPath}, starts at ${p.to})`,
       });
     } else {
       missing.push({
@@ -114,7 +120,9 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
         waitable: false,
         backupId: p.second.backupId,
         path: p.second.path,
-        message: `log backups ${p.first.path} (backup id ${p.first.backupId}) and ${p.second.path} (backup id ${p.second.backupId}) overlap in volume ${p.volume}; HANA refuses such a chain ([449] ... [111004])`,
+        message:
+          `log backups ${p.first.path} (backup id ${p.first.backupId}) and ${p.second.path} (backup id ` +
+          `${p.second.backupId}) overlap in volume ${p.volume}; HANA refuses such a chain ([449] ... [111004])`,
       });
     }
   }
@@ -182,7 +190,10 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
         waitable: true,
         backupId: hidden.backupId,
         path: hidden.path,
-        message: `log backup ${hidden.backupId} (${hidden.path}, written ${hidden.writtenAt}${hidden.lastCommit ? `, last commit ${hidden.lastCommit}` : ''}) is in the catalog but not in the Backint tool (not arrived yet: log-shipping lag; or deleted)`,
+        message:
+          `log backup ${hidden.backupId} (${hidden.path}, written ` +
+          `${hidden.writtenAt}${hidden.lastCommit ? `, last commit ${hidden.lastCommit}` : ''}) is in the catalog but ` +
+          `not in the Backint tool (not arrived yet: log-shipping lag; or deleted)`,
       });
     }
     const end = prefix[prefix.length - 1];
@@ -203,8 +214,12 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
           waitable: true,
           message:
             target.kind === 'timestamp'
-              ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet (newest: ${newest ? `${newest.path}, written ${iso(newest.writtenMs)}, last commit ${iso(newest.lastCommitMs) ?? '-'}` : 'none after the data backup'}); those commits are still only in the source's log area`
-              : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ends at ${newest ? newest.last : v.startPosition})`,
+              ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet (newest: ` +
+                `${newest ? `${newest.path}, written ${iso(newest.writtenMs)}, ` : ''}` +
+                `${newest ? `last commit ${iso(newest.lastCommitMs) ?? '-'}` : 'none after the data backup'}); ` +
+                `those commits are still only in the source's log area`
+              : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ends at ` +
+                `${newest ? newest.last : v.startPosition})`,
         });
       }
     }

@@ -189,8 +189,10 @@ export async function ensureCoverage(
       throw new UserError(
         `The backups of ${source} cannot give ${what} the requested point: ${describeGap(a)}. ${missingText(a)}. ${untouched}`,
         hard.some((m) => m.kind === 'no-data-backup')
-          ? 'Take a data backup of the source (BACKUP DATA FOR <tenant> USING BACKINT) and a new dSource snapshot after it, or use a snapshot taken after an existing data backup.'
-          : 'Repair the log backup chain of the source (take a new data backup and a new dSource snapshot after it); run hana-vdb plan to see the chain.',
+          ? 'Take a data backup of the source (BACKUP DATA FOR <tenant> USING BACKINT) and a new dSource snapshot after ' +
+              'it, or use a snapshot taken after an existing data backup.'
+          : 'Repair the log backup chain of the source (take a new data backup and a new dSource snapshot after it); run ' +
+              'hana-vdb plan to see the chain.',
       );
     }
     if (policy.coveragePolicy === 'proceed') {
@@ -204,19 +206,29 @@ export async function ensureCoverage(
     }
     if (policy.coveragePolicy === 'fail') {
       throw new UserError(
-        `Log coverage check failed for ${what} (policy fail${requestedPolicy.coveragePolicy === 'proceed' ? ': proceed does not apply to a pinned point' : ''}): ${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
+        `Log coverage check failed for ${what} ` +
+          `(policy fail${requestedPolicy.coveragePolicy === 'proceed' ? ': proceed does not apply to a pinned point' : ''}): ` +
+          `${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
         target.kind === 'logPosition'
-          ? 'The snapshot is pinned to this point so that all its VDBs hold the same data; if the backups holding it are gone, provision from a newer dSource snapshot (hana-vdb plan shows what is missing).'
-          : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), or set coveragePolicy to wait (or proceed to accept the shortfall).',
+          ? 'The snapshot is pinned to this point so that all its VDBs hold the same data; if the backups holding it are ' +
+              'gone, provision from a newer dSource snapshot (hana-vdb plan shows what is missing).'
+          : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), or set ' +
+              'coveragePolicy to wait (or proceed to accept the shortfall).',
       );
     }
     if (waited >= policy.coverageWaitTimeoutSeconds) {
+      const interval = catalog.logBackupIntervalSeconds;
       throw new UserError(
-        `Log coverage check: waited ${waited} s (coverageWaitTimeoutSeconds ${policy.coverageWaitTimeoutSeconds}) for ${what} and the backups still fall short: ${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
-        `Retry later, raise coverageWaitTimeoutSeconds, or raise the dSource's rpoOffsetMinutes (hana-vdb-meta advise recommends one)${catalog.logBackupIntervalSeconds !== null ? `; the source writes log backups every ${catalog.logBackupIntervalSeconds} s` : ''}.`,
+        `Log coverage check: waited ${waited} s (coverageWaitTimeoutSeconds ${policy.coverageWaitTimeoutSeconds}) for ` +
+          `${what} and the backups still fall short: ${describeGap(a)}. Missing: ${missingText(a)}. ${untouched}`,
+        `Retry later, raise coverageWaitTimeoutSeconds, or raise the dSource's rpoOffsetMinutes (hana-vdb-meta advise ` +
+          `recommends one)` +
+          `${interval !== null ? `; the source writes log backups every ${interval} s` : ''}.`,
       );
     }
-    const message = `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ${describeGap(a)}; ${a.missing[0]?.message ?? ''}`;
+    const message =
+      `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ${describeGap(a)}; ` +
+      `${a.missing[0]?.message ?? ''}`;
     libs.reportProgress({
       percent: Math.min(99, Math.floor((waited * 100) / Math.max(1, policy.coverageWaitTimeoutSeconds))),
       message,

@@ -25,12 +25,14 @@ if [ -e "$d/pid" ]; then
 fi
 hv_read_logs > "$d/log-ends"
 if [ -n "\${HANA_VDB_RECORD_FILE:-}" ]; then
-  printf '%s\\n' "$HANA_VDB_RECORD" > "$HANA_VDB_RECORD_FILE.tmp" && mv -f -- "$HANA_VDB_RECORD_FILE.tmp" "$HANA_VDB_RECORD_FILE" || exit 21
+  printf '%s\\n' "$HANA_VDB_RECORD" > "$HANA_VDB_RECORD_FILE.tmp" &&
+    mv -f -- "$HANA_VDB_RECORD_FILE.tmp" "$HANA_VDB_RECORD_FILE" || exit 21
 fi
 printf '%s\\n' "$HANA_VDB_SQL" > "$d/statement.sql"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$d/issued_at"
 export HANA_VDB_HDBSQL HANA_VDB_KEY HANA_VDB_SQL
-nohup setsid bash -c 'd="$1"; ${HDBSQL_COMMAND} >"$d/stdout" 2>"$d/stderr"; echo $? >"$d/rc.tmp"; mv -f -- "$d/rc.tmp" "$d/rc"' hana-vdb-recover "$d" </dev/null >/dev/null 2>&1 &
+nohup setsid bash -c 'd="$1"; ${HDBSQL_COMMAND} >"$d/stdout" 2>"$d/stderr"; echo $? >"$d/rc.tmp";
+  mv -f -- "$d/rc.tmp" "$d/rc"' hana-vdb-recover "$d" </dev/null >/dev/null 2>&1 &
 echo $! > "$d/pid"
 cat -- "$d/log-ends"; echo "@@HANA_VDB_ISSUED $(cat -- "$d/issued_at") new"
 `;

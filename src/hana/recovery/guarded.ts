@@ -107,13 +107,17 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   if (!req.coverage) {
     // Without a key for the source catalog nothing can be checked: recover as before (a pinned snapshot by its
     // timestamp, verified against the pinned log position below) and say so in the record.
-    const text = `log coverage was not checked (the VDB has no sourceCatalogUserStoreKey; set it to enforce the ${policy.coveragePolicy} policy)`;
+    const text =
+      `log coverage was not checked (the VDB has no sourceCatalogUserStoreKey; set it to enforce the ` +
+      `${policy.coveragePolicy} policy)`;
     guarantees.warnings.push(text);
     libs.logger.warn(`${req.what}: ${text}`);
   } else {
     libs.reportProgress({
       percent: 0,
-      message: `checking log coverage of ${req.source.tenant}@${req.source.sid} for ${req.pin ? `log position ${req.pin.logPosition}` : req.until}`,
+      message:
+        `checking log coverage of ${req.source.tenant}@${req.source.sid} for ` +
+        `${req.pin ? `log position ${req.pin.logPosition}` : req.until}`,
     });
     const outcome = await ensureCoverage(
       {
@@ -134,12 +138,14 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
       const shortfall = a.shortfallSeconds ?? 0;
       if (policy.maxDriftSeconds > 0 && shortfall > policy.maxDriftSeconds && policy.driftAction === 'fail') {
         throw new UserError(
-          `${req.what} would fall ${shortfall} s short (${describeGap(a)}), more than maxDriftSeconds ${policy.maxDriftSeconds} (driftAction fail). The target tenant was not touched.`,
+          `${req.what} would fall ${shortfall} s short (${describeGap(a)}), more than maxDriftSeconds ` +
+            `${policy.maxDriftSeconds} (driftAction fail). The target tenant was not touched.`,
           'Retry once the log backups have reached the Backint tool, or raise maxDriftSeconds.',
         );
       }
       guarantees.warnings.push(
-        `recovering short of the requested point (policy proceed): ${describeGap(a)}; ${a.missing.map((m) => m.message).join('; ')}`,
+        `recovering short of the requested point (policy proceed): ${describeGap(a)}; ` +
+          `${a.missing.map((m) => m.message).join('; ')}`,
       );
       libs.logger.warn(`${req.what}: proceeding short of the requested point: ${describeGap(a)}`);
       untilLogPosition = { logPosition: a.reachable.logPosition!, volume: a.reachable.volume! };
@@ -173,10 +179,14 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   if (req.pin && (reached !== req.pin.logPosition || (req.pin.timestamp !== null && achieved !== req.pin.timestamp))) {
     return fail(
       new UserError(
-        `${req.what} reached ${achieved ?? '?'} (log position ${reached ?? '?'}), not the snapshot's pinned point ${req.pin.timestamp ?? '?'} (log position ${req.pin.logPosition}): the VDB would hold different data than the other VDBs of this snapshot. Tenant ${tenant} was stopped.`,
+        `${req.what} reached ${achieved ?? '?'} (log position ${reached ?? '?'}), not the snapshot's pinned point ` +
+          `${req.pin.timestamp ?? '?'} (log position ${req.pin.logPosition}): the VDB would hold different data than the ` +
+          `other VDBs of this snapshot. Tenant ${tenant} was stopped.`,
         req.coverage
-          ? 'The backups needed for the pinned point are probably no longer all in the Backint tool: run hana-vdb plan for this snapshot, or provision from a newer dSource snapshot.'
-          : 'Set sourceCatalogUserStoreKey in the VDB parameters: with the source catalog the pinned point is recovered exactly (UNTIL LOG POSITION); without it only the requested time can be asked for.',
+          ? 'The backups needed for the pinned point are probably no longer all in the Backint tool: run hana-vdb plan ' +
+              'for this snapshot, or provision from a newer dSource snapshot.'
+          : 'Set sourceCatalogUserStoreKey in the VDB parameters: with the source catalog the pinned point is recovered ' +
+              'exactly (UNTIL LOG POSITION); without it only the requested time can be asked for.',
       ),
       true,
     );
@@ -202,7 +212,9 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
     const drift = Math.abs(secondsBetween(achieved, record.recoveryTimestamp));
     guarantees.driftSeconds = drift;
     if (policy.maxDriftSeconds > 0 && drift > policy.maxDriftSeconds) {
-      const text = `${req.what} reached ${achieved}, ${drift} s from the requested ${record.recoveryTimestamp}, more than maxDriftSeconds ${policy.maxDriftSeconds}`;
+      const text =
+        `${req.what} reached ${achieved}, ${drift} s from the requested ${record.recoveryTimestamp}, more ` +
+        `than maxDriftSeconds ${policy.maxDriftSeconds}`;
       if (policy.driftAction === 'fail') {
         return fail(
           new UserError(

@@ -162,8 +162,10 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
   if (recovery.lost) {
     return fail(
       new UserError(
-        `The RECOVER process for tenant ${tenant} on ${system.hostName} ended without an exit code (host restart or killed) and backup.log shows no result.`,
-        `Check ${opDir} and ${system.traceDirectory}/backup.log; then refresh or rewind the VDB again. ${actionFor('recovery-incomplete', ctx)}`,
+        `The RECOVER process for tenant ${tenant} on ${system.hostName} ended without an exit code (host restart or ` +
+          `killed) and backup.log shows no result.`,
+        `Check ${opDir} and ${system.traceDirectory}/backup.log; then refresh or rewind the VDB again. ` +
+          `${actionFor('recovery-incomplete', ctx)}`,
       ),
       null,
     );
@@ -171,8 +173,10 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
   if (!op || op.outcome !== 'success') {
     return fail(
       new UserError(
-        `RECOVER for tenant ${tenant} returned without error, but its result was not found in ${recoveryLogPaths(system.traceDirectory, tenant).join(' or ')}.`,
-        'Check that backup.log is written in the trace directory of the repository (traceDirectory) and refresh the environment if the installation moved; then retry.',
+        `RECOVER for tenant ${tenant} returned without error, but its result was not found in ` +
+          `${recoveryLogPaths(system.traceDirectory, tenant).join(' or ')}.`,
+        'Check that backup.log is written in the trace directory of the repository (traceDirectory) and refresh the ' +
+          'environment if the installation moved; then retry.',
       ),
       null,
     );
@@ -189,7 +193,8 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
       return fail(
         new UserError(
           `Tenant ${tenant} was recovered (${op.message}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,
-          `Read ${system.traceDirectory}/DB_${tenant}/ indexserver traces for why it did not start, start it with ALTER SYSTEM START DATABASE ${tenant}, then take a VDB snapshot.`,
+          `Read ${system.traceDirectory}/DB_${tenant}/ indexserver traces for why it did not start, start it with ALTER ` +
+            `SYSTEM START DATABASE ${tenant}, then take a VDB snapshot.`,
         ),
         null,
       );
