@@ -5,6 +5,7 @@
  * and asking it also proves the dSource's key works.
  */
 import { UserError } from '../../src/sdk/errors.js';
+import { hanaErrorContext } from '../../src/hana/errors.js';
 import type { MountSpecification, PluginObject, StagedSource } from '../../src/sdk/platform.js';
 import { currentUtcTimestamp } from '../../src/hana/sql.js';
 import { hdbsqlOrUserError, requireTenant } from '../../src/hana/tenant.js';
@@ -26,16 +27,10 @@ export async function postSnapshot(
   const repo = repositoryOf(repository);
   const sourceSid = parseSid(sourceConfig.sid ?? repo.sid, 'sourceConfig.sid');
   const target = hdbsqlTarget(repo, params.sourceUserStoreKey);
-  const ctx = {
-    doing: `reading the clock of ${sourceSid}`,
-    key: params.sourceUserStoreKey,
+  const ctx = hanaErrorContext(repo, params.sourceUserStoreKey, `reading the clock of ${sourceSid}`, {
     sid: sourceSid,
-    instanceNumber: repo.instanceNumber,
-    hostName: repo.hostName,
-    osUser: repo.osUser,
     tenant: params.sourceTenant,
-    traceDirectory: repo.traceDirectory,
-  };
+  });
   await requireTenant(stagedSource.sourceConnection, target, params.sourceTenant, ctx);
   const out = await hdbsqlOrUserError(stagedSource.sourceConnection, target, currentUtcTimestamp(), ctx);
   const raw = out.rows[0]?.[0] ?? '';

@@ -28,7 +28,7 @@ import type { PinnedPoint } from '../../src/hana/recovery/guarded.js';
 export interface Repository extends TargetSystem {
   version: string;
   installationPath: AbsolutePath;
-  /** HANA's Backint entry point, <usr/sap>/<SID>/SYS/global/hdb/opt/hdbbackint (docs/ARCHITECTURE.md, host layout). */
+  /** HANA's Backint entry point, <usr/sap>/<SID>/SYS/global/hdb/opt/hdbbackint. */
   hdbbackintPath: AbsolutePath;
 }
 
@@ -146,8 +146,8 @@ export function virtualParameters(p: PluginObject): VirtualParameters {
   if (verificationQuery && !targetTenantUserStoreKey) {
     throw new UserError(
       'verificationQuery is set but targetTenantUserStoreKey is not: the query runs in the VDB tenant through that key.',
-      'Set targetTenantUserStoreKey to an hdbuserstore key (on the target host) for a user of ' +
-        'the VDB tenant, or remove verificationQuery.',
+      'Set targetTenantUserStoreKey to an hdbuserstore key (on the target host) for a user of the VDB tenant, or remove ' +
+        'verificationQuery.',
     );
   }
   const policyOverride: PluginObject = {};
@@ -171,8 +171,7 @@ export function hdbsqlTarget(repo: Repository, key: UserStoreKey): HdbsqlTarget 
 }
 
 /**
- * How the target host reads the source's catalog (its hdbsql, the source catalog key) and the Backint tool;
- * null without the key.
+ * How the target host reads the source's catalog (its hdbsql, the source catalog key) and the Backint tool; null without the key.
  */
 export function coverageOf(
   repo: Repository,

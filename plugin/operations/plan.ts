@@ -4,6 +4,7 @@
  * Read-only: no tenant is stopped, no file is written. Works before provisioning (the VDB's parameters only).
  */
 import { UserError } from '../../src/sdk/errors.js';
+import { hanaErrorContext } from '../../src/hana/errors.js';
 import type { PluginObject, VirtualSource } from '../../src/sdk/platform.js';
 import { planRecovery } from '../../src/hana/log-coverage/plan.js';
 import type { CoverageTarget } from '../../src/hana/log-coverage/chain.js';
@@ -32,15 +33,9 @@ export async function plan(virtualSource: VirtualSource, repository: PluginObjec
       ...coverage,
       connection: virtualSource.connection,
       source: { sid: snap.sourceSid, tenant: snap.sourceTenant },
-      errorContext: {
-        doing: 'planning a recovery',
-        key: coverage.catalog.key,
-        sid: repo.sid,
-        instanceNumber: repo.instanceNumber,
-        hostName: repo.hostName,
-        osUser: repo.osUser,
+      errorContext: hanaErrorContext(repo, coverage.catalog.key, 'planning a recovery', {
         source: `${snap.sourceTenant}@${snap.sourceSid}`,
-      },
+      }),
     },
     target,
     recoveryPolicyOf(p.policyOverride, snap.policy),

@@ -6,7 +6,7 @@
 import { UserError } from '../../src/sdk/errors.js';
 import { runRemote } from '../../src/hana/remote/run.js';
 import { Status, type MountSpecification, type PluginObject, type VirtualSource } from '../../src/sdk/platform.js';
-import type { HanaErrorContext } from '../../src/hana/errors.js';
+import { hanaErrorContext, type HanaErrorContext } from '../../src/hana/errors.js';
 import { joinPath } from '../../src/hana/identifiers.js';
 import { recoverGuarded } from '../../src/hana/recovery/guarded.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
@@ -24,17 +24,10 @@ import {
 } from './objects.js';
 
 function context(repo: Repository, p: VirtualParameters, doing: string): HanaErrorContext {
-  return {
-    doing,
-    key: p.targetUserStoreKey,
-    sid: repo.sid,
-    instanceNumber: repo.instanceNumber,
-    hostName: repo.hostName,
-    osUser: repo.osUser,
+  return hanaErrorContext(repo, p.targetUserStoreKey, doing, {
     tenant: p.targetTenant,
-    traceDirectory: repo.traceDirectory,
     backintParameterFile: p.backintParameterFile,
-  };
+  });
 }
 
 export async function mountSpecification(virtualSource: VirtualSource, _repository: PluginObject): Promise<MountSpecification> {
@@ -167,8 +160,8 @@ export async function postSnapshot(
     );
   if (r.status !== 'succeeded') {
     throw new UserError(
-      `The VDB's last recovery ` +
-        `${r.status === 'running' ? 'has not finished' : 'failed'}${r.failure ? `: ${r.failure.message}` : ''}.`,
+      `The VDB's last recovery ${r.status === 'running' ? 'has not finished' : 'failed'}` +
+        `${r.failure ? `: ${r.failure.message}` : ''}.`,
       r.failure?.action || 'Wait for the recovery to finish, or refresh the VDB.',
     );
   }

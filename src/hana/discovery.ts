@@ -1,5 +1,5 @@
 /**
- * Discovery of HANA installations from the host layout (docs/ARCHITECTURE.md, "What lives on the host"): every
+ * Discovery of HANA installations from the host layout: every
  * ${HANA_VDB_USR_SAP:-/usr/sap}/<SID>/HDB<nr>/ with an exe/hdbsql, its <host>/trace directory, the version
  * `hdbsql -v` prints, the owner of the instance directory, and the tenants.
  *

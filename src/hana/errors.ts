@@ -1,18 +1,25 @@
 /**
- * HANA failures as UserErrors: HANA's own text plus a concrete action. Classification is by
- * HANA error code first and by text only where HANA reuses a code for different causes (Backint inside 448).
+ * HANA failures as UserErrors: HANA's own text plus a concrete action. Classification is by HANA's error code and,
+ * for the recovery codes that HANA reuses for different causes (447, 448, 449), by the inner code HANA prints in
+ * brackets: `* 449: recovery strategy could not be determined: [111014] The backup with backup id '…' cannot be
+ * used for recovery` (a backup that cannot be used) is not `[111004] Ambiguous sequence of log backups` (overlapping
+ * log sequences), and `* 448: … [301102] exception 301153: Sending root key to secondary failed` is a stopped system
+ * replication secondary, not a broken backup. Text decides only where no code tells (Backint, unknown tenant).
  */
 import { UserError } from '../sdk/errors.js';
 
 export type HanaFailureKind =
-  | 'recovery-incomplete' // [448]
-  | 'recovery-strategy' // [449]
+  | 'recovery-incomplete' // 448, any other inner code
+  | 'recovery-strategy' // 449, any other inner code
+  | 'ambiguous-log-backups' // 449 [111004]
+  | 'backup-unusable' // 449 [111014]
+  | 'sr-secondary-down' // 448 [301102] exception 301153
   | 'insufficient-privilege' // 258
   | 'authentication-failed' // 10
   | 'userstore-key-invalid' // -10104
   | 'connection-failed' // -10709 and friends
   | 'unknown-tenant'
-  | 'backint'
+  | 'backint' // 447 [110507], or Backint named in the text
   | 'other';
 
 export interface HanaFailure {
@@ -36,15 +43,56 @@ export interface HanaErrorContext {
   backintParameterFile?: string;
 }
 
+/** The facts of a HANA system that an action can name; a repository and a recovery's target system both have them. */
+export interface HanaSystemFacts {
+  sid?: string;
+  instanceNumber?: string;
+  hostName?: string;
+  osUser?: string;
+  traceDirectory?: string;
+}
+
+type ContextExtras = Partial<Pick<HanaErrorContext, 'sid' | 'tenant' | 'source' | 'backintParameterFile'>>;
+
+/** The one way to build an error context: the system's facts, the hdbuserstore key, what we are doing, and extras. */
+export function hanaErrorContext(
+  system: HanaSystemFacts,
+  key: string,
+  doing: string,
+  extras: ContextExtras = {},
+): HanaErrorContext {
+  const { sid, instanceNumber, hostName, osUser, traceDirectory } = system;
+  const ctx: HanaErrorContext = { doing, key, sid, instanceNumber, hostName, osUser, traceDirectory, ...extras };
+  for (const k of Object.keys(ctx) as (keyof HanaErrorContext)[]) if (ctx[k] === undefined) delete ctx[k];
+  return ctx;
+}
+
 const UNKNOWN_DATABASE = /(unknown|invalid) (tenant |database name|database)|database .{0,80}(not found|does not exist|not exist)/i;
+/** HANA's inner code: the first bracketed number of five or more digits (`[111014]`, not `RTE:[89006]`'s prefix). */
+const INNER_CODE = /(?<!RTE:)\[(\d{5,9})\]/;
+const SR_ROOT_KEY = /exception 301153|root key to secondary/i;
+
+/** HANA's inner code in a failure text, or null when it prints none. */
+export function innerCode(text: string): number | null {
+  const m = INNER_CODE.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+function classifyRecovery(code: number, inner: number | null, text: string): HanaFailureKind | null {
+  if (code === 448 && (inner === 301102 || SR_ROOT_KEY.test(text))) return 'sr-secondary-down';
+  if (code === 449 && inner === 111004) return 'ambiguous-log-backups';
+  if (code === 449 && inner === 111014) return 'backup-unusable';
+  if (code === 447 && inner === 110507) return 'backint';
+  if (/backint/i.test(text)) return 'backint';
+  if (code === 448) return 'recovery-incomplete';
+  if (code === 449) return 'recovery-strategy';
+  return null;
+}
 
 export function classifyHanaFailure(f: HanaFailure): HanaFailureKind {
-  if (/backint/i.test(f.text)) return 'backint';
+  const recovery = classifyRecovery(f.code, innerCode(f.text), f.text);
+  if (recovery) return recovery;
   switch (f.code) {
-    case 448:
-      return 'recovery-incomplete';
-    case 449:
-      return 'recovery-strategy';
     case 258:
       return 'insufficient-privilege';
     case 10:
@@ -70,66 +118,60 @@ function logs(ctx: HanaErrorContext): string {
   return `${ctx.traceDirectory}/backup.log${t} and ${ctx.traceDirectory}/backint.log`;
 }
 
+function setKey(ctx: HanaErrorContext): string {
+  return `\`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\``;
+}
+
+type ActionText = (ctx: HanaErrorContext, who: string, on: string) => string;
+
+const ACTIONS: Record<HanaFailureKind, ActionText> = {
+  'recovery-incomplete': (c) =>
+    `HANA stopped the recovery; tenant ${c.tenant ?? ''} is not usable until a recovery succeeds. ` +
+    `Read ${logs(c)} for the failing service and volume, fix the cause (missing or unreadable backups of ` +
+    `${c.source ?? 'the source'}, disk space on the target), then refresh or rewind the VDB again.`,
+  'recovery-strategy': (c) =>
+    `HANA found no chain of backups for ${c.source ?? 'the source'} up to the requested time (e.g. a missing data ` +
+    `backup). Check the source's backup catalog, take a new snapshot whose time lies after the source's latest ` +
+    `complete data backup, and provision from it.`,
+  'ambiguous-log-backups': (c) =>
+    `The log backups of ${c.source ?? 'the source'} hold overlapping log sequences (the source was recovered ` +
+    `earlier and started a new sequence, SAP Note 1779221). Take a new snapshot whose time lies after the source's ` +
+    `first complete data backup since that recovery, and provision from it.`,
+  'backup-unusable': (c) =>
+    `HANA has no usable data backup of ${c.source ?? 'the source'} for this recovery (the backup it names, or any ` +
+    `before the requested time, cannot be used). Check in the source's backup catalog that a data backup finished ` +
+    `before that time and that the Backint agent${c.backintParameterFile ? ` (${c.backintParameterFile})` : ''} can ` +
+    `still read it; then take a new snapshot whose time lies after such a backup, and provision from it.`,
+  'sr-secondary-down': (c) =>
+    `${c.sid ?? 'The target'} is a system replication primary whose secondary is not reachable, so HANA cannot ` +
+    `send it the restored root key. Start the secondary and let it connect (\`hdbnsutil -sr_state\` on both sites), ` +
+    `or unregister the secondary site (\`hdbnsutil -sr_unregister\`) for an urgent recovery, then retry.`,
+  'insufficient-privilege': (c, who, on) =>
+    `Grant the database user of hdbuserstore key ${c.key}${who}${on} the system privileges DATABASE RECOVERY ` +
+    `OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in SYSTEMDB, then retry.`,
+  'authentication-failed': (c, who, on) =>
+    `The credentials behind hdbuserstore key ${c.key}${who}${on} were rejected. Set them again with ${setKey(c)} ` +
+    `(the key must point at SYSTEMDB), then retry.`,
+  'userstore-key-invalid': (c, _who, on) =>
+    `hdbuserstore key ${c.key} does not exist for OS user${c.osUser ? ` ${c.osUser}` : ''}${on}. Create it with ` +
+    `${setKey(c)} (pointing at SYSTEMDB), or name an existing key (\`hdbuserstore LIST\`).`,
+  'connection-failed': (c) =>
+    `hdbsql could not reach the database that key ${c.key} points to. Check that ${c.sid ?? 'the'} system is ` +
+    `running and that the key's ENV (\`hdbuserstore LIST ${c.key}\`) names the SYSTEMDB SQL port ${systemdbPort(c)}.`,
+  'unknown-tenant': (c) =>
+    `Check the tenant name: \`SELECT DATABASE_NAME FROM SYS.M_DATABASES\` on ${c.sid ?? 'the system'}'s SYSTEMDB ` +
+    `lists the tenants. Create the target tenant first (CREATE DATABASE ...) or correct the name, then retry.`,
+  backint: (c, _who, on) =>
+    `The Backint agent failed. Read ${logs(c)}; check that the agent and its parameter file` +
+    `${c.backintParameterFile ? ` ${c.backintParameterFile}` : ''}${on} can read the backups of ` +
+    `${c.source ?? 'the source'} (credentials, bucket or Commvault client/instance, network), then retry.`,
+  other: (c) => `Read ${logs(c)} and HANA's message above, fix the cause, then retry.`,
+};
+
 export function actionFor(kind: HanaFailureKind, ctx: HanaErrorContext): string {
   const who = ctx.osUser ? ` of OS user ${ctx.osUser}` : '';
   const on = ctx.hostName ? ` on ${ctx.hostName}` : '';
-  switch (kind) {
-    case 'recovery-incomplete':
-      return (
-        `HANA stopped the recovery; tenant ${ctx.tenant ?? ''} is not usable until a recovery ` +
-        `succeeds. Read ${logs(ctx)} for the failing service and volume, fix the cause (missing or ` +
-        `unreadable backups of ${ctx.source ?? 'the source'}, disk space on the target), then ` +
-        `refresh or rewind the VDB again.`
-      );
-    case 'recovery-strategy':
-      return (
-        `HANA found no unambiguous chain of backups for ${ctx.source ?? 'the source'} up to the ` +
-        `requested time (e.g. overlapping log backup sequences after an earlier recovery of the ` +
-        `source, SAP Note 1779221, or a missing data backup). Check the source's backup catalog, ` +
-        `take a new snapshot whose time lies after the source's latest complete data backup, and ` +
-        `provision from it.`
-      );
-    case 'insufficient-privilege':
-      return (
-        `Grant the database user of hdbuserstore key ${ctx.key}${who}${on} the system privileges ` +
-        `DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in ` +
-        `SYSTEMDB, then retry.`
-      );
-    case 'authentication-failed':
-      return (
-        `The credentials behind hdbuserstore key ${ctx.key}${who}${on} were rejected. Set them ` +
-        `again with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` ` +
-        `(the key must point at SYSTEMDB), then retry.`
-      );
-    case 'userstore-key-invalid':
-      return (
-        `hdbuserstore key ${ctx.key} does not exist for OS ` +
-        `user${ctx.osUser ? ` ${ctx.osUser}` : ''}${on}. Create it with \`hdbuserstore SET ` +
-        `${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (pointing at SYSTEMDB), or ` +
-        `name an existing key (\`hdbuserstore LIST\`).`
-      );
-    case 'connection-failed':
-      return (
-        `hdbsql could not reach the database that key ${ctx.key} points to. Check that ` +
-        `${ctx.sid ?? 'the'} system is running and that the key's ENV (\`hdbuserstore LIST ` +
-        `${ctx.key}\`) names the SYSTEMDB SQL port ${systemdbPort(ctx)}.`
-      );
-    case 'unknown-tenant':
-      return (
-        `Check the tenant name: \`SELECT DATABASE_NAME FROM SYS.M_DATABASES\` on ` +
-        `${ctx.sid ?? 'the system'}'s SYSTEMDB lists the tenants. Create the target tenant first ` +
-        `(CREATE DATABASE ...) or correct the name, then retry.`
-      );
-    case 'backint':
-      return (
-        `The Backint agent failed. Read ${logs(ctx)}; check that the agent and its parameter ` +
-        `file${ctx.backintParameterFile ? ` ${ctx.backintParameterFile}` : ''}${on} can read the ` +
-        `backups of ${ctx.source ?? 'the source'} (credentials, bucket or Commvault ` +
-        `client/instance, network), then retry.`
-      );
-    case 'other':
-      return `Read ${logs(ctx)} and HANA's message above, fix the cause, then retry.`;
-  }
+  return ACTIONS[kind](ctx, who, on);
 }
 
 /** A HANA failure as the UserError the user sees: what we did, HANA's code and text verbatim, and what to do. */

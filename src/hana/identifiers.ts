@@ -84,8 +84,8 @@ export function parseUserStoreKey(value: unknown, field = 'userStoreKey'): UserS
 export function parseAbsolutePath(value: unknown, field = 'path'): AbsolutePath {
   const v = str(field, value);
   const action =
-    'Give an absolute path such as "/usr/sap/PRD/HDB00" (letters, digits and _ . + @ = , - ' +
-    'only; no spaces, no "." or ".." components).';
+    'Give an absolute path such as "/usr/sap/PRD/HDB00" (letters, digits and _ . + @ = , - only; no spaces, no "." or ' +
+    '".." components).';
   if (!v.startsWith('/')) reject(field, v, 'is not an absolute path', action);
   if (!/^\/[A-Za-z0-9_./+@=,-]*$/.test(v)) reject(field, v, 'contains characters that are not allowed in a path', action);
   const parts = v.split('/').filter((p) => p !== '');

@@ -256,24 +256,21 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     expect(await activeStatus('VDB3')).toBe('YES');
   });
 
-  test(
-    'the pin holds: a later VDB from the same snapshot reaches exactly the pinned point ' + 'although more logs arrived',
-    async () => {
-      const pinned = pinnedMetadata(shortSnap, shortVdb)!; // what the engine writes with the first VDB snapshot
-      expect(pinned).toMatchObject({ pinnedTimestamp: shortVdb.achievedTimestamp, pinnedLogPosition: shortVdb.reachedLogPosition });
-      expect(pinnedMetadata(pinned, waitedSnap)).toBeNull(); // a pin is never moved
-      await land.clock.advance(1200); // the logs that were missing have reached the store since
-      const v = await vdb('VDB3');
-      await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: pinned });
-      const again = await vdbSnapshot(v);
-      expect(again.reachedLogPosition).toBe(shortVdb.reachedLogPosition);
-      expect(again.achievedTimestamp).toBe(shortVdb.achievedTimestamp);
-      expect((again.coverage as Record<string, unknown>).requestedLogPosition).toBe(shortVdb.reachedLogPosition);
-      expect(await markers('VDB3')).toEqual(await markers('VDB2'));
-      const readLog = readFileSync(join(qasSys.paths.traceDir, 'DB_VDB3', 'backup.log'), 'utf8');
-      expect(readLog).toContain(`UNTIL LOG POSITION ${shortVdb.reachedLogPosition as string} AT VOLUME 3`);
-    },
-  );
+  test('the pin holds: a later VDB of the snapshot reaches exactly the pinned point though more logs arrived', async () => {
+    const pinned = pinnedMetadata(shortSnap, shortVdb)!; // what the engine writes with the first VDB snapshot
+    expect(pinned).toMatchObject({ pinnedTimestamp: shortVdb.achievedTimestamp, pinnedLogPosition: shortVdb.reachedLogPosition });
+    expect(pinnedMetadata(pinned, waitedSnap)).toBeNull(); // a pin is never moved
+    await land.clock.advance(1200); // the logs that were missing have reached the store since
+    const v = await vdb('VDB3');
+    await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: pinned });
+    const again = await vdbSnapshot(v);
+    expect(again.reachedLogPosition).toBe(shortVdb.reachedLogPosition);
+    expect(again.achievedTimestamp).toBe(shortVdb.achievedTimestamp);
+    expect((again.coverage as Record<string, unknown>).requestedLogPosition).toBe(shortVdb.reachedLogPosition);
+    expect(await markers('VDB3')).toEqual(await markers('VDB2'));
+    const readLog = readFileSync(join(qasSys.paths.traceDir, 'DB_VDB3', 'backup.log'), 'utf8');
+    expect(readLog).toContain(`UNTIL LOG POSITION ${shortVdb.reachedLogPosition as string} AT VOLUME 3`);
+  });
 
   test('rewind to a VDB snapshot recovers to exactly its reached point', async () => {
     const v = await vdb('VDB1', {
@@ -290,10 +287,9 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     const logs = await query(
       prdSys,
       'PRD_RECOVERY',
-      `SELECT C.BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION FROM ` +
-        `SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON ` +
-        `F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME WHERE C.DATABASE_NAME = ` +
-        `'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND F.SOURCE_TYPE_NAME = 'volume'`,
+      `SELECT C.BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN ` +
+        `SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME ` +
+        `WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND F.SOURCE_TYPE_NAME = 'volume'`,
     );
     const pos = BigInt(shortVdb.reachedLogPosition as string);
     const holding = logs.find((r) => BigInt(r[1]!) < pos && BigInt(r[2]!) >= pos)!;
@@ -305,9 +301,8 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
     const err = await failure(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: pinned }));
     expect(err.message).toMatch(
       new RegExp(
-        `proceed does not apply to a pinned point\\): requested log position ` +
-          `${pinned.pinnedLogPosition as string} .*log backup ${holding[0]} .*not in the Backint ` +
-          `tool .*or deleted.*The target tenant was not touched`,
+        `proceed does not apply to a pinned point\\): requested log position ${pinned.pinnedLogPosition as string} .*log ` +
+          `backup ${holding[0]} .*not in the Backint tool .*or deleted.*The target tenant was not touched`,
       ),
     );
     expect(err.action).toMatch(/provision from a newer dSource snapshot/);

@@ -3,8 +3,8 @@ import { parseDiscoveryOutput } from '../../src/hana/discovery.js';
 describe('discovery output', () => {
   const out = [
     'H\thanaqas',
-    'R\tQAS\t10\thanaqas\t/usr/sap/QAS/HDB10\tqasadm\tHDBSQL version 2.00.070.00.1679989823, ' +
-      'the SAP HANA Database interactive terminal.',
+    'R\tQAS\t10\thanaqas\t/usr/sap/QAS/HDB10\tqasadm\tHDBSQL version 2.00.070.00.1679989823, the SAP HANA Database ' +
+      'interactive terminal.',
     'T\tQAS\t10\thanaqas\tVDB2',
     'T\tQAS\t10\thanaqas\tVDB1',
     'T\tQAS\t10\thanaqas\tbad;name',

@@ -1,5 +1,6 @@
 import { UserError } from '../../src/sdk/errors.js';
-import { classifyHanaFailure, hanaUserError, unknownTenantError, type HanaErrorContext } from '../../src/hana/errors.js';
+import { classifyHanaFailure, hanaUserError, innerCode, unknownTenantError, type HanaErrorContext } from '../../src/hana/errors.js';
+import { parseHdbsqlErrors } from '../../src/hana/hdbsql/errors.js';
 
 const ctx: HanaErrorContext = {
   doing: 'recovering tenant VDB1 of QAS to 2020-01-01T12:30:00Z',
@@ -25,8 +26,8 @@ describe("HANA failures become UserErrors with HANA's text and a concrete action
     [
       449,
       'recovery strategy could not be determined, volume 1, reached log position 0, [111004] Ambiguous sequence of log backups',
-      'recovery-strategy',
-      /new snapshot/,
+      'ambiguous-log-backups',
+      /overlapping log sequences.*SAP Note 1779221/,
     ],
     [
       258,
@@ -55,5 +56,53 @@ describe("HANA failures become UserErrors with HANA's text and a concrete action
   test('an unknown tenant names the tenants that exist', () => {
     const e = unknownTenantError('VDB9', 'QAS', ['VDB1', 'VDB2'], ctx);
     expect(e.message).toBe('Tenant database VDB9 does not exist on system QAS. Tenants of QAS: VDB1, VDB2.');
+  });
+});
+
+// hdbsql's stderr as published (AWS Backup developer guide, SAP HANA restore troubleshooting), verbatim.
+const SR_DOWN =
+  '* 448: recovery could not be completed: [301102] exception 301153: Sending root key to secondary failed: ' +
+  'connection refused. This may be caused by a stopped system replication secondary. Please keep the secondary ' +
+  'online to receive the restored root key. Alternatively you could unregister the secondary site in case of an ' +
+  'urgent recovery.\n SQLSTATE: HY000\n';
+const BACKUP_UNUSABLE =
+  "* 449: recovery strategy could not be determined: [111014] The backup with backup id '1660627536506' cannot be " +
+  'used for recovery SQLSTATE: HY000\n';
+const BACKINT_EXIT = '* 447: backup could not be completed: [110507] Backint exited with exit code 1 instead of 0.\n';
+const CONNECT =
+  "* -10709: Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused " +
+  '([::1]:40404 → localhost:30013))\n';
+
+describe("HANA's inner code decides the action where the outer code is shared", () => {
+  test.each([
+    [SR_DOWN, 301102, 'sr-secondary-down', /system replication primary.*hdbnsutil -sr_unregister/],
+    [BACKUP_UNUSABLE, 111014, 'backup-unusable', /no usable data backup of ERP@PRD.*take a new snapshot/],
+    [BACKINT_EXIT, 110507, 'backint', /Backint agent failed/],
+    [CONNECT, null, 'connection-failed', /SYSTEMDB SQL port 31013/],
+  ])('%s', (stderr, inner, kind, action) => {
+    const [e] = parseHdbsqlErrors(stderr);
+    expect(e).toBeDefined();
+    expect(innerCode(e!.text)).toBe(inner);
+    expect(classifyHanaFailure(e!)).toBe(kind);
+    expect(hanaUserError(e!, ctx).action).toMatch(action);
+  });
+
+  test('a 449 [111014] is not told to look for overlapping log backups, and a 449 [111004] is', () => {
+    const [unusable] = parseHdbsqlErrors(BACKUP_UNUSABLE);
+    expect(hanaUserError(unusable!, ctx).action).not.toMatch(/overlapping|1779221/);
+    const ambiguous = {
+      code: 449,
+      text:
+        'recovery strategy could not be determined, volume 1, reached log position 0, [111004] Ambiguous sequence of ' +
+        'log backups, overlapping log backups: Log backup log_backup_1_0_381184_384512 found starting with redo log ' +
+        'position 381184, but expected it to start with redo log position 381248',
+    };
+    expect(hanaUserError(ambiguous, ctx).action).toMatch(/overlapping/);
+  });
+
+  test('a 448 whose secondary is down is not reported as a broken backup chain', () => {
+    const [e] = parseHdbsqlErrors(SR_DOWN);
+    expect(e!.sqlState).toBe('HY000');
+    expect(hanaUserError(e!, ctx).action).not.toMatch(/missing or unreadable backups/);
   });
 });

@@ -18,10 +18,10 @@ const spec = {
 };
 
 describe('sql', () => {
-  test('RECOVER for a point-in-time copy from Backint, in the form the product documents', () => {
+  test('RECOVER for a point-in-time copy from Backint', () => {
     expect(recoverTenantUntil({ ...spec, backupSource: 'S3_BACKINT' })).toBe(
-      "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2020-01-01 12:30:00' CLEAR LOG USING SOURCE " +
-        "'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT",
+      "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2020-01-01 12:30:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG " +
+        'BACKINT CHECK ACCESS USING BACKINT',
     );
   });
 

@@ -142,42 +142,34 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     ).rejects.toThrow(/Tenant database NOPE does not exist on system PRD\. Tenants of PRD: ERP\./);
   });
 
-  test(
-    'provision: RECOVER runs detached, is followed in backup.log, the tenant runs, the VDB ' + 'snapshot carries the record',
-    async () => {
-      const v = await mounted(vdb('VDB1'));
-      const before = libs.commands.length;
-      const cfg = await call<PluginObject>('virtual', 'configure', {
-        virtualSource: v,
-        repository: qas,
-        snapshot: dsourceSnapshot,
-      });
-      expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
-      const configureCommands = libs.commands.length - before;
-      expect(configureCommands).toBeLessThanOrEqual(12);
+  test('provision: RECOVER runs detached, followed in backup.log; the tenant runs; the snapshot has the record', async () => {
+    const v = await mounted(vdb('VDB1'));
+    const before = libs.commands.length;
+    const cfg = await call<PluginObject>('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot });
+    expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
+    const configureCommands = libs.commands.length - before;
+    expect(configureCommands).toBeLessThanOrEqual(12);
 
-      const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: cfg });
-      expect(snap).toMatchObject({
-        sourceSid: 'PRD',
-        sourceTenant: 'ERP',
-        originTimestamp: dsourceSnapshot.originTimestamp,
-        takenAt: dsourceSnapshot.takenAt,
-        recoveryTimestamp: dsourceSnapshot.originTimestamp,
-      });
-      expect(snap.achievedTimestamp! <= snap.recoveryTimestamp!).toBe(true);
-      // recoveryInfo is HANA's finish line verbatim, and the operation id is the one backup.log shows for it.
-      const finish = tenantLog('VDB1')
-        .split('\n')
-        .find((l) => l.includes(`${snap.operationId as string} `) && l.includes('RECOVER DATA finished'));
-      expect(finish).toBeDefined();
-      expect(finish!.endsWith(snap.recoveryInfo as string)).toBe(true);
-      expect(snap.recoveryInfo).toMatch(/^RECOVER DATA finished successfully, reached timestamp \S+, reached log position \d+$/);
-      expect(snap.reachedLogPosition).toMatch(/^\d+$/);
-      expect(libs.progress.some((p) => p.message.startsWith('recovering: indexserver volume'))).toBe(true);
-      expect(record(v)).toMatchObject({ status: 'succeeded', targetTenant: 'VDB1', tenantActiveStatus: 'YES', failure: null });
-    },
-    120_000,
-  );
+    const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: cfg });
+    expect(snap).toMatchObject({
+      sourceSid: 'PRD',
+      sourceTenant: 'ERP',
+      originTimestamp: dsourceSnapshot.originTimestamp,
+      takenAt: dsourceSnapshot.takenAt,
+      recoveryTimestamp: dsourceSnapshot.originTimestamp,
+    });
+    expect(snap.achievedTimestamp! <= snap.recoveryTimestamp!).toBe(true);
+    // recoveryInfo is HANA's finish line verbatim, and the operation id is the one backup.log shows for it.
+    const finish = tenantLog('VDB1')
+      .split('\n')
+      .find((l) => l.includes(`${snap.operationId as string} `) && l.includes('RECOVER DATA finished'));
+    expect(finish).toBeDefined();
+    expect(finish!.endsWith(snap.recoveryInfo as string)).toBe(true);
+    expect(snap.recoveryInfo).toMatch(/^RECOVER DATA finished successfully, reached timestamp \S+, reached log position \d+$/);
+    expect(snap.reachedLogPosition).toMatch(/^\d+$/);
+    expect(libs.progress.some((p) => p.message.startsWith('recovering: indexserver volume'))).toBe(true);
+    expect(record(v)).toMatchObject({ status: 'succeeded', targetTenant: 'VDB1', tenantActiveStatus: 'YES', failure: null });
+  }, 120_000);
 
   test('a dropped connection while following the recovery: the next command continues and the result is recorded', async () => {
     await land.faults.slowRecovery(300);
@@ -247,29 +239,25 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(record(v).tenantActiveStatus).toBe('YES');
   }, 60_000);
 
-  test(
-    '449: a point in time before the first data backup is a UserError from HANA; the tenant is ' + 'left stopped and recorded',
-    async () => {
-      const early = await call<PluginObject>('linked', 'postSnapshot', {
-        stagedSource: staged(120),
-        repository: prd,
-        sourceConfig: { sid: 'PRD' },
-        optionalSnapshotParameters: null,
-      });
-      const v = await mounted(vdb('VDB3'));
-      const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: early }).then(
-        () => {
-          throw new Error('expected failure');
-        },
-        (e) => e,
-      );
-      expect(err.message).toMatch(/\[449\] recovery strategy could not be determined/);
-      expect(err.action).toMatch(/take a new snapshot/);
-      expect(record(v)).toMatchObject({ status: 'failed', tenantActiveStatus: 'NO', failure: { code: 449 } });
-      expect(record(v).operationId).toMatch(/^[0-9a-f]+$/);
-    },
-    60_000,
-  );
+  test('449: a time before the first data backup is a UserError from HANA; the tenant is left stopped, recorded', async () => {
+    const early = await call<PluginObject>('linked', 'postSnapshot', {
+      stagedSource: staged(120),
+      repository: prd,
+      sourceConfig: { sid: 'PRD' },
+      optionalSnapshotParameters: null,
+    });
+    const v = await mounted(vdb('VDB3'));
+    const err: UserError = await call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: early }).then(
+      () => {
+        throw new Error('expected failure');
+      },
+      (e) => e,
+    );
+    expect(err.message).toMatch(/\[449\] recovery strategy could not be determined/);
+    expect(err.action).toMatch(/take a new snapshot/);
+    expect(record(v)).toMatchObject({ status: 'failed', tenantActiveStatus: 'NO', failure: { code: 449 } });
+    expect(record(v).operationId).toMatch(/^[0-9a-f]+$/);
+  }, 60_000);
 
   test('an unknown target tenant names the tenants that exist', async () => {
     const v = await mounted(vdb('VDB9'));
@@ -319,38 +307,34 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(err.action).toMatch(/does not exist/);
   }, 60_000);
 
-  test(
-    'a Backint failure during RECOVER: UserError naming the agent; the failure and the stopped ' + 'tenant are recorded',
-    async () => {
-      await land.faults.backintFailure('restore', 'simulated: access denied reading the source bucket');
-      try {
-        const v = await mounted(vdb('VDB3'));
-        const err: UserError = await call('virtual', 'configure', {
-          virtualSource: v,
-          repository: qas,
-          snapshot: dsourceSnapshot,
-        }).then(
-          () => {
-            throw new Error('expected failure');
-          },
-          (e) => e,
-        );
-        expect(err).toBeInstanceOf(UserError);
-        expect(err.message).toMatch(
-          /HANA failed while recovering tenant VDB3 of QAS to \S+: \[\d+\] .*simulated: access denied reading the source bucket/,
-        );
-        expect(err.action).toMatch(/Backint agent failed/);
-        const r = record(v);
-        expect(r.status).toBe('failed');
-        expect(r.failure.message).toBe(err.message);
-        expect(r.tenantActiveStatus).toBe('NO');
-        await expect(call('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: {} })).rejects.toThrow(
-          /last recovery failed/,
-        );
-      } finally {
-        await land.faults.backintFailure('restore', null);
-      }
-    },
-    120_000,
-  );
+  test('Backint fails during RECOVER: UserError naming the agent; failure and stopped tenant recorded', async () => {
+    await land.faults.backintFailure('restore', 'simulated: access denied reading the source bucket');
+    try {
+      const v = await mounted(vdb('VDB3'));
+      const err: UserError = await call('virtual', 'configure', {
+        virtualSource: v,
+        repository: qas,
+        snapshot: dsourceSnapshot,
+      }).then(
+        () => {
+          throw new Error('expected failure');
+        },
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(UserError);
+      expect(err.message).toMatch(
+        /HANA failed while recovering tenant VDB3 of QAS to \S+: \[\d+\] .*simulated: access denied reading the source bucket/,
+      );
+      expect(err.action).toMatch(/Backint agent failed/);
+      const r = record(v);
+      expect(r.status).toBe('failed');
+      expect(r.failure.message).toBe(err.message);
+      expect(r.tenantActiveStatus).toBe('NO');
+      await expect(call('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: {} })).rejects.toThrow(
+        /last recovery failed/,
+      );
+    } finally {
+      await land.faults.backintFailure('restore', null);
+    }
+  }, 120_000);
 });

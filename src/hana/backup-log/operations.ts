@@ -21,7 +21,7 @@ import {
 export type OperationKind = 'recovery' | 'data-backup' | 'log-backup' | 'catalog-backup' | 'other';
 export type OperationOutcome = 'success' | 'error' | 'running';
 
-/** One operation as `hana-vdb parse-backup-log --json` prints it (pinned in docs/COMMANDS.md). Times are UTC ISO with Z. */
+/** One operation as `hana-vdb parse-backup-log --json` prints it. Times are UTC ISO with Z. */
 export interface BackupLogOperation {
   operationId: string | null;
   kind: OperationKind;

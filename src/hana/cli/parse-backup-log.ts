@@ -11,20 +11,16 @@ import { createInterface } from 'node:readline';
 import { UserError } from '../../sdk/errors.js';
 import { BackupLogAssembler, type BackupLogOperation } from '../backup-log/operations.js';
 
-const USAGE = 'Usage: hana-vdb parse-backup-log FILE [--json]';
-
-/**
- * What this command needs of the `hana-vdb` process that runs it (the engine passes its wider CLI context; this
- * module is loaded by path, so the HANA layer does not import the engine).
- */
-export interface CommandContext {
-  /** --json: exactly one JSON document on stdout. */
+/** What this command needs from `hana-vdb`'s main; a structural subset of the engine's command context. */
+export interface ParseBackupLogContext {
   json: boolean;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
 
-export async function run(argv: string[], ctx: CommandContext): Promise<number> {
+const USAGE = 'Usage: hana-vdb parse-backup-log FILE [--json]';
+
+export async function run(argv: string[], ctx: ParseBackupLogContext): Promise<number> {
   const json = ctx.json || argv.includes('--json');
   const args = argv.filter((a) => a !== '--json');
   const unknown = args.find((a) => a.startsWith('-') && a !== '-');

@@ -50,11 +50,11 @@ export interface SourceCatalog {
 /** One row per catalog file of the tenant's successful data and log backups, oldest first. */
 export function catalogQuery(tenant: TenantName): string {
   return (
-    'SELECT C.BACKUP_ID, C.ENTRY_TYPE_NAME, C.UTC_START_TIME, C.UTC_END_TIME, F.SOURCE_ID, ' +
-    'F.SOURCE_TYPE_NAME, F.DESTINATION_TYPE_NAME,' +
+    'SELECT C.BACKUP_ID, C.ENTRY_TYPE_NAME, C.UTC_START_TIME, C.UTC_END_TIME, F.SOURCE_ID, F.SOURCE_TYPE_NAME, ' +
+    'F.DESTINATION_TYPE_NAME,' +
     ' F.DESTINATION_PATH, F.EXTERNAL_BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME' +
-    (' FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON ' +
-      'F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME') +
+    ' FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND ' +
+    'F.DATABASE_NAME = C.DATABASE_NAME' +
     ` WHERE C.DATABASE_NAME = '${tenant}' AND C.STATE_NAME = 'successful' AND F.SOURCE_TYPE_NAME <> 'catalog'` +
     " AND C.ENTRY_TYPE_NAME IN ('complete data backup', 'differential data backup', 'incremental data backup', 'log backup')" +
     ' ORDER BY C.UTC_START_TIME, C.BACKUP_ID, F.SOURCE_ID'
@@ -65,8 +65,8 @@ export const CLOCK_QUERY = 'SELECT CURRENT_UTCTIMESTAMP FROM DUMMY';
 
 /** Every layer's value; the most specific wins (DATABASE for the tenant, then HOST, SYSTEM, DEFAULT). */
 export const LOG_BACKUP_INTERVAL_QUERY =
-  'SELECT LAYER_NAME, TENANT_NAME, VALUE FROM SYS.M_INIFILE_CONTENTS WHERE FILE_NAME = ' +
-  "'global.ini' AND SECTION = 'backup' AND KEY = 'log_backup_timeout_s'";
+  "SELECT LAYER_NAME, TENANT_NAME, VALUE FROM SYS.M_INIFILE_CONTENTS WHERE FILE_NAME = 'global.ini' AND SECTION = " +
+  "'backup' AND KEY = 'log_backup_timeout_s'";
 
 function bad(what: string, value: unknown): never {
   throw new UserError(

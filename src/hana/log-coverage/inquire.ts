@@ -138,10 +138,10 @@ export async function inquireVisibility(req: InquireRequest): Promise<InquireRes
   if (rc !== 0 || parsed.errors.length > 0) {
     const detail = field('ERR').trim() || parsed.errors[0] || `exit code ${rc}`;
     throw new UserError(
-      `The Backint tool could not tell which backups of ${user} it holds (hdbbackint -f inquire ` +
-        `with ${req.parameterFile}): ${detail}`,
-      `Check that ${req.hdbbackint} runs for the target's OS user and that ${req.parameterFile} ` +
-        `lets the target read the source's backups (${user}).`,
+      `The Backint tool could not tell which backups of ${user} it holds (hdbbackint -f inquire with ` +
+        `${req.parameterFile}): ${detail}`,
+      `Check that ${req.hdbbackint} runs for the target's OS user and that ${req.parameterFile} lets the target read the ` +
+        `source's backups (${user}).`,
     );
   }
   for (const o of objects) result.set(o.ebid, parsed.byEbid.get(o.ebid) ?? { visible: false, createdMs: null });

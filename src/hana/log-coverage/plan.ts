@@ -27,10 +27,7 @@ export function verdictOf(a: Assessment, requested: RecoveryPolicy): { verdict: 
   if (a.covered)
     return {
       verdict: 'recover',
-      reason: a.requested.logPosition
-        ? `covered: exactly log position ${a.requested.logPosition}`
-        : `covered: the last commit at or before ${a.requested.timestamp}` +
-          (a.expected.notBefore ? ` (not before ${a.expected.notBefore})` : ''),
+      reason: `covered: ${a.requested.logPosition ? `exactly log position ${a.requested.logPosition}` : lastCommitText(a)}`,
     };
   const hard = a.missing.filter((m) => !m.waitable);
   const gap = describeGap(a);
@@ -65,4 +62,9 @@ export async function planRecovery(src: CoverageSource, target: CoverageTarget, 
     logBackupIntervalSeconds: catalog.logBackupIntervalSeconds,
     assessment: { ...assessment, logBackups: assessment.logBackups.map(({ writtenMs: _w, createdMs: _c, ...l }) => l) },
   };
+}
+
+function lastCommitText(a: Assessment): string {
+  const notBefore = a.expected.notBefore ? ` (not before ${a.expected.notBefore})` : '';
+  return `the last commit at or before ${a.requested.timestamp}${notBefore}`;
 }

@@ -31,8 +31,8 @@ fi
 printf '%s\\n' "$HANA_VDB_SQL" > "$d/statement.sql"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$d/issued_at"
 export HANA_VDB_HDBSQL HANA_VDB_KEY HANA_VDB_SQL
-nohup setsid bash -c 'd="$1"; ${HDBSQL_COMMAND} >"$d/stdout" 2>"$d/stderr"; echo $? >"$d/rc.tmp"; mv -f -- "$d/rc.tmp" "$d/rc"' \\
-  hana-vdb-recover "$d" </dev/null >/dev/null 2>&1 &
+nohup setsid bash -c 'd="$1"; ${HDBSQL_COMMAND} >"$d/stdout" 2>"$d/stderr"; echo $? >"$d/rc.tmp";
+  mv -f -- "$d/rc.tmp" "$d/rc"' hana-vdb-recover "$d" </dev/null >/dev/null 2>&1 &
 echo $! > "$d/pid"
 cat -- "$d/log-ends"; echo "@@HANA_VDB_ISSUED $(cat -- "$d/issued_at") new"
 `;

@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
+import { hanaErrorContext } from '../errors.js';
 import { libs } from '../../sdk/libs.js';
 import {
   describeGap,
@@ -98,17 +99,10 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
 }
 
 function errorContextOf(req: GuardedRecoveryRequest) {
-  return {
-    doing: `checking tenant ${req.tenant}`,
-    key: req.target.key,
-    sid: req.system.sid,
-    instanceNumber: req.system.instanceNumber,
-    hostName: req.system.hostName,
-    osUser: req.system.osUser,
+  return hanaErrorContext(req.system, req.target.key, `checking tenant ${req.tenant}`, {
     tenant: req.tenant,
-    traceDirectory: req.system.traceDirectory,
     backintParameterFile: req.backintParameterFile,
-  };
+  });
 }
 
 function initialGuarantees(req: GuardedRecoveryRequest): GuaranteeRecord {

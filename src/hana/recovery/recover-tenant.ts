@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { UserError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
-import { actionFor, hanaUserError, type HanaErrorContext } from '../errors.js';
+import { actionFor, hanaErrorContext, hanaUserError, type HanaErrorContext } from '../errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import { joinPath, type AbsolutePath, type HostName, type InstanceNumber, type Sid, type TenantName } from '../identifiers.js';
 import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } from '../sql.js';
@@ -121,20 +121,11 @@ function recoverStatement(req: RecoverTenantRequest): string {
 
 function errorContextOf(req: RecoverTenantRequest): HanaErrorContext & { source: string } {
   const { system, tenant } = req;
-  return {
-    doing:
-      `recovering tenant ${tenant} of ${system.sid} to ` +
-      `${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`,
-    key: req.target.key,
-    sid: system.sid,
-    instanceNumber: system.instanceNumber,
-    hostName: system.hostName,
-    osUser: system.osUser,
-    tenant,
-    source: `${req.source.tenant}@${req.source.sid}`,
-    traceDirectory: system.traceDirectory,
-    backintParameterFile: req.backintParameterFile,
-  };
+  const doing =
+    `recovering tenant ${tenant} of ${system.sid} to ` +
+    `${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`;
+  const source = `${req.source.tenant}@${req.source.sid}`;
+  return { ...hanaErrorContext(system, req.target.key, doing, { tenant, backintParameterFile: req.backintParameterFile }), source };
 }
 
 /** The record written on the host before RECOVER starts: a later run can tell that this one was under way. */

@@ -8,8 +8,8 @@ import { localLibs, testConnection } from '../../support/local-libs.js';
 
 const line = (t: string, op: string, msg: string) => `${t}  P0004711      ${op} INFO    RECOVERY ${msg}\n`;
 const STMT =
-  "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2024-03-05 08:30:00' CLEAR LOG USING SOURCE " +
-  "'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";
+  "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2024-03-05 08:30:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG " +
+  'BACKINT CHECK ACCESS USING BACKINT';
 
 describe('BackupLogFollower over runBash', () => {
   let dir: string;

@@ -48,7 +48,7 @@ describe('backup.log parser on the published samples', () => {
         command: exp.command,
         requestedTimestamp: null,
         finishedAt: utc(exp.finished_at),
-        outcome: 'error', // the sample's note says "failure"; the pinned parse-backup-log document names the outcome "error"
+        outcome: 'error', // the sample's note says "failure"; our record names the outcome "error"
         reachedTimestamp: null,
         reachedLogPosition: null, // "<>" (anonymised)
         errorCode: exp.error_code,

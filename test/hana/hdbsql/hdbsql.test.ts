@@ -55,8 +55,8 @@ describe('hdbsql output', () => {
 describe('hdbsql errors', () => {
   test('the published error lines parse into code, text and SQLSTATE', () => {
     const stderr =
-      '* 10: authentication failed: Detailed info for this error can be found with correlation ' +
-      "ID '96519A42F1619C48BA4F678D1EBC199C' SQLSTATE: 28000\n";
+      '* 10: authentication failed: Detailed info for this error can be found with correlation ID ' +
+      "'96519A42F1619C48BA4F678D1EBC199C' SQLSTATE: 28000\n";
     expect(parseHdbsqlErrors(stderr)).toEqual([
       {
         code: 10,
