@@ -74,7 +74,8 @@ async function provisionBench(): Promise<BenchResult[]> {
       await env.hdbsql(
         env.target,
         'QAS_RECOVERY',
-        `RECOVER DATABASE FOR ${tenant} UNTIL TIMESTAMP '${until}' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT`,
+        `RECOVER DATABASE FOR ${tenant} UNTIL TIMESTAMP '${until}' CLEAR LOG USING SOURCE 'ERP@PRD' ` +
+          'USING CATALOG BACKINT CHECK ACCESS USING BACKINT',
       );
       return performance.now() - t0;
     };
@@ -139,12 +140,14 @@ async function writeLog(file: string, bytes: number): Promise<void> {
 }
 
 const STATEMENT =
-  "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2026-03-02 09:40:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT CHECK ACCESS USING BACKINT";
+  "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2026-03-02 09:40:00' CLEAR LOG USING SOURCE 'ERP@PRD' " +
+  'USING CATALOG BACKINT CHECK ACCESS USING BACKINT';
 const OP = '19cae06b0c0';
 const recoveryLines = [
   `2026-03-02T05:10:00-05:00  P0024257      ${OP} INFO    RECOVERY RECOVER DATA started [1772446200000]\n`,
   `2026-03-02T05:10:00-05:00  P0024257      ${OP} INFO    RECOVERY command: ${STATEMENT}\n`,
-  `2026-03-02T05:10:09-05:00  P0024257      ${OP} INFO    RECOVERY RECOVER DATA finished successfully, reached timestamp 2026-03-02T04:40:00-05:00, reached log position 1019392\n`,
+  `2026-03-02T05:10:09-05:00  P0024257      ${OP} INFO    RECOVERY RECOVER DATA finished successfully, ` +
+    'reached timestamp 2026-03-02T04:40:00-05:00, reached log position 1019392\n',
 ].join('');
 
 /** Time to pick our recovery out of a log of `size` bytes: mark the end, HANA appends its last MiB, follow. */
@@ -177,7 +180,9 @@ async function backupLogBench(quick: boolean): Promise<BenchResult[]> {
     const ratio = big / small;
     return [
       {
-        name: `find our recovery: ${quick ? '64 MiB' : '1 GiB'} backup.log / 1 MiB backup.log (${round(big, 0)} ms vs ${round(small, 0)} ms)`,
+        name:
+          `find our recovery: ${quick ? '64 MiB' : '1 GiB'} backup.log / 1 MiB backup.log ` +
+          `(${round(big, 0)} ms vs ${round(small, 0)} ms)`,
         value: round(ratio),
         unit: 'ratio',
         goal: '<= 1.5',

@@ -73,10 +73,8 @@ export class FilesystemStore implements ObjectStore {
     try {
       s = await stat(this.root);
     } catch (e) {
-      throw new Error(
-        `store unreachable: FilesystemRoot ${this.root} ${errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`}`,
-        { cause: e },
-      );
+      const why = errnoCode(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${errnoCode(e)})`;
+      throw new Error(`store unreachable: FilesystemRoot ${this.root} ${why}`, { cause: e });
     }
     if (!s.isDirectory()) throw new Error(`store unreachable: FilesystemRoot ${this.root} is not a directory`);
   }

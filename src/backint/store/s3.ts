@@ -179,15 +179,13 @@ export class S3Store implements ObjectStore {
       const status = httpStatus(e);
       if (status === 404)
         throw new Error(`store unreachable: bucket ${this.cfg.bucket} does not exist (${this.cfg.describe})`, { cause: e });
-      if (status === 403)
-        throw new Error(
-          `store unreachable: access to bucket ${this.cfg.bucket} denied${this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : ''}`,
-          { cause: e },
-        );
-      throw new Error(
-        `store unreachable: ${this.cfg.describe}: ${(e as Error).name === 'Error' ? '' : `${(e as Error).name}: `}${(e as Error).message || (e as NodeJS.ErrnoException).code}`,
-        { cause: e },
-      );
+      if (status === 403) {
+        const owner = this.cfg.ownerAccountId ? ` or it is not owned by ${this.cfg.ownerAccountId}` : '';
+        throw new Error(`store unreachable: access to bucket ${this.cfg.bucket} denied${owner}`, { cause: e });
+      }
+      const err = e as NodeJS.ErrnoException;
+      const name = err.name === 'Error' ? '' : `${err.name}: `;
+      throw new Error(`store unreachable: ${this.cfg.describe}: ${name}${err.message || err.code}`, { cause: e });
     }
   }
 
@@ -218,7 +216,9 @@ export class S3Store implements ObjectStore {
       body.destroy();
       if (/Exceeded \d+ parts/.test((e as Error).message)) {
         throw new Error(
-          `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels`,
+          `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} allow ` +
+            `(${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); ` +
+            "raise PartSizeMiB in the parameter file or HANA's parallel_data_backup_backint_channels",
           { cause: e },
         );
       }

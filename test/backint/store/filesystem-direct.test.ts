@@ -83,7 +83,8 @@ describe('page cache', () => {
     const hasFincore = (await execa('sh', ['-c', 'command -v fincore'], { reject: false })).exitCode === 0;
     if (!['ext2/ext3', 'ext4', 'xfs', 'btrfs'].includes(fsType.trim()) || !hasFincore) {
       console.warn(
-        `skipped: ${dir} is on ${fsType.trim()}${hasFincore ? '' : ' and fincore is missing'}; O_DIRECT bypasses the cache only on a disk filesystem`,
+        `skipped: ${dir} is on ${fsType.trim()}${hasFincore ? '' : ' and fincore is missing'}; ` +
+          'O_DIRECT bypasses the cache only on a disk filesystem',
       );
       return;
     }

@@ -75,7 +75,9 @@ function defaultAnswer(r: Seen): Answer {
   if (r.method === 'POST' && 'uploads' in r.query)
     return {
       status: 200,
-      body: '<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up-1</UploadId></InitiateMultipartUploadResult>',
+      body:
+        '<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>' +
+        '<UploadId>up-1</UploadId></InitiateMultipartUploadResult>',
     };
   if (r.method === 'PUT' && r.query.partNumber) return { status: 200, headers: { etag: `"etag-${r.query.partNumber}"` } };
   if (r.method === 'POST' && r.query.uploadId)

@@ -1,9 +1,12 @@
 import { ChunkedDecoder } from '../../../../src/backint/store/http/chunked.js';
 
 const BODY =
-  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
 /** An error body in chunks of uneven size, with a chunk extension and a trailer. */
-const WIRE = `2a;name=value\r\n${BODY.slice(0, 42)}\r\n${(BODY.length - 42).toString(16)}\r\n${BODY.slice(42)}\r\n0\r\nx-amz-trailer: 1\r\n\r\n`;
+const WIRE =
+  `2a;name=value\r\n${BODY.slice(0, 42)}\r\n` +
+  `${(BODY.length - 42).toString(16)}\r\n${BODY.slice(42)}\r\n0\r\nx-amz-trailer: 1\r\n\r\n`;
 
 function decodeIn(pieces: Buffer[]): { text: string; done: boolean } {
   const d = new ChunkedDecoder();

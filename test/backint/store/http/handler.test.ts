@@ -179,12 +179,14 @@ describe('direct body handler', () => {
 
   test('an error body read as a stream, chunked, after an interim 100 Continue', async () => {
     const xml =
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
     const s = await server(async (sock) => {
       await dribble(
         sock,
         Buffer.from(
-          `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n${xml.slice(0, 16)}\r\n${(xml.length - 16).toString(16)}\r\n${xml.slice(16)}\r\n0\r\n\r\n`,
+          'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked\r\n\r\n' +
+            `10\r\n${xml.slice(0, 16)}\r\n${(xml.length - 16).toString(16)}\r\n${xml.slice(16)}\r\n0\r\n\r\n`,
         ),
       );
     });

@@ -2,7 +2,19 @@ import { framing, MalformedResponse, MAX_HEAD_BYTES, parseHead } from '../../../
 
 /** s3rver's answer to a ranged GET (bytes=0-4 of a 10-byte object), as curl captured it. */
 const S3RVER_206 =
-  'HTTP/1.1 206 Partial Content\r\nAccept-Ranges: bytes\r\nContent-Type: application/octet-stream\r\nLast-Modified: Sun, 22 Nov 2026 08:32:13 GMT\r\nETag: "a925576942e94b2ef57a066101b48876"\r\nContent-Length: 5\r\nx-amz-meta-ebid: 1795336068815-b92c8fc9\r\nContent-Range: bytes 0-4/10\r\nDate: Sun, 22 Nov 2026 08:32:13 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nabcde';
+  'HTTP/1.1 206 Partial Content\r\n' +
+  'Accept-Ranges: bytes\r\n' +
+  'Content-Type: application/octet-stream\r\n' +
+  'Last-Modified: Sun, 22 Nov 2026 08:32:13 GMT\r\n' +
+  'ETag: "a925576942e94b2ef57a066101b48876"\r\n' +
+  'Content-Length: 5\r\n' +
+  'x-amz-meta-ebid: 1795336068815-b92c8fc9\r\n' +
+  'Content-Range: bytes 0-4/10\r\n' +
+  'Date: Sun, 22 Nov 2026 08:32:13 GMT\r\n' +
+  'Connection: keep-alive\r\n' +
+  'Keep-Alive: timeout=5\r\n' +
+  '\r\n' +
+  'abcde';
 
 /** A 404 with a chunked body (written by hand: the framing a server may choose for an error body). */
 const CHUNKED_404 = [
