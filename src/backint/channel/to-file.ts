@@ -41,6 +41,39 @@ function openDirectly(file: string, data: Uint8Array, ctl: Int32Array): number |
   return fd;
 }
 
+/** Writes one slot of the ring at its file offset, the whole of it or ENOSPC. */
+async function writeSlot(
+  fd: number,
+  data: Uint8Array,
+  ctl: Int32Array,
+  limit: number | undefined,
+  slot: number,
+  length: number,
+  at: number,
+): Promise<void> {
+  if (limit !== undefined && at + length > limit) throw enospc();
+  // Only the last slot is short; it is written padded to the block, and the padding cut off at the end.
+  const view = slotView(data, ctl, slot, alignUp(length));
+  for (let off = 0; off < view.length;) {
+    const { bytesWritten } = await writeAt(fd, view, off, view.length - off, at + off);
+    if (bytesWritten === 0) throw enospc();
+    off += bytesWritten;
+  }
+}
+
+/** The worker that reads the pipe into the ring; it writes the file itself unless the main thread does (direct). */
+function startCopy(req: PipeToFileRequest, ring: ReturnType<typeof newRing>, mainWrites: boolean) {
+  const limit = req.failWritesAfterBytes;
+  return startWorker({
+    mode: 'backup',
+    input: req.pipe,
+    output: { path: req.file, fifo: false },
+    writer: mainWrites ? 'main' : 'worker',
+    ring,
+    ...(limit !== undefined ? { failWritesAfterBytes: limit } : {}),
+  });
+}
+
 export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
   const ring = newRing(req.direct);
   const data = new Uint8Array(ring.data);
@@ -86,23 +119,13 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
       finish();
     };
 
-    const writeSlot = async (slot: number, length: number, at: number) => {
-      if (limit !== undefined && at + length > limit) throw enospc();
-      // Only the last slot is short; it is written padded to the block, and the padding cut off at the end.
-      const view = slotView(data, ctl, slot, alignUp(length));
-      for (let off = 0; off < view.length;) {
-        const { bytesWritten } = await writeAt(fd!, view, off, view.length - off, at + off);
-        if (bytesWritten === 0) throw enospc();
-        off += bytesWritten;
-      }
-    };
     const submit = () => {
       for (const produced = Atomics.load(ctl, PRODUCED); submitted < produced && !failure; submitted++) {
         const index = submitted;
         const slot = index % SLOTS;
         const length = Atomics.load(ctl, LENGTH + slot);
         inFlight++;
-        writeSlot(slot, length, position).then(
+        writeSlot(fd!, data, ctl, limit, slot, length, position).then(
           () => {
             inFlight--;
             written.add(index);
@@ -122,16 +145,8 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
       }
     };
 
-    const worker = startWorker({
-      mode: 'backup',
-      input: req.pipe,
-      output: { path: req.file, fifo: false },
-      writer: fd === undefined ? 'worker' : 'main',
-      ring,
-      ...(limit !== undefined ? { failWritesAfterBytes: limit } : {}),
-    });
     superviseWorker(
-      worker,
+      startCopy(req, ring, fd !== undefined),
       `the copy of ${req.pipe}`,
       (m) => {
         if (m.type === 'slot') submit();
