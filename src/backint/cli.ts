@@ -15,7 +15,7 @@ import { deleteObjects } from './functions/delete.js';
 import { inquire } from './functions/inquire.js';
 import { restore } from './functions/restore.js';
 import { GrammarError, quote } from './grammar.js';
-import { readInput, type FunctionName } from './input.js';
+import { readInput, toolParameterFile, type FunctionName } from './input.js';
 import { fileLogger, silentLogger } from './log.js';
 import { loadParams } from './params.js';
 import { openStore } from './store/open.js';
@@ -98,18 +98,16 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
   let outFd: number | undefined;
   let store: ObjectStore | undefined;
   try {
-    const params = await loadParams(opts.paramFile);
+    const input = readInput(opts.fn, readFileSync(opts.input ?? 0, 'utf8'));
+    const paramFile = toolParameterFile(input.toolOptions) ?? opts.paramFile;
+    const params = await loadParams(paramFile);
     const log = params.LogFile
       ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`)
       : silentLogger;
-    const text = readFileSync(opts.input ?? 0, 'utf8');
-    const input = readInput(opts.fn, text);
-    log.info(
-      `start -f ${opts.fn} -u ` +
-        `${opts.user}${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}: ` +
-        `${input.objects.length} object line(s)`,
-    );
-    for (const t of input.toolOptions) log.info(`#TOOLOPTION ignored: ${t}`);
+    const extra = `${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}`;
+    log.info(`start -f ${opts.fn} -u ${opts.user}${extra}: ${input.objects.length} object line(s)`);
+    if (paramFile !== opts.paramFile) log.info(`parameter file ${paramFile} from #TOOLOPTION instead of -p`);
+    for (const t of input.toolOptions) if (!toolParameterFile([t])) log.info(`#TOOLOPTION ignored: ${t}`);
     outFd = opts.output ? openSync(opts.output, 'w') : 1;
     const out = fdOutput(outFd);
     out.line(`#SOFTWAREID ${quote(input.softwareId?.[0] ?? 'backint 1.04')} ${quote(AGENT_ID)}`);

@@ -101,3 +101,12 @@ export function readInput(fn: FunctionName, text: string): Input {
   }
   return { objects, softwareId, version: softwareId ? backintVersion(softwareId[0]) : undefined, toolOptions };
 }
+
+/** `#TOOLOPTION PARAMETER_FILE=<path>` (SAP's S3 agent reads it so): a per-statement parameter file replacing `-p`. */
+export function toolParameterFile(toolOptions: readonly string[]): string | undefined {
+  for (const t of toolOptions) {
+    const m = /^\s*PARAMETER_FILE\s*=\s*(\S.*?)\s*$/i.exec(t);
+    if (m) return m[1];
+  }
+  return undefined;
+}

@@ -64,6 +64,14 @@ describe('hana-backint CLI', () => {
     expect(r.stderr).toContain('cannot read parameter file');
   });
 
+  test('#TOOLOPTION PARAMETER_FILE= replaces -p for that call', async () => {
+    const lines = ['#SOFTWAREID "backint 1.50" "HANA"', `#TOOLOPTION "PARAMETER_FILE=${params}"`, '#NULL'];
+    const r = await runAgent(dir, { fn: 'inquire', paramFile: path.join(dir, 'none.yml'), user: 'HDB', lines });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.output.slice(1)).toEqual(['#NOTFOUND']);
+  });
+
   test.each([
     ['backup', ['#PIPE "/usr/sap/HDB/x'], 'input line 1: unterminated quote'],
     ['backup', ['#SOFTWAREID "backint 1.50" "HANA"', '#PIPE /a 12k'], 'input line 2: size "12k" is not a whole number'],
@@ -72,8 +80,8 @@ describe('hana-backint CLI', () => {
     [
       'restore',
       ['#PIPE /a'],
-      'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> ' +
-        '[<destination>] or #NULL <path> [<destination>]',
+      'input line 1: #PIPE is not valid for -f restore; expected #EBID "<ebid>" <path> [<destination>] ' +
+        'or #NULL <path> [<destination>]',
     ],
     ['restore', ['#EBID "123"'], '#EBID has 1 parameter(s)'],
     ['delete', ['#NULL /a'], '#NULL is not valid for -f delete'],

@@ -1,4 +1,8 @@
-/** -f delete: `#EBID "<ebid>" <path>` → `#DELETED` | `#NOTFOUND` | `#NOTDELETED` | `#ERROR`, each `"<ebid>" <path>`. */
+/**
+ * -f delete: `#EBID "<ebid>" <path>` → `#DELETED` | `#NOTFOUND` | `#NOTDELETED` | `#ERROR`, each `"<ebid>" <path>`.
+ * An object already gone is `#NOTFOUND` but not a failure: what HANA asked for holds, so a housekeeping run that
+ * repeats a delete exits 0 (Google's agent does the same).
+ */
 import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
 import { NotDeletedError, type ObjectStore } from '../store/store.js';
@@ -12,14 +16,14 @@ async function deleteOne(line: Line, out: Output, store: ObjectStore, o: Functio
   try {
     const r = await store.remove(o.user, p.value, ebid.value);
     result = r === 'deleted' ? `#DELETED ${args}` : `#NOTFOUND ${args}`;
-    if (r === 'notfound') reason = `${p.value} ${ebid.value}: not found`;
+    if (r === 'notfound') o.log.warn(`delete ${p.value} ${ebid.value}: already gone`);
   } catch (e) {
     result = e instanceof NotDeletedError ? `#NOTDELETED ${args}` : `#ERROR ${args}`;
     reason = `${p.value} ${ebid.value}: ${message(e)}`;
   }
   out.line(result);
   if (reason) o.log.warn(`delete ${reason}`);
-  else o.log.info(`deleted ${ebid.value} of ${p.value}`);
+  else if (result.startsWith('#DELETED')) o.log.info(`deleted ${ebid.value} of ${p.value}`);
   return { ok: !reason, result, ...(reason ? { reason } : {}) };
 }
 
