@@ -32,6 +32,8 @@ export interface HanaErrorContext {
   tenant?: string;
   /** "<tenant>@<SID>" of the source. */
   source?: string;
+  /** The key reads the source's catalog: sid and instanceNumber then name the source system, not the target. */
+  sourceCatalog?: boolean;
   traceDirectory?: string;
   backintParameterFile?: string;
 }
@@ -61,7 +63,13 @@ export function classifyHanaFailure(f: HanaFailure): HanaFailureKind {
 }
 
 function systemdbPort(ctx: HanaErrorContext): string {
-  return ctx.instanceNumber ? `3${ctx.instanceNumber}13` : '3<nr>13';
+  if (ctx.instanceNumber) return `3${ctx.instanceNumber}13`;
+  return ctx.sourceCatalog ? `3<instance of ${ctx.sid ?? 'the source'}>13` : '3<nr>13';
+}
+
+/** Which SYSTEMDB the key must point at: the target's own, or the source's for a catalog key. */
+function systemdb(ctx: HanaErrorContext): string {
+  return ctx.sourceCatalog ? `the SYSTEMDB of the source system${ctx.sid ? ` ${ctx.sid}` : ''}` : 'SYSTEMDB';
 }
 
 function logs(ctx: HanaErrorContext): string {
@@ -81,11 +89,11 @@ export function actionFor(kind: HanaFailureKind, ctx: HanaErrorContext): string 
     case 'insufficient-privilege':
       return `Grant the database user of hdbuserstore key ${ctx.key}${who}${on} the system privileges DATABASE RECOVERY OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in SYSTEMDB, then retry.`;
     case 'authentication-failed':
-      return `The credentials behind hdbuserstore key ${ctx.key}${who}${on} were rejected. Set them again with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (the key must point at SYSTEMDB), then retry.`;
+      return `The credentials behind hdbuserstore key ${ctx.key}${who}${on} were rejected. Set them again with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (the key must point at ${systemdb(ctx)}), then retry.`;
     case 'userstore-key-invalid':
-      return `hdbuserstore key ${ctx.key} does not exist for OS user${ctx.osUser ? ` ${ctx.osUser}` : ''}${on}. Create it with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (pointing at SYSTEMDB), or name an existing key (\`hdbuserstore LIST\`).`;
+      return `hdbuserstore key ${ctx.key} does not exist for OS user${ctx.osUser ? ` ${ctx.osUser}` : ''}${on}. Create it with \`hdbuserstore SET ${ctx.key} <host>:${systemdbPort(ctx)} <user> <password>\` (pointing at ${systemdb(ctx)}), or name an existing key (\`hdbuserstore LIST\`).`;
     case 'connection-failed':
-      return `hdbsql could not reach the database that key ${ctx.key} points to. Check that ${ctx.sid ?? 'the'} system is running and that the key's ENV (\`hdbuserstore LIST ${ctx.key}\`) names the SYSTEMDB SQL port ${systemdbPort(ctx)}.`;
+      return `hdbsql could not reach the database that key ${ctx.key} points to. Check that ${ctx.sid ?? 'the'} system is running and that the key's ENV (\`hdbuserstore LIST ${ctx.key}\`) names the SQL port ${systemdbPort(ctx)} of ${systemdb(ctx)}.`;
     case 'unknown-tenant':
       return `Check the tenant name: \`SELECT DATABASE_NAME FROM SYS.M_DATABASES\` on ${ctx.sid ?? 'the system'}'s SYSTEMDB lists the tenants. Create the target tenant first (CREATE DATABASE ...) or correct the name, then retry.`;
     case 'backint':

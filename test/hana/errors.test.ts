@@ -57,3 +57,19 @@ describe("HANA failures become UserErrors with HANA's text and a concrete action
     expect(e.message).toBe('Tenant database VDB9 does not exist on system QAS. Tenants of QAS: VDB1, VDB2.');
   });
 });
+
+describe('a source catalog key names the source SYSTEMDB, not the target', () => {
+  // readCoverage builds this context for the key that reads the source's catalog on the target host.
+  const catalog: HanaErrorContext = { ...ctx, key: 'PRD_CATALOG', sid: 'PRD', instanceNumber: undefined, sourceCatalog: true };
+
+  test.each([
+    [-10104, 'Invalid value for KEY (PRD_CATALOG)'],
+    [10, 'authentication failed'],
+    [-10709, 'Connection failed (RTE:[89006] System call connect failed'],
+  ])('%i', (code, text) => {
+    const action = hanaUserError({ code, text }, catalog).action;
+    expect(action).toContain('3<instance of PRD>13');
+    expect(action).toContain('SYSTEMDB of the source system PRD');
+    expect(action).not.toContain('31013');
+  });
+});
