@@ -5,6 +5,7 @@ import type { JobRow } from '../../store/types.js';
 import type { App } from '../app.js';
 import { block, table } from '../output.js';
 import type { CommandSpec, Values } from '../program.js';
+import { keyValues, snapshotTable, vdbText, zoneOf, type Zone } from '../recovery-view.js';
 
 const LIST_KINDS = ['environments', 'repositories', 'source-configs', 'dsources', 'snapshots', 'vdbs', 'jobs'];
 const SHOW_KINDS = ['environment', 'repository', 'source-config', 'dsource', 'snapshot', 'vdb', 'job'];
@@ -85,10 +86,7 @@ async function listCommand(app: App, word: string, o: Values): Promise<number> {
     }
     case 'snapshots': {
       const rows = store.snapshots({ dsourceName: dsource, vdbName: vdb });
-      app.print(
-        { snapshots: rows },
-        table(rows, ['id', 'kind', 'dsourceName', 'vdbName', 'parentSnapshotId', 'createdAt', 'metadata']),
-      );
+      app.print({ snapshots: rows }, snapshotTable(rows, zoneOf(str(o, 'tz'))));
       break;
     }
     case 'vdbs': {
@@ -122,67 +120,67 @@ function showJob(app: App, idText: string): number {
   return 0;
 }
 
+type Store = ReturnType<App['engine']>['store'];
+
+function showEnvironment(app: App, store: Store, key: string, zone: Zone): void {
+  const env = requireEnvironment(store, key);
+  const users = store.environmentUsers(env.id);
+  const repositories = store.repositories(env.name);
+  const sourceConfigs = store.sourceConfigs({ environmentName: env.name });
+  const who = users.map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`);
+  app.print(
+    { environment: env, users, repositories, sourceConfigs },
+    `Environment ${env.name}\n${keyValues({ ...env, users: who.join(', ') }, zone)}` +
+      `\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}` +
+      `\nSource configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`,
+  );
+}
+
+function showDSource(app: App, store: Store, key: string, zone: Zone): void {
+  const ds = requireDSource(store, key);
+  const snapshots = store.snapshots({ dsourceName: ds.name, kind: 'dsource' });
+  const { parameters, mounts, policy, ...rest } = ds;
+  app.print(
+    { dsource: ds, snapshots, vdbs: store.vdbsOfDSource(ds.id) },
+    `dSource ${ds.name}: ${ds.status}\n${keyValues(rest, zone)}\nSnapshots:\n${snapshotTable(snapshots, zone)}` +
+      `\nParameters:\n${keyValues(parameters, zone)}${policy ? `\nPolicy:\n${keyValues(policy, zone)}` : ''}` +
+      `\nMounts: ${mounts.length}\n`,
+  );
+}
+
+function showVdb(app: App, store: Store, key: string, zone: Zone): void {
+  const vdb = requireVdb(store, key);
+  const snapshots = store.snapshots({ vdbName: vdb.name });
+  const history = store.recoveryHistory(vdb.name);
+  app.print({ vdb, snapshots, history }, vdbText(vdb, history, snapshots, zone));
+}
+
+function showById(app: App, store: Store, kind: string, key: string, zone: Zone): void {
+  if (kind === 'snapshots') {
+    const snap = requireSnapshot(store, idOf(key, 'snapshot'));
+    const { metadata, ...rest } = snap;
+    app.print(
+      { snapshot: snap },
+      `Snapshot ${snap.id} (times ${zone.label})\n${keyValues(rest, zone)}\nMetadata:\n${keyValues(metadata, zone)}`,
+    );
+    return;
+  }
+  const what = kind === 'repositories' ? 'repository' : 'source config';
+  const id = idOf(key, what);
+  const row = kind === 'repositories' ? store.repository(id) : store.sourceConfig(id);
+  if (!row) throw new UserError(`No ${what} with ID ${id}.`, `See hana-vdb list ${kind}.`);
+  app.print(kind === 'repositories' ? { repository: row } : { sourceConfig: row }, keyValues({ ...row }, zone));
+}
+
 async function showCommand(app: App, word: string, key: string, o: Values): Promise<number> {
   const kind = kindOf(word, SHOW_KINDS, 'show');
+  const zone = zoneOf(str(o, 'tz'));
   const store = app.engine().store;
-  switch (kind) {
-    case 'environments': {
-      const env = requireEnvironment(store, key);
-      const users = store.environmentUsers(env.id);
-      const repositories = store.repositories(env.name);
-      const sourceConfigs = store.sourceConfigs({ environmentName: env.name });
-      app.print(
-        { environment: env, users, repositories, sourceConfigs },
-        block({
-          ...env,
-          users: users
-            .map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`)
-            .join(', '),
-        }) +
-          `\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}\nSource configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`,
-      );
-      return 0;
-    }
-    case 'dsources': {
-      const ds = requireDSource(store, key);
-      const snapshots = store.snapshots({ dsourceName: ds.name, kind: 'dsource' });
-      app.print(
-        { dsource: ds, snapshots, vdbs: store.vdbsOfDSource(ds.id) },
-        block({ ...ds }) + `\nSnapshots:\n${table(snapshots, ['id', 'createdAt', 'metadata'])}`,
-      );
-      return 0;
-    }
-    case 'vdbs': {
-      const vdb = requireVdb(store, key);
-      const snapshots = store.snapshots({ vdbName: vdb.name });
-      const history = store.recoveryHistory(vdb.name);
-      app.print(
-        { vdb, snapshots, history },
-        block({ ...vdb }) +
-          `\nSnapshots:\n${table(snapshots, ['id', 'parentSnapshotId', 'createdAt', 'metadata'])}\nRecovery history:\n${table(history, ['id', 'jobId', 'operation', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId', 'outcome', 'error'])}`,
-      );
-      return 0;
-    }
-    case 'snapshots': {
-      const snap = requireSnapshot(store, idOf(key, 'snapshot'));
-      app.print({ snapshot: snap }, block({ ...snap }));
-      return 0;
-    }
-    case 'jobs':
-      return showJob(app, key);
-    case 'repositories':
-    case 'source-configs': {
-      const id = idOf(key, kind === 'repositories' ? 'repository' : 'source config');
-      const row = kind === 'repositories' ? store.repository(id) : store.sourceConfig(id);
-      if (!row)
-        throw new UserError(
-          `No ${kind === 'repositories' ? 'repository' : 'source config'} with ID ${id}.`,
-          `See hana-vdb list ${kind}.`,
-        );
-      app.print(kind === 'repositories' ? { repository: row } : { sourceConfig: row }, block({ ...row }));
-      return 0;
-    }
-  }
+  if (kind === 'environments') showEnvironment(app, store, key, zone);
+  else if (kind === 'dsources') showDSource(app, store, key, zone);
+  else if (kind === 'vdbs') showVdb(app, store, key, zone);
+  else if (kind === 'jobs') return showJob(app, key);
+  else showById(app, store, kind, key, zone);
   return 0;
 }
 
