@@ -49,6 +49,18 @@ export interface JobStart {
   operation: string;
   objectType: 'environment' | 'dsource' | 'vdb';
   objectName: string;
+  /** A second lock the job holds: what it changes outside its object (e.g. a VDB's target tenant). */
+  target?: { key: string; label: string };
+  /** Runs inside the job's transaction once the locks are free: a refusal here writes nothing. */
+  check?: () => void;
+}
+
+interface HeldLock {
+  job_id: number;
+  pid: number;
+  operation: string;
+  object_type: string;
+  object_name: string;
 }
 
 export class Store extends StoreReader {
@@ -99,33 +111,44 @@ export class Store extends StoreReader {
   // ---- jobs and locks ----
 
   /**
-   * Create a running job holding the lock on its object, atomically. A lock held by a running job of a live
+   * Create a running job holding the lock on its object (and on its target, if any), atomically, in one
+   * IMMEDIATE transaction so that other processes see it or wait. A lock held by a running job of a live
    * process refuses the new job (nothing is written); a stale lock is taken over.
    */
   startJob(start: JobStart, pid = process.pid): JobRow {
     const key = `${start.objectType}:${start.objectName}`;
     const id = this.tx(() => {
-      const held = this.db
-        .prepare('SELECT l.job_id, l.pid, j.operation FROM locks l JOIN jobs j ON j.id = l.job_id WHERE l.object_key = ?')
-        .get(key) as { job_id: number; pid: number; operation: string } | undefined;
-      if (held && processAlive(held.pid)) {
-        throw new UserError(
-          `The ${start.objectType} '${start.objectName}' is busy: job ${held.job_id} (${held.operation}) is running on it.`,
-          `Wait for job ${held.job_id} to finish (hana-vdb job show ${held.job_id}), then try again.`,
-        );
-      }
+      this.refuseHeld(key, `The ${start.objectType} '${start.objectName}'`);
+      if (start.target) this.refuseHeld(start.target.key, start.target.label);
+      start.check?.();
       const info = this.db
         .prepare(
           `INSERT INTO jobs (operation, object_type, object_name, pid, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')`,
         )
         .run(start.operation, start.objectType, start.objectName, pid, now());
       const jobId = Number(info.lastInsertRowid);
-      this.db
-        .prepare('INSERT OR REPLACE INTO locks (object_key, job_id, pid, acquired_at) VALUES (?, ?, ?, ?)')
-        .run(key, jobId, pid, now());
+      const lock = this.db.prepare('INSERT OR REPLACE INTO locks (object_key, job_id, pid, acquired_at) VALUES (?, ?, ?, ?)');
+      lock.run(key, jobId, pid, now());
+      if (start.target) lock.run(start.target.key, jobId, pid, now());
       return jobId;
     });
     return this.job(id)!;
+  }
+
+  private refuseHeld(key: string, what: string): void {
+    const held = this.db
+      .prepare(
+        `SELECT l.job_id, l.pid, j.operation, j.object_type, j.object_name FROM locks l JOIN jobs j ON j.id = l.job_id
+         WHERE l.object_key = ? AND j.outcome = 'running'`,
+      )
+      .get(key) as HeldLock | undefined;
+    if (!held || !processAlive(held.pid)) return;
+    const own = key === `${held.object_type}:${held.object_name}`;
+    const by = own ? '' : ` of ${held.object_type} '${held.object_name}'`;
+    throw new UserError(
+      `${what} is busy: job ${held.job_id} (${held.operation}${by}) is running on it.`,
+      `Wait for job ${held.job_id} to finish (hana-vdb job show ${held.job_id}), then try again.`,
+    );
   }
 
   finishJob(jobId: number, outcome: Exclude<JobOutcome, 'running'>, error: string | null): void {
