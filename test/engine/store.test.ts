@@ -269,11 +269,23 @@ describe('engine store', () => {
       dsourceSnapshotId: snapId,
       targetSnapshotId: null,
     });
+    store.finishJobStep(store.startJobStep(job.id, 'virtual.mountSpecification'), 'succeeded');
+    store.startJobStep(job.id, 'virtual.configure');
     const live = store.startJob({ operation: 'dsource.sync', objectType: 'dsource', objectName: 'ds1' });
     store.close();
 
     const reopened = Store.open(dir);
-    expect(reopened.job(job.id)).toMatchObject({ outcome: 'interrupted', error: expect.stringContaining(`pid ${pid}`) });
+    expect(reopened.job(job.id)).toMatchObject({
+      outcome: 'interrupted',
+      error:
+        `The hana-vdb process (pid ${pid}) ended during virtual.configure while this job was running. ` +
+        'The target was being recovered: the recovery may still be running on the host, or the target is stopped; ' +
+        'it is not usable until a recovery succeeds. Run the same command again to finish the vdb.',
+    });
+    expect(reopened.jobSteps(job.id).map((st) => [st.name, st.outcome])).toEqual([
+      ['virtual.mountSpecification', 'succeeded'],
+      ['virtual.configure', 'interrupted'],
+    ]);
     expect(reopened.job(live.id)!.outcome).toBe('running');
     expect(reopened.vdb('v1')!.status).toBe('failed');
     expect(reopened.recoveryHistory('v1')[0]!.outcome).toBe('interrupted');

@@ -5,7 +5,9 @@ import type {
   EnvironmentRow,
   EnvironmentUserRow,
   JobLogLine,
+  JobOutcome,
   JobRow,
+  JobStepRow,
   Json,
   RecoveryHistoryRow,
   RepositoryRow,
@@ -169,6 +171,17 @@ function history(r: Raw): RecoveryHistoryRow {
   };
 }
 
+function jobStep(r: Raw): JobStepRow {
+  return {
+    id: r.id as number,
+    jobId: r.job_id as number,
+    name: r.name as string,
+    startedAt: r.started_at as string,
+    endedAt: (r.ended_at as string | null) ?? null,
+    outcome: r.outcome as JobOutcome,
+  };
+}
+
 const REPO_SQL = `SELECT r.*, e.name AS environment_name FROM repositories r JOIN environments e ON e.id = r.environment_id`;
 const SC_SQL = `SELECT s.*, r.name AS repository_name, e.name AS environment_name FROM source_configs s JOIN repositories r ON r.id = s.repository_id JOIN environments e ON e.id = r.environment_id`;
 const DS_SQL = `SELECT d.*, e.name AS environment_name, r.name AS repository_name, s.name AS source_config_name
@@ -302,6 +315,10 @@ export class StoreReader {
   }
   job(id: number): JobRow | undefined {
     return this.one('SELECT * FROM jobs WHERE id = ?', job, id);
+  }
+  /** The steps a job recorded, in order. */
+  jobSteps(jobId: number): JobStepRow[] {
+    return this.all('SELECT * FROM job_steps WHERE job_id = ? ORDER BY id', jobStep, jobId);
   }
   jobLog(id: number): JobLogLine[] {
     return this.db.prepare('SELECT at, level, message FROM job_log WHERE job_id = ? ORDER BY id').all(id) as JobLogLine[];

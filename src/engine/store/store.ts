@@ -4,6 +4,7 @@
  * were changing are marked failed (retry or delete them).
  */
 import { randomUUID } from 'node:crypto';
+import { interruptedText } from './interrupted.js';
 import { UserError } from '../../sdk/errors.js';
 import { openDatabase, type Db } from './database.js';
 import { StoreReader } from './reader.js';
@@ -87,9 +88,11 @@ export class Store extends StoreReader {
     return this.tx(() => {
       const dead = this.jobs().filter((j) => j.outcome === 'running' && !processAlive(j.pid));
       for (const j of dead) {
+        const text = interruptedText(j, this.jobSteps(j.id));
+        this.db.prepare(`UPDATE jobs SET outcome = 'interrupted', ended_at = ?, error = ? WHERE id = ?`).run(now(), text, j.id);
         this.db
-          .prepare(`UPDATE jobs SET outcome = 'interrupted', ended_at = ?, error = ? WHERE id = ?`)
-          .run(now(), `The hana-vdb process (pid ${j.pid}) ended while this job was running.`, j.id);
+          .prepare(`UPDATE job_steps SET outcome = 'interrupted', ended_at = ? WHERE job_id = ? AND outcome = 'running'`)
+          .run(now(), j.id);
         this.db
           .prepare(
             `UPDATE vdb_recovery_history SET outcome = 'interrupted', ended_at = ?, error = 'interrupted' WHERE job_id = ? AND outcome = 'running'`,
@@ -156,6 +159,18 @@ export class Store extends StoreReader {
       this.db.prepare('UPDATE jobs SET outcome = ?, error = ?, ended_at = ? WHERE id = ?').run(outcome, error, now(), jobId);
       this.db.prepare('DELETE FROM locks WHERE job_id = ?').run(jobId);
     });
+  }
+
+  /** Record, durably, that a job starts a step; returns the step's id for finishJobStep. */
+  startJobStep(jobId: number, name: string): number {
+    const info = this.db
+      .prepare(`INSERT INTO job_steps (job_id, name, started_at, outcome) VALUES (?, ?, ?, 'running')`)
+      .run(jobId, name, now());
+    return Number(info.lastInsertRowid);
+  }
+
+  finishJobStep(stepId: number, outcome: 'succeeded' | 'failed'): void {
+    this.db.prepare('UPDATE job_steps SET outcome = ?, ended_at = ? WHERE id = ?').run(outcome, now(), stepId);
   }
 
   appendJobLog(jobId: number, level: string, message: string): void {

@@ -86,7 +86,15 @@ export async function runJob<T>(
     calls,
     async call(area, name, args, returns, required = false) {
       const label = `${area}.${name}`;
-      const result = await invokeOperation(plugin, libs, { area, name, args, returns, required });
+      const step = engine.store.startJobStep(job.id, label);
+      let result: Awaited<ReturnType<typeof invokeOperation>>;
+      try {
+        result = await invokeOperation(plugin, libs, { area, name, args, returns, required });
+      } catch (err) {
+        engine.store.finishJobStep(step, 'failed');
+        throw err;
+      }
+      engine.store.finishJobStep(step, 'succeeded');
       if (result.implemented) {
         calls.push(label);
         write('debug', `${label}() done`);
