@@ -21,6 +21,8 @@ export interface JobContext {
   pool: SshPool;
   log: PluginLogger;
   progress(report: ProgressReport): void;
+  /** The band [from, to] of the job's percent that the plugin's own 0–100 reports map into from now on. */
+  band(from: number, to: number): void;
   /** Call a plugin operation; optional ones that are absent return `{ implemented: false }`. */
   call(
     area: Area,
@@ -66,15 +68,23 @@ export async function runJob<T>(
     warn: (m, meta) => write('warn', m, meta),
     error: (m, meta) => write('error', m, meta),
   };
+  // Percents never go back: a plugin restarting at 0 inside a step stays where the job was.
+  let last = 0;
+  let band = { from: 0, to: 100 };
   const progress = (report: ProgressReport) => {
     const message = engine.redactor.redact(report.message);
-    const percent =
-      typeof report.percent === 'number' && Number.isFinite(report.percent) ? Math.max(0, Math.min(100, report.percent)) : null;
+    const finite = typeof report.percent === 'number' && Number.isFinite(report.percent);
+    const percent = finite ? (last = Math.max(last, Math.min(100, report.percent!))) : null;
     engine.store.setJobProgress(job.id, percent, message);
     engine.logger.info(message, { jobId: job.id, progress: percent });
     engine.options.onProgress?.(job, { message, ...(percent === null ? {} : { percent }) });
   };
-  const libs = engineLibs({ store: engine.store, pool, redactor: engine.redactor, log, progress });
+  const scaled = (r: ProgressReport): ProgressReport => {
+    if (typeof r.percent !== 'number' || !Number.isFinite(r.percent)) return r;
+    const p = Math.max(0, Math.min(100, r.percent));
+    return { ...r, percent: band.from + ((band.to - band.from) * p) / 100 };
+  };
+  const libs = engineLibs({ store: engine.store, pool, redactor: engine.redactor, log, progress: (r) => progress(scaled(r)) });
   const calls: string[] = [];
   const ctx: JobContext = {
     engine,
@@ -83,6 +93,9 @@ export async function runJob<T>(
     pool,
     log,
     progress,
+    band(from, to) {
+      band = { from, to };
+    },
     calls,
     async call(area, name, args, returns, required = false) {
       const label = `${area}.${name}`;

@@ -93,6 +93,7 @@ async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Pr
 async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: SnapshotRow): Promise<SnapshotRow> {
   const vs = await mount(ctx, vdb);
   ctx.progress({ percent: 20, message: `Configuring VDB ${vdb.name} from snapshot ${dsSnapshot.id}` });
+  ctx.band(20, 90);
   const sc = (
     await ctx.call(
       'virtual',
@@ -104,6 +105,7 @@ async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: Sn
   ).value as Json;
   ctx.engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId, dsSnapshot.id);
   ctx.progress({ percent: 90, message: `Taking the snapshot of VDB ${vdb.name}` });
+  ctx.band(90, 100);
   const snap = await takeSnapshot(ctx, fresh(ctx.engine, vdb), 'active');
   ctx.progress({ percent: 100, message: `VDB ${vdb.name} is active` });
   return snap;
