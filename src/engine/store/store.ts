@@ -95,7 +95,8 @@ export class Store extends StoreReader {
           .run(now(), j.id);
         this.db
           .prepare(
-            `UPDATE vdb_recovery_history SET outcome = 'interrupted', ended_at = ?, error = 'interrupted' WHERE job_id = ? AND outcome = 'running'`,
+            `UPDATE vdb_recovery_history SET outcome = 'interrupted', ended_at = ?, error = 'interrupted'
+              WHERE job_id = ? AND outcome = 'running'`,
           )
           .run(now(), j.id);
         this.db.prepare('DELETE FROM locks WHERE job_id = ?').run(j.id);
@@ -194,7 +195,9 @@ export class Store extends StoreReader {
         );
       const info = this.db
         .prepare(
-          `INSERT INTO environments (name, address, port, host_key_fingerprint, known_hosts_file, accept_new, scratch_path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO environments (name, address, port, host_key_fingerprint, known_hosts_file, accept_new,
+            scratch_path, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(e.name, e.address, e.port, e.hostKeyFingerprint, e.knownHostsFile, e.acceptNew ? 1 : 0, e.scratchPath, now());
       const envId = Number(info.lastInsertRowid);
@@ -234,8 +237,11 @@ export class Store extends StoreReader {
         const identity = JSON.stringify(r.identity);
         this.db
           .prepare(
-            `INSERT INTO repositories (environment_id, name, identity, object, migration_id, present, discovered_at) VALUES (?, ?, ?, ?, ?, 1, ?)
-           ON CONFLICT (environment_id, identity) DO UPDATE SET name = excluded.name, object = excluded.object, migration_id = excluded.migration_id, present = 1, discovered_at = excluded.discovered_at`,
+            `INSERT INTO repositories (environment_id, name, identity, object, migration_id, present, discovered_at)
+              VALUES (?, ?, ?, ?, ?, 1, ?)
+           ON CONFLICT (environment_id, identity) DO UPDATE
+             SET name = excluded.name, object = excluded.object, migration_id = excluded.migration_id, present = 1,
+               discovered_at = excluded.discovered_at`,
           )
           .run(environmentId, r.name, identity, JSON.stringify(r.object), migrationId, at);
         const repoId = (
@@ -246,8 +252,11 @@ export class Store extends StoreReader {
         for (const c of r.sourceConfigs) {
           this.db
             .prepare(
-              `INSERT INTO source_configs (repository_id, name, identity, object, migration_id, present, discovered_at) VALUES (?, ?, ?, ?, ?, 1, ?)
-             ON CONFLICT (repository_id, identity) DO UPDATE SET name = excluded.name, object = excluded.object, migration_id = excluded.migration_id, present = 1, discovered_at = excluded.discovered_at`,
+              `INSERT INTO source_configs (repository_id, name, identity, object, migration_id, present, discovered_at)
+                VALUES (?, ?, ?, ?, ?, 1, ?)
+             ON CONFLICT (repository_id, identity) DO UPDATE
+               SET name = excluded.name, object = excluded.object, migration_id = excluded.migration_id, present = 1,
+                 discovered_at = excluded.discovered_at`,
             )
             .run(repoId, c.name, JSON.stringify(c.identity), JSON.stringify(c.object), migrationId, at);
         }
@@ -310,7 +319,9 @@ export class Store extends StoreReader {
         throw new UserError(`A dSource named '${d.name}' already exists.`, 'Choose another name, or sync the existing dSource.');
       const info = this.db
         .prepare(
-          `INSERT INTO dsources (name, guid, environment_id, repository_id, source_config_id, parameters, migration_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'linking', ?)`,
+          `INSERT INTO dsources (name, guid, environment_id, repository_id, source_config_id, parameters, migration_id,
+            status, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'linking', ?)`,
         )
         .run(
           d.name,
@@ -379,7 +390,10 @@ export class Store extends StoreReader {
       if (existing) {
         this.db
           .prepare(
-            `UPDATE vdbs SET environment_id = ?, repository_id = ?, dsource_id = ?, parameters = ?, parameters_migration_id = ?, provisioned_from_snapshot_id = ?, status = 'provisioning' WHERE id = ?`,
+            `UPDATE vdbs
+              SET environment_id = ?, repository_id = ?, dsource_id = ?, parameters = ?, parameters_migration_id = ?,
+                provisioned_from_snapshot_id = ?, status = 'provisioning'
+              WHERE id = ?`,
           )
           .run(
             v.environmentId,
@@ -393,7 +407,8 @@ export class Store extends StoreReader {
       } else {
         this.db
           .prepare(
-            `INSERT INTO vdbs (name, guid, environment_id, repository_id, dsource_id, parameters, parameters_migration_id, provisioned_from_snapshot_id, status, created_at)
+            `INSERT INTO vdbs (name, guid, environment_id, repository_id, dsource_id, parameters,
+              parameters_migration_id, provisioned_from_snapshot_id, status, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'provisioning', ?)`,
           )
           .run(
@@ -443,7 +458,8 @@ export class Store extends StoreReader {
     return this.tx(() => {
       const info = this.db
         .prepare(
-          `INSERT INTO snapshots (kind, dsource_id, vdb_id, parent_snapshot_id, metadata, migration_id, job_id, created_at) VALUES ('vdb', ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO snapshots (kind, dsource_id, vdb_id, parent_snapshot_id, metadata, migration_id, job_id, created_at)
+            VALUES ('vdb', ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(vdb.dsourceId, vdb.id, parentSnapshotId, JSON.stringify(metadata), migrationId, jobId, now());
       const id = Number(info.lastInsertRowid);
@@ -476,7 +492,8 @@ export class Store extends StoreReader {
   }): number {
     const info = this.db
       .prepare(
-        `INSERT INTO vdb_recovery_history (vdb_id, job_id, operation, dsource_snapshot_id, target_snapshot_id, outcome, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`,
+        `INSERT INTO vdb_recovery_history (vdb_id, job_id, operation, dsource_snapshot_id, target_snapshot_id, outcome, started_at)
+          VALUES (?, ?, ?, ?, ?, 'running', ?)`,
       )
       .run(h.vdbId, h.jobId, h.operation, h.dsourceSnapshotId, h.targetSnapshotId, now());
     return Number(info.lastInsertRowid);
