@@ -43,14 +43,10 @@ export function errorText(err: unknown): string {
   return String(err);
 }
 
-export async function runJob<T>(
-  engine: Engine,
-  start: JobStart,
-  fn: (ctx: JobContext) => Promise<T>,
-): Promise<{ job: JobRow; value: T }> {
-  const plugin = await engine.plugin();
-  const job = engine.store.startJob(start);
-  const pool = new SshPool({ ...engine.options.ssh, redactor: engine.redactor });
+type Write = (level: 'debug' | 'info' | 'warn' | 'error', message: string, meta?: Record<string, unknown>) => void;
+
+/** A job's log: each line redacted, to the log file, the store and the engine's listener. */
+function jobLogger(engine: Engine, job: JobRow): { write: Write; log: PluginLogger } {
   const write = (level: 'debug' | 'info' | 'warn' | 'error', message: string, meta?: Record<string, unknown>) => {
     const text = engine.redactor.redact(message);
     engine.logger.log(level, text, {
@@ -68,6 +64,18 @@ export async function runJob<T>(
     warn: (m, meta) => write('warn', m, meta),
     error: (m, meta) => write('error', m, meta),
   };
+  return { write, log };
+}
+
+export async function runJob<T>(
+  engine: Engine,
+  start: JobStart,
+  fn: (ctx: JobContext) => Promise<T>,
+): Promise<{ job: JobRow; value: T }> {
+  const plugin = await engine.plugin();
+  const job = engine.store.startJob(start);
+  const pool = new SshPool({ ...engine.options.ssh, redactor: engine.redactor });
+  const { write, log } = jobLogger(engine, job);
   // Percents never go back: a plugin restarting at 0 inside a step stays where the job was.
   let last = 0;
   let band = { from: 0, to: 100 };

@@ -34,16 +34,19 @@ function dsourceSnapshot(engine: Engine, id: number): SnapshotRow {
   return snap;
 }
 
-export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanResult> {
-  let snapshot: SnapshotRow;
-  let envId: number;
-  let repository: Json;
-  let parameters: Json;
-  let guid: string;
-  let name: string | null = null;
+interface PlanTarget {
+  snapshot: SnapshotRow;
+  envId: number;
+  repository: Json;
+  parameters: Json;
+  guid: string;
+  name: string | null;
+}
+
+/** What a plan is made for: an existing VDB (its parameters, the snapshot a refresh would use) or a new one. */
+function planTarget(engine: Engine, input: PlanInput): PlanTarget {
   if ('vdb' in input) {
     const vdb = requireVdb(engine.store, input.vdb);
-    name = vdb.name;
     // Without --snapshot: what a refresh would use, the dSource's newest snapshot.
     const snap =
       input.snapshotId !== undefined
@@ -59,19 +62,17 @@ export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanRes
         `Snapshot ${snap.id} is not a snapshot of dSource '${vdb.dsourceName}'.`,
         `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`,
       );
-    snapshot = snap;
-    envId = vdb.environmentId;
-    repository = engine.store.repository(vdb.repositoryId)!.object;
-    parameters = vdb.parameters;
-    guid = vdb.guid;
-  } else {
-    snapshot = dsourceSnapshot(engine, input.snapshotId);
-    const env = requireEnvironment(engine.store, input.environment);
-    envId = env.id;
-    repository = requireRepository(engine.store, env, input.repository).object;
-    parameters = input.parameters;
-    guid = `plan-${snapshot.id}`;
+    const repository = engine.store.repository(vdb.repositoryId)!.object;
+    return { snapshot: snap, envId: vdb.environmentId, repository, parameters: vdb.parameters, guid: vdb.guid, name: vdb.name };
   }
+  const snapshot = dsourceSnapshot(engine, input.snapshotId);
+  const env = requireEnvironment(engine.store, input.environment);
+  const repository = requireRepository(engine.store, env, input.repository).object;
+  return { snapshot, envId: env.id, repository, parameters: input.parameters, guid: `plan-${snapshot.id}`, name: null };
+}
+
+export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanResult> {
+  const { snapshot, envId, repository, parameters, guid, name } = planTarget(engine, input);
   const loaded = await engine.plugin();
   const impl = loaded.plugin.extensionOperation?.('plan');
   if (!impl)

@@ -84,7 +84,8 @@ async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Pr
   ctx.log.info(`VDB ${vdb.name}: snapshot ${id}.`);
   if (pinned)
     ctx.log.info(
-      `dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} (log position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to exactly this point.`,
+      `dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} ` +
+        `(log position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to exactly this point.`,
     );
   return ctx.engine.store.snapshot(id)!;
 }
