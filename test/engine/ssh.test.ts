@@ -79,7 +79,7 @@ describe('SSH client against the embedded sshd', () => {
     expect(err.message).toContain(sshd.hostKeyFingerprint);
   });
 
-  it('known_hosts: unknown host refused (fingerprint shown); accept-new records it; then it is verified; a changed key is refused', async () => {
+  it('known_hosts: unknown host refused with its fingerprint; accept-new records, then verifies; changed key refused', async () => {
     const kh = join(dir, 'known_hosts_1');
     const refused = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } })).catch(
       (e) => e,
