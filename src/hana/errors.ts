@@ -39,6 +39,8 @@ export interface HanaErrorContext {
   tenant?: string;
   /** "<tenant>@<SID>" of the source. */
   source?: string;
+  /** The key reads the source's catalog: sid and instanceNumber then name the source system, not the target. */
+  sourceCatalog?: boolean;
   traceDirectory?: string;
   backintParameterFile?: string;
 }
@@ -109,7 +111,13 @@ export function classifyHanaFailure(f: HanaFailure): HanaFailureKind {
 }
 
 function systemdbPort(ctx: HanaErrorContext): string {
-  return ctx.instanceNumber ? `3${ctx.instanceNumber}13` : '3<nr>13';
+  if (ctx.instanceNumber) return `3${ctx.instanceNumber}13`;
+  return ctx.sourceCatalog ? `3<instance of ${ctx.sid ?? 'the source'}>13` : '3<nr>13';
+}
+
+/** Which SYSTEMDB the key must point at: the target's own, or the source's for a catalog key. */
+function systemdb(ctx: HanaErrorContext): string {
+  return ctx.sourceCatalog ? `the SYSTEMDB of the source system${ctx.sid ? ` ${ctx.sid}` : ''}` : 'SYSTEMDB';
 }
 
 function logs(ctx: HanaErrorContext): string {
@@ -151,13 +159,14 @@ const ACTIONS: Record<HanaFailureKind, ActionText> = {
     `OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in SYSTEMDB, then retry.`,
   'authentication-failed': (c, who, on) =>
     `The credentials behind hdbuserstore key ${c.key}${who}${on} were rejected. Set them again with ${setKey(c)} ` +
-    `(the key must point at SYSTEMDB), then retry.`,
+    `(the key must point at ${systemdb(c)}), then retry.`,
   'userstore-key-invalid': (c, _who, on) =>
     `hdbuserstore key ${c.key} does not exist for OS user${c.osUser ? ` ${c.osUser}` : ''}${on}. Create it with ` +
-    `${setKey(c)} (pointing at SYSTEMDB), or name an existing key (\`hdbuserstore LIST\`).`,
+    `${setKey(c)} (pointing at ${systemdb(c)}), or name an existing key (\`hdbuserstore LIST\`).`,
   'connection-failed': (c) =>
     `hdbsql could not reach the database that key ${c.key} points to. Check that ${c.sid ?? 'the'} system is ` +
-    `running and that the key's ENV (\`hdbuserstore LIST ${c.key}\`) names the SYSTEMDB SQL port ${systemdbPort(c)}.`,
+    `running and that the key's ENV (\`hdbuserstore LIST ${c.key}\`) names the SQL port ${systemdbPort(c)} of ` +
+    `${systemdb(c)}.`,
   'unknown-tenant': (c) =>
     `Check the tenant name: \`SELECT DATABASE_NAME FROM SYS.M_DATABASES\` on ${c.sid ?? 'the system'}'s SYSTEMDB ` +
     `lists the tenants. Create the target tenant first (CREATE DATABASE ...) or correct the name, then retry.`,

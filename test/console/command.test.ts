@@ -29,7 +29,7 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
 
   test('--json prints one object with url and port on 127.0.0.1; SIGTERM stops it with exit 0', async () => {
     const out: string[] = [];
-    const done = run([], ctx(out), { pluginDir: FIXTURE });
+    const done = run({}, ctx(out), { pluginDir: FIXTURE });
     while (out.length === 0) await new Promise((r) => setImmediate(r));
     const printed = JSON.parse(out.join(''));
     expect(Object.keys(printed).sort()).toEqual(['port', 'url']);
@@ -41,8 +41,7 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
   });
 
   test('bad options are user errors', async () => {
-    await expect(run(['--port', 'http'], ctx([]), { pluginDir: FIXTURE })).rejects.toThrow("--port 'http' is not a TCP port.");
-    await expect(run(['--host', '0.0.0.0'], ctx([]), { pluginDir: FIXTURE })).rejects.toThrow('would listen on every address');
-    await expect(run(['extra'], ctx([]), { pluginDir: FIXTURE })).rejects.toThrow("Unexpected argument 'extra'.");
+    await expect(run({ port: 'http' }, ctx([]), { pluginDir: FIXTURE })).rejects.toThrow("--port 'http' is not a TCP port.");
+    await expect(run({ host: '0.0.0.0' }, ctx([]), { pluginDir: FIXTURE })).rejects.toThrow('would listen on every address');
   });
 });

@@ -79,36 +79,32 @@ describe('SSH client against the embedded sshd', () => {
     expect(err.message).toContain(sshd.hostKeyFingerprint);
   });
 
-  it(
-    'known_hosts: unknown host refused (fingerprint shown); accept-new records it; then it is ' +
-      'verified; a changed key is refused',
-    async () => {
-      const kh = join(dir, 'known_hosts_1');
-      const refused = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } })).catch(
-        (e) => e,
-      );
-      expect(refused).toBeInstanceOf(UserError);
-      expect(refused.message).toContain('not in');
-      expect(refused.action).toContain(sshd.hostKeyFingerprint);
-      expect(existsSync(kh)).toBe(false);
+  it('known_hosts: unknown host refused with its fingerprint; accept-new records, then verifies; changed key refused', async () => {
+    const kh = join(dir, 'known_hosts_1');
+    const refused = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } })).catch(
+      (e) => e,
+    );
+    expect(refused).toBeInstanceOf(UserError);
+    expect(refused.message).toContain('not in');
+    expect(refused.action).toContain(sshd.hostKeyFingerprint);
+    expect(existsSync(kh)).toBe(false);
 
-      const first = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: true } }));
-      await first.close();
-      expect(readFileSync(kh, 'utf8')).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `));
-      const again = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } }));
-      await again.close();
+    const first = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: true } }));
+    await first.close();
+    expect(readFileSync(kh, 'utf8')).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `));
+    const again = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: false } }));
+    await again.close();
 
-      // Another server on the same address:port story: record a different key for it.
-      const other = generateUserKeyPair(join(dir, 'other'));
-      writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${other.publicKeyLine}\n`);
-      const changed = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: true } })).catch(
-        (e) => e,
-      );
-      expect(changed).toBeInstanceOf(UserError);
-      expect(changed.message).toContain('does not match known_hosts');
-      expect(readFileSync(kh, 'utf8').trim().split('\n')).toHaveLength(1);
-    },
-  );
+    // Another server on the same address:port story: record a different key for it.
+    const other = generateUserKeyPair(join(dir, 'other'));
+    writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${other.publicKeyLine}\n`);
+    const changed = await SshConnection.connect(target({ hostKey: { kind: 'known-hosts', file: kh, acceptNew: true } })).catch(
+      (e) => e,
+    );
+    expect(changed).toBeInstanceOf(UserError);
+    expect(changed.message).toContain('does not match known_hosts');
+    expect(readFileSync(kh, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
 
   it('known_hosts: hashed entries match', async () => {
     const plain = join(dir, 'known_hosts_2');

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +177,77 @@ describe('engine store', () => {
     store.close();
   });
 
+  it('a job holding a target refuses any job on that target from another connection, naming the job and its object', () => {
+    const a = Store.open(dir);
+    seed(a);
+    const b = Store.open(dir);
+    const target = { key: 'tenant:1:1:VDB1', label: 'The tenant VDB1@QAS' };
+    const first = a.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'va', target });
+    const jobsBefore = b.jobs().length;
+    expect(() => b.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'vb', target })).toThrow(
+      `The tenant VDB1@QAS is busy: job ${first.id} (vdb.provision of vdb 'va') is running on it.`,
+    );
+    expect(b.jobs().length).toBe(jobsBefore);
+    a.finishJob(first.id, 'succeeded', null);
+    expect(b.startJob({ operation: 'vdb.refresh', objectType: 'vdb', objectName: 'vb', target }).outcome).toBe('running');
+    a.close();
+    b.close();
+  });
+
+  it('a check refusing inside the job transaction writes nothing and takes no lock', () => {
+    const store = Store.open(dir);
+    seed(store);
+    const before = store.jobs().length;
+    const target = { key: 'tenant:1:1:VDB1', label: 'The tenant VDB1@QAS' };
+    const check = () => {
+      throw new UserError('owned by va', 'delete va');
+    };
+    expect(() => store.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'vb', target, check })).toThrow(
+      'owned by va',
+    );
+    expect(store.jobs().length).toBe(before);
+    expect(store.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'vc', target }).outcome).toBe('running');
+    store.close();
+  });
+
+  it('a target lock held by another live process refuses the job; once that process is gone it is taken over', async () => {
+    Store.open(dir).close();
+    const storeJs = join(process.cwd(), 'dist/src/engine/store/store.js');
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { Store } = await import(${JSON.stringify(storeJs)});
+         const s = Store.open(${JSON.stringify(dir)});
+         const j = s.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'va',
+           target: { key: 'tenant:1:1:VDB1', label: 'The tenant VDB1@QAS' } });
+         console.log(j.id); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+      const jobId = Number(line.toString().trim());
+      const store = Store.open(dir);
+      const target = { key: 'tenant:1:1:VDB1', label: 'The tenant VDB1@QAS' };
+      expect(() => store.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'vb', target })).toThrow(
+        `job ${jobId} (vdb.provision of vdb 'va')`,
+      );
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      store.close();
+      const reopened = Store.open(dir);
+      expect(reopened.job(jobId)!.outcome).toBe('interrupted');
+      expect(reopened.startJob({ operation: 'vdb.provision', objectType: 'vdb', objectName: 'vb', target }).outcome).toBe(
+        'running',
+      );
+      reopened.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('jobs of dead processes become interrupted on open; their locks are freed and their objects marked failed', () => {
     const store = Store.open(dir);
     const { dsId, snapId } = seed(store);
@@ -197,11 +269,23 @@ describe('engine store', () => {
       dsourceSnapshotId: snapId,
       targetSnapshotId: null,
     });
+    store.finishJobStep(store.startJobStep(job.id, 'virtual.mountSpecification'), 'succeeded');
+    store.startJobStep(job.id, 'virtual.configure');
     const live = store.startJob({ operation: 'dsource.sync', objectType: 'dsource', objectName: 'ds1' });
     store.close();
 
     const reopened = Store.open(dir);
-    expect(reopened.job(job.id)).toMatchObject({ outcome: 'interrupted', error: expect.stringContaining(`pid ${pid}`) });
+    expect(reopened.job(job.id)).toMatchObject({
+      outcome: 'interrupted',
+      error:
+        `The hana-vdb process (pid ${pid}) ended during virtual.configure while this job was running. ` +
+        'The target was being recovered: the recovery may still be running on the host, or the target is stopped; ' +
+        'it is not usable until a recovery succeeds. Run the same command again to finish the vdb.',
+    });
+    expect(reopened.jobSteps(job.id).map((st) => [st.name, st.outcome])).toEqual([
+      ['virtual.mountSpecification', 'succeeded'],
+      ['virtual.configure', 'interrupted'],
+    ]);
     expect(reopened.job(live.id)!.outcome).toBe('running');
     expect(reopened.vdb('v1')!.status).toBe('failed');
     expect(reopened.recoveryHistory('v1')[0]!.outcome).toBe('interrupted');

@@ -106,3 +106,19 @@ describe("HANA's inner code decides the action where the outer code is shared", 
     expect(hanaUserError(e!, ctx).action).not.toMatch(/missing or unreadable backups/);
   });
 });
+
+describe('a source catalog key names the source SYSTEMDB, not the target', () => {
+  // readCoverage builds this context for the key that reads the source's catalog on the target host.
+  const catalog: HanaErrorContext = { ...ctx, key: 'PRD_CATALOG', sid: 'PRD', instanceNumber: undefined, sourceCatalog: true };
+
+  test.each([
+    [-10104, 'Invalid value for KEY (PRD_CATALOG)'],
+    [10, 'authentication failed'],
+    [-10709, 'Connection failed (RTE:[89006] System call connect failed'],
+  ])('%i', (code, text) => {
+    const action = hanaUserError({ code, text }, catalog).action;
+    expect(action).toContain('3<instance of PRD>13');
+    expect(action).toContain('SYSTEMDB of the source system PRD');
+    expect(action).not.toContain('31013');
+  });
+});

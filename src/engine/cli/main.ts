@@ -1,23 +1,18 @@
 /**
- * `hana-vdb` main: global options (--data-dir, --json, --debug, --plugin-dir), dispatch, and the one place
- * errors become output: message and action on stderr (and {"error":…} on stdout with --json), a stack
- * only with --debug. Exit codes per command.ts: 0 ok, 1 user error or failed job, 2 internal error.
+ * `hana-vdb` main: global options (--data-dir, --json, --debug, --plugin-dir, anywhere on the line), the delegated
+ * commands, the command tree (tree.ts), and the one place errors become output: message and action on stderr (and
+ * {"error":…} on stdout with --json), a stack only with --debug. Exit codes per command.ts: 0 ok, 1 user error or
+ * failed job, 2 internal error.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LibraryError, PluginRuntimeError, PluginScriptError, UserError } from '../../sdk/errors.js';
-import { run as runValidate } from '../../sdk/validate/command.js';
 import { resolveDataDir } from '../data-dir.js';
 import { redactor } from '../log/redact.js';
 import { createApp } from './app.js';
 import type { CliContext, CommandModule } from './command.js';
-import { DSOURCE_USAGE, dsourceCommand } from './commands/dsource.js';
-import { ENV_USAGE, envCommand } from './commands/env.js';
-import { INSPECT_USAGE, jobCommand, jobsCommand, listCommand, showCommand } from './commands/inspect.js';
-import { VDB_USAGE, vdbCommand } from './commands/vdb.js';
-import { CONSOLE_USAGE, run as runConsole } from '../console/command.js';
-import { PLAN_USAGE, planCommand } from './commands/plan.js';
+import { runTree } from './tree.js';
 
 /** The package root: the nearest directory above this file holding package.json (works from src/ and dist/). */
 export function packageRoot(): string {
@@ -30,29 +25,15 @@ export function packageRoot(): string {
   return dir;
 }
 
-const DELEGATED: Record<string, string> = {
-  'parse-backup-log': 'dist/src/hana/cli/parse-backup-log.js',
-  sim: 'dist/tools/hana-sim/cli.js',
-  demo: 'dist/tools/demo/cli.js',
+/**
+ * Commands whose module parses its own argv (another layer, loaded by path so imports keep flowing one way).
+ * ownHelp: the module answers --help itself; otherwise the help registered in tree.ts is shown.
+ */
+const DELEGATED: Record<string, { file: string; ownHelp: boolean }> = {
+  'parse-backup-log': { file: 'dist/src/hana/cli/parse-backup-log.js', ownHelp: false },
+  sim: { file: 'dist/tools/hana-sim/cli.js', ownHelp: true },
+  demo: { file: 'dist/tools/demo/cli.js', ownHelp: false },
 };
-
-export const USAGE = [
-  'hana-vdb [--data-dir DIR] [--json] [--debug] [--plugin-dir DIR] COMMAND ...',
-  '',
-  ...ENV_USAGE,
-  ...DSOURCE_USAGE,
-  ...VDB_USAGE,
-  ...PLAN_USAGE,
-  ...INSPECT_USAGE,
-  CONSOLE_USAGE,
-  'hana-vdb validate [DIR]',
-  'hana-vdb parse-backup-log FILE',
-  'hana-vdb sim start | sim clock [--set ISO | --advance SECONDS]',
-  'hana-vdb demo [--scenario basic|lag]',
-  '',
-  'Data directory: --data-dir DIR, else $HANA_VDB_HOME, else ~/.hana-vdb. Plugin: ' +
-    '--plugin-dir DIR, else $HANA_VDB_PLUGIN_DIR, else the package.',
-].join('\n');
 
 interface Globals {
   dataDir?: string;
@@ -71,7 +52,7 @@ export function splitGlobals(argv: string[]): Globals {
     const valued = (flag: string): string | undefined => {
       if (a === flag) {
         const v = argv[++i];
-        if (v === undefined || v.startsWith('--')) throw new UserError(`${flag} needs a value.`, `Usage: ${USAGE.split('\n')[0]}`);
+        if (v === undefined || v.startsWith('--')) throw new UserError(`${flag} needs a value.`, 'See hana-vdb --help.');
         return v;
       }
       return a.startsWith(`${flag}=`) ? a.slice(flag.length + 1) : undefined;
@@ -162,36 +143,13 @@ export async function main(
       interactive: io.interactive ?? Boolean(process.stderr.isTTY),
     };
     const [command, ...rest] = g.rest;
-    if (g.help || command === undefined || command === 'help') {
-      stdout(json ? `${JSON.stringify({ usage: USAGE.split('\n').filter(Boolean) })}\n` : `${USAGE}\n`);
-      return command === undefined && !g.help ? 1 : 0;
-    }
-    if (command === 'validate') return await runValidate(rest, ctx);
-    const delegated = DELEGATED[command];
-    if (delegated) return await delegate(root, delegated, command, rest, ctx);
+    const delegated = command === undefined ? undefined : DELEGATED[command];
+    const wantsHelp = rest.includes('--help') || rest.includes('-h');
+    if (delegated && (delegated.ownHelp || !wantsHelp)) return await delegate(root, delegated.file, command!, rest, ctx);
     app = createApp(ctx, resolve(g.pluginDir ?? process.env.HANA_VDB_PLUGIN_DIR ?? root));
-    switch (command) {
-      case 'env':
-        return await envCommand(app, rest);
-      case 'dsource':
-        return await dsourceCommand(app, rest);
-      case 'vdb':
-        return await vdbCommand(app, rest);
-      case 'console':
-        return await runConsole(rest, ctx, { pluginDir: app.pluginDir });
-      case 'plan':
-        return await planCommand(app, rest);
-      case 'list':
-        return await listCommand(app, rest);
-      case 'show':
-        return await showCommand(app, rest);
-      case 'jobs':
-        return await jobsCommand(app, rest);
-      case 'job':
-        return await jobCommand(app, rest);
-      default:
-        throw new UserError(`Unknown command '${command}'.`, `Run hana-vdb --help for the commands.`);
-    }
+    // No command at all: the overview, but exit 1 (a script that forgot its command must notice).
+    if (command === undefined || g.help) return (await runTree(app, ctx, ['--help'])) || (command === undefined && !g.help ? 1 : 0);
+    return await runTree(app, ctx, g.rest);
   } catch (err) {
     app?.progress.done();
     const d = describe(err);

@@ -5,11 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { UserError } from '../../sdk/errors.js';
-import { parse } from '../cli/args.js';
 import type { CliContext } from '../cli/command.js';
+import type { CommandSpec, Values } from '../cli/program.js';
 import { startConsole } from './server.js';
-
-export const CONSOLE_USAGE = 'hana-vdb console [--port N] [--host 127.0.0.1]';
 
 function portOf(text: string | undefined): number {
   if (text === undefined) return 0;
@@ -21,10 +19,9 @@ function portOf(text: string | undefined): number {
 }
 
 /** `pluginDir`: the plugin root main resolved (--plugin-dir, $HANA_VDB_PLUGIN_DIR, else the package). */
-export async function run(argv: string[], ctx: CliContext, options: { pluginDir?: string } = {}): Promise<number> {
-  const p = parse(argv, { port: { type: 'string' }, host: { type: 'string' } }, CONSOLE_USAGE, { min: 0, max: 0, names: '' });
-  const port = portOf(typeof p.values.port === 'string' ? p.values.port : undefined);
-  const host = typeof p.values.host === 'string' ? p.values.host : '127.0.0.1';
+export async function run(o: Values, ctx: CliContext, options: { pluginDir?: string } = {}): Promise<number> {
+  const port = portOf(typeof o.port === 'string' ? o.port : undefined);
+  const host = typeof o.host === 'string' ? o.host : '127.0.0.1';
   const pluginDir = resolve(options.pluginDir ?? process.env.HANA_VDB_PLUGIN_DIR ?? ctx.packageRoot);
   const server = await startConsole({
     dataDir: ctx.dataDir,
@@ -63,4 +60,17 @@ export async function run(argv: string[], ctx: CliContext, options: { pluginDir?
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return signals > 1 ? 130 : 0;
+}
+
+export function consoleSpec(ctx: CliContext, pluginDir: string): CommandSpec {
+  return {
+    name: 'console',
+    summary: 'the web console in the foreground (prints a one-time link)',
+    options: [
+      { flags: '--port <N>', description: 'TCP port (default: any free port)' },
+      { flags: '--host <ADDR>', description: 'listen address (default 127.0.0.1)' },
+    ],
+    examples: ['hana-vdb console', 'hana-vdb console --port 8443 --json'],
+    action: (_args, o) => run(o, ctx, { pluginDir }),
+  };
 }

@@ -64,8 +64,8 @@ function credentials(
   const password = env[target.auth.passwordEnv];
   if (password === undefined || password === '') {
     throw new UserError(
-      `The environment variable ${target.auth.passwordEnv}, which holds the SSH password for ` +
-        `${target.user}@${target.host}, is not set.`,
+      `The environment variable ${target.auth.passwordEnv}, which holds the SSH password for ${target.user}@${target.host}, ` +
+        'is not set.',
       `Export ${target.auth.passwordEnv} with the password before running hana-vdb.`,
     );
   }
@@ -81,8 +81,8 @@ function connectError(err: Error & { level?: string; code?: string }, target: Ss
     return new UserError(
       `Authentication as ${target.user} on ${where} failed with ${how}.`,
       target.auth.kind === 'key'
-        ? `Add the public key (${target.auth.privateKeyFile}.pub) to ` +
-            `~${target.user}/.ssh/authorized_keys on the host, or use the right --key.`
+        ? `Add the public key (${target.auth.privateKeyFile}.pub) to ~${target.user}/.ssh/authorized_keys on the host, ` +
+            'or use the right --key.'
         : `Check the password in $${target.auth.passwordEnv} and that the server allows password authentication.`,
     );
   }
@@ -226,8 +226,8 @@ export class SshConnection {
               this.lost ??
                 new LibraryError(
                   'CONNECTION_LOST',
-                  `The remote command on ${this.target.host}:${this.target.port} ended without an exit ` +
-                    `status (the session was dropped).`,
+                  `The remote command on ${this.target.host}:${this.target.port} ended without an exit status ` +
+                    '(the session was dropped).',
                 ),
             );
           }

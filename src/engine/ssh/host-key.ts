@@ -81,12 +81,11 @@ export type Verdict = { ok: true; recorded?: boolean } | { ok: false; error: Use
 
 function mismatch(where: string, host: string, port: number, presented: string, expected: string[]): UserError {
   return new UserError(
-    `The host key of ${host}:${port} does not match ${where}: the server presented ` +
-      `${presented}, expected ${expected.join(' or ')}. Refusing to connect (the host may have ` +
-      `been reinstalled, or someone may be intercepting the connection).`,
-    `Verify the host's fingerprint out of band (ssh-keygen -lf ` +
-      `/etc/ssh/ssh_host_ed25519_key.pub on the host); if the change is legitimate, update ` +
-      `${where}.`,
+    `The host key of ${host}:${port} does not match ${where}: the server presented ${presented}, ` +
+      `expected ${expected.join(' or ')}. Refusing to connect ` +
+      '(the host may have been reinstalled, or someone may be intercepting the connection).',
+    "Verify the host's fingerprint out of band (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host); " +
+      `if the change is legitimate, update ${where}.`,
   );
 }
 
@@ -128,8 +127,8 @@ export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number,
       ok: false,
       error: new UserError(
         `The host ${host}:${port} is not in ${policy.file} (it presented ${presented}). Refusing to connect to an unverified host.`,
-        `Verify the fingerprint out of band, then pin it with --host-key ${presented}, or add the ` +
-          `host to the known_hosts file, or pass --accept-new to record it on first connection.`,
+        `Verify the fingerprint out of band, then pin it with --host-key ${presented}, or add the host to the known_hosts file, ` +
+          'or pass --accept-new to record it on first connection.',
       ),
     };
   }

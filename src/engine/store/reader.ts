@@ -5,7 +5,9 @@ import type {
   EnvironmentRow,
   EnvironmentUserRow,
   JobLogLine,
+  JobOutcome,
   JobRow,
+  JobStepRow,
   Json,
   RecoveryHistoryRow,
   RepositoryRow,
@@ -169,20 +171,30 @@ function history(r: Raw): RecoveryHistoryRow {
   };
 }
 
+function jobStep(r: Raw): JobStepRow {
+  return {
+    id: r.id as number,
+    jobId: r.job_id as number,
+    name: r.name as string,
+    startedAt: r.started_at as string,
+    endedAt: (r.ended_at as string | null) ?? null,
+    outcome: r.outcome as JobOutcome,
+  };
+}
+
 const REPO_SQL = `SELECT r.*, e.name AS environment_name FROM repositories r JOIN environments e ON e.id = r.environment_id`;
-const SC_SQL =
-  `SELECT s.*, r.name AS repository_name, e.name AS environment_name FROM source_configs s ` +
-  `JOIN repositories r ON r.id = s.repository_id JOIN environments e ON e.id = ` +
-  `r.environment_id`;
+const SC_SQL = `SELECT s.*, r.name AS repository_name, e.name AS environment_name
+  FROM source_configs s JOIN repositories r ON r.id = s.repository_id JOIN environments e ON e.id = r.environment_id`;
 const DS_SQL = `SELECT d.*, e.name AS environment_name, r.name AS repository_name, s.name AS source_config_name
-  FROM dsources d JOIN environments e ON e.id = d.environment_id JOIN repositories r ON r.id = d.repository_id JOIN
-    source_configs s ON s.id = d.source_config_id`;
+ 
+    FROM dsources d JOIN environments e ON e.id = d.environment_id JOIN repositories r ON r.id = d.repository_id
+    JOIN source_configs s ON s.id = d.source_config_id`;
 const VDB_SQL = `SELECT v.*, e.name AS environment_name, r.name AS repository_name, d.name AS dsource_name
-  FROM vdbs v JOIN environments e ON e.id = v.environment_id JOIN repositories r ON r.id = v.repository_id JOIN dsources d ON
-    d.id = v.dsource_id`;
-const SNAP_SQL =
-  `SELECT s.*, d.name AS dsource_name, v.name AS vdb_name FROM snapshots s JOIN dsources d ` +
-  `ON d.id = s.dsource_id LEFT JOIN vdbs v ON v.id = s.vdb_id`;
+ 
+    FROM vdbs v JOIN environments e ON e.id = v.environment_id JOIN repositories r ON r.id = v.repository_id
+    JOIN dsources d ON d.id = v.dsource_id`;
+const SNAP_SQL = `SELECT s.*, d.name AS dsource_name, v.name AS vdb_name
+  FROM snapshots s JOIN dsources d ON d.id = s.dsource_id LEFT JOIN vdbs v ON v.id = s.vdb_id`;
 const HIST_SQL = `SELECT h.*, v.name AS vdb_name FROM vdb_recovery_history h JOIN vdbs v ON v.id = h.vdb_id`;
 
 export class StoreReader {
@@ -309,6 +321,10 @@ export class StoreReader {
   }
   job(id: number): JobRow | undefined {
     return this.one('SELECT * FROM jobs WHERE id = ?', job, id);
+  }
+  /** The steps a job recorded, in order. */
+  jobSteps(jobId: number): JobStepRow[] {
+    return this.all('SELECT * FROM job_steps WHERE job_id = ? ORDER BY id', jobStep, jobId);
   }
   jobLog(id: number): JobLogLine[] {
     return this.db.prepare('SELECT at, level, message FROM job_log WHERE job_id = ? ORDER BY id').all(id) as JobLogLine[];

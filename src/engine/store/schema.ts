@@ -136,6 +136,18 @@ export const MIGRATIONS: readonly string[] = [
     acquired_at TEXT NOT NULL
   );
   `,
+  // 2: durable job steps (each plugin operation a job calls), so that a job whose process died says where it was
+  `
+  CREATE TABLE job_steps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,                 -- the plugin operation, e.g. virtual.configure
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'failed', 'interrupted'))
+  );
+  CREATE INDEX job_steps_by_job ON job_steps(job_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

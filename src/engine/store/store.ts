@@ -4,6 +4,7 @@
  * were changing are marked failed (retry or delete them).
  */
 import { randomUUID } from 'node:crypto';
+import { interruptedText } from './interrupted.js';
 import { UserError } from '../../sdk/errors.js';
 import { openDatabase, type Db } from './database.js';
 import { StoreReader } from './reader.js';
@@ -49,6 +50,18 @@ export interface JobStart {
   operation: string;
   objectType: 'environment' | 'dsource' | 'vdb';
   objectName: string;
+  /** A second lock the job holds: what it changes outside its object (e.g. a VDB's target tenant). */
+  target?: { key: string; label: string };
+  /** Runs inside the job's transaction once the locks are free: a refusal here writes nothing. */
+  check?: () => void;
+}
+
+interface HeldLock {
+  job_id: number;
+  pid: number;
+  operation: string;
+  object_type: string;
+  object_name: string;
 }
 
 export class Store extends StoreReader {
@@ -75,13 +88,15 @@ export class Store extends StoreReader {
     return this.tx(() => {
       const dead = this.jobs().filter((j) => j.outcome === 'running' && !processAlive(j.pid));
       for (const j of dead) {
+        const text = interruptedText(j, this.jobSteps(j.id));
+        this.db.prepare(`UPDATE jobs SET outcome = 'interrupted', ended_at = ?, error = ? WHERE id = ?`).run(now(), text, j.id);
         this.db
-          .prepare(`UPDATE jobs SET outcome = 'interrupted', ended_at = ?, error = ? WHERE id = ?`)
-          .run(now(), `The hana-vdb process (pid ${j.pid}) ended while this job was running.`, j.id);
+          .prepare(`UPDATE job_steps SET outcome = 'interrupted', ended_at = ? WHERE job_id = ? AND outcome = 'running'`)
+          .run(now(), j.id);
         this.db
           .prepare(
-            `UPDATE vdb_recovery_history SET outcome = 'interrupted', ended_at = ?, error = ` +
-              `'interrupted' WHERE job_id = ? AND outcome = 'running'`,
+            `UPDATE vdb_recovery_history SET outcome = 'interrupted', ended_at = ?, error = 'interrupted'
+              WHERE job_id = ? AND outcome = 'running'`,
           )
           .run(now(), j.id);
         this.db.prepare('DELETE FROM locks WHERE job_id = ?').run(j.id);
@@ -100,33 +115,44 @@ export class Store extends StoreReader {
   // ---- jobs and locks ----
 
   /**
-   * Create a running job holding the lock on its object, atomically. A lock held by a running job of a live
+   * Create a running job holding the lock on its object (and on its target, if any), atomically, in one
+   * IMMEDIATE transaction so that other processes see it or wait. A lock held by a running job of a live
    * process refuses the new job (nothing is written); a stale lock is taken over.
    */
   startJob(start: JobStart, pid = process.pid): JobRow {
     const key = `${start.objectType}:${start.objectName}`;
     const id = this.tx(() => {
-      const held = this.db
-        .prepare('SELECT l.job_id, l.pid, j.operation FROM locks l JOIN jobs j ON j.id = l.job_id WHERE l.object_key = ?')
-        .get(key) as { job_id: number; pid: number; operation: string } | undefined;
-      if (held && processAlive(held.pid)) {
-        throw new UserError(
-          `The ${start.objectType} '${start.objectName}' is busy: job ${held.job_id} (${held.operation}) is running on it.`,
-          `Wait for job ${held.job_id} to finish (hana-vdb job show ${held.job_id}), then try again.`,
-        );
-      }
+      this.refuseHeld(key, `The ${start.objectType} '${start.objectName}'`);
+      if (start.target) this.refuseHeld(start.target.key, start.target.label);
+      start.check?.();
       const info = this.db
         .prepare(
           `INSERT INTO jobs (operation, object_type, object_name, pid, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')`,
         )
         .run(start.operation, start.objectType, start.objectName, pid, now());
       const jobId = Number(info.lastInsertRowid);
-      this.db
-        .prepare('INSERT OR REPLACE INTO locks (object_key, job_id, pid, acquired_at) VALUES (?, ?, ?, ?)')
-        .run(key, jobId, pid, now());
+      const lock = this.db.prepare('INSERT OR REPLACE INTO locks (object_key, job_id, pid, acquired_at) VALUES (?, ?, ?, ?)');
+      lock.run(key, jobId, pid, now());
+      if (start.target) lock.run(start.target.key, jobId, pid, now());
       return jobId;
     });
     return this.job(id)!;
+  }
+
+  private refuseHeld(key: string, what: string): void {
+    const held = this.db
+      .prepare(
+        `SELECT l.job_id, l.pid, j.operation, j.object_type, j.object_name FROM locks l JOIN jobs j ON j.id = l.job_id
+         WHERE l.object_key = ? AND j.outcome = 'running'`,
+      )
+      .get(key) as HeldLock | undefined;
+    if (!held || !processAlive(held.pid)) return;
+    const own = key === `${held.object_type}:${held.object_name}`;
+    const by = own ? '' : ` of ${held.object_type} '${held.object_name}'`;
+    throw new UserError(
+      `${what} is busy: job ${held.job_id} (${held.operation}${by}) is running on it.`,
+      `Wait for job ${held.job_id} to finish (hana-vdb job show ${held.job_id}), then try again.`,
+    );
   }
 
   finishJob(jobId: number, outcome: Exclude<JobOutcome, 'running'>, error: string | null): void {
@@ -134,6 +160,18 @@ export class Store extends StoreReader {
       this.db.prepare('UPDATE jobs SET outcome = ?, error = ?, ended_at = ? WHERE id = ?').run(outcome, error, now(), jobId);
       this.db.prepare('DELETE FROM locks WHERE job_id = ?').run(jobId);
     });
+  }
+
+  /** Record, durably, that a job starts a step; returns the step's id for finishJobStep. */
+  startJobStep(jobId: number, name: string): number {
+    const info = this.db
+      .prepare(`INSERT INTO job_steps (job_id, name, started_at, outcome) VALUES (?, ?, ?, 'running')`)
+      .run(jobId, name, now());
+    return Number(info.lastInsertRowid);
+  }
+
+  finishJobStep(stepId: number, outcome: 'succeeded' | 'failed'): void {
+    this.db.prepare('UPDATE job_steps SET outcome = ?, ended_at = ? WHERE id = ?').run(outcome, now(), stepId);
   }
 
   appendJobLog(jobId: number, level: string, message: string): void {
@@ -157,8 +195,9 @@ export class Store extends StoreReader {
         );
       const info = this.db
         .prepare(
-          `INSERT INTO environments (name, address, port, host_key_fingerprint, known_hosts_file, ` +
-            `accept_new, scratch_path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO environments (name, address, port, host_key_fingerprint, known_hosts_file, accept_new,
+            scratch_path, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(e.name, e.address, e.port, e.hostKeyFingerprint, e.knownHostsFile, e.acceptNew ? 1 : 0, e.scratchPath, now());
       const envId = Number(info.lastInsertRowid);
@@ -198,10 +237,11 @@ export class Store extends StoreReader {
         const identity = JSON.stringify(r.identity);
         this.db
           .prepare(
-            `INSERT INTO repositories (environment_id, name, identity, object, migration_id, present, discovered_at) VALUES (?,
-              ?, ?, ?, ?, 1, ?)
-           ON CONFLICT (environment_id, identity) DO UPDATE SET name = excluded.name, object = excluded.object, migration_id =
-             excluded.migration_id, present = 1, discovered_at = excluded.discovered_at`,
+            `INSERT INTO repositories (environment_id, name, identity, object, migration_id, present, discovered_at)
+              VALUES (?, ?, ?, ?, ?, 1, ?)
+           ON CONFLICT (environment_id, identity) DO UPDATE
+             SET name = excluded.name, object = excluded.object, migration_id = excluded.migration_id, present = 1,
+               discovered_at = excluded.discovered_at`,
           )
           .run(environmentId, r.name, identity, JSON.stringify(r.object), migrationId, at);
         const repoId = (
@@ -212,10 +252,11 @@ export class Store extends StoreReader {
         for (const c of r.sourceConfigs) {
           this.db
             .prepare(
-              `INSERT INTO source_configs (repository_id, name, identity, object, migration_id, present, discovered_at) VALUES
-                (?, ?, ?, ?, ?, 1, ?)
-             ON CONFLICT (repository_id, identity) DO UPDATE SET name = excluded.name, object = excluded.object, migration_id =
-               excluded.migration_id, present = 1, discovered_at = excluded.discovered_at`,
+              `INSERT INTO source_configs (repository_id, name, identity, object, migration_id, present, discovered_at)
+                VALUES (?, ?, ?, ?, ?, 1, ?)
+             ON CONFLICT (repository_id, identity) DO UPDATE
+               SET name = excluded.name, object = excluded.object, migration_id = excluded.migration_id, present = 1,
+                 discovered_at = excluded.discovered_at`,
             )
             .run(repoId, c.name, JSON.stringify(c.identity), JSON.stringify(c.object), migrationId, at);
         }
@@ -278,8 +319,9 @@ export class Store extends StoreReader {
         throw new UserError(`A dSource named '${d.name}' already exists.`, 'Choose another name, or sync the existing dSource.');
       const info = this.db
         .prepare(
-          `INSERT INTO dsources (name, guid, environment_id, repository_id, source_config_id, ` +
-            `parameters, migration_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'linking', ?)`,
+          `INSERT INTO dsources (name, guid, environment_id, repository_id, source_config_id, parameters, migration_id,
+            status, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'linking', ?)`,
         )
         .run(
           d.name,
@@ -348,9 +390,10 @@ export class Store extends StoreReader {
       if (existing) {
         this.db
           .prepare(
-            `UPDATE vdbs SET environment_id = ?, repository_id = ?, dsource_id = ?, parameters = ?, ` +
-              `parameters_migration_id = ?, provisioned_from_snapshot_id = ?, status = 'provisioning' ` +
-              `WHERE id = ?`,
+            `UPDATE vdbs
+              SET environment_id = ?, repository_id = ?, dsource_id = ?, parameters = ?, parameters_migration_id = ?,
+                provisioned_from_snapshot_id = ?, status = 'provisioning'
+              WHERE id = ?`,
           )
           .run(
             v.environmentId,
@@ -364,8 +407,8 @@ export class Store extends StoreReader {
       } else {
         this.db
           .prepare(
-            `INSERT INTO vdbs (name, guid, environment_id, repository_id, dsource_id, parameters, parameters_migration_id,
-              provisioned_from_snapshot_id, status, created_at)
+            `INSERT INTO vdbs (name, guid, environment_id, repository_id, dsource_id, parameters,
+              parameters_migration_id, provisioned_from_snapshot_id, status, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'provisioning', ?)`,
           )
           .run(
@@ -415,8 +458,8 @@ export class Store extends StoreReader {
     return this.tx(() => {
       const info = this.db
         .prepare(
-          `INSERT INTO snapshots (kind, dsource_id, vdb_id, parent_snapshot_id, metadata, ` +
-            `migration_id, job_id, created_at) VALUES ('vdb', ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO snapshots (kind, dsource_id, vdb_id, parent_snapshot_id, metadata, migration_id, job_id, created_at)
+            VALUES ('vdb', ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(vdb.dsourceId, vdb.id, parentSnapshotId, JSON.stringify(metadata), migrationId, jobId, now());
       const id = Number(info.lastInsertRowid);
@@ -449,8 +492,8 @@ export class Store extends StoreReader {
   }): number {
     const info = this.db
       .prepare(
-        `INSERT INTO vdb_recovery_history (vdb_id, job_id, operation, dsource_snapshot_id, ` +
-          `target_snapshot_id, outcome, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`,
+        `INSERT INTO vdb_recovery_history (vdb_id, job_id, operation, dsource_snapshot_id, target_snapshot_id, outcome, started_at)
+          VALUES (?, ?, ?, ?, ?, 'running', ?)`,
       )
       .run(h.vdbId, h.jobId, h.operation, h.dsourceSnapshotId, h.targetSnapshotId, now());
     return Number(info.lastInsertRowid);

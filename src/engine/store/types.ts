@@ -112,6 +112,15 @@ export interface JobRow {
   progressMessage: string | null;
 }
 
+export interface JobStepRow {
+  id: number;
+  jobId: number;
+  name: string;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: JobOutcome;
+}
+
 export interface JobLogLine {
   at: string;
   level: string;

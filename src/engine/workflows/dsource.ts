@@ -56,6 +56,7 @@ async function syncSteps(ctx: JobContext, ds: DSourceRow, parameters: Json): Pro
   const { repository, sourceConfig } = objects(ctx.engine, ds);
   const args = { stagedSource: staged, repository, sourceConfig, optionalSnapshotParameters: parameters };
   ctx.progress({ percent: 10, message: `Syncing dSource ${ds.name}` });
+  ctx.band(10, 95);
   await ctx.call('linked', 'preSnapshot', args, { kind: 'void' });
   const metadata = (await ctx.call('linked', 'postSnapshot', args, { kind: 'object', definition: 'snapshotDefinition' }, true))
     .value as Json;

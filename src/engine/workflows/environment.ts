@@ -52,8 +52,8 @@ async function discover(ctx: JobContext, env: EnvironmentRow): Promise<Discovere
     });
   }
   ctx.log.info(
-    `Discovered ${out.length} repositories and ` +
-      `${out.reduce((n, r) => n + r.sourceConfigs.length, 0)} source configs on ${env.name}.`,
+    `Discovered ${out.length} repositories and ${out.reduce((n, r) => n + r.sourceConfigs.length, 0)} source configs ` +
+      `on ${env.name}.`,
   );
   return out;
 }

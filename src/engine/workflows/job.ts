@@ -21,6 +21,8 @@ export interface JobContext {
   pool: SshPool;
   log: PluginLogger;
   progress(report: ProgressReport): void;
+  /** The band [from, to] of the job's percent that the plugin's own 0–100 reports map into from now on. */
+  band(from: number, to: number): void;
   /** Call a plugin operation; optional ones that are absent return `{ implemented: false }`. */
   call(
     area: Area,
@@ -41,14 +43,10 @@ export function errorText(err: unknown): string {
   return String(err);
 }
 
-export async function runJob<T>(
-  engine: Engine,
-  start: JobStart,
-  fn: (ctx: JobContext) => Promise<T>,
-): Promise<{ job: JobRow; value: T }> {
-  const plugin = await engine.plugin();
-  const job = engine.store.startJob(start);
-  const pool = new SshPool({ ...engine.options.ssh, redactor: engine.redactor });
+type Write = (level: 'debug' | 'info' | 'warn' | 'error', message: string, meta?: Record<string, unknown>) => void;
+
+/** A job's log: each line redacted, to the log file, the store and the engine's listener. */
+function jobLogger(engine: Engine, job: JobRow): { write: Write; log: PluginLogger } {
   const write = (level: 'debug' | 'info' | 'warn' | 'error', message: string, meta?: Record<string, unknown>) => {
     const text = engine.redactor.redact(message);
     engine.logger.log(level, text, {
@@ -66,15 +64,35 @@ export async function runJob<T>(
     warn: (m, meta) => write('warn', m, meta),
     error: (m, meta) => write('error', m, meta),
   };
+  return { write, log };
+}
+
+export async function runJob<T>(
+  engine: Engine,
+  start: JobStart,
+  fn: (ctx: JobContext) => Promise<T>,
+): Promise<{ job: JobRow; value: T }> {
+  const plugin = await engine.plugin();
+  const job = engine.store.startJob(start);
+  const pool = new SshPool({ ...engine.options.ssh, redactor: engine.redactor });
+  const { write, log } = jobLogger(engine, job);
+  // Percents never go back: a plugin restarting at 0 inside a step stays where the job was.
+  let last = 0;
+  let band = { from: 0, to: 100 };
   const progress = (report: ProgressReport) => {
     const message = engine.redactor.redact(report.message);
-    const percent =
-      typeof report.percent === 'number' && Number.isFinite(report.percent) ? Math.max(0, Math.min(100, report.percent)) : null;
+    const finite = typeof report.percent === 'number' && Number.isFinite(report.percent);
+    const percent = finite ? (last = Math.max(last, Math.min(100, report.percent!))) : null;
     engine.store.setJobProgress(job.id, percent, message);
     engine.logger.info(message, { jobId: job.id, progress: percent });
     engine.options.onProgress?.(job, { message, ...(percent === null ? {} : { percent }) });
   };
-  const libs = engineLibs({ store: engine.store, pool, redactor: engine.redactor, log, progress });
+  const scaled = (r: ProgressReport): ProgressReport => {
+    if (typeof r.percent !== 'number' || !Number.isFinite(r.percent)) return r;
+    const p = Math.max(0, Math.min(100, r.percent));
+    return { ...r, percent: band.from + ((band.to - band.from) * p) / 100 };
+  };
+  const libs = engineLibs({ store: engine.store, pool, redactor: engine.redactor, log, progress: (r) => progress(scaled(r)) });
   const calls: string[] = [];
   const ctx: JobContext = {
     engine,
@@ -83,10 +101,21 @@ export async function runJob<T>(
     pool,
     log,
     progress,
+    band(from, to) {
+      band = { from, to };
+    },
     calls,
     async call(area, name, args, returns, required = false) {
       const label = `${area}.${name}`;
-      const result = await invokeOperation(plugin, libs, { area, name, args, returns, required });
+      const step = engine.store.startJobStep(job.id, label);
+      let result: Awaited<ReturnType<typeof invokeOperation>>;
+      try {
+        result = await invokeOperation(plugin, libs, { area, name, args, returns, required });
+      } catch (err) {
+        engine.store.finishJobStep(step, 'failed');
+        throw err;
+      }
+      engine.store.finishJobStep(step, 'succeeded');
       if (result.implemented) {
         calls.push(label);
         write('debug', `${label}() done`);

@@ -14,8 +14,8 @@ export function checkMountPath(path: string, op: string): void {
   if (!SAFE_PATH.test(path) || path.split('/').some((seg) => seg === '.' || seg === '..')) {
     throw new UserError(
       `${op} returned the mount path '${path}', which is not a plain absolute path.`,
-      'Mount paths must be absolute, without . or .. segments, and made of letters, digits and ' +
-        '._@+=,:~- only; correct the plugin parameters (e.g. mountBase).',
+      'Mount paths must be absolute, without . or .. segments, and made of letters, digits and ._@+=,:~- only; ' +
+        'correct the plugin parameters (e.g. mountBase).',
     );
   }
 }
@@ -37,9 +37,12 @@ export async function prepareMounts(ctx: JobContext, spec: MountSpecification, o
     const conn = await ctx.pool.get(sshTarget(env, user));
     const owner = spec.ownershipSpecification ? `${spec.ownershipSpecification.uid}:${spec.ownershipSpecification.gid}` : '';
     const res = await conn.runBash(
-      'mkdir -p -- "$HANA_VDB_MOUNT_PATH" && if [ -n "$HANA_VDB_MOUNT_OWNER" ] && [ "$(stat -c ' +
-        '%u:%g -- "$HANA_VDB_MOUNT_PATH")" != "$HANA_VDB_MOUNT_OWNER" ]; then chown -- ' +
-        '"$HANA_VDB_MOUNT_OWNER" "$HANA_VDB_MOUNT_PATH"; fi',
+      [
+        'mkdir -p -- "$HANA_VDB_MOUNT_PATH"',
+        'if [ -n "$HANA_VDB_MOUNT_OWNER" ] && [ "$(stat -c %u:%g -- "$HANA_VDB_MOUNT_PATH")" != "$HANA_VDB_MOUNT_OWNER" ]; then',
+        '  chown -- "$HANA_VDB_MOUNT_OWNER" "$HANA_VDB_MOUNT_PATH"',
+        'fi',
+      ].join('\n'),
       { variables: { HANA_VDB_MOUNT_PATH: m.mountPath, HANA_VDB_MOUNT_OWNER: owner } },
     );
     if (res.exitCode !== 0) {

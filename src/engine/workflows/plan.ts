@@ -34,7 +34,7 @@ function dsourceSnapshot(engine: Engine, id: number): SnapshotRow {
   return snap;
 }
 
-interface PlanSubject {
+interface PlanTarget {
   snapshot: SnapshotRow;
   envId: number;
   repository: Json;
@@ -43,8 +43,8 @@ interface PlanSubject {
   name: string | null;
 }
 
-/** What a plan is for: an existing VDB (by default its dSource's newest snapshot), or a VDB not yet provisioned. */
-function planSubject(engine: Engine, input: PlanInput): PlanSubject {
+/** What a plan is made for: an existing VDB (its parameters, the snapshot a refresh would use) or a new one. */
+function planTarget(engine: Engine, input: PlanInput): PlanTarget {
   if ('vdb' in input) {
     const vdb = requireVdb(engine.store, input.vdb);
     // Without --snapshot: what a refresh would use, the dSource's newest snapshot.
@@ -62,30 +62,17 @@ function planSubject(engine: Engine, input: PlanInput): PlanSubject {
         `Snapshot ${snap.id} is not a snapshot of dSource '${vdb.dsourceName}'.`,
         `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`,
       );
-    return {
-      snapshot: snap,
-      envId: vdb.environmentId,
-      repository: engine.store.repository(vdb.repositoryId)!.object,
-      parameters: vdb.parameters,
-      guid: vdb.guid,
-      name: vdb.name,
-    };
+    const repository = engine.store.repository(vdb.repositoryId)!.object;
+    return { snapshot: snap, envId: vdb.environmentId, repository, parameters: vdb.parameters, guid: vdb.guid, name: vdb.name };
   }
   const snapshot = dsourceSnapshot(engine, input.snapshotId);
   const env = requireEnvironment(engine.store, input.environment);
-  return {
-    snapshot,
-    envId: env.id,
-    repository: requireRepository(engine.store, env, input.repository).object,
-    parameters: input.parameters,
-    guid: `plan-${snapshot.id}`,
-    name: null,
-  };
+  const repository = requireRepository(engine.store, env, input.repository).object;
+  return { snapshot, envId: env.id, repository, parameters: input.parameters, guid: `plan-${snapshot.id}`, name: null };
 }
 
-/** The preview of a recovery through the plugin's extension.plan(): changes nothing on the target. */
 export async function planVdb(engine: Engine, input: PlanInput): Promise<PlanResult> {
-  const { snapshot, envId, repository, parameters, guid, name } = planSubject(engine, input);
+  const { snapshot, envId, repository, parameters, guid, name } = planTarget(engine, input);
   const loaded = await engine.plugin();
   const impl = loaded.plugin.extensionOperation?.('plan');
   if (!impl)

@@ -19,6 +19,8 @@ import { errorText, runJob, type JobContext } from './job.js';
 import { prepareMounts } from './mounts.js';
 import { addVdbSnapshotPinning } from './pin.js';
 import { requireEnvironment, requireRepository, requireSnapshot, requireVdb } from './resolve.js';
+import { refuseOwnedTarget, vdbTarget } from './target.js';
+import type { JobStart } from '../store/store.js';
 
 function virtualSource(engine: Engine, vdb: VdbRow, mounts: Mount[] = vdb.mounts as unknown as Mount[]): VirtualSource {
   const env = engine.store.environmentById(vdb.environmentId)!;
@@ -27,6 +29,12 @@ function virtualSource(engine: Engine, vdb: VdbRow, mounts: Mount[] = vdb.mounts
 
 const repositoryOf = (engine: Engine, vdb: VdbRow): Json => engine.store.repository(vdb.repositoryId)!.object;
 const fresh = (engine: Engine, vdb: VdbRow): VdbRow => engine.store.vdb(vdb.name)!;
+
+/** A job on a VDB also holds its target tenant, so no other job changes that tenant meanwhile. */
+function vdbJob(engine: Engine, vdb: VdbRow, operation: string): JobStart {
+  const target = vdbTarget(engine.store, vdb);
+  return { operation, objectType: 'vdb', objectName: vdb.name, ...(target ? { target } : {}) };
+}
 
 async function mount(ctx: JobContext, vdb: VdbRow): Promise<VirtualSource> {
   const spec = (
@@ -76,9 +84,8 @@ async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Pr
   ctx.log.info(`VDB ${vdb.name}: snapshot ${id}.`);
   if (pinned)
     ctx.log.info(
-      `dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} (log ` +
-        `position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to ` +
-        `exactly this point.`,
+      `dSource snapshot ${pinned.id} pinned to ${String(pinned.metadata.pinnedTimestamp)} ` +
+        `(log position ${String(pinned.metadata.pinnedLogPosition)}): every VDB from it recovers to exactly this point.`,
     );
   return ctx.engine.store.snapshot(id)!;
 }
@@ -87,6 +94,7 @@ async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Pr
 async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: SnapshotRow): Promise<SnapshotRow> {
   const vs = await mount(ctx, vdb);
   ctx.progress({ percent: 20, message: `Configuring VDB ${vdb.name} from snapshot ${dsSnapshot.id}` });
+  ctx.band(20, 90);
   const sc = (
     await ctx.call(
       'virtual',
@@ -98,6 +106,7 @@ async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: Sn
   ).value as Json;
   ctx.engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId, dsSnapshot.id);
   ctx.progress({ percent: 90, message: `Taking the snapshot of VDB ${vdb.name}` });
+  ctx.band(90, 100);
   const snap = await takeSnapshot(ctx, fresh(ctx.engine, vdb), 'active');
   ctx.progress({ percent: 100, message: `VDB ${vdb.name} is active` });
   return snap;
@@ -162,7 +171,16 @@ export async function provisionVdb(engine: Engine, input: ProvisionInput): Promi
       `Choose another name, or refresh it with hana-vdb vdb refresh ${input.name}.`,
     );
   const plugin = await engine.plugin();
-  const { value } = await runJob(engine, { operation: 'vdb.provision', objectType: 'vdb', objectName: input.name }, async (ctx) => {
+  const wanted = { environmentId: env.id, repositoryId: repo.id, parameters: input.parameters };
+  const target = vdbTarget(engine.store, wanted);
+  const start: JobStart = {
+    operation: 'vdb.provision',
+    objectType: 'vdb',
+    objectName: input.name,
+    ...(target ? { target } : {}),
+    check: () => refuseOwnedTarget(engine.store, wanted, input.name),
+  };
+  const { value } = await runJob(engine, start, async (ctx) => {
     const vdb = engine.store.beginProvision({
       name: input.name,
       environmentId: env.id,
@@ -196,7 +214,7 @@ export async function refreshVdb(
       `Pick one of hana-vdb list snapshots --dsource ${vdb.dsourceName}.`,
     );
   }
-  const { value } = await runJob(engine, { operation: 'vdb.refresh', objectType: 'vdb', objectName: name }, async (ctx) => {
+  const { value } = await runJob(engine, vdbJob(engine, vdb, 'vdb.refresh'), async (ctx) => {
     const snapshot = await recovery(ctx, vdb, 'refresh', dsSnap.id, null, async () => {
       engine.store.setVdbStatus(vdb.id, 'refreshing');
       await unconfigure(ctx, vdb);
@@ -222,7 +240,7 @@ export async function rewindVdb(engine: Engine, name: string, snapshotId: number
   if (vdb.status === 'disabled')
     throw new UserError(`The VDB '${name}' is disabled.`, `Enable it first: hana-vdb vdb enable ${name}.`);
   const sourceConfig = requireSourceConfig(vdb, `Refresh it instead: hana-vdb vdb refresh ${name}.`);
-  const { value } = await runJob(engine, { operation: 'vdb.rewind', objectType: 'vdb', objectName: name }, (ctx) =>
+  const { value } = await runJob(engine, vdbJob(engine, vdb, 'vdb.rewind'), (ctx) =>
     recovery(ctx, vdb, 'rewind', ownVdbSnap ? target.parentSnapshotId : target.id, target.id, async () => {
       engine.store.setVdbStatus(vdb.id, 'rewinding');
       await unconfigure(ctx, vdb);
@@ -260,9 +278,7 @@ function requireStatus(vdb: VdbRow, allowed: VdbStatus[], what: string): void {
 export async function snapshotVdb(engine: Engine, name: string): Promise<SnapshotRow> {
   const vdb = requireVdb(engine.store, name);
   requireStatus(vdb, ['active'], 'snapshot');
-  const { value } = await runJob(engine, { operation: 'vdb.snapshot', objectType: 'vdb', objectName: name }, (ctx) =>
-    takeSnapshot(ctx, vdb, 'active'),
-  );
+  const { value } = await runJob(engine, vdbJob(engine, vdb, 'vdb.snapshot'), (ctx) => takeSnapshot(ctx, vdb, 'active'));
   return value;
 }
 
@@ -275,7 +291,7 @@ function simple(
   return async (engine: Engine, name: string): Promise<VdbRow> => {
     const vdb = requireVdb(engine.store, name);
     requireStatus(vdb, allowed, what);
-    const { value } = await runJob(engine, { operation, objectType: 'vdb', objectName: name }, async (ctx) => {
+    const { value } = await runJob(engine, vdbJob(engine, vdb, operation), async (ctx) => {
       engine.store.setVdbStatus(vdb.id, await steps(ctx, vdb));
       return fresh(engine, vdb);
     });
@@ -317,7 +333,7 @@ export async function enableVdb(engine: Engine, name: string): Promise<VdbRow> {
   const vdb = requireVdb(engine.store, name);
   requireStatus(vdb, ['disabled'], 'enable');
   const sourceConfig = requireSourceConfig(vdb, `Refresh it: hana-vdb vdb refresh ${name}.`);
-  const { value } = await runJob(engine, { operation: 'vdb.enable', objectType: 'vdb', objectName: name }, async (ctx) => {
+  const { value } = await runJob(engine, vdbJob(engine, vdb, 'vdb.enable'), async (ctx) => {
     const args = { virtualSource: virtualSource(engine, vdb), repository: repositoryOf(engine, vdb), sourceConfig };
     const status = (await ctx.call('virtual', 'status', args, { kind: 'status' })).value ?? Status.ACTIVE;
     if (status === Status.INACTIVE) {
@@ -349,7 +365,7 @@ export async function enableVdb(engine: Engine, name: string): Promise<VdbRow> {
 /** `force`: plugin failures are logged and the VDB is removed from the store anyway. */
 export async function deleteVdb(engine: Engine, name: string, force = false): Promise<void> {
   const vdb = requireVdb(engine.store, name);
-  await runJob(engine, { operation: 'vdb.delete', objectType: 'vdb', objectName: name }, async (ctx) => {
+  await runJob(engine, vdbJob(engine, vdb, 'vdb.delete'), async (ctx) => {
     const attempt = async (step: () => Promise<unknown>) => {
       try {
         await step();

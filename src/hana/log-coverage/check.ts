@@ -77,7 +77,14 @@ function rowsOr(result: HdbsqlOutput | HdbsqlError, ctx: HanaErrorContext): Hdbs
 
 /** One reading: catalog → HANA's strategy → what the Backint tool shows → assessment. Changes nothing. */
 export async function readCoverage(src: CoverageSource, target: CoverageTarget): Promise<CoverageReading> {
-  const ctx = { ...src.errorContext, doing: `reading the backup catalog of ${src.source.tenant}@${src.source.sid}` };
+  // The catalog key points at the source's SYSTEMDB: hints name the source system, never the target's port.
+  const ctx: HanaErrorContext = {
+    ...src.errorContext,
+    sid: src.source.sid,
+    instanceNumber: undefined,
+    sourceCatalog: true,
+    doing: `reading the backup catalog of ${src.source.tenant}@${src.source.sid}`,
+  };
   const [cat, clock, ini] = await runHdbsqlBatch(src.connection, src.catalog, [
     catalogQuery(src.source.tenant),
     CLOCK_QUERY,

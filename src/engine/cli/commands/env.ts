@@ -5,15 +5,8 @@ import { UserError } from '../../../sdk/errors.js';
 import { FINGERPRINT } from '../../ssh/host-key.js';
 import { addEnvironment, deleteEnvironment, discoverEnvironment } from '../../workflows/environment.js';
 import type { App } from '../app.js';
-import { optionalString, parse, requireOption } from '../args.js';
 import { block } from '../output.js';
-
-export const ENV_USAGE = [
-  'hana-vdb env add NAME --host H --port P --user U (--key FILE | --password-env VAR) ' +
-    '[--host-key SHA256:... | --known-hosts FILE | --accept-new] [--scratch-path DIR]',
-  'hana-vdb env discover NAME',
-  'hana-vdb env delete NAME',
-];
+import type { CommandSpec, Values } from '../program.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -28,38 +21,23 @@ export function checkName(kind: string, name: string): string {
   return name;
 }
 
-async function add(app: App, argv: string[]): Promise<number> {
-  const usage = ENV_USAGE[0]!;
-  const p = parse(
-    argv,
-    {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      user: { type: 'string' },
-      key: { type: 'string' },
-      'password-env': { type: 'string' },
-      'host-key': { type: 'string' },
-      'known-hosts': { type: 'string' },
-      'accept-new': { type: 'boolean' },
-      'scratch-path': { type: 'string' },
-    },
-    usage,
-    { min: 1, max: 1, names: 'the environment NAME' },
-  );
-  const name = checkName('environment', p.positionals[0]!);
-  const host = requireOption(p, 'host', usage);
+const str = (v: Values, key: string): string | undefined => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+
+/** The flags given, checked one by one: each problem names the flag and the fix. */
+function hostOptions(o: Values) {
+  const host = str(o, 'host')!;
   if (!HOST.test(host)) throw new UserError(`--host '${host}' is not a host name or address.`, 'Use a DNS name or an IP address.');
-  const portText = requireOption(p, 'port', usage);
+  const portText = str(o, 'port')!;
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
     throw new UserError(`--port '${portText}' is not a TCP port.`, 'Use a number from 1 to 65535.');
-  const user = requireOption(p, 'user', usage);
+  const user = str(o, 'user')!;
   if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(user))
     throw new UserError(`--user '${user}' is not a valid user name.`, 'Use the OS user name on the host.');
-  const key = optionalString(p, 'key');
-  const passwordEnv = optionalString(p, 'password-env');
+  const key = str(o, 'key');
+  const passwordEnv = str(o, 'passwordEnv');
   if ((key === undefined) === (passwordEnv === undefined))
-    throw new UserError('Give exactly one of --key FILE or --password-env VAR.', `Usage: ${usage}`);
+    throw new UserError('Give exactly one of --key FILE or --password-env VAR.', 'See hana-vdb env add --help.');
   if (key !== undefined && !existsSync(key))
     throw new UserError(`The key file ${key} does not exist.`, 'Pass the private key file of the user with --key.');
   if (passwordEnv !== undefined && !ENV_VAR.test(passwordEnv)) {
@@ -68,22 +46,33 @@ async function add(app: App, argv: string[]): Promise<number> {
       'Export the password in a variable (export HANA_PW=...) and pass --password-env HANA_PW; never the password itself.',
     );
   }
-  const hostKey = optionalString(p, 'host-key');
-  const knownHosts = optionalString(p, 'known-hosts');
-  const acceptNew = p.values['accept-new'] === true;
+  return { host, port, user, key, passwordEnv };
+}
+
+function hostKeyOptions(o: Values) {
+  const hostKey = str(o, 'hostKey');
+  const knownHosts = str(o, 'knownHosts');
+  const acceptNew = o.acceptNew === true;
   if (hostKey !== undefined && (knownHosts !== undefined || acceptNew))
     throw new UserError(
       '--host-key pins one fingerprint; it cannot be combined with --known-hosts or --accept-new.',
-      `Usage: ${usage}`,
+      'Give only one of --host-key, --known-hosts or --accept-new.',
     );
   if (hostKey !== undefined && !FINGERPRINT.test(hostKey))
     throw new UserError(
       `--host-key '${hostKey}' is not a SHA256 fingerprint.`,
       'Use the form printed by ssh-keygen -lf KEY.pub, e.g. SHA256:AbC... (43 characters after the colon).',
     );
-  const scratchPath = optionalString(p, 'scratch-path');
+  const scratchPath = str(o, 'scratchPath');
   if (scratchPath !== undefined && !scratchPath.startsWith('/'))
     throw new UserError(`--scratch-path '${scratchPath}' is not absolute.`, 'Use an absolute path on the host.');
+  return { hostKey, knownHosts, acceptNew, scratchPath };
+}
+
+async function add(app: App, nameText: string, o: Values): Promise<number> {
+  const name = checkName('environment', nameText);
+  const { host, port, user, key, passwordEnv } = hostOptions(o);
+  const { hostKey, knownHosts, acceptNew, scratchPath } = hostKeyOptions(o);
   const env = await addEnvironment(app.engine(), {
     name,
     address: host,
@@ -107,9 +96,8 @@ async function add(app: App, argv: string[]): Promise<number> {
   return 0;
 }
 
-async function discover(app: App, argv: string[]): Promise<number> {
-  const p = parse(argv, {}, ENV_USAGE[1]!, { min: 1, max: 1, names: 'the environment NAME' });
-  const env = await discoverEnvironment(app.engine(), p.positionals[0]!);
+async function discover(app: App, name: string): Promise<number> {
+  const env = await discoverEnvironment(app.engine(), name);
   const repos = app.engine().store.repositories(env.name);
   const configs = app.engine().store.sourceConfigs({ environmentName: env.name });
   app.print(
@@ -129,17 +117,55 @@ async function discover(app: App, argv: string[]): Promise<number> {
   return 0;
 }
 
-async function remove(app: App, argv: string[]): Promise<number> {
-  const p = parse(argv, {}, ENV_USAGE[2]!, { min: 1, max: 1, names: 'the environment NAME' });
-  await deleteEnvironment(app.engine(), p.positionals[0]!);
-  app.print({ deleted: p.positionals[0] }, `Environment ${p.positionals[0]} deleted.\n`);
+async function remove(app: App, name: string): Promise<number> {
+  await deleteEnvironment(app.engine(), name);
+  app.print({ deleted: name }, `Environment ${name} deleted.\n`);
   return 0;
 }
 
-export async function envCommand(app: App, argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === 'add') return add(app, rest);
-  if (sub === 'discover' || sub === 'refresh') return discover(app, rest);
-  if (sub === 'delete') return remove(app, rest);
-  throw new UserError(sub ? `Unknown env command '${sub}'.` : 'Missing env command.', `Usage:\n  ${ENV_USAGE.join('\n  ')}`);
+export function envSpec(app: App): CommandSpec {
+  return {
+    name: 'env',
+    summary: 'hosts reached over SSH: add, discover, delete',
+    examples: ['hana-vdb env add qas --host hanaqas --port 22 --user qasadm \\\n      --key ~/.ssh/id_ed25519 --accept-new'],
+    subcommands: [
+      {
+        name: 'add',
+        summary: 'add a host, verify its SSH host key and discover its HANA systems',
+        args: ['<NAME>'],
+        options: [
+          { flags: '--host <H>', description: 'DNS name or IP address', required: true },
+          { flags: '--port <P>', description: 'SSH port', required: true },
+          { flags: '--user <U>', description: 'OS user (e.g. <sid>adm)', required: true },
+          { flags: '--key <FILE>', description: 'private key file of the user' },
+          { flags: '--password-env <VAR>', description: 'name of the environment variable holding the password' },
+          { flags: '--host-key <SHA256:...>', description: 'pin the host key fingerprint' },
+          { flags: '--known-hosts <FILE>', description: 'verify against this known_hosts file' },
+          { flags: '--accept-new', description: 'record the host key on first use, verify it afterwards' },
+          { flags: '--scratch-path <DIR>', description: 'absolute directory on the host for scripts' },
+        ],
+        examples: [
+          'hana-vdb env add qas --host hanaqas --port 22 --user qasadm \\\n      --key ~/.ssh/id_ed25519 --accept-new',
+          'hana-vdb env add prd --host hanaprd --port 22 --user prdadm \\\n      --password-env HANA_PW --host-key SHA256:AbC...',
+        ],
+        notes: 'One of --key or --password-env; never the password itself on the command line.',
+        action: ([name], o) => add(app, name!, o),
+      },
+      {
+        name: 'discover',
+        aliases: ['refresh'],
+        summary: 'discover the HANA systems and tenants on a host again',
+        args: ['<NAME>'],
+        examples: ['hana-vdb env discover qas'],
+        action: ([name]) => discover(app, name!),
+      },
+      {
+        name: 'delete',
+        summary: 'forget a host (refused while dSources or VDBs use it)',
+        args: ['<NAME>'],
+        examples: ['hana-vdb env delete qas'],
+        action: ([name]) => remove(app, name!),
+      },
+    ],
+  };
 }

@@ -3,19 +3,13 @@ import { UserError } from '../../../sdk/errors.js';
 import { requireDSource, requireEnvironment, requireSnapshot, requireVdb } from '../../workflows/resolve.js';
 import type { JobRow } from '../../store/types.js';
 import type { App } from '../app.js';
-import { optionalString, parse } from '../args.js';
 import { block, table } from '../output.js';
+import type { CommandSpec, Values } from '../program.js';
+import { keyValues, snapshotTable, vdbText, zoneOf, type Zone } from '../recovery-view.js';
 
-export const INSPECT_USAGE = [
-  'hana-vdb list environments|repositories|source-configs|dsources|snapshots|vdbs|jobs ' +
-    '[--env ENV] [--dsource NAME] [--vdb NAME] [--limit N]',
-  'hana-vdb show environment|dsource|vdb NAME',
-  'hana-vdb show snapshot|job ID',
-  'hana-vdb jobs [--limit N]',
-  'hana-vdb job show ID',
-];
-
-const HISTORY_COLUMNS = ['id', 'jobId', 'operation', 'dsourceSnapshotId', 'targetSnapshotId', 'vdbSnapshotId', 'outcome', 'error'];
+const LIST_KINDS = ['environments', 'repositories', 'source-configs', 'dsources', 'snapshots', 'vdbs', 'jobs'];
+const SHOW_KINDS = ['environment', 'repository', 'source-config', 'dsource', 'snapshot', 'vdb', 'job'];
+const str = (v: Values, key: string): string | undefined => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
 
 const KINDS: Record<string, string> = {
   environment: 'environments',
@@ -36,9 +30,9 @@ const KINDS: Record<string, string> = {
   jobs: 'jobs',
 };
 
-function kindOf(word: string | undefined, usage: string): string {
-  const kind = word ? KINDS[word] : undefined;
-  if (!kind) throw new UserError(word ? `Unknown kind '${word}'.` : 'Missing what to list.', `Usage: ${usage}`);
+function kindOf(word: string, kinds: string[], command: string): string {
+  const kind = KINDS[word];
+  if (!kind) throw new UserError(`Unknown kind '${word}'.`, `Use one of ${kinds.join(', ')}; see hana-vdb ${command} --help.`);
   return kind;
 }
 
@@ -54,21 +48,14 @@ function idOf(text: string, what: string): number {
   return Number(text);
 }
 
-export async function listCommand(app: App, argv: string[]): Promise<number> {
-  const usage = INSPECT_USAGE[0]!;
-  const p = parse(
-    argv,
-    { env: { type: 'string' }, dsource: { type: 'string' }, vdb: { type: 'string' }, limit: { type: 'string' } },
-    usage,
-    { min: 1, max: 1, names: 'what to list' },
-  );
-  const kind = kindOf(p.positionals[0], usage);
+async function listCommand(app: App, word: string, o: Values): Promise<number> {
+  const kind = kindOf(word, LIST_KINDS, 'list');
   const store = app.engine().store;
-  const env = optionalString(p, 'env');
+  const env = str(o, 'env');
   if (env !== undefined) requireEnvironment(store, env);
-  const dsource = optionalString(p, 'dsource');
+  const dsource = str(o, 'dsource');
   if (dsource !== undefined) requireDSource(store, dsource);
-  const vdb = optionalString(p, 'vdb');
+  const vdb = str(o, 'vdb');
   if (vdb !== undefined) requireVdb(store, vdb);
   switch (kind) {
     case 'environments': {
@@ -99,10 +86,7 @@ export async function listCommand(app: App, argv: string[]): Promise<number> {
     }
     case 'snapshots': {
       const rows = store.snapshots({ dsourceName: dsource, vdbName: vdb });
-      app.print(
-        { snapshots: rows },
-        table(rows, ['id', 'kind', 'dsourceName', 'vdbName', 'parentSnapshotId', 'createdAt', 'metadata']),
-      );
+      app.print({ snapshots: rows }, snapshotTable(rows, zoneOf(str(o, 'tz'))));
       break;
     }
     case 'vdbs': {
@@ -114,7 +98,7 @@ export async function listCommand(app: App, argv: string[]): Promise<number> {
       break;
     }
     case 'jobs':
-      return jobsList(app, store.jobs({ objectName: dsource ?? vdb ?? env, limit: limitOf(optionalString(p, 'limit')) }));
+      return jobsList(app, store.jobs({ objectName: dsource ?? vdb ?? env, limit: limitOf(str(o, 'limit')) }));
   }
   return 0;
 }
@@ -136,84 +120,118 @@ function showJob(app: App, idText: string): number {
   return 0;
 }
 
-export async function showCommand(app: App, argv: string[]): Promise<number> {
-  const usage = `${INSPECT_USAGE[1]}\n  ${INSPECT_USAGE[2]}`;
-  const p = parse(argv, {}, usage, { min: 2, max: 2, names: 'what to show and its name or ID' });
-  const kind = kindOf(p.positionals[0], usage);
-  const key = p.positionals[1]!;
-  const store = app.engine().store;
-  switch (kind) {
-    case 'environments': {
-      const env = requireEnvironment(store, key);
-      const users = store.environmentUsers(env.id);
-      const repositories = store.repositories(env.name);
-      const sourceConfigs = store.sourceConfigs({ environmentName: env.name });
-      app.print(
-        { environment: env, users, repositories, sourceConfigs },
-        block({
-          ...env,
-          users: users
-            .map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`)
-            .join(', '),
-        }) +
-          (`\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}\nSource ` +
-            `configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`),
-      );
-      return 0;
-    }
-    case 'dsources': {
-      const ds = requireDSource(store, key);
-      const snapshots = store.snapshots({ dsourceName: ds.name, kind: 'dsource' });
-      app.print(
-        { dsource: ds, snapshots, vdbs: store.vdbsOfDSource(ds.id) },
-        block({ ...ds }) + `\nSnapshots:\n${table(snapshots, ['id', 'createdAt', 'metadata'])}`,
-      );
-      return 0;
-    }
-    case 'vdbs': {
-      const vdb = requireVdb(store, key);
-      const snapshots = store.snapshots({ vdbName: vdb.name });
-      const history = store.recoveryHistory(vdb.name);
-      app.print(
-        { vdb, snapshots, history },
-        block({ ...vdb }) +
-          `\nSnapshots:\n${table(snapshots, ['id', 'parentSnapshotId', 'createdAt', 'metadata'])}` +
-          `\nRecovery history:\n${table(history, HISTORY_COLUMNS)}`,
-      );
-      return 0;
-    }
-    case 'snapshots': {
-      const snap = requireSnapshot(store, idOf(key, 'snapshot'));
-      app.print({ snapshot: snap }, block({ ...snap }));
-      return 0;
-    }
-    case 'jobs':
-      return showJob(app, key);
-    case 'repositories':
-    case 'source-configs': {
-      const id = idOf(key, kind === 'repositories' ? 'repository' : 'source config');
-      const row = kind === 'repositories' ? store.repository(id) : store.sourceConfig(id);
-      if (!row)
-        throw new UserError(
-          `No ${kind === 'repositories' ? 'repository' : 'source config'} with ID ${id}.`,
-          `See hana-vdb list ${kind}.`,
-        );
-      app.print(kind === 'repositories' ? { repository: row } : { sourceConfig: row }, block({ ...row }));
-      return 0;
-    }
+type Store = ReturnType<App['engine']>['store'];
+
+function showEnvironment(app: App, store: Store, key: string, zone: Zone): void {
+  const env = requireEnvironment(store, key);
+  const users = store.environmentUsers(env.id);
+  const repositories = store.repositories(env.name);
+  const sourceConfigs = store.sourceConfigs({ environmentName: env.name });
+  const who = users.map((u) => `${u.name} (${u.authKind === 'key' ? `key ${u.keyFile}` : `password from $${u.passwordEnv}`})`);
+  app.print(
+    { environment: env, users, repositories, sourceConfigs },
+    `Environment ${env.name}\n${keyValues({ ...env, users: who.join(', ') }, zone)}` +
+      `\nRepositories:\n${table(repositories, ['id', 'name', 'present'])}` +
+      `\nSource configs:\n${table(sourceConfigs, ['id', 'repositoryName', 'name', 'present'])}`,
+  );
+}
+
+function showDSource(app: App, store: Store, key: string, zone: Zone): void {
+  const ds = requireDSource(store, key);
+  const snapshots = store.snapshots({ dsourceName: ds.name, kind: 'dsource' });
+  const { parameters, mounts, policy, ...rest } = ds;
+  app.print(
+    { dsource: ds, snapshots, vdbs: store.vdbsOfDSource(ds.id) },
+    `dSource ${ds.name}: ${ds.status}\n${keyValues(rest, zone)}\nSnapshots:\n${snapshotTable(snapshots, zone)}` +
+      `\nParameters:\n${keyValues(parameters, zone)}${policy ? `\nPolicy:\n${keyValues(policy, zone)}` : ''}` +
+      `\nMounts: ${mounts.length}\n`,
+  );
+}
+
+function showVdb(app: App, store: Store, key: string, zone: Zone): void {
+  const vdb = requireVdb(store, key);
+  const snapshots = store.snapshots({ vdbName: vdb.name });
+  const history = store.recoveryHistory(vdb.name);
+  app.print({ vdb, snapshots, history }, vdbText(vdb, history, snapshots, zone));
+}
+
+function showById(app: App, store: Store, kind: string, key: string, zone: Zone): void {
+  if (kind === 'snapshots') {
+    const snap = requireSnapshot(store, idOf(key, 'snapshot'));
+    const { metadata, ...rest } = snap;
+    app.print(
+      { snapshot: snap },
+      `Snapshot ${snap.id} (times ${zone.label})\n${keyValues(rest, zone)}\nMetadata:\n${keyValues(metadata, zone)}`,
+    );
+    return;
   }
+  const what = kind === 'repositories' ? 'repository' : 'source config';
+  const id = idOf(key, what);
+  const row = kind === 'repositories' ? store.repository(id) : store.sourceConfig(id);
+  if (!row) throw new UserError(`No ${what} with ID ${id}.`, `See hana-vdb list ${kind}.`);
+  app.print(kind === 'repositories' ? { repository: row } : { sourceConfig: row }, keyValues({ ...row }, zone));
+}
+
+async function showCommand(app: App, word: string, key: string, o: Values): Promise<number> {
+  const kind = kindOf(word, SHOW_KINDS, 'show');
+  const zone = zoneOf(str(o, 'tz'));
+  const store = app.engine().store;
+  if (kind === 'environments') showEnvironment(app, store, key, zone);
+  else if (kind === 'dsources') showDSource(app, store, key, zone);
+  else if (kind === 'vdbs') showVdb(app, store, key, zone);
+  else if (kind === 'jobs') return showJob(app, key);
+  else showById(app, store, kind, key, zone);
   return 0;
 }
 
-export async function jobsCommand(app: App, argv: string[]): Promise<number> {
-  const p = parse(argv, { limit: { type: 'string' } }, INSPECT_USAGE[3]!, { min: 0, max: 0, names: '' });
-  return jobsList(app, app.engine().store.jobs({ limit: limitOf(optionalString(p, 'limit')) }));
-}
-
-export async function jobCommand(app: App, argv: string[]): Promise<number> {
-  const usage = INSPECT_USAGE[4]!;
-  const [sub, ...rest] = argv;
-  if (sub !== 'show') throw new UserError(sub ? `Unknown job command '${sub}'.` : 'Missing job command.', `Usage: ${usage}`);
-  const p = parse(rest, {}, usage, { min: 1, max: 1, names: 'the job ID' });
-  return showJob(app, p.positionals[0]!);
+export function inspectSpecs(app: App): CommandSpec[] {
+  return [
+    {
+      name: 'list',
+      summary: 'list environments, repositories, source configs, dSources, snapshots, VDBs or jobs',
+      args: ['<KIND>'],
+      argChoices: LIST_KINDS,
+      options: [
+        { flags: '--env <ENV>', description: 'only this environment' },
+        { flags: '--dsource <NAME>', description: 'only this dSource (snapshots, jobs)' },
+        { flags: '--vdb <NAME>', description: 'only this VDB (snapshots, jobs)' },
+        { flags: '--limit <N>', description: 'at most N jobs' },
+        { flags: '--tz <ZONE>', description: 'show times in this IANA zone (default UTC), e.g. Europe/Berlin' },
+      ],
+      examples: ['hana-vdb list vdbs', 'hana-vdb list snapshots --dsource erp --tz Europe/Berlin', 'hana-vdb list jobs --limit 20'],
+      notes: `KIND: ${LIST_KINDS.join(', ')}.`,
+      action: ([kind], o) => listCommand(app, kind!, o),
+    },
+    {
+      name: 'show',
+      summary: 'one object in detail (a VDB with its recovery history)',
+      args: ['<KIND>', '<NAME|ID>'],
+      argChoices: SHOW_KINDS,
+      options: [{ flags: '--tz <ZONE>', description: 'show times in this IANA zone (default UTC)' }],
+      examples: ['hana-vdb show vdb qa1', 'hana-vdb show vdb qa1 --tz America/New_York', 'hana-vdb show snapshot 3 --json'],
+      notes: `KIND: ${SHOW_KINDS.join(', ')}\n(snapshots, repositories, source configs and jobs by ID).`,
+      action: ([kind, key], o) => showCommand(app, kind!, key!, o),
+    },
+    {
+      name: 'jobs',
+      summary: 'the newest jobs first',
+      options: [{ flags: '--limit <N>', description: 'at most N jobs' }],
+      examples: ['hana-vdb jobs', 'hana-vdb jobs --limit 5 --json'],
+      action: async (_args, o) => jobsList(app, app.engine().store.jobs({ limit: limitOf(str(o, 'limit')) })),
+    },
+    {
+      name: 'job',
+      summary: 'one job',
+      examples: ['hana-vdb job show 12'],
+      subcommands: [
+        {
+          name: 'show',
+          summary: 'a job with its log',
+          args: ['<ID>'],
+          examples: ['hana-vdb job show 12'],
+          action: async ([id]) => showJob(app, id!),
+        },
+      ],
+    },
+  ];
 }

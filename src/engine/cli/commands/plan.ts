@@ -8,14 +8,11 @@ import { UserError } from '../../../sdk/errors.js';
 import { planVdb } from '../../workflows/plan.js';
 import { parseSnapshotId } from '../../workflows/resolve.js';
 import type { App } from '../app.js';
-import { optionalString, parse, requireOption } from '../args.js';
 import { block, table } from '../output.js';
 import { readParamsFile } from '../params.js';
+import type { CommandSpec, Values } from '../program.js';
 
-export const PLAN_USAGE = [
-  'hana-vdb plan VDB [--snapshot ID]',
-  'hana-vdb plan --snapshot ID --env ENV --repository REPO --params FILE',
-];
+const PLAN_USAGE = ['hana-vdb plan VDB [--snapshot ID]', 'hana-vdb plan --snapshot ID --env ENV --repository REPO --params FILE'];
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -64,37 +61,32 @@ export function planText(plan: Obj): string {
   ].join('');
 }
 
-export async function planCommand(app: App, argv: string[]): Promise<number> {
-  const usage = PLAN_USAGE.join(' | ');
-  const p = parse(
-    argv,
-    { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } },
-    usage,
-    { min: 0, max: 1, names: 'the VDB name' },
-  );
+function need(o: Values, key: string, flag: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') throw new UserError(`Missing ${flag}.`, `Usage: ${PLAN_USAGE[1]}`);
+  return v;
+}
+
+async function planCommand(app: App, vdbName: string | undefined, o: Values): Promise<number> {
   const engine = app.engine();
-  const snapshotText = optionalString(p, 'snapshot');
+  const snapshotText = typeof o.snapshot === 'string' ? o.snapshot : undefined;
   let result;
-  if (p.positionals.length === 1) {
-    if (p.values.env !== undefined || p.values.params !== undefined || p.values.repository !== undefined) {
+  if (vdbName !== undefined) {
+    if (o.env !== undefined || o.params !== undefined || o.repository !== undefined) {
       throw new UserError(
         '--env, --repository and --params are for a VDB that does not exist yet; an existing VDB has them.',
         `Usage: ${PLAN_USAGE[0]}`,
       );
     }
     result = await planVdb(engine, {
-      vdb: p.positionals[0]!,
+      vdb: vdbName,
       ...(snapshotText !== undefined ? { snapshotId: parseSnapshotId(snapshotText) } : {}),
     });
   } else {
-    const snapshotId = parseSnapshotId(requireOption(p, 'snapshot', PLAN_USAGE[1]!));
-    const environment = requireOption(p, 'env', PLAN_USAGE[1]!);
-    const repository = requireOption(p, 'repository', PLAN_USAGE[1]!);
-    const parameters = readParamsFile(
-      requireOption(p, 'params', PLAN_USAGE[1]!),
-      (await engine.plugin()).schema,
-      'virtualSourceDefinition',
-    );
+    const snapshotId = parseSnapshotId(need(o, 'snapshot', '--snapshot'));
+    const environment = need(o, 'env', '--env');
+    const repository = need(o, 'repository', '--repository');
+    const parameters = readParamsFile(need(o, 'params', '--params'), (await engine.plugin()).schema, 'virtualSourceDefinition');
     result = await planVdb(engine, { snapshotId, environment, repository, parameters });
   }
   app.print(
@@ -104,4 +96,24 @@ export async function planCommand(app: App, argv: string[]): Promise<number> {
   );
   const verdict = result.plan.verdict;
   return verdict === 'recover' || verdict === 'recover-short' ? 0 : 3;
+}
+
+export function planSpec(app: App): CommandSpec {
+  return {
+    name: 'plan',
+    summary: 'preview a recovery: backups used, expected point, policy verdict (changes nothing)',
+    args: ['[VDB]'],
+    options: [
+      { flags: '--snapshot <ID>', description: 'snapshot to recover to' },
+      { flags: '--env <ENV>', description: 'target environment (new VDB)' },
+      { flags: '--repository <REPO>', description: 'target HANA system (new VDB)' },
+      { flags: '--params <FILE>', description: 'virtual source parameters (new VDB)' },
+    ],
+    examples: [
+      'hana-vdb plan qa1',
+      'hana-vdb plan --snapshot 3 --env qas \\\n      --repository "QAS HDB10 2.00.059" --params vdb.json',
+    ],
+    notes: 'Exit codes: 0 the recovery would run now, 3 it would wait or fail (a finding), 1 bad input.',
+    action: ([vdb], o) => planCommand(app, vdb, o),
+  };
 }

@@ -1,5 +1,4 @@
 /** `hana-vdb vdb provision|refresh|rewind|snapshot|start|stop|enable|disable|delete`. */
-import { UserError } from '../../../sdk/errors.js';
 import { parseSnapshotId, requireSnapshot } from '../../workflows/resolve.js';
 import {
   deleteVdb,
@@ -13,31 +12,19 @@ import {
   stopVdb,
 } from '../../workflows/vdb.js';
 import type { App } from '../app.js';
-import { optionalString, parse, requireOption } from '../args.js';
 import { readParamsFile } from '../params.js';
+import type { CommandSpec, Values } from '../program.js';
 import { checkName } from './env.js';
 
-export const VDB_USAGE = [
-  'hana-vdb vdb provision NAME --snapshot ID --env ENV --repository REPO --params FILE',
-  'hana-vdb vdb refresh NAME [--snapshot ID]',
-  'hana-vdb vdb rewind NAME --snapshot ID',
-  'hana-vdb vdb snapshot|start|stop|enable|disable NAME',
-  'hana-vdb vdb delete NAME [--force]',
-];
-
-async function provision(app: App, argv: string[]): Promise<number> {
-  const usage = VDB_USAGE[0]!;
-  const p = parse(
-    argv,
-    { snapshot: { type: 'string' }, env: { type: 'string' }, repository: { type: 'string' }, params: { type: 'string' } },
-    usage,
-    { min: 1, max: 1, names: 'the VDB NAME' },
-  );
-  const name = checkName('VDB', p.positionals[0]!);
-  const snapshotId = parseSnapshotId(requireOption(p, 'snapshot', usage));
-  const environment = requireOption(p, 'env', usage);
-  const repository = requireOption(p, 'repository', usage);
-  const file = requireOption(p, 'params', usage);
+async function provision(app: App, nameText: string, o: Values): Promise<number> {
+  const name = checkName('VDB', nameText);
+  const [snapshotText, environment, repository, file] = [o.snapshot, o.env, o.repository, o.params] as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const snapshotId = parseSnapshotId(snapshotText);
   const engine = app.engine();
   requireSnapshot(engine.store, snapshotId);
   const parameters = readParamsFile(file, (await engine.plugin()).schema, 'virtualSourceDefinition');
@@ -49,11 +36,10 @@ async function provision(app: App, argv: string[]): Promise<number> {
   return 0;
 }
 
-async function refresh(app: App, argv: string[]): Promise<number> {
-  const p = parse(argv, { snapshot: { type: 'string' } }, VDB_USAGE[1]!, { min: 1, max: 1, names: 'the VDB NAME' });
-  const text = optionalString(p, 'snapshot');
+async function refresh(app: App, name: string, o: Values): Promise<number> {
+  const text = typeof o.snapshot === 'string' ? o.snapshot : undefined;
   const engine = app.engine();
-  const { vdb, snapshot } = await refreshVdb(engine, p.positionals[0]!, text === undefined ? undefined : parseSnapshotId(text));
+  const { vdb, snapshot } = await refreshVdb(engine, name, text === undefined ? undefined : parseSnapshotId(text));
   app.print(
     { vdb, snapshot },
     `VDB ${vdb.name} refreshed from snapshot ${vdb.provisionedFromSnapshotId}; VDB snapshot ${snapshot.id}.\n`,
@@ -61,25 +47,20 @@ async function refresh(app: App, argv: string[]): Promise<number> {
   return 0;
 }
 
-async function rewind(app: App, argv: string[]): Promise<number> {
-  const usage = VDB_USAGE[2]!;
-  const p = parse(argv, { snapshot: { type: 'string' } }, usage, { min: 1, max: 1, names: 'the VDB NAME' });
-  const id = parseSnapshotId(requireOption(p, 'snapshot', usage));
-  const vdb = await rewindVdb(app.engine(), p.positionals[0]!, id);
+async function rewind(app: App, name: string, o: Values): Promise<number> {
+  const id = parseSnapshotId(o.snapshot as string);
+  const vdb = await rewindVdb(app.engine(), name, id);
   app.print({ vdb }, `VDB ${vdb.name} rewound to snapshot ${id}.\n`);
   return 0;
 }
 
-async function remove(app: App, argv: string[]): Promise<number> {
-  const p = parse(argv, { force: { type: 'boolean' } }, VDB_USAGE[4]!, { min: 1, max: 1, names: 'the VDB NAME' });
-  await deleteVdb(app.engine(), p.positionals[0]!, p.values.force === true);
-  app.print({ deleted: p.positionals[0] }, `VDB ${p.positionals[0]} deleted.\n`);
+async function remove(app: App, name: string, o: Values): Promise<number> {
+  await deleteVdb(app.engine(), name, o.force === true);
+  app.print({ deleted: name }, `VDB ${name} deleted.\n`);
   return 0;
 }
 
-async function simple(app: App, sub: string, argv: string[]): Promise<number> {
-  const p = parse(argv, {}, VDB_USAGE[3]!, { min: 1, max: 1, names: 'the VDB NAME' });
-  const name = p.positionals[0]!;
+async function simple(app: App, sub: string, name: string): Promise<number> {
   const engine = app.engine();
   if (sub === 'snapshot') {
     const snapshot = await snapshotVdb(engine, name);
@@ -92,24 +73,69 @@ async function simple(app: App, sub: string, argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function vdbCommand(app: App, argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'provision':
-      return provision(app, rest);
-    case 'refresh':
-      return refresh(app, rest);
-    case 'rewind':
-      return rewind(app, rest);
-    case 'delete':
-      return remove(app, rest);
-    case 'snapshot':
-    case 'start':
-    case 'stop':
-    case 'enable':
-    case 'disable':
-      return simple(app, sub, rest);
-    default:
-      throw new UserError(sub ? `Unknown vdb command '${sub}'.` : 'Missing vdb command.', `Usage:\n  ${VDB_USAGE.join('\n  ')}`);
-  }
+const SNAPSHOT_HELP = 'snapshot ID (hana-vdb list snapshots)';
+
+const simpleSpec = (app: App, sub: string, summary: string): CommandSpec => ({
+  name: sub,
+  summary,
+  args: ['<NAME>'],
+  examples: [`hana-vdb vdb ${sub} qa1`],
+  action: ([name]) => simple(app, sub, name!),
+});
+
+const provisionSpec = (app: App): CommandSpec => ({
+  name: 'provision',
+  summary: 'create a VDB: recover a target tenant to a snapshot (RECOVER ... UNTIL)',
+  args: ['<NAME>'],
+  options: [
+    { flags: '--snapshot <ID>', description: SNAPSHOT_HELP, required: true },
+    { flags: '--env <ENV>', description: 'environment of the target system', required: true },
+    { flags: '--repository <REPO>', description: 'target HANA system (repository)', required: true },
+    { flags: '--params <FILE>', description: 'virtual source parameters (JSON)', required: true },
+  ],
+  examples: [
+    'hana-vdb vdb provision qa1 --snapshot 3 --env qas \\\n      --repository "QAS HDB10 2.00.059" --params vdb.json',
+    'hana-vdb plan --snapshot 3 --env qas \\\n      --repository "QAS HDB10 2.00.059" --params vdb.json   # preview first',
+  ],
+  action: ([name], o) => provision(app, name!, o),
+});
+
+export function vdbSpec(app: App): CommandSpec {
+  return {
+    name: 'vdb',
+    summary: 'virtual databases: provision, refresh, rewind, snapshot, start, stop, enable, disable, delete',
+    examples: ['hana-vdb vdb provision --help', 'hana-vdb vdb refresh qa1', 'hana-vdb vdb rewind qa1 --snapshot 7'],
+    subcommands: [
+      provisionSpec(app),
+      {
+        name: 'refresh',
+        summary: "recover the VDB again to its dSource's newest (or the given) snapshot",
+        args: ['<NAME>'],
+        options: [{ flags: '--snapshot <ID>', description: SNAPSHOT_HELP }],
+        examples: ['hana-vdb vdb refresh qa1', 'hana-vdb vdb refresh qa1 --snapshot 5'],
+        action: ([name], o) => refresh(app, name!, o),
+      },
+      {
+        name: 'rewind',
+        summary: 'recover the VDB to one of its own snapshots',
+        args: ['<NAME>'],
+        options: [{ flags: '--snapshot <ID>', description: 'a VDB snapshot ID of this VDB', required: true }],
+        examples: ['hana-vdb vdb rewind qa1 --snapshot 7'],
+        action: ([name], o) => rewind(app, name!, o),
+      },
+      simpleSpec(app, 'snapshot', 'record the VDB as it is now'),
+      simpleSpec(app, 'start', 'start the target tenant'),
+      simpleSpec(app, 'stop', 'stop the target tenant'),
+      simpleSpec(app, 'enable', 'enable a disabled VDB'),
+      simpleSpec(app, 'disable', 'disable a VDB'),
+      {
+        name: 'delete',
+        summary: 'drop the VDB (its target tenant is stopped and cleaned up)',
+        args: ['<NAME>'],
+        options: [{ flags: '--force', description: 'delete the record even when the host cannot be reached' }],
+        examples: ['hana-vdb vdb delete qa1', 'hana-vdb vdb delete qa1 --force'],
+        action: ([name], o) => remove(app, name!, o),
+      },
+    ],
+  };
 }

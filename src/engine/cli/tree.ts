@@ -1,0 +1,102 @@
+/** The whole `hana-vdb` command tree, parsed and run: engine commands, the console, validate, completion, delegated ones. */
+import { CommanderError, type Command } from 'commander';
+import { run as runValidate } from '../../sdk/validate/command.js';
+import { consoleSpec } from '../console/command.js';
+import type { App } from './app.js';
+import type { CliContext } from './command.js';
+import { dsourceSpec } from './commands/dsource.js';
+import { envSpec } from './commands/env.js';
+import { inspectSpecs } from './commands/inspect.js';
+import { planSpec } from './commands/plan.js';
+import { vdbSpec } from './commands/vdb.js';
+import { completionScript } from './completion.js';
+import { buildProgram, type Action, type CommandSpec, type Values } from './program.js';
+
+/** Registered for help and completion only: main hands their raw argv to their own module. */
+export const DELEGATED_SPECS: CommandSpec[] = [
+  {
+    name: 'demo',
+    summary: 'the whole job on an embedded simulated landscape',
+    args: ['[OPTIONS...]'],
+    examples: ['hana-vdb demo', 'hana-vdb demo --scenario lag', 'hana-vdb demo --backint aws --json'],
+    notes: 'Options: --scenario basic|lag, --backint hana-backint|commvault|aws.',
+    delegated: true,
+  },
+  {
+    name: 'sim',
+    summary: 'the simulated HANA landscape: start, clock, fault',
+    args: ['[ARGS...]'],
+    examples: ['hana-vdb sim start', 'hana-vdb sim clock --advance 600', 'hana-vdb sim --help'],
+    delegated: true,
+  },
+  {
+    name: 'parse-backup-log',
+    summary: 'read a HANA backup.log and print its recoveries and backups',
+    args: ['<FILE>', '[OPTIONS...]'],
+    examples: ['hana-vdb parse-backup-log /usr/sap/QAS/HDB10/hanaqas/trace/DB_VDB1/backup.log'],
+    delegated: true,
+  },
+];
+
+function specs(app: App, ctx: CliContext, program: () => Command): CommandSpec[] {
+  return [
+    envSpec(app),
+    dsourceSpec(app),
+    vdbSpec(app),
+    planSpec(app),
+    ...inspectSpecs(app),
+    consoleSpec(ctx, app.pluginDir),
+    {
+      name: 'validate',
+      summary: 'check a plugin directory as dvp build does',
+      args: ['[DIR]'],
+      examples: ['hana-vdb validate', 'hana-vdb validate ./my-plugin --json'],
+      action: ([dir]) => runValidate(dir === undefined ? [] : [dir], ctx),
+    },
+    ...DELEGATED_SPECS,
+    {
+      name: 'completion',
+      summary: 'print the shell completion script (bash or zsh)',
+      args: ['<SHELL>'],
+      argChoices: ['bash', 'zsh'],
+      examples: [
+        'hana-vdb completion bash > ~/.hana-vdb.bash   # then: source ~/.hana-vdb.bash',
+        'source <(hana-vdb completion zsh)   # in ~/.zshrc',
+      ],
+      action: async ([shell]) => {
+        ctx.stdout(completionScript(shell, program()));
+        return 0;
+      },
+    },
+  ];
+}
+
+/** The program for app and ctx; help text goes to `write`, a leaf's exit code to `done`. */
+export function program(app: App, ctx: CliContext, write: (t: string) => void, done: (code: number) => void): Command {
+  const run = async (action: Action, args: string[], v: Values) => done(await action(args, v));
+  const p: Command = buildProgram(
+    specs(app, ctx, () => p),
+    write,
+    run,
+  );
+  return p;
+}
+
+/** Parse argv with the command tree and run the leaf; help is printed (as {"usage":[lines]} with --json), exit 0. */
+export async function runTree(app: App, ctx: CliContext, argv: string[]): Promise<number> {
+  let help = '';
+  let code = 0;
+  const p = program(
+    app,
+    ctx,
+    (t) => void (help += t),
+    (c) => void (code = c),
+  );
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError) || e.code !== 'commander.helpDisplayed') throw e;
+  }
+  if (help) ctx.stdout(ctx.json ? `${JSON.stringify({ usage: help.split('\n').filter(Boolean) })}\n` : help);
+  return code;
+}
