@@ -19,24 +19,39 @@ export const HanaCode = {
   backupFailed: 447,
   recoveryCouldNotBeCompleted: 448,
   recoveryStrategyCouldNotBeDetermined: 449,
-  invalidTenantDatabase: 466,
-  tenantDatabaseNotRunning: 467,
+  /** The simulator raises these two for START/STOP/DROP DATABASE on a tenant in the wrong state. */
+  cannotStartDatabase: 466,
+  cannotStopDatabase: 467,
   userstoreKeyInvalid: -10104,
   connectionFailed: -10709,
   connectionBroken: -10807,
   sessionNotConnected: -10821,
+  /** Raised by the simulator's hdbsql when no server answers at the key's address. */
   hostUnreachable: -10715,
 } as const;
 
 export const HanaInnerCode = {
   backintError: 110507,
-  backintFileNotFound: 110203,
+  invalidBackintPath: 110091,
+  /**
+   * No public text found for these; the simulator chose them (tools/hana-sim/README.md says so). The plugin must not
+   * give them a meaning of their own beyond "HANA refused".
+   */
+  simBackintFileNotFound: 110203,
+  simBackintReportedError: 110092,
+  simBackupNotInBackint: 110098,
+  simNotSuccessfulDataBackup: 111010,
+  simNotCompleteDataBackup: 111011,
+  simBackupAfterPointInTime: 111012,
+  simNotLogVolume: 111013,
   ambiguousLogBackups: 111004,
   backupCannotBeUsed: 111014,
   srRecoveryFailed: 301102,
   srSendingRootKeyFailed: 301153,
-  rteConnect: 89006,
-  rteSocket: 89008,
+  /** `RTE:[89006] System call 'connect' failed`, `RTE:[89008] Socket closed by peer` (SQLDBC runtime codes). */
+  rteConnectFailed: 89006,
+  rteSocketClosed: 89008,
+  /** The simulator's code for a client-side connection error without a HANA code. */
   clientConnectionRefused: 2000008,
 } as const;
 
