@@ -1,5 +1,5 @@
 /**
- * Backint input/output line grammar (ref/backint.md §2.1): keyword first, parameters separated by
+ * Backint input/output line grammar (docs/reference/backint.md §2.1): keyword first, parameters separated by
  * unquoted spaces, `"` quotes, `\"` is a literal quote, every other backslash is literal.
  * Tokens keep their raw text because results echo file names exactly as received.
  */

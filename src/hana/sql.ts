@@ -1,7 +1,7 @@
 /**
  * SQL statement builders. Every statement is built only from branded identifiers (identifiers.ts) and
  * HANA timestamp literals (time.ts), so nothing a user typed reaches SQL unvalidated. One statement per string:
- * hdbsql runs each in its own call (ref hana-recovery.md §2.4).
+ * hdbsql runs each in its own call (docs/reference/hana-recovery.md §2.4).
  */
 import { UserError } from '../sdk/errors.js';
 import type { Sid, TenantName } from './identifiers.js';
@@ -35,7 +35,7 @@ export function currentUtcTimestamp(): string {
 }
 
 /**
- * Successful backups of a tenant in the Backint catalog, oldest first (ref §3.2), UTC columns only.
+ * Successful backups of a tenant in the Backint catalog, oldest first (docs/reference/hana-recovery.md §3.2), UTC columns only.
  * Columns: BACKUP_ID, ENTRY_TYPE_NAME, STATE_NAME, UTC_START_TIME, UTC_END_TIME.
  */
 export function tenantBackintBackups(tenant: TenantName): string {
@@ -57,7 +57,7 @@ export interface RecoverTenantSpec {
 }
 
 /**
- * Point-in-time copy of a tenant from another system's Backint backups (ref §1.5):
+ * Point-in-time copy of a tenant from another system's Backint backups (docs/reference/hana-recovery.md §1.5):
  *   RECOVER DATABASE FOR <target> UNTIL TIMESTAMP '<t>' CLEAR LOG USING SOURCE '<srcT>@<srcSID>'
  *     USING CATALOG BACKINT CHECK ACCESS USING BACKINT
  * CLEAR LOG: the target's log area has nothing to do with the source. CHECK ACCESS: missing backups stop the
@@ -87,7 +87,8 @@ export interface RecoverTenantToPositionSpec {
 }
 
 /**
- * Recovery to an exact point (a pinned snapshot): UNTIL LOG POSITION <pos> AT VOLUME <volume> (ref §1.2: the mode
+ * Recovery to an exact point (a pinned snapshot): UNTIL LOG POSITION <pos> AT VOLUME <volume> (docs/reference/hana-recovery.md
+ * §1.2: the mode
  * exists, the text is the digest's synthesis [U]); same clauses otherwise. A timestamp cannot be exact: HANA's
  * reached timestamp has second precision while commits within that second may differ between recoveries.
  */

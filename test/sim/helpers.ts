@@ -48,7 +48,7 @@ export function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
-/** The recipe regexes of ref/hana-recovery.md §4.5, verbatim. */
+/** The recipe regexes of docs/reference/hana-recovery.md §4.5, verbatim. */
 export const RECIPE = {
   FULL: /^(?<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2})\s+(?<proc>\S+)\s+(?<op>[0-9a-f]+)\s+(?<sev>[A-Z]+)\s+(?<comp>[A-Z]+)\s+(?<msg>.*)$/,
   STARTED: /^RECOVER DATA started(?: \[(?<id>\d+)\])?$/,

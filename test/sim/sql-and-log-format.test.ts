@@ -58,7 +58,7 @@ test('system statements: RECOVER clauses in any order, BACKUP levels, unsupporte
   );
 });
 
-test('RECOVER DATABASE ... UNTIL LOG POSITION <n> AT VOLUME <v> (ref §1.2 synthesis)', () => {
+test('RECOVER DATABASE ... UNTIL LOG POSITION <n> AT VOLUME <v> (docs/reference/hana-recovery.md §1.2 synthesis)', () => {
   expect(
     parseAdmin(
       'RECOVER DATABASE FOR VDB1 UNTIL LOG POSITION 1000384 AT VOLUME 3 CLEAR LOG USING SOURCE ' +

@@ -1,5 +1,5 @@
 /**
- * Runs the configured hdbbackint exactly as HANA does (ref/backint.md §1–2, §9 "Simulator"): mkstemp-style
+ * Runs the configured hdbbackint exactly as HANA does (docs/reference/backint.md §1–2, §9 "Simulator"): mkstemp-style
  * input and output files, `#SOFTWAREID` first, one FIFO per object, the observed option order, the
  * backint_response_timeout, the trace in backint.log, and HANA's 110507 text quoting the console output.
  */

@@ -1,5 +1,5 @@
 /**
- * backup.log in HANA's format (ref/hana-recovery.md §4.2): local time with the host's offset, two spaces,
+ * backup.log in HANA's format (docs/reference/hana-recovery.md §4.2): local time with the host's offset, two spaces,
  * P<pid> (7 digits), six spaces, the operation id (start epoch ms, hex, 11 digits), severity padded to 8,
  * component padded to 9, message. Files are only ever appended to.
  */

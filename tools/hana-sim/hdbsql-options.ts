@@ -1,4 +1,4 @@
-/** hdbsql's command line (ref/hana-recovery.md §2.1): single-dash options, some with a value, then the statement. */
+/** hdbsql's command line (docs/reference/hana-recovery.md §2.1): single-dash options, some with a value, then the statement. */
 
 export interface HdbsqlOptions {
   instance?: string;

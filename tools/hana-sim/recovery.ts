@@ -1,5 +1,5 @@
 /**
- * RECOVER DATABASE|DATA FOR <tenant> as HANA does it with the catalog in Backint (ref/hana-recovery.md §1, §4.4,
+ * RECOVER DATABASE|DATA FOR <tenant> as HANA does it with the catalog in Backint (docs/reference/hana-recovery.md §1, §4.4,
  * §5): read the newest catalog version of the source from Backint, determine the strategy (data backup at or
  * before the target, its delta backups, the chain of log backups the catalog knows), optionally check access,
  * restore data and replay logs through Backint, and report in DB_<T>/backup.log. Log backups the Backint tool

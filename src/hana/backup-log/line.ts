@@ -1,5 +1,5 @@
 /**
- * One backup.log line. Real copies differ (ref hana-recovery.md §4.2, §5.11): padding or single spaces between
+ * One backup.log line. Real copies differ (docs/reference/hana-recovery.md §4.2, §5.11): padding or single spaces between
  * fields, the process id anonymised as "............", fields 1–3 dropped in quoted excerpts, host names replaced
  * by "Hostname" or "<>". So the line is tokenised on whitespace and the header is found by its shape, never by
  * column; the message keeps its original spacing (commands are echoed as typed).

@@ -1,4 +1,4 @@
-/** The backup.log messages we read (ref hana-recovery.md §4.3, §4.5), as typed matchers. */
+/** The backup.log messages we read (docs/reference/hana-recovery.md §4.3, §4.5), as typed matchers. */
 import { backupLogTimeToUtc, parseHanaTimestamp, type UtcIso } from '../time.js';
 
 export const RECOVER_STARTED = /^RECOVER DATA started(?: \[(\d+)\])?\s*$/;

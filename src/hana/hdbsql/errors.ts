@@ -1,5 +1,5 @@
 /**
- * hdbsql reports errors on stderr as `* <code>: <text> SQLSTATE: <state>` (ref hana-recovery.md §2.3). The exit
+ * hdbsql reports errors on stderr as `* <code>: <text> SQLSTATE: <state>` (docs/reference/hana-recovery.md §2.3). The exit
  * code cannot be trusted alone (rc 0 with `* 10: authentication failed` in stderr, community.sap_libs #51), so
  * stderr is always scanned, whatever the exit code.
  */

@@ -2,7 +2,7 @@
  * How hdbsql is invoked: one statement per call, credentials only through an hdbuserstore key (-U; never a
  * password), and every value travels in runBash `variables`, so the command text itself is a constant.
  *   -a  no column header        -x  no "n rows selected" footer     -j  no page-by-page scrolling
- *   -E 3  exit code 3 (SQLERROR) on an SQL error, so errors are not lost (ref hana-recovery.md §2.1, §2.4)
+ *   -E 3  exit code 3 (SQLERROR) on an SQL error, so errors are not lost (docs/reference/hana-recovery.md §2.1, §2.4)
  * Not -C: without it string values stay quoted, which keeps a value containing "," or a newline unambiguous
  * and tells a quoted value apart from hdbsql's own unquoted lines (output.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The source tenant's backup catalog as the SYSTEMDB shows it (ref hana-recovery.md §3.1–3.3): successful data
+ * The source tenant's backup catalog as the SYSTEMDB shows it (docs/reference/hana-recovery.md §3.1–3.3): successful data
  * and log backups with their files, redo log positions and last commit times (UTC columns only), plus the
  * source's clock and its log backup interval (global.ini [backup] log_backup_timeout_s). Catalog backups
  * (SOURCE_TYPE_NAME 'catalog') are not log coverage and are left out.

@@ -1,5 +1,5 @@
 /**
- * What a RECOVER would use, computed from the catalog alone (pure; ref hana-recovery.md §3.3), the way HANA
+ * What a RECOVER would use, computed from the catalog alone (pure; docs/reference/hana-recovery.md §3.3), the way HANA
  * builds its strategy: the newest complete data backup at or before the target, then the newest differential
  * and the incrementals after it, then per log volume the log backups forming an unbroken chain of redo
  * positions from the data backup's REDO_LOG_POSITION, up to the first one holding the target. Gaps end the

@@ -1,5 +1,5 @@
 /**
- * What the Backint tool really holds, asked the way HANA asks it (ref backint.md): `hdbbackint -f inquire` on the
+ * What the Backint tool really holds, asked the way HANA asks it (docs/reference/backint.md): `hdbbackint -f inquire` on the
  * TARGET host, with the parameter file the target recovers with and the source's namespace `-u <tenant>@<SID>`,
  * one `#EBID "<ebid>" "<path>"` line per backup file. `#BACKUP` = visible (with its creation time when the agent
  * speaks Backint >= 1.50), `#NOTFOUND` = not (yet) there: a log backup HANA wrote that the tool does not show

@@ -52,7 +52,10 @@ export interface RecoverTenantResult {
   recovery: DetachedRecoveryResult;
 }
 
-/** backup.log files a tenant recovery run from SYSTEMDB may write to (ref §4.1: which one is unverified). */
+/**
+ * backup.log files a tenant recovery run from SYSTEMDB may write to (docs/reference/hana-recovery.md §4.1: which one is
+ * unverified).
+ */
 export function recoveryLogPaths(traceDirectory: AbsolutePath, tenant: TenantName): AbsolutePath[] {
   return [joinPath(traceDirectory, 'backup.log'), joinPath(traceDirectory, `DB_${tenant}`, 'backup.log')];
 }
