@@ -1,6 +1,6 @@
 /**
  * Data, log and catalog backups through Backint, with catalog entries and backup.log lines as HANA
- * writes them (docs/reference/hana-recovery.md §4.3, samples/backint/hana-backup-log-logbackups).
+ * writes them (docs/reference/hana-recovery.md §4.3, docs/reference/samples/backint/hana-backup-log-logbackups).
  */
 import { join } from 'node:path';
 import { backupObjects, BackintFailure, type SavedObject } from './backint-runner.js';
