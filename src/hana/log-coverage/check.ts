@@ -223,7 +223,12 @@ export async function ensureCoverage(
         `Retry later, raise coverageWaitTimeoutSeconds, or raise the dSource's rpoOffsetMinutes (hana-vdb-meta advise recommends one)${catalog.logBackupIntervalSeconds !== null ? `; the source writes log backups every ${catalog.logBackupIntervalSeconds} s` : ''}.`,
       );
     }
-    const message = `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ${describeGap(a)}; ${a.missing[0]?.message ?? ''}`;
+    // Say what is awaited and until when (the wait ends at the timeout in real time at the latest).
+    const until = new Date(realStart + policy.coverageWaitTimeoutSeconds * 1000).toISOString().slice(11, 19);
+    const awaited = a.missing[0]?.message ?? describeGap(a);
+    const message =
+      `waiting for log coverage of ${source} in the Backint tool until ${until} UTC at the latest ` +
+      `(${waited}/${policy.coverageWaitTimeoutSeconds} s): ${awaited}; ${describeGap(a)}`;
     libs.reportProgress({
       percent: Math.min(99, Math.floor((waited * 100) / Math.max(1, policy.coverageWaitTimeoutSeconds))),
       message,
