@@ -15,7 +15,7 @@ export interface App {
 
 export function createApp(cli: CliContext, pluginDir: string): App {
   let engine: Engine | undefined;
-  const progress = progressDisplay(cli.stderr, cli.interactive);
+  const progress = progressDisplay(cli.stderr, cli.interactive, () => process.stderr.columns ?? 100);
   return {
     cli,
     pluginDir,

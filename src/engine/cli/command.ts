@@ -18,7 +18,7 @@ export interface CliContext {
   packageRoot: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** true when stderr is a TTY (live progress), false for plain progress lines. */
+  /** true when stdout and stderr are terminals and not --json (live progress), false for plain progress lines. */
   interactive: boolean;
 }
 

@@ -140,7 +140,8 @@ export async function main(
       packageRoot: root,
       stdout,
       stderr,
-      interactive: io.interactive ?? Boolean(process.stderr.isTTY),
+      // A live line only for a person at a terminal: plain lines when stdout is piped or the output is JSON.
+      interactive: io.interactive ?? (!json && Boolean(process.stdout.isTTY && process.stderr.isTTY)),
     };
     const [command, ...rest] = g.rest;
     const delegated = command === undefined ? undefined : DELEGATED[command];

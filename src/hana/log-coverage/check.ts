@@ -192,9 +192,12 @@ export async function ensureCoverage(
     });
     const verdict = policyVerdict({ a, policy, requestedPolicy, target, what, waited, catalog, source: src.source });
     if (verdict !== 'wait') return outcome(verdict);
+    // Say what is awaited and until when (the wait ends at the timeout in real time at the latest).
+    const until = new Date(realStart + policy.coverageWaitTimeoutSeconds * 1000).toISOString().slice(11, 19);
+    const awaited = a.missing[0]?.message ?? describeGap(a);
     const message =
-      `waiting for log coverage (${waited}/${policy.coverageWaitTimeoutSeconds} s): ` +
-      `${describeGap(a)}; ${a.missing[0]?.message ?? ''}`;
+      `waiting for log coverage of ${src.source.tenant}@${src.source.sid} in the Backint tool until ${until} UTC at the ` +
+      `latest (${waited}/${policy.coverageWaitTimeoutSeconds} s): ${awaited}; ${describeGap(a)}`;
     libs.reportProgress({
       percent: Math.min(99, Math.floor((waited * 100) / Math.max(1, policy.coverageWaitTimeoutSeconds))),
       message,
