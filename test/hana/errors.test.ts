@@ -78,7 +78,7 @@ describe("HANA's inner code decides the action where the outer code is shared", 
     [SR_DOWN, 301102, 'sr-secondary-down', /system replication primary.*hdbnsutil -sr_unregister/],
     [BACKUP_UNUSABLE, 111014, 'backup-unusable', /no usable data backup of ERP@PRD.*take a new snapshot/],
     [BACKINT_EXIT, 110507, 'backint', /Backint agent failed/],
-    [CONNECT, null, 'connection-failed', /SYSTEMDB SQL port 31013/],
+    [CONNECT, null, 'connection-failed', /SQL port 31013 of SYSTEMDB/],
   ])('%s', (stderr, inner, kind, action) => {
     const [e] = parseHdbsqlErrors(stderr);
     expect(e).toBeDefined();

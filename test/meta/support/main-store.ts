@@ -103,7 +103,8 @@ export async function buildMainStore(lab: Lab): Promise<EngineStore> {
       op: 'provision',
       name: 'vdbhr',
       snapshotId: 6,
-      tenant: 'VDB1',
+      // Its own tenant: a target tenant belongs to one VDB.
+      tenant: 'VDB4',
       scenario: { recover: rec({ executionTimestamp: '2020-01-01T10:05:00Z', reachedLogPosition: '500' }) },
     },
     {
