@@ -20,10 +20,10 @@ import {
 } from '../../src/hana/index.js';
 import { parseBackupSource, type BackupSource } from '../../src/hana/sql.js';
 import { utcIso, type UtcIso } from '../../src/hana/time.js';
-import type { TargetSystem } from '../../src/hana/recovery/recover-tenant.js';
+import type { TargetSystem } from '../../src/hana/recovery/tenant-recovery.js';
 import type { BaseSnapshot } from '../../src/hana/recovery/record.js';
 import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/hana/log-coverage/check.js';
-import type { PinnedPoint } from '../../src/hana/recovery/guarded.js';
+import type { PinnedPoint } from '../../src/hana/recovery/guarantees.js';
 
 export interface Repository extends TargetSystem {
   version: string;

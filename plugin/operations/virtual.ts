@@ -8,7 +8,7 @@ import { runRemote } from '../../src/hana/remote/run.js';
 import { Status, type MountSpecification, type PluginObject, type VirtualSource } from '../../src/sdk/platform.js';
 import { hanaErrorContext, type HanaErrorContext } from '../../src/hana/errors.js';
 import { joinPath } from '../../src/hana/identifiers.js';
-import { recoverGuarded } from '../../src/hana/recovery/guarded.js';
+import { recoverGuarded } from '../../src/hana/recovery/guarantees.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../../src/hana/tenant.js';
 import {

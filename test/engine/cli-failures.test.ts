@@ -1,7 +1,7 @@
 /** Bad input, failed workflows, secrets, killed processes, concurrency and plugin upgrades, through the real CLI. */
 import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStoreReadOnly } from '../../src/engine/store/read.js';
+import { openStoreReadOnly } from '../../src/engine/store/read-only.js';
 import { startEngineHarness, type CliResult, type EngineHarness } from '../support/engine-harness.js';
 
 const PASSWORD = 'Pw-7h1s-1s-S3cret';

@@ -1,7 +1,7 @@
 /** Every workflow through the real CLI and the fixture plugin: Delphix call order, store state, output. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStoreReadOnly } from '../../src/engine/store/read.js';
+import { openStoreReadOnly } from '../../src/engine/store/read-only.js';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness.js';
 
 describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {

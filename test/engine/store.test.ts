@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../../src/sdk/errors.js';
 import { openDatabase, storePath } from '../../src/engine/store/database.js';
-import { openStoreReadOnly } from '../../src/engine/store/read.js';
+import { openStoreReadOnly } from '../../src/engine/store/read-only.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/engine/store/schema.js';
 import { Store } from '../../src/engine/store/store.js';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStoreReadOnly } from '../../src/engine/store/read.js';
+import { openStoreReadOnly } from '../../src/engine/store/read-only.js';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness.js';
 
 describe('kill -9 of the engine mid-job', () => {

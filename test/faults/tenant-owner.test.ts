@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStoreReadOnly } from '../../src/engine/store/read.js';
+import { openStoreReadOnly } from '../../src/engine/store/read-only.js';
 import { startEngineHarness, type CliResult, type EngineHarness } from '../support/engine-harness.js';
 
 function finished(child: ChildProcess): Promise<CliResult> {

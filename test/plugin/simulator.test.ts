@@ -12,7 +12,7 @@ import { Status, type PluginObject, type StagedSource, type VirtualSource } from
 import { plugin } from '../../plugin/index.js';
 import { parseAbsolutePath, parseUserStoreKey } from '../../src/hana/identifiers.js';
 import { runHdbsql } from '../../src/hana/hdbsql/run.js';
-import { POLL_SCRIPT } from '../../src/hana/recovery/detached.js';
+import { POLL_SCRIPT } from '../../src/hana/recovery/host-scripts.js';
 import { sessionEnv, startLandscape, type Landscape } from '../../tools/hana-sim/landscape.js';
 import { localLibs, testConnection, type LocalLibs } from '../support/local-libs.js';
 

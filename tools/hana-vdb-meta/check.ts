@@ -8,7 +8,7 @@
  *  - failed-job / interrupted-job: the latest job on an object, when it is not a recovery reported above.
  * Superseded failures (a later attempt succeeded) are history, not findings.
  */
-import type { Json, JobRow } from '../../src/engine/store/read.js';
+import type { Json, JobRow } from '../../src/engine/store/read-only.js';
 import { toCsv } from './csv.js';
 import { attemptView, jobOutcome, vdbSnapshotView, type VdbSnapshotView } from './model.js';
 import type { StoreContents } from './store.js';

@@ -5,7 +5,7 @@
  */
 import type { DateTime } from 'luxon';
 import { UserError } from '../../src/sdk/errors.js';
-import type { DSourceRow, VdbRow } from '../../src/engine/store/read.js';
+import type { DSourceRow, VdbRow } from '../../src/engine/store/read-only.js';
 import { toCsv } from './csv.js';
 import { dsourceSnapshotView, vdbSnapshotView, type DSourceSnapshotView, type VdbSnapshotView } from './model.js';
 import type { StoreContents } from './store.js';

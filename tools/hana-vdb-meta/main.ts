@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError } from '../../src/sdk/errors.js';
-import { resolveDataDir } from '../../src/engine/store/read.js';
+import { resolveDataDir } from '../../src/engine/store/read-only.js';
 import { buildAdvise, renderAdviseCsv, renderAdviseTable } from './advise.js';
 import { buildCheck, renderCheckCsv, renderCheckTable } from './check.js';
 import { buildList, renderListCsv, renderListTable } from './list.js';

@@ -2,7 +2,7 @@
  * Typed views of the stored snapshot metadata (snapshotDefinition in schemas/schema.json). Metadata is plugin
  * output: a field that is absent or of the wrong type reads as null, never as a made-up value.
  */
-import type { Json, JobRow, RecoveryHistoryRow, SnapshotRow, VdbRow } from '../../src/engine/store/read.js';
+import type { Json, JobRow, RecoveryHistoryRow, SnapshotRow, VdbRow } from '../../src/engine/store/read-only.js';
 import type { StoreContents } from './store.js';
 import { secondsBetween } from './time.js';
 

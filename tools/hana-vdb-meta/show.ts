@@ -3,7 +3,7 @@
  * touched it (vdb_recovery_history: provision, refresh, rewind, enable), outcome and error text in full.
  */
 import { UserError } from '../../src/sdk/errors.js';
-import type { Json } from '../../src/engine/store/read.js';
+import type { Json } from '../../src/engine/store/read-only.js';
 import { toCsv } from './csv.js';
 import {
   attemptView,

@@ -13,7 +13,7 @@ import {
   type RecoveryHistoryRow,
   type SnapshotRow,
   type VdbRow,
-} from '../../src/engine/store/read.js';
+} from '../../src/engine/store/read-only.js';
 
 /** Everything the commands look at, read in one transaction. */
 export interface StoreContents {
@@ -27,7 +27,7 @@ export interface StoreContents {
   deadJobIds: Set<number>;
 }
 
-/** StoreReader plus one read transaction around several queries (read.ts has no such call yet). */
+/** StoreReader plus one read transaction around several queries (read-only.ts has no such call yet). */
 class SnapshotReader extends StoreReader {
   readAll<T>(fn: (r: StoreReader) => T): T {
     return this.db.transaction(() => fn(this)).deferred();

@@ -8,7 +8,7 @@ import type { EngineLibs, PluginLogger, ProgressReport, RunBashOptions } from '.
 import type { Credentials, RemoteConnection } from '../../sdk/platform.js';
 import type { Redactor } from '../log/redact.js';
 import type { SshPool } from '../ssh/pool.js';
-import type { StoreReader } from '../store/reader.js';
+import type { StoreReader } from '../store/queries.js';
 import { resolveConnection, sshTarget } from '../workflows/connections.js';
 
 export interface LibsContext {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { interruptedText } from './interrupted.js';
 import { UserError } from '../../sdk/errors.js';
 import { openDatabase, type Db } from './database.js';
-import { StoreReader } from './reader.js';
+import { StoreReader } from './queries.js';
 import { MIGRATIONS } from './schema.js';
 import type {
   DSourceStatus,

@@ -2,7 +2,7 @@
 import { IncorrectArgumentTypeError, UserError } from '../../sdk/errors.js';
 import type { RemoteConnection, RemoteEnvironment } from '../../sdk/platform.js';
 import type { SshTarget } from '../ssh/connection.js';
-import type { StoreReader } from '../store/reader.js';
+import type { StoreReader } from '../store/queries.js';
 import type { EnvironmentRow, EnvironmentUserRow } from '../store/types.js';
 
 export function remoteEnvironment(env: EnvironmentRow): RemoteEnvironment {

@@ -1,6 +1,6 @@
 /** Looking up what the user named; an unknown name is a UserError listing what exists. Runs before any job. */
 import { UserError } from '../../sdk/errors.js';
-import type { StoreReader } from '../store/reader.js';
+import type { StoreReader } from '../store/queries.js';
 import type { DSourceRow, EnvironmentRow, RepositoryRow, SnapshotRow, SourceConfigRow, VdbRow } from '../store/types.js';
 
 function known(names: string[]): string {

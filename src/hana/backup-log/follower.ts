@@ -6,7 +6,7 @@
  * line still being written is read again next time. Content travels base64-encoded so byte offsets stay exact.
  *
  * The remote part is a shell function (`hv_read_logs`) that other scripts embed, so one remote command can
- * both check a detached recovery and read the logs (recovery/detached.ts).
+ * both check a detached recovery and read the logs (recovery/host-scripts.ts).
  */
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';

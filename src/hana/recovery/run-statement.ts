@@ -20,7 +20,7 @@ import {
   pollVariables,
   startVariables,
   type PollTiming,
-} from './detached.js';
+} from './host-scripts.js';
 
 export interface DetachedRecoveryRequest {
   connection: RemoteConnection;

@@ -23,7 +23,7 @@ import { runHdbsql } from '../hdbsql/run.js';
 import { requireTenant, stopTenant } from '../tenant.js';
 import type { UtcIso } from '../time.js';
 import { recordPath, writeRecord, type GuaranteeRecord, type RecoveryRecord } from './record.js';
-import { recoverTenant, type RecoverTenantRequest, type RecoverTenantResult } from './recover-tenant.js';
+import { recoverTenant, type RecoverTenantRequest, type RecoverTenantResult } from './tenant-recovery.js';
 
 export interface PinnedPoint {
   timestamp: UtcIso | null;

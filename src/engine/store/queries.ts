@@ -1,4 +1,4 @@
-/** Typed queries over the store. Used by the engine and, read-only, by tools (read.ts). */
+/** Typed queries over the store. Used by the engine and, read-only, by tools (read-only.ts). */
 import type { Db } from './database.js';
 import type {
   DSourceRow,

@@ -16,7 +16,7 @@ import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } 
 import { startTenant, stopTenant, tenantActiveStatus } from '../tenant.js';
 import { hanaTimestampLiteral, nowUtc, type UtcIso } from '../time.js';
 import { opDirPath, recordPath, writeRecord, type BaseSnapshot, type GuaranteeRecord, type RecoveryRecord } from './record.js';
-import { runDetachedRecovery, type DetachedRecoveryRequest, type DetachedRecoveryResult } from './run.js';
+import { runDetachedRecovery, type DetachedRecoveryRequest, type DetachedRecoveryResult } from './run-statement.js';
 
 export interface TargetSystem {
   sid: Sid;

@@ -7,10 +7,10 @@
  *   finally { store.close(); }
  */
 import { openDatabaseReadOnly } from './database.js';
-import { StoreReader } from './reader.js';
+import { StoreReader } from './queries.js';
 
 export * from './types.js';
-export { StoreReader } from './reader.js';
+export { StoreReader } from './queries.js';
 export { storePath, STORE_FILE } from './database.js';
 export { resolveDataDir } from '../data-dir.js';
 
