@@ -33,11 +33,27 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     return r.json;
   };
 
-  beforeAll(async () => {
+  // Each test starts from its own engine and host, and first runs the steps it builds on (given), so no test depends
+  // on another having run before it.
+  beforeEach(async () => {
     h = await startEngineHarness();
+    seen = 0;
     h.addDatabase('R1', 'DB1', 'marker-1');
   });
-  afterAll(() => h.close());
+  afterEach(() => h.close());
+
+  const linkArgs = () => ['dsource', 'link', 'ds1', '--env', 'e1', '--repository', 'R1', '--source-config', 'DB1'];
+  const vdbParams = () => h.writeJson('vdb.json', { mountBase: join(h.dir, 'vdbs', 'deep', 'er') });
+  /** The steps a test builds on, each as the earlier tests check it; the journal starts after them. */
+  const given = async (...steps: ('env' | 'link' | 'provision')[]) => {
+    for (const step of steps) {
+      if (step === 'env') await ok(h.envAddArgs('e1'));
+      if (step === 'link') await ok([...linkArgs(), '--params', h.writeJson('link.json', { mountBase: join(h.dir, 'staging') })]);
+      if (step === 'provision')
+        await ok(['vdb', 'provision', 'v1', '--snapshot', '1', '--env', 'e1', '--repository', 'R1', '--params', vdbParams()]);
+    }
+    journal();
+  };
 
   it('env add connects, discovers repositories then source configs, and records them', async () => {
     const out = await ok(h.envAddArgs('e1'));
@@ -61,20 +77,9 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('dsource link = mountSpecification → preSnapshot → postSnapshot with resync; the mount dir is created', async () => {
+    await given('env');
     const params = h.writeJson('link.json', { mountBase: join(h.dir, 'staging') });
-    const out = await ok([
-      'dsource',
-      'link',
-      'ds1',
-      '--env',
-      'e1',
-      '--repository',
-      'R1',
-      '--source-config',
-      'DB1',
-      '--params',
-      params,
-    ]);
+    const out = await ok([...linkArgs(), '--params', params]);
     expect(journal()).toEqual(['linked.preSnapshot', 'resync', 'linked.postSnapshot']);
     expect(calls()).toEqual(['linked.mountSpecification', 'linked.preSnapshot', 'linked.postSnapshot']);
     expect(out.dsource).toMatchObject({
@@ -87,6 +92,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('dsource sync passes snapshot parameters; without --params resync is false', async () => {
+    await given('env', 'link');
     h.addDatabase('R1', 'DB1', 'marker-2');
     const plain = await ok(['dsource', 'sync', 'ds1']);
     expect(journal()).toEqual(['linked.preSnapshot', 'linked.postSnapshot']);
@@ -97,8 +103,20 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('vdb provision = mountSpecification → mkdir → configure → preSnapshot → postSnapshot, recorded in the history', async () => {
-    const params = h.writeJson('vdb.json', { mountBase: join(h.dir, 'vdbs', 'deep', 'er') });
-    const out = await ok(['vdb', 'provision', 'v1', '--snapshot', '1', '--env', 'e1', '--repository', 'R1', '--params', params]);
+    await given('env', 'link');
+    const out = await ok([
+      'vdb',
+      'provision',
+      'v1',
+      '--snapshot',
+      '1',
+      '--env',
+      'e1',
+      '--repository',
+      'R1',
+      '--params',
+      vdbParams(),
+    ]);
     expect(journal()).toEqual(['virtual.configure', 'virtual.preSnapshot', 'virtual.postSnapshot']);
     expect(calls()).toEqual(['virtual.mountSpecification', 'virtual.configure', 'virtual.preSnapshot', 'virtual.postSnapshot']);
     expect(out.vdb).toMatchObject({
@@ -121,6 +139,10 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('vdb snapshot, refresh (latest dSource snapshot) and rewind run in Delphix order', async () => {
+    await given('env', 'link', 'provision');
+    h.addDatabase('R1', 'DB1', 'marker-2');
+    const latest = (await ok(['dsource', 'sync', 'ds1'])).snapshot;
+    journal();
     const snap = await ok(['vdb', 'snapshot', 'v1']);
     expect(journal()).toEqual(['virtual.preSnapshot', 'virtual.postSnapshot']);
 
@@ -134,7 +156,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
       'virtual.postSnapshot',
     ]);
     expect(refreshed.snapshot.metadata.data).toBe('marker-2');
-    expect(refreshed.vdb.provisionedFromSnapshotId).toBe(3);
+    expect(refreshed.vdb.provisionedFromSnapshotId).toBe(latest.id);
 
     const rewound = await ok(['vdb', 'rewind', 'v1', '--snapshot', String(snap.snapshot.id)]);
     expect(journal()).toEqual(['virtual.unconfigure', 'virtual.reconfigure']);
@@ -147,6 +169,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('vdb stop, start, disable, enable (status INACTIVE → reconfigure) and delete', async () => {
+    await given('env', 'link', 'provision');
     expect((await ok(['vdb', 'stop', 'v1'])).vdb.status).toBe('stopped');
     expect(journal()).toEqual(['virtual.stop']);
     expect((await ok(['vdb', 'start', 'v1'])).vdb.status).toBe('active');
@@ -165,6 +188,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('dsource disable, enable, delete', async () => {
+    await given('env', 'link');
     expect((await ok(['dsource', 'disable', 'ds1'])).dsource.status).toBe('disabled');
     expect(journal()).toEqual(['linked.stopStaging']);
     expect((await ok(['dsource', 'enable', 'ds1'])).dsource.status).toBe('enabled');
@@ -177,6 +201,10 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
   });
 
   it('jobs lists every job with its outcome; job show prints the log', async () => {
+    await given('env');
+    await ok(['env', 'discover', 'e1']);
+    await given('link');
+    await ok(['dsource', 'sync', 'ds1']);
     const jobs = (await ok(['jobs'])).jobs;
     expect(
       jobs
