@@ -62,10 +62,13 @@ afterAll(async () => {
   if (!process.env.KEEP_E2E) rmSync(workDir, { recursive: true, force: true });
 });
 
-let firstVdbSnapshot: number;
-let firstRows: Marker[];
+/** A step several tests build on, run once by whichever test needs it first, so no test depends on the order. */
+const once = <T>(step: () => Promise<T>): (() => Promise<T>) => {
+  let result: Promise<T> | undefined;
+  return () => (result ??= step());
+};
 
-test('a dSource snapshot is metadata only: origin = takenAt − RPO offset, in UTC', async () => {
+const linkErp = once(async () => {
   const snap = await env.linkDSource('erp', {
     backupSource: 'S3_BACKINT',
     sourceTenant: 'ERP',
@@ -73,17 +76,27 @@ test('a dSource snapshot is metadata only: origin = takenAt − RPO offset, in U
     sourceUserStoreKey: 'PRD_RECOVERY',
     backintParameterFile: env.source.backintParameterFile,
   });
+  return { snap, clockAtLink: env.landscape.clock.now().getTime() };
+});
+
+const provisionVdb1 = once(async () => {
+  const { snap } = await linkErp();
+  const { snapshot } = await env.provision('vdb1', snap.id, vdbParams('VDB1'));
+  return { dsourceSnapshot: snap, snapshot, rows: await markers('QAS', 'VDB1') };
+});
+
+test('a dSource snapshot is metadata only: origin = takenAt − RPO offset, in UTC', async () => {
+  const { snap, clockAtLink } = await linkErp();
   const m = snap.metadata;
   expect(m).toMatchObject({ sourceSid: 'PRD', sourceTenant: 'ERP', rpoOffsetMinutes: 30 });
   expect(String(m.takenAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   expect(ms(m.takenAt) - ms(m.originTimestamp)).toBe(30 * 60_000);
   // taken on the source's (simulated) clock
-  expect(ms(m.takenAt)).toBe(Math.floor(env.landscape.clock.now().getTime() / 1000) * 1000);
+  expect(ms(m.takenAt)).toBe(Math.floor(clockAtLink / 1000) * 1000);
 }, 120_000);
 
 test('provision recovers exactly the marker rows committed at or before the achieved timestamp', async () => {
-  const [snap] = env.engine.store.snapshots({ dsourceName: 'erp', kind: 'dsource' });
-  const { snapshot } = await env.provision('vdb1', snap!.id, vdbParams('VDB1'));
+  const { dsourceSnapshot: snap, snapshot, rows: vdb } = await provisionVdb1();
   const m = snapshot.metadata;
   expect(m.recoveryTimestamp).toBe(snap!.metadata.originTimestamp);
   expect(ms(m.achievedTimestamp)).toBeLessThanOrEqual(ms(m.recoveryTimestamp));
@@ -96,18 +109,17 @@ test('provision recovers exactly the marker rows committed at or before the achi
   expect(jobLog).toMatch(/RECOVER issued at \S+: RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '/);
 
   const source = await markers('PRD', 'ERP');
-  const vdb = await markers('QAS', 'VDB1');
   const expected = source.filter((r) => ms(r.writtenAt) <= ms(m.achievedTimestamp));
   expect(vdb.length).toBeGreaterThan(50);
   expect(vdb).toEqual(expected);
   expect(source.length).toBeGreaterThan(vdb.length); // the source went on writing after the origin
   // The last replayed commit is the achieved point.
   expect(vdb[vdb.length - 1]!.writtenAt).toBe(m.achievedTimestamp);
-  firstVdbSnapshot = snapshot.id;
-  firstRows = vdb;
 }, 180_000);
 
 test('refresh recovers a newer snapshot; rewind returns to the first VDB snapshot', async () => {
+  const { snapshot: first, rows: firstRows } = await provisionVdb1();
+  const firstVdbSnapshot = first.id;
   await env.advance(3600);
   const newer = await env.syncDSource('erp');
   const { snapshot } = await env.refresh('vdb1', newer.id);
@@ -157,7 +169,7 @@ test('an SSH connection dropped mid-recovery: the recovery completes once and is
   try {
     await env.addEnvironment('flaky-network', { host: '127.0.0.1', port: relay.port });
     await env.landscape.faults.slowRecovery(300);
-    const [snap] = env.engine.store.snapshots({ dsourceName: 'erp', kind: 'dsource' });
+    const { dsourceSnapshot: snap, rows: firstRows } = await provisionVdb1();
     const log = join(env.target.paths.traceDir, 'DB_VDB3', 'backup.log');
     const started = () => {
       try {
@@ -166,7 +178,7 @@ test('an SSH connection dropped mid-recovery: the recovery completes once and is
         return false;
       }
     };
-    const provisioning = env.provision('vdb3', snap!.id, vdbParams('VDB3'), 'flaky-network');
+    const provisioning = env.provision('vdb3', snap.id, vdbParams('VDB3'), 'flaky-network');
     await until(started, 120_000, 'the recovery of VDB3 to start');
     expect(relay.cut()).toBeGreaterThan(0);
     const { snapshot } = await provisioning;
