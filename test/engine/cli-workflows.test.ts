@@ -35,6 +35,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
 
   // Each test starts from its own engine and host, and first runs the steps it builds on (given), so no test depends
   // on another having run before it.
+  // Each engine starts an embedded sshd and runs several CLI processes: allow for a slow machine.
   beforeEach(async () => {
     h = await startEngineHarness();
     seen = 0;
@@ -74,7 +75,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     expect(again.sourceConfigs.map((s: { name: string }) => s.name).sort()).toEqual(['DB1', 'DB2', 'DB9']);
     // Every remote command of the plugin and the engine was the fixed non-login shell.
     expect(new Set(h.execCommands)).toEqual(new Set(['bash --noprofile --norc -s']));
-  });
+  }, 180_000);
 
   it('dsource link = mountSpecification → preSnapshot → postSnapshot with resync; the mount dir is created', async () => {
     await given('env');
@@ -89,7 +90,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     });
     expect(out.snapshot).toMatchObject({ kind: 'dsource', metadata: { data: 'marker-1', source: 'DB1', resync: true } });
     expect(readFileSync(join(h.dir, 'staging', out.dsource.guid, 'data'), 'utf8')).toBe('marker-1');
-  });
+  }, 180_000);
 
   it('dsource sync passes snapshot parameters; without --params resync is false', async () => {
     await given('env', 'link');
@@ -100,7 +101,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     const resync = await ok(['dsource', 'sync', 'ds1', '--params', h.writeJson('sync.json', { resync: true })]);
     expect(journal()).toEqual(['linked.preSnapshot', 'resync', 'linked.postSnapshot']);
     expect(resync.snapshot.metadata.resync).toBe(true);
-  });
+  }, 180_000);
 
   it('vdb provision = mountSpecification → mkdir → configure → preSnapshot → postSnapshot, recorded in the history', async () => {
     await given('env', 'link');
@@ -136,7 +137,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
         vdbSnapshotId: out.snapshot.id,
       }),
     ]);
-  });
+  }, 180_000);
 
   it('vdb snapshot, refresh (latest dSource snapshot) and rewind run in Delphix order', async () => {
     await given('env', 'link', 'provision');
@@ -166,7 +167,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     expect(data).toBe('marker-1');
     const show = await ok(['show', 'vdb', 'v1']);
     expect(show.history.map((e: { operation: string }) => e.operation)).toEqual(['provision', 'refresh', 'rewind']);
-  });
+  }, 180_000);
 
   it('vdb stop, start, disable, enable (status INACTIVE → reconfigure) and delete', async () => {
     await given('env', 'link', 'provision');
@@ -185,7 +186,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     expect(journal()).toEqual(['virtual.unconfigure', 'virtual.cleanup']);
     expect(existsSync(join(h.dir, 'vdbs', 'deep', 'er', vdb.guid))).toBe(false);
     expect((await ok(['list', 'vdbs'])).vdbs).toEqual([]);
-  });
+  }, 180_000);
 
   it('dsource disable, enable, delete', async () => {
     await given('env', 'link');
@@ -198,7 +199,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     expect(journal()).toEqual(['linked.stopStaging']);
     expect((await ok(['list', 'dsources'])).dsources).toEqual([]);
     expect((await ok(['list', 'snapshots'])).snapshots).toEqual([]);
-  });
+  }, 180_000);
 
   it('jobs lists every job with its outcome; job show prints the log', async () => {
     await given('env');
@@ -220,5 +221,5 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     );
     const human = await h.cli(['jobs']);
     expect(human.stdout).toMatch(/^ID\s+OPERATION/);
-  });
+  }, 180_000);
 });
