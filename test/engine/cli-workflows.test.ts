@@ -40,7 +40,7 @@ describe('hana-vdb workflows (fixture plugin, embedded sshd)', () => {
     h = await startEngineHarness();
     seen = 0;
     h.addDatabase('R1', 'DB1', 'marker-1');
-  });
+  }, 120_000);
   afterEach(() => h.close());
 
   const linkArgs = () => ['dsource', 'link', 'ds1', '--env', 'e1', '--repository', 'R1', '--source-config', 'DB1'];
