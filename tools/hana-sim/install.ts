@@ -75,6 +75,11 @@ export function installSystem(
     `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} ` +
       `exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`,
   );
+  writeExecutable(
+    join(p.exeDir, 'hdbnsutil'),
+    `#!/bin/sh\n# hdbnsutil of simulated ${system.sid}: -recoverRootKeys only (hdbnsutil.ts)\n${env} ` +
+      `exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbnsutil-main.js'))} "$@"\n`,
+  );
   writeFileSync(
     join(p.exeDir, 'manifest'),
     `release: ${system.version.split('.').slice(0, 3).join('.')}\nfullversion: ${system.version} Build simulated hana-vdb\n`,
