@@ -165,6 +165,42 @@ test('an SR primary with its secondary down shows it in M_SYSTEM_REPLICATION, an
   await waitForStatus(qas, 'VDB1', 'YES');
 });
 
+test('the pinned `sim fault backup-encryption|sr-secondary-down SID [--clear]` switch the faults by SID', async () => {
+  const { run: sim } = await import('../../tools/hana-sim/cli.js');
+  let out = '';
+  const ctx = {
+    json: true,
+    debug: false,
+    dataDir: dir,
+    packageRoot: '.',
+    stdout: (t: string) => void (out += t),
+    stderr: () => undefined,
+    interactive: false,
+  };
+  const fault = async (...words: string[]) => {
+    out = '';
+    expect(await sim(['sim', 'fault', ...words, '--root', l.root, '--json'], ctx)).toBe(0);
+    return JSON.parse(out) as unknown;
+  };
+  const backup = "SELECT IS_ENCRYPTION_ACTIVE FROM M_ENCRYPTION_OVERVIEW WHERE SCOPE = 'BACKUP'";
+  expect(await fault('backup-encryption', 'PRD')).toEqual({
+    ok: true,
+    result: { sid: 'PRD', fault: 'backup-encryption', on: true },
+  });
+  expect(await query(prd, 'PRD_RECOVERY', backup)).toEqual([['TRUE']]);
+  await fault('backup-encryption', 'PRD', '--clear');
+  expect(await query(prd, 'PRD_RECOVERY', backup)).toEqual([['FALSE']]);
+  await fault('sr-secondary-down', 'PRD');
+  expect(await query(prd, 'PRD_RECOVERY', 'SELECT REPLICATION_STATUS FROM M_SYSTEM_REPLICATION')).toEqual([['ERROR']]);
+  await fault('sr-secondary-down', 'PRD', '--clear');
+  expect(await query(prd, 'PRD_RECOVERY', 'SELECT REPLICATION_STATUS FROM M_SYSTEM_REPLICATION')).toEqual([]);
+  await expect(sim(['fault', 'sr-secondary-down', 'XYZ', '--root', l.root], ctx)).rejects.toMatchObject({
+    name: 'UserError',
+    message: 'no system XYZ in the simulated landscape',
+    action: 'use one of: PRD, QAS',
+  });
+});
+
 test('STOP and START return at once; the tenant is STOPPING or STARTING for the configured while', async () => {
   await l.faults.tenantTransitions({ startMs: 8000, stopMs: 8000 }); // wide: each hdbsql call takes ~1 s on a busy machine
   await ok(qas, 'QAS_RECOVERY', 'ALTER SYSTEM STOP DATABASE VDB2');
