@@ -10,7 +10,7 @@ import { jest } from '@jest/globals';
 import { startLandscape, type Landscape, type LandscapeSystem } from '../../tools/hana-sim/landscape.js';
 import { exec, lastRecovery, query, requireBuild, run } from './helpers.js';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000); // two recoveries and a dozen hdbsql processes per test; slow on a busy machine
 
 let dir: string;
 let l: Landscape;
