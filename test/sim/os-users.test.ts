@@ -66,6 +66,14 @@ test('a session as another OS user sees no keys: hdbsql -U fails with -10104, hd
   expect(list.stdout).not.toMatch(/KEY PRD_/);
 });
 
+test("sudo -iu <key owner> on the simulated host runs a command with the key owner's keys", async () => {
+  const owner = l.ssh!.user;
+  const r = await sshRun('intruder', `sudo -iu ${owner} hdbsql -U PRD_SYSTEM -a -x -j "SELECT DATABASE_NAME FROM M_DATABASE"`);
+  expect(r).toMatchObject({ code: 0, stdout: '"SYSTEMDB"\n' });
+  const unknown = await sshRun('intruder', 'sudo -n -u prdadm true');
+  expect(unknown).toMatchObject({ code: 1, stderr: 'sudo: unknown user prdadm\n' });
+});
+
 test('a login name the host does not know is refused', async () => {
   await expect(sshRun('mallory', 'true')).rejects.toThrow(/authentication/i);
 });
