@@ -10,7 +10,8 @@ export type Privilege =
   | 'DATABASE STOP'
   | 'DATABASE BACKUP OPERATOR'
   | 'BACKUP ADMIN'
-  | 'CATALOG READ';
+  | 'CATALOG READ'
+  | 'INIFILE ADMIN';
 
 export const ALL_PRIVILEGES: readonly Privilege[] = [
   'DATABASE ADMIN',
@@ -20,6 +21,7 @@ export const ALL_PRIVILEGES: readonly Privilege[] = [
   'DATABASE BACKUP OPERATOR',
   'BACKUP ADMIN',
   'CATALOG READ',
+  'INIFILE ADMIN',
 ];
 
 export interface UserSpec {
