@@ -58,14 +58,14 @@ export function writeBackintParameterFile(
 
 export function installSystem(
   root: string,
-  system: SystemSpec & { version: string },
+  system: SystemSpec & { version: string; clientVersion: string },
   backint: BackintSpec,
   iniBackup: Record<string, string>,
 ): void {
   const p = systemPaths(root, system);
   const repo = repoRoot();
   const node = process.execPath;
-  const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_VERSION=${system.version}`;
+  const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_CLIENT_VERSION=${system.clientVersion}`;
   writeExecutable(
     join(p.exeDir, 'hdbsql'),
     `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ` +

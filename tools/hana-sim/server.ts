@@ -111,7 +111,12 @@ export class SimServer {
         lookup: (sid) => this.systems.get(sid),
       });
       sys.initialize();
-      installSystem(this.opts.root, s as SystemSpec & { version: string }, this.spec.backint!, sys.defaultIniBackup());
+      installSystem(
+        this.opts.root,
+        s as SystemSpec & { version: string; clientVersion: string },
+        this.spec.backint!,
+        sys.defaultIniBackup(),
+      );
       this.systems.set(s.sid, sys);
       sys.onDatabasesChanged = () => void this.syncListeners(sys).then(() => this.writeEndpointsAndKeys());
     }

@@ -1,13 +1,14 @@
 /**
- * global.ini is a real file per system: SYS.M_INIFILE_CONTENTS reads it, ALTER SYSTEM ALTER CONFIGURATION writes it,
- * and HANA's Backint calls take their parameter file from it.
+ * What a system is configured as: global.ini is a real file per system (SYS.M_INIFILE_CONTENTS reads it, ALTER SYSTEM
+ * ALTER CONFIGURATION writes it, HANA's Backint calls take their parameter file from it); server and client versions.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { startLandscape, type Landscape, type LandscapeSystem } from '../../tools/hana-sim/landscape.js';
-import { exec, query, requireBuild } from './helpers.js';
+import { normalizeSpec } from '../../tools/hana-sim/spec.js';
+import { exec, query, requireBuild, run } from './helpers.js';
 
 jest.setTimeout(120_000);
 
@@ -121,4 +122,26 @@ test("Backint is called with global.ini's data_backup_parameter_file", async () 
       `'${prd.backintParameterFile}'`,
   );
   expect((await exec(prd, 'PRD_RECOVERY', "BACKUP DATA FOR ERP USING BACKINT ('VIA_INI')")).stderr).toBe('');
+});
+
+test('hdbsql -v prints the client version; SYS.M_DATABASE the server version of each system', async () => {
+  const v = await run(prd.paths.hdbsql, ['-v']);
+  expect(v.stdout).toBe('HDBSQL version 2.20.20.1712178305, the SAP HANA Database interactive terminal.\n');
+  const qas = l.systems[1]!;
+  expect(await query(prd, 'PRD_RECOVERY', 'SELECT VERSION FROM SYS.M_DATABASE')).toEqual([['2.00.070.00.1679989823']]);
+  expect(await query(prd, 'PRD_ERP', 'SELECT VERSION FROM SYS.M_DATABASE')).toEqual([['2.00.070.00.1679989823']]);
+  expect(await query(qas, 'QAS_RECOVERY', 'SELECT VERSION FROM SYS.M_DATABASE')).toEqual([['2.00.076.00.1705400033']]);
+});
+
+test('a landscape can make the target older than the source; malformed versions name the field', () => {
+  const spec = normalizeSpec({
+    systems: [
+      { sid: 'PRD', instance: '00', host: 'hanaprd', utcOffset: '+01:00', tenants: ['ERP'], version: '2.00.076.00.1705400033' },
+      { sid: 'QAS', instance: '10', host: 'hanaqas', utcOffset: '+01:00', tenants: ['VDB1'], version: '2.00.059.00.1650000000' },
+    ],
+  });
+  expect(spec.systems.map((s) => s.version)).toEqual(['2.00.076.00.1705400033', '2.00.059.00.1650000000']);
+  expect(() =>
+    normalizeSpec({ systems: [{ sid: 'PRD', instance: '00', host: 'h', utcOffset: '+01:00', tenants: [], version: '2.0' }] }),
+  ).toThrow(/landscape.systems\[0\].version: "2.0" must look like 2.00.076.00.1705400033/);
 });
