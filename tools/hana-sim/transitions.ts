@@ -35,9 +35,10 @@ export function settleTransitions(sys: Pick<SystemCore, 'state'>): void {
 }
 
 /** START and STOP are refused while the tenant is between states (the simulator's text; no evidence found). */
-export function refuseDuringTransition(d: DatabaseRow): void {
+export function refuseDuringTransition(d: DatabaseRow): DatabaseRow {
   if (d.active === 'STARTING' || d.active === 'STOPPING')
     throw new SqlError(2, `general error: database ${d.name} is ${d.active}; wait until ACTIVE_STATUS is ${FINAL[d.active]}`);
+  return d;
 }
 
 /** RECOVER needs the tenant stopped: neither STOPPING nor STARTING is (the simulator's texts; no evidence found). */
