@@ -30,7 +30,7 @@ async function active(sys: LandscapeSystem, db: string): Promise<string> {
   return (await query(sys, `${sys.sid}_RECOVERY`, `SELECT ACTIVE_STATUS FROM M_DATABASES WHERE DATABASE_NAME = '${db}'`))[0]![0]!;
 }
 async function waitForStatus(sys: LandscapeSystem, db: string, status: string): Promise<void> {
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 60_000;
   while ((await active(sys, db)) !== status) {
     if (Date.now() > until) throw new Error(`${db} never reached ACTIVE_STATUS ${status}`);
     await new Promise((r) => setTimeout(r, 50));
