@@ -128,3 +128,21 @@ export function parseBackupSource(value: unknown, field = 'backupSource'): Backu
 export function normalizeStatement(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim().toUpperCase();
 }
+
+/** The server's version, e.g. `2.00.076.00.1705400033` (docs/reference/hana-recovery.md §9.3). */
+export function databaseVersion(): string {
+  return 'SELECT VERSION FROM SYS.M_DATABASE';
+}
+
+/** global.ini [backup] on every layer (FILE_NAME, LAYER_NAME, TENANT_NAME, HOST, SECTION, KEY, VALUE). Run on SYSTEMDB. */
+export function globalIniBackupSection(): string {
+  return (
+    'SELECT FILE_NAME, LAYER_NAME, TENANT_NAME, HOST, SECTION, KEY, VALUE FROM SYS.M_INIFILE_CONTENTS' +
+    " WHERE FILE_NAME = 'global.ini' AND SECTION = 'backup'"
+  );
+}
+
+/** The secondaries a system replication primary ships to; no row on a system without system replication. */
+export function serviceReplication(): string {
+  return 'SELECT SECONDARY_SITE_NAME, SECONDARY_ACTIVE_STATUS, REPLICATION_STATUS FROM SYS.M_SERVICE_REPLICATION';
+}
