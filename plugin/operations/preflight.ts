@@ -24,6 +24,7 @@ export async function preflightOf(
       tenant: snap.sourceTenant,
       catalog: p.sourceCatalogUserStoreKey ? hdbsqlTarget(repo, p.sourceCatalogUserStoreKey) : null,
     },
+    targetTenant: p.targetTenant,
     backintParameterFile: p.backintParameterFile,
   });
 }

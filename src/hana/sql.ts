@@ -142,7 +142,20 @@ export function globalIniBackupSection(): string {
   );
 }
 
-/** The secondaries a system replication primary ships to; no row on a system without system replication. */
-export function serviceReplication(): string {
-  return 'SELECT SECONDARY_SITE_NAME, SECONDARY_ACTIVE_STATUS, REPLICATION_STATUS FROM SYS.M_SERVICE_REPLICATION';
+/** The secondaries a system replication primary ships to (one row each); no row on a system without replication. */
+export function systemReplication(): string {
+  return 'SELECT SECONDARY_SITE_NAME, REPLICATION_STATUS FROM SYS.M_SYSTEM_REPLICATION';
+}
+
+/** Whether encryption is on, per SCOPE (PERSISTENCE, LOG, BACKUP); IS_ENCRYPTION_ACTIVE 'TRUE'/'FALSE'. */
+export function encryptionOverview(): string {
+  return 'SELECT SCOPE, IS_ENCRYPTION_ACTIVE FROM SYS.M_ENCRYPTION_OVERVIEW';
+}
+
+/**
+ * The backup root keys the system holds (on SYSTEMDB: every database's, TENANT_NAME = the database, NULL for
+ * SYSTEMDB's own); imported keys of another system appear with that system's ROOT_KEY_HASH.
+ */
+export function backupRootKeys(): string {
+  return 'SELECT ROOT_KEY_HASH, IS_USED, TENANT_NAME FROM SYS.ENCRYPTION_ROOT_KEYS' + " WHERE ROOT_KEY_TYPE = 'BACKUP'";
 }

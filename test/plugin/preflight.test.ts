@@ -27,7 +27,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   const call = <T>(area: 'discovery' | 'virtual' | 'extension', name: string, args: object): Promise<T> =>
     withEngineLibs(libs, async () => {
-      const op = area === 'extension' ? plugin.extensionOperation!(name) : plugin.operation(area, name);
+      const op = area === 'extension' ? plugin.extensionOperation('plan') : plugin.operation(area, name);
       return (op! as (a: object) => Promise<T>)(args);
     });
 
@@ -116,6 +116,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       'version',
       'catalog-backint',
       'backint-parameter-files',
+      'encryption-root-keys',
       'system-replication',
     ]);
     expect(checks.find((c) => c.id === 'backint-parameter-files')).toMatchObject({

@@ -291,7 +291,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(err.action).toMatch(/hdbuserstore SET QAS_BADPW <host>:31013/);
   }, 60_000);
 
-  test('a key missing from hdbuserstore (-10104) says how to create it', async () => {
+  test('a key missing from hdbuserstore (-10104) says how to create it (the preflight finds it first)', async () => {
     const v = await mounted(vdb('VDB3', 'QAS_MISSING'));
     const err: UserError = await call('virtual', 'configure', {
       virtualSource: v,
@@ -303,8 +303,8 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       },
       (e) => e,
     );
-    expect(err.message).toMatch(/\[-10104\] Invalid value for KEY \(QAS_MISSING\)/);
-    expect(err.action).toMatch(/does not exist/);
+    expect(err.message).toMatch(/hdbuserstore key QAS_MISSING \(SYSTEMDB of QAS\) does not exist for OS user \S+ on hanaqas/);
+    expect(err.action).toMatch(/run hdbuserstore SET QAS_MISSING hanaqas:31013 <database user> <password>/);
   }, 60_000);
 
   test('Backint fails during RECOVER: UserError naming the agent; failure and stopped tenant recorded', async () => {

@@ -241,3 +241,46 @@ export function checkReplication(f: ReplicationFacts): PreflightCheck {
       `(hdbnsutil -sr_unregister --name=${down[0]!.site}) for an urgent recovery, then retry.`,
   );
 }
+
+export interface EncryptionFacts {
+  sourceSid: string;
+  sourceTenant: string;
+  targetSid: string;
+  targetTenant: string;
+  /** Source's M_ENCRYPTION_OVERVIEW BACKUP scope; null when unreadable (reason in `unreadable`). */
+  sourceEncrypted: boolean | null;
+  /** ROOT_KEY_HASH of the source tenant's backup root key in use (null: none listed). */
+  sourceKeyHash: string | null;
+  /** Backup root key hashes the target holds for the target tenant (imported) or as its own. */
+  targetKeyHashes: readonly string[] | null;
+  unreadable?: string;
+}
+
+const ENCRYPTION_TITLE = "source's backup root keys present on the target";
+
+export function checkEncryptionRootKeys(f: EncryptionFacts): PreflightCheck {
+  const id = 'encryption-root-keys';
+  if (f.sourceEncrypted === false) return pass(id, ENCRYPTION_TITLE, `backups of ${f.sourceSid} are not encrypted`);
+  if (f.sourceEncrypted === null || f.targetKeyHashes === null || (f.sourceKeyHash === null && f.unreadable))
+    return unknown(
+      id,
+      ENCRYPTION_TITLE,
+      `backup encryption of ${f.sourceSid} or the target's root keys could not be read: ${f.unreadable ?? 'no answer'}`,
+      `Check SELECT SCOPE, IS_ENCRYPTION_ACTIVE FROM SYS.M_ENCRYPTION_OVERVIEW on ${f.sourceSid} and ` +
+        `SYS.ENCRYPTION_ROOT_KEYS on ${f.targetSid}.`,
+    );
+  if (f.sourceSid === f.targetSid || (f.sourceKeyHash !== null && f.targetKeyHashes.includes(f.sourceKeyHash)))
+    return pass(id, ENCRYPTION_TITLE, `backups of ${f.sourceSid} are encrypted and ${f.targetSid} holds their root key`);
+  const file = `/usr/sap/${f.sourceSid}/HDB<nr>/backup/sec/DB_${f.sourceTenant}/<name>_rootkeys`;
+  return fail(
+    id,
+    ENCRYPTION_TITLE,
+    `backups of ${f.sourceTenant}@${f.sourceSid} are encrypted (M_ENCRYPTION_OVERVIEW BACKUP active) and ${f.targetSid} does ` +
+      `not hold their backup root key${f.sourceKeyHash ? ` (ROOT_KEY_HASH ${f.sourceKeyHash})` : ''} for ${f.targetTenant}: ` +
+      'HANA would stop the tenant and then fail the recovery',
+    `On ${f.sourceSid}'s SYSTEMDB run ALTER DATABASE ${f.sourceTenant} SET ENCRYPTION ROOT KEYS BACKUP PASSWORD '<password>' ` +
+      `and BACKUP ENCRYPTION ROOT KEYS FOR ${f.sourceTenant} USING FILE ('<name>'); copy ${file} to the target host and ` +
+      `there, as the system's OS user, run hdbnsutil -recoverRootKeys <file> --database_name=${f.targetTenant} --type=ALL ` +
+      '(it asks for the password), then retry.',
+  );
+}

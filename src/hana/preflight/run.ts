@@ -9,6 +9,7 @@ import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import {
   checkBackintFiles,
   checkCatalogBackint,
+  checkEncryptionRootKeys,
   checkReplication,
   checkUserstore,
   checkVersion,
@@ -28,6 +29,7 @@ export interface PreflightRequest {
   connection: RemoteConnection;
   target: PreflightSystem & { hdbsql: HdbsqlTarget };
   source: { sid: string; tenant: string; catalog: HdbsqlTarget | null };
+  targetTenant: string;
   /** The VDB's backintParameterFile; null to take it from the target's global.ini. */
   backintParameterFile: string | null;
 }
@@ -88,9 +90,33 @@ export function judgePreflight(req: Omit<PreflightRequest, 'connection'>, facts:
   const replication = checkReplication({
     targetSid: target.sid,
     secondaries: value(sr),
-    ...(sr && !sr.ok ? { unreadable: sr.reason } : {}),
+    ...(sr.ok ? {} : { unreadable: sr.reason }),
   });
-  return { checks: [userstore, version, catalog, files.check, replication], backintParameterFile: files.parameterFile };
+  const checks = [userstore, version, catalog, files.check, encryptionCheck(req, facts, noSource), replication];
+  return { checks, backintParameterFile: files.parameterFile };
+}
+
+function encryptionCheck(req: Omit<PreflightRequest, 'connection'>, facts: PreflightFacts, noSource: string): PreflightCheck {
+  const { source, target } = req;
+  const s = facts.source;
+  const sourceKey = value(s?.backupRootKeys)?.find((k) => k.used && k.tenant === source.tenant) ?? null;
+  // The target tenant's imported keys, or the target system's own (a recovery within one system has its keys).
+  const targetKeys = value(facts.target.backupRootKeys)
+    ?.filter((k) => k.tenant === req.targetTenant || k.tenant === null)
+    .map((k) => k.hash);
+  const unreadable = !s
+    ? noSource
+    : (reason(s.backupEncryption) ?? reason(s.backupRootKeys) ?? reason(facts.target.backupRootKeys));
+  return checkEncryptionRootKeys({
+    sourceSid: source.sid,
+    sourceTenant: source.tenant,
+    targetSid: target.sid,
+    targetTenant: req.targetTenant,
+    sourceEncrypted: value(s?.backupEncryption) ?? null,
+    sourceKeyHash: sourceKey?.hash ?? null,
+    targetKeyHashes: targetKeys ?? null,
+    ...(unreadable !== undefined ? { unreadable } : {}),
+  });
 }
 
 export async function runPreflight(req: PreflightRequest): Promise<PreflightReport> {

@@ -3,7 +3,13 @@ import { parseHdbsqlOutput } from '../../../src/hana/hdbsql/output.js';
 import { parseIniRows, iniValue } from '../../../src/hana/preflight/ini.js';
 import { compareHanaVersions, parseHanaVersion } from '../../../src/hana/preflight/version.js';
 import { checkBackintFiles, checkCatalogBackint, checkReplication, checkVersion } from '../../../src/hana/preflight/checks.js';
-import { parseSecondaries, type PreflightFacts, type SystemFacts } from '../../../src/hana/preflight/facts.js';
+import {
+  parseBackupEncryption,
+  parseRootKeys,
+  parseSecondaries,
+  type PreflightFacts,
+  type SystemFacts,
+} from '../../../src/hana/preflight/facts.js';
 import { judgePreflight, preflightError } from '../../../src/hana/preflight/run.js';
 import { parseAbsolutePath, parseUserStoreKey } from '../../../src/hana/identifiers.js';
 
@@ -100,24 +106,27 @@ describe('global.ini [backup]', () => {
 
 describe('system replication', () => {
   test('a primary whose secondary is down fails with sr_state / sr_unregister; no SR passes', () => {
-    const rows = parseHdbsqlOutput('"SITE_B","YES","ACTIVE"\n"SITE_B","YES","ERROR"\n');
+    const rows = parseHdbsqlOutput('"SITE_B","ACTIVE"\n"SITE_B","ERROR"\n');
     const c = checkReplication({ targetSid: 'QAS', secondaries: parseSecondaries(rows) });
     expect(c.verdict).toBe('fail');
     expect(c.found).toContain('secondary SITE_B is ERROR');
     expect(c.fix).toContain('hdbnsutil -sr_unregister --name=SITE_B');
     expect(checkReplication({ targetSid: 'QAS', secondaries: [] }).verdict).toBe('pass');
-    expect(
-      checkReplication({ targetSid: 'QAS', secondaries: parseSecondaries(parseHdbsqlOutput('"B","YES","SYNCING"')) }).verdict,
-    ).toBe('pass');
+    const active = parseSecondaries(parseHdbsqlOutput('"B","ACTIVE"'));
+    expect(checkReplication({ targetSid: 'QAS', secondaries: active }).verdict).toBe('pass');
+    const syncing = parseSecondaries(parseHdbsqlOutput('"B","SYNCING"'));
+    expect(checkReplication({ targetSid: 'QAS', secondaries: syncing }).verdict).toBe('fail');
   });
 });
 
 describe('the preflight as a whole', () => {
   const ok = <T>(value: T) => ({ ok: true as const, value });
-  const system = (version: string, ini: string, sr?: string): SystemFacts => ({
+  const system = (version: string, ini: string, o: { sr?: string; encryption?: string; keys?: string } = {}): SystemFacts => ({
     version: ok(version),
     ini: ok(parseIniRows(parseHdbsqlOutput(ini))),
-    ...(sr !== undefined ? { secondaries: ok(parseSecondaries(parseHdbsqlOutput(sr))) } : {}),
+    backupEncryption: ok(parseBackupEncryption(parseHdbsqlOutput(o.encryption ?? '"BACKUP","FALSE"'))),
+    backupRootKeys: ok(parseRootKeys(parseHdbsqlOutput(o.keys ?? ''))),
+    secondaries: ok(parseSecondaries(parseHdbsqlOutput(o.sr ?? ''))),
   });
   const req = {
     target: {
@@ -132,11 +141,12 @@ describe('the preflight as a whole', () => {
       tenant: 'ERP',
       catalog: { hdbsqlPath: parseAbsolutePath('/usr/sap/QAS/HDB10/exe/hdbsql'), key: parseUserStoreKey('PRD_CATALOG') },
     },
+    targetTenant: 'VDB1',
     backintParameterFile: PARAM,
   };
   const facts = (over: Partial<PreflightFacts> = {}): PreflightFacts => ({
     sessionUser: 'qasadm',
-    target: system('2.00.076.00.1', INI_QAS, ''),
+    target: system('2.00.076.00.1', INI_QAS),
     source: system('2.00.070.00.1', '"global.ini","SYSTEM",?,?,"backup","catalog_backup_using_backint","true"'),
     ...over,
   });
@@ -148,6 +158,7 @@ describe('the preflight as a whole', () => {
       ['version', 'pass'],
       ['catalog-backint', 'pass'],
       ['backint-parameter-files', 'pass'],
+      ['encryption-root-keys', 'pass'],
       ['system-replication', 'pass'],
     ]);
     expect(preflightError(report, 'provisioning VDB1@QAS')).toBeNull();
@@ -169,6 +180,28 @@ describe('the preflight as a whole', () => {
       'Connect the environment as qasadm (hana-vdb env add ... --user qasadm), whose keys these are, or create them for ' +
         'deploy: as deploy on hanaqas run hdbuserstore SET QAS_RECOVERY hanaqas:31013 <database user> <password>.',
     );
+  });
+
+  test('encrypted source backups: pass only when the target holds the source tenant key for the target tenant', () => {
+    const source = system('2.00.070.00.1', '"global.ini","SYSTEM",?,?,"backup","catalog_backup_using_backint","true"', {
+      encryption: '"PERSISTENCE","TRUE"\n"LOG","TRUE"\n"BACKUP","TRUE"',
+      keys: '"OLDHASH","FALSE","ERP"\n"ABC123","TRUE","ERP"\n"SYSHASH","TRUE",?',
+    });
+    const judge = (keys: string) =>
+      judgePreflight(req, facts({ source, target: system('2.00.076.00.1', INI_QAS, { keys }) })).checks.find(
+        (c) => c.id === 'encryption-root-keys',
+      )!;
+    const missing = judge('"QASOWN","TRUE",?\n"ABC123","FALSE","VDB2"');
+    expect(missing.verdict).toBe('fail');
+    expect(missing.found).toContain('QAS does not hold their backup root key (ROOT_KEY_HASH ABC123) for VDB1');
+    expect(missing.fix).toContain('BACKUP ENCRYPTION ROOT KEYS FOR ERP USING FILE');
+    expect(missing.fix).toContain('hdbnsutil -recoverRootKeys <file> --database_name=VDB1 --type=ALL');
+    expect(judge('"QASOWN","TRUE",?\n"ABC123","FALSE","VDB1"').verdict).toBe('pass');
+  });
+
+  test('an SR primary whose secondary is not ACTIVE (M_SYSTEM_REPLICATION) blocks', () => {
+    const report = judgePreflight(req, facts({ target: system('2.00.076.00.1', INI_QAS, { sr: '"SITEB","ERROR"' }) }));
+    expect(preflightError(report, 'x')!.message).toContain('QAS is a system replication primary and its secondary SITEB is ERROR');
   });
 
   test('a view that cannot be read is unknown (shown, not blocking); an older target blocks', () => {
