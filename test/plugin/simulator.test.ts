@@ -92,12 +92,13 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   test('discovery finds both installations and their tenants from the host layout', async () => {
     const repos = await repositories();
-    expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.070']);
+    // The server versions (exe/manifest), not hdbsql -v's client version; the default QAS is newer than PRD.
+    expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.076']);
     expect(qas).toMatchObject({
       sid: 'QAS',
       instanceNumber: '10',
       hostName: 'hanaqas',
-      version: '2.00.070.00.1679989823',
+      version: '2.00.076.00.1705400033',
       hdbsqlPath: land.systems[1]!.paths.hdbsql,
       traceDirectory: land.systems[1]!.paths.traceDir,
       installationPath: land.systems[1]!.paths.instanceDir,
