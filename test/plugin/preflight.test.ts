@@ -13,6 +13,7 @@ import { plugin } from '../../plugin/index.js';
 import { parseAbsolutePath, parseUserStoreKey } from '../../src/hana/identifiers.js';
 import { runHdbsql } from '../../src/hana/hdbsql/run.js';
 import { sessionEnv, startLandscape, type Landscape } from '../../tools/hana-sim/landscape.js';
+import { defaultLandscape } from '../../tools/hana-sim/spec.js';
 import { localLibs, testConnection, type LocalLibs } from '../support/local-libs.js';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
@@ -71,6 +72,15 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     return err as UserError;
   };
 
+  const sql = (sid: 'PRD' | 'QAS', key: string, statement: string) =>
+    withEngineLibs(libs, () =>
+      runHdbsql(
+        conn,
+        { hdbsqlPath: parseAbsolutePath(land.systems[sid === 'PRD' ? 0 : 1]!.paths.hdbsql), key: parseUserStoreKey(key) },
+        statement,
+      ),
+    );
+
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'hana-vdb-preflight-'));
     land = await startLandscape({ root, ssh: false });
@@ -87,6 +97,62 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   afterAll(async () => {
     await land?.close();
     if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test('a target older than the source: the version check names both versions', async () => {
+    // Its own landscape: the default has QAS newer than PRD. The check must compare numbers (059 < 076).
+    const landscape = defaultLandscape();
+    landscape.systems[0]!.version = '2.00.076.00.1705400033';
+    landscape.systems[1]!.version = '2.00.059.04.1680789296';
+    const oldRoot = mkdtempSync(join(tmpdir(), 'hana-vdb-preflight-old-'));
+    const old = await startLandscape({ root: oldRoot, ssh: false, landscape });
+    const oldLibs = localLibs({
+      env: sessionEnv(
+        oldRoot,
+        old.systems.map((x) => x.paths.exeDir),
+      ),
+    });
+    const err = await withEngineLibs(oldLibs, async () => {
+      const repos = await (plugin.operation('discovery', 'repository')! as (a: object) => Promise<PluginObject[]>)({
+        sourceConnection: conn,
+      });
+      const target = repos.find((r) => r.sid === 'QAS')!;
+      const v = vdb({ backintParameterFile: old.systems[1]!.backintParameterFile, mountBase: join(oldRoot, 'mnt') });
+      return (plugin.operation('virtual', 'configure')! as (a: object) => Promise<unknown>)({
+        virtualSource: v,
+        repository: target,
+        snapshot,
+      }).catch((e: unknown) => e as UserError);
+    }).finally(async () => {
+      await old.close();
+      rmSync(oldRoot, { recursive: true, force: true });
+    });
+    expect(err).toBeInstanceOf(UserError);
+    const e = err as UserError;
+    expect(oldLibs.commands.join('\n')).not.toMatch(/RECOVER DATABASE|STOP DATABASE/);
+    expect(e.message).toContain(
+      'target version >= source version: target QAS runs HANA 2.00.059.04.1680789296 (2.0 SPS05 revision 59), older than ' +
+        'source PRD 2.00.076.00.1705400033 (2.0 SPS07 revision 76)',
+    );
+    expect(e.action).toContain('Upgrade QAS to 2.00.076.00.1705400033 or later');
+  }, 120_000);
+
+  test('the source does not write its catalog to Backint: the fix is the ALTER SYSTEM on the source', async () => {
+    const set = (v: string) =>
+      sql(
+        'PRD',
+        'PRD_SYSTEM',
+        "ALTER SYSTEM ALTER CONFIGURATION ('global.ini', 'SYSTEM') SET ('backup', 'catalog_backup_using_backint') = " +
+          `'${v}' WITH RECONFIGURE`,
+      );
+    await set('false');
+    try {
+      const err = await provisionFails(vdb());
+      expect(err.message).toContain("catalog_backup_using_backint on PRD is 'false'");
+      expect(err.action).toContain("On PRD's SYSTEMDB run ALTER SYSTEM ALTER CONFIGURATION");
+    } finally {
+      await set('true');
+    }
   });
 
   test('the VDB names another Backint parameter file than global.ini: one error with both files and the fix', async () => {
