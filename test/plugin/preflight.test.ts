@@ -198,5 +198,5 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     });
     expect(bad.verdict).toBe('fail');
     expect(String(bad.reason)).toContain('preflight: hdbuserstore keys visible to the OS user: hdbuserstore key QAS_NOBODY');
-  });
+  }, 180_000);
 });

@@ -92,7 +92,6 @@ function targetVolume(target: CoverageTarget, master: number | null): number | n
 
 function usableFor(target: CoverageTarget, b: CatalogBackup): boolean {
   if (target.kind === 'timestamp') return b.startMs <= target.untilMs;
-  if (target.timestampMs !== null && b.startMs > target.timestampMs) return false;
   const volume = targetVolume(target, masterVolumeOf(b));
   const position = volume === null ? null : dataPosition(b, volume);
   return position !== null && position <= target.position;
