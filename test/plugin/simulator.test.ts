@@ -181,7 +181,8 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     const dsourceSnapshot = await snapshotNow();
     const { v, cfg, configureCommands, snap } = await provisionVdb1();
     expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
-    expect(configureCommands).toBeLessThanOrEqual(12);
+    // 12 for the recovery itself, plus the preflight's one command (both SYSTEMDBs and the OS user).
+    expect(configureCommands).toBeLessThanOrEqual(13);
 
     expect(snap).toMatchObject({
       sourceSid: 'PRD',
