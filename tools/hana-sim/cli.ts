@@ -6,7 +6,8 @@
  *   sim status
  *   sim fault slow-recovery MS | crash-recovery [STEP] | delete-backup SID DATABASE BACKUP_ID |
  *             backint-failure FUNCTION (MESSAGE | --clear) | privileges SID USER [PRIV,PRIV…] [--database DB] |
- *             log-shipping-lag SECONDS
+ *             log-shipping-lag SECONDS | backup-encryption SID [--clear] | sr-secondary-down SID [--clear] |
+ *             tenant-transitions MS [STOP_MS]
  *   sim workload start SID DATABASE --every SECONDS [--table NAME] | stop SID DATABASE
  *   sim sshd-config
  * Root: <data dir>/sim unless --root. Exit: 0 ok, 1 user error.
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import type { CliContext } from '../../src/engine/cli/command.js';
 import { UserError } from '../../src/sdk/errors.js';
 import { control, readServerInfo, type ServerInfo } from './control-client.js';
+import { FAULT_WORDS, faultCommandRequest } from './fault-commands.js';
 import { startLandscape, type Landscape } from './landscape.js';
 import { openSshConfigSnippet } from './openssh.js';
 import type { ControlRequest, StatusReply } from './server.js';
@@ -190,8 +192,12 @@ async function clock(p: Parsed, ctx: CliContext): Promise<number> {
 async function fault(p: Parsed, ctx: CliContext): Promise<number> {
   const info = running(rootOf(p, ctx));
   const [, kind, ...args] = p.words;
+  const own = await faultCommandRequest(info, kind, args, p.flags.has('--clear'));
   let req: ControlRequest;
-  switch (kind) {
+  switch (own ? 'fault-commands.ts' : kind) {
+    case 'fault-commands.ts':
+      req = own!;
+      break;
     case 'slow-recovery':
       req = { op: 'faults', settings: { recoveryStepDelayMs: num(p.flags, 'MS', args[0]) } };
       break;
@@ -243,7 +249,7 @@ async function fault(p: Parsed, ctx: CliContext): Promise<number> {
     default:
       throw new UserError(
         `unknown fault ${kind ?? ''}`,
-        'slow-recovery, crash-recovery, delete-backup, backint-failure, privileges, log-shipping-lag',
+        `slow-recovery, crash-recovery, delete-backup, backint-failure, privileges, log-shipping-lag, ${FAULT_WORDS.join(', ')}`,
       );
   }
   const r = await control<unknown>(info, req);

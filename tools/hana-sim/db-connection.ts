@@ -65,6 +65,8 @@ export interface ConnectionContext {
   database: string;
   /** global.ini as it is now (read for every statement that reads the views). */
   ini: () => IniContents;
+  /** Further SYS views (system-faults.ts): their columns, and their rows refilled before each read. */
+  extraViews?: { columns: Record<string, string[]>; rows: () => Record<string, unknown[][]> };
 }
 
 function create(db: Database.Database, schema: string, table: string, cols: string[]): void {
@@ -89,6 +91,7 @@ export class DbConnection {
     registerFunctions(this.db);
     this.db.exec(`ATTACH ':memory:' AS SYS; ATTACH ':memory:' AS PUBLIC;`);
     for (const [t, cols] of Object.entries(VIEWS)) create(this.db, 'SYS', t, cols);
+    for (const [t, cols] of Object.entries(ctx.extraViews?.columns ?? {})) create(this.db, 'SYS', t, cols);
     create(this.db, 'PUBLIC', 'EFFECTIVE_PRIVILEGES', [
       'USER_NAME',
       'GRANTEE',
@@ -143,6 +146,8 @@ export class DbConnection {
       [...keys.entries()].map(([k, v]) => ['global.ini', 'SYSTEM', '', '', section, k, v]),
     );
     fill(this.db, 'SYS', 'M_INIFILE_CONTENTS', VIEWS.M_INIFILE_CONTENTS!, ini);
+    const extra = this.ctx.extraViews;
+    for (const [t, r] of Object.entries(extra?.rows() ?? {})) fill(this.db, 'SYS', t, extra!.columns[t]!, r);
     const me = state.user(database, user);
     fill(
       this.db,

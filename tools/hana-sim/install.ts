@@ -76,6 +76,16 @@ export function installSystem(
     `#!/bin/sh\n# hdbuserstore of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} ` +
       `exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbuserstore-main.js'))} "$@"\n`,
   );
+  writeExecutable(
+    join(p.exeDir, 'hdbnsutil'),
+    `#!/bin/sh\n# hdbnsutil of simulated ${system.sid}: -recoverRootKeys only (hdbnsutil.ts)\n${env} ` +
+      `exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/hdbnsutil-main.js'))} "$@"\n`,
+  );
+  writeExecutable(
+    join(p.exeDir, 'sudo'),
+    `#!/bin/sh\n# sudo of the simulated host: -u USER [-i] [-n] COMMAND, users = <root>/home/* (sudo.ts)\n${env} ` +
+      `exec ${sh(node)} ${sh(join(repo, 'dist/tools/hana-sim/sudo-main.js'))} "$@"\n`,
+  );
   writeFileSync(
     join(p.exeDir, 'manifest'),
     `release: ${system.version.split('.').slice(0, 3).join('.')}\nfullversion: ${system.version} Build simulated hana-vdb\n`,

@@ -15,7 +15,9 @@ import { backintRoot, databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
 import type { CatalogEntry, CatalogFile } from './state.js';
 import type { BackintKind, SystemCore } from './system-core.js';
+import { recoveryFault } from './system-faults.js';
 import { isoLocal } from './time-format.js';
+import { beginTransition } from './transitions.js';
 
 type Recover = Extract<AdminStatement, { kind: 'recover' }>;
 
@@ -26,6 +28,8 @@ class RecoveryError extends Error {
     readonly detail: string,
     readonly volume: number,
     readonly position: number,
+    /** What the SQL client prints when it is not the backup.log text (published client texts). */
+    readonly clientText?: string,
   ) {
     super(detail);
   }
@@ -288,6 +292,8 @@ async function restoreData(run: RecoveryRun, strat: Strategy): Promise<void> {
   stateLine(run, 'RecoveryExecuteTopologyRecoveryInProgress', 0);
   run.touched = true;
   run.sys.state.setRecovering(run.target, run.opId, true);
+  const fault = recoveryFault(run.sys, run.stmt.source ?? { database: run.target, sid: run.sys.spec.sid }, run.target);
+  if (fault) throw new RecoveryError(fault.code, fault.detail, run.volume, 0, fault.clientText);
   let image: Buffer | undefined;
   let topo: TopologyImage | undefined;
   for (const b of strat.data) {
@@ -372,7 +378,7 @@ function finishRecovery(run: RecoveryRun): void {
   renameSync(run.work, sys.dataFile(target));
   sys.state.resetLog(target, run.reachedPos, run.reachedMs);
   sys.state.setRecovering(target, null, false);
-  sys.state.setActive(target, 'YES', '');
+  beginTransition(sys, target, 'start');
   stateLine(run, 'RecoveryFinished');
   if (run.stmt.mode === 'data') run.log.write(run.opId, 'INFO', 'RECOVERY', 'RECOVER DATA finished successfully');
   else
@@ -398,5 +404,5 @@ function failRecovery(run: RecoveryRun, e: unknown, neededRecovery: boolean): ne
   run.log.write(run.opId, 'ERROR', 'RECOVERY', `RECOVER DATA finished with error: [${err.code}] ${err.text}`);
   run.sys.state.setRecovering(run.target, null, run.touched || neededRecovery);
   run.sys.state.setActive(run.target, 'NO', run.touched ? 'recovery failed' : '');
-  throw new SqlError(err.code, err.text);
+  throw new SqlError(err.code, err.clientText ?? err.text);
 }

@@ -20,6 +20,9 @@ import { SystemState } from './state.js';
 import { parseUtcLiteral } from './time-format.js';
 import { runDataBackup, runLogBackups } from './backup.js';
 import { runRecovery } from './recovery.js';
+import { parseRootKeyStatement, runRootKeyStatement } from './root-key-sql.js';
+import { FAULT_VIEWS, faultViewRows } from './system-faults.js';
+import { beginTransition, refuseDuringTransition, refuseRecoveryDuringTransition, settleTransitions } from './transitions.js';
 import type { ResolvedSystemSpec, SystemCore, SystemEnv } from './system-core.js';
 
 export interface Session {
@@ -65,6 +68,7 @@ export class SimSystem implements SystemCore {
       const existing = this.state.user(u.database, u.name);
       this.state.upsertUser(u.database, u.name, existing?.password ?? randomBytes(12).toString('base64url'), u.privileges);
     }
+    settleTransitions(this);
     for (const d of this.state.databases()) {
       if (d.recovering_op !== null) {
         this.state.setRecovering(d.name, null, true);
@@ -163,6 +167,7 @@ export class SimSystem implements SystemCore {
         state: this.state,
         database,
         ini: () => this.ini(),
+        extraViews: { columns: FAULT_VIEWS, rows: () => faultViewRows(this, database) },
       });
       this.conns.set(database, c);
     }
@@ -202,6 +207,11 @@ export class SimSystem implements SystemCore {
     const d = this.state.database(session.database);
     if (!d || d.active !== 'YES')
       throw new SqlError(-10807, `Connection down: database ${session.database} is not running`, 'HY000');
+    const rootKeys = parseRootKeyStatement(sql);
+    if (rootKeys) {
+      runRootKeyStatement(this, session, rootKeys);
+      return { kind: 'affected', count: 0 };
+    }
     const admin = parseAdmin(sql, parseUtcLiteral);
     if (admin) return this.executeAdmin(session, admin, sql);
     return this.executeApplication(session, sql);
@@ -245,13 +255,13 @@ export class SimSystem implements SystemCore {
       case 'stop': {
         if (!inSystemDb) throw errors.notSupported('ALTER SYSTEM START/STOP DATABASE is only possible in the system database');
         this.require(session, s.kind === 'start' ? 'DATABASE START' : 'DATABASE STOP', 'DATABASE ADMIN');
-        const d = this.tenant(s.database);
+        const d = refuseDuringTransition(this.tenant(s.database));
         if (d.recovering_op !== null)
           throw new SqlError(448, `recovery could not be completed: database ${s.database} is being recovered`);
         if (s.kind === 'stop') {
           if (d.active === 'NO') throw new SqlError(467, `cannot stop database: database ${s.database} is not running`);
           this.release(s.database);
-          this.state.setActive(s.database, 'NO', '');
+          beginTransition(this, s.database, 'stop');
         } else {
           if (d.active === 'YES') throw new SqlError(466, `cannot start database: database ${s.database} is already running`);
           if (d.needs_recovery)
@@ -259,7 +269,7 @@ export class SimSystem implements SystemCore {
               2000,
               `database ${s.database} cannot be started: its last recovery did not complete; recover it first`,
             );
-          this.state.setActive(s.database, 'YES', '');
+          beginTransition(this, s.database, 'start');
         }
         return none;
       }
@@ -311,7 +321,7 @@ export class SimSystem implements SystemCore {
         if (!s.database || s.database === 'SYSTEMDB')
           throw errors.notSupported('recovery of the system database (use recoverSys.py); the simulator recovers tenants');
         this.require(session, 'DATABASE RECOVERY OPERATOR', 'DATABASE ADMIN');
-        this.tenant(s.database);
+        refuseRecoveryDuringTransition(this.tenant(s.database));
         await runRecovery(this, s, sql);
         return none;
       }
