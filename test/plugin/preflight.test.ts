@@ -155,6 +155,29 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     }
   });
 
+  test('encrypted source backups whose root key the target lacks: the export/import steps, nothing touched', async () => {
+    await land.faults.backupEncryption('PRD', true);
+    try {
+      const err = await provisionFails(vdb());
+      expect(err.message).toContain("source's backup root keys present on the target: backups of ERP@PRD are encrypted");
+      expect(err.action).toContain('BACKUP ENCRYPTION ROOT KEYS FOR ERP USING FILE');
+      expect(err.action).toContain('hdbnsutil -recoverRootKeys <file> --database_name=VDB1 --type=ALL');
+    } finally {
+      await land.faults.backupEncryption('PRD', false);
+    }
+  }, 120_000);
+
+  test('the target is an SR primary whose secondary is down: sr_state or sr_unregister, nothing touched', async () => {
+    await land.faults.srSecondaryDown('QAS', true);
+    try {
+      const err = await provisionFails(vdb());
+      expect(err.message).toContain('QAS is a system replication primary and its secondary');
+      expect(err.action).toContain('hdbnsutil -sr_unregister --name=');
+    } finally {
+      await land.faults.srSecondaryDown('QAS', false);
+    }
+  }, 120_000);
+
   test('the VDB names another Backint parameter file than global.ini: one error with both files and the fix', async () => {
     const err = await provisionFails(vdb({ backintParameterFile: join(root, 'other-param.cfg') }));
     const file = land.systems[1]!.backintParameterFile;
