@@ -116,7 +116,8 @@ export function linkedParameters(p: PluginObject): LinkedParameters {
 export interface VirtualParameters {
   targetTenant: TenantName;
   targetUserStoreKey: UserStoreKey;
-  backintParameterFile: AbsolutePath;
+  /** Null: take it from the target's global.ini (the preflight derives it). */
+  backintParameterFile: AbsolutePath | null;
   mountBase: AbsolutePath;
   sourceCatalogUserStoreKey: UserStoreKey | null;
   targetTenantUserStoreKey: UserStoreKey | null;
@@ -157,7 +158,8 @@ export function virtualParameters(p: PluginObject): VirtualParameters {
   return {
     targetTenant: parseTenantName(p.targetTenant, 'targetTenant'),
     targetUserStoreKey: parseUserStoreKey(p.targetUserStoreKey, 'targetUserStoreKey'),
-    backintParameterFile: parseAbsolutePath(p.backintParameterFile, 'backintParameterFile'),
+    backintParameterFile:
+      p.backintParameterFile === undefined ? null : parseAbsolutePath(p.backintParameterFile, 'backintParameterFile'),
     mountBase: parseAbsolutePath(p.mountBase, 'mountBase'),
     sourceCatalogUserStoreKey: optionalKey('sourceCatalogUserStoreKey'),
     targetTenantUserStoreKey,
@@ -176,12 +178,13 @@ export function hdbsqlTarget(repo: Repository, key: UserStoreKey): HdbsqlTarget 
 export function coverageOf(
   repo: Repository,
   p: VirtualParameters,
+  backintParameterFile: AbsolutePath,
 ): { catalog: HdbsqlTarget; hdbbackint: AbsolutePath; backintParameterFile: AbsolutePath } | null {
   if (!p.sourceCatalogUserStoreKey) return null;
   return {
     catalog: hdbsqlTarget(repo, p.sourceCatalogUserStoreKey),
     hdbbackint: repo.hdbbackintPath,
-    backintParameterFile: p.backintParameterFile,
+    backintParameterFile,
   };
 }
 

@@ -10,6 +10,7 @@ import { hanaErrorContext, type HanaErrorContext } from '../../src/hana/errors.j
 import { joinPath } from '../../src/hana/identifiers.js';
 import { recoverGuarded } from '../../src/hana/recovery/guarantees.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
+import { requirePreflight } from './preflight.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../../src/hana/tenant.js';
 import {
   coverageOf,
@@ -26,7 +27,7 @@ import {
 function context(repo: Repository, p: VirtualParameters, doing: string): HanaErrorContext {
   return hanaErrorContext(repo, p.targetUserStoreKey, doing, {
     tenant: p.targetTenant,
-    backintParameterFile: p.backintParameterFile,
+    ...(p.backintParameterFile ? { backintParameterFile: p.backintParameterFile } : {}),
   });
 }
 
@@ -41,6 +42,9 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
   const repo = repositoryOf(repository);
   const p = virtualParameters(virtualSource.parameters);
   const snap = snapshotTarget(snapshot);
+  const what = `recovering ${p.targetTenant}@${repo.sid} from ${snap.sourceTenant}@${snap.sourceSid}`;
+  // Read-only checks first: a failing one leaves the target tenant as it is (running).
+  const backintParameterFile = await requirePreflight(virtualSource, repo, p, snap, what);
   const { record } = await recoverGuarded({
     connection: virtualSource.connection,
     system: repo,
@@ -50,15 +54,15 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
     base: snap.base,
     until: snap.until,
     mountPath: mountPathOf(virtualSource),
-    backintParameterFile: p.backintParameterFile,
+    backintParameterFile,
     policy: recoveryPolicyOf(p.policyOverride, snap.policy),
-    coverage: coverageOf(repo, p),
+    coverage: coverageOf(repo, p, backintParameterFile),
     pin: snap.pin,
     verification:
       p.verificationQuery && p.targetTenantUserStoreKey
         ? { target: hdbsqlTarget(repo, p.targetTenantUserStoreKey), query: p.verificationQuery }
         : null,
-    what: `recovering ${p.targetTenant}@${repo.sid} from ${snap.sourceTenant}@${snap.sourceSid}`,
+    what,
   });
   return {
     name: `${p.targetTenant}@${repo.sid}`,

@@ -1,7 +1,7 @@
 /**
  * Discovery of HANA installations from the host layout: every
- * ${HANA_VDB_USR_SAP:-/usr/sap}/<SID>/HDB<nr>/ with an exe/hdbsql, its <host>/trace directory, the version
- * `hdbsql -v` prints, the owner of the instance directory, and the tenants.
+ * ${HANA_VDB_USR_SAP:-/usr/sap}/<SID>/HDB<nr>/ with an exe/hdbsql, its <host>/trace directory, the server version
+ * (exe/manifest's fullversion; `hdbsql -v` prints the CLIENT's version, used only without a manifest), the owner of the instance directory, and the tenants.
  *
  * Tenants come from the trace directory's DB_<TENANT> folders, which HANA creates for every tenant: discovery in
  * Delphix has no database credentials (the hdbuserstore key is a dSource/VDB parameter), so M_DATABASES cannot be
@@ -32,7 +32,8 @@ for inst in "$base"/*/HDB[0-9][0-9]; do
   [ -d "$inst" ] || continue
   sid=$(basename -- "$(dirname -- "$inst")"); nr="\${inst##*/HDB}"
   if [ ! -x "$inst/exe/hdbsql" ]; then printf 'X\\t%s\\t%s\\t%s\\n' "$sid" "$nr" "no executable $inst/exe/hdbsql"; continue; fi
-  ver=$("$inst/exe/hdbsql" -v 2>&1 | head -n 1)
+  ver=$(sed -n 's/^fullversion: */fullversion: /p' "$inst/exe/manifest" 2>/dev/null | head -n 1)
+  [ -n "$ver" ] || ver=$("$inst/exe/hdbsql" -v 2>&1 | head -n 1)
   owner=$(stat -c %U -- "$inst")
   for tr in "$inst"/*/trace; do
     [ -d "$tr" ] || continue
@@ -62,7 +63,8 @@ export interface DiscoveryResult {
   skipped: string[];
 }
 
-const VERSION = /version\s+(\d+(?:\.\d+){1,5})/i;
+/** exe/manifest's `fullversion: 2.00.076.00.1705400033 ...` (the server); `hdbsql -v` only for a host without one. */
+const VERSION = /version:?\s+(\d+(?:\.\d+){1,5})/i;
 const OS_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 export function parseDiscoveryOutput(stdout: string): DiscoveryResult {

@@ -25,6 +25,8 @@ export const HanaCode = {
   userstoreKeyInvalid: -10104,
   connectionFailed: -10709,
   connectionBroken: -10807,
+  /** SQLDBC: the session was reconnected (statement state lost): treated as a failed connection. */
+  sessionReconnected: -10108,
   sessionNotConnected: -10821,
   /** Raised by the simulator's hdbsql when no server answers at the key's address. */
   hostUnreachable: -10715,
@@ -48,6 +50,11 @@ export const HanaInnerCode = {
   backupCannotBeUsed: 111014,
   srRecoveryFailed: 301102,
   srSendingRootKeyFailed: 301153,
+  /**
+   * The simulator's inner code for a recovery of encrypted backups without the source's backup root key (the published
+   * report shows the real message only as a screenshot); the plugin recognises it together with "root key" in the text.
+   */
+  simMissingBackupRootKey: 301103,
   /** `RTE:[89006] System call 'connect' failed`, `RTE:[89008] Socket closed by peer` (SQLDBC runtime codes). */
   rteConnectFailed: 89006,
   rteSocketClosed: 89008,

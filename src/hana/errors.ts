@@ -7,6 +7,7 @@
  * replication secondary, not a broken backup. Text decides only where no code tells (Backint, unknown tenant).
  */
 import { UserError } from '../sdk/errors.js';
+import { HanaCode, HanaInnerCode } from './error-codes.js';
 
 export type HanaFailureKind =
   | 'recovery-incomplete' // 448, any other inner code
@@ -14,6 +15,7 @@ export type HanaFailureKind =
   | 'ambiguous-log-backups' // 449 [111004]
   | 'backup-unusable' // 449 [111014]
   | 'sr-secondary-down' // 448 [301102] exception 301153
+  | 'backup-root-key-missing' // 448 naming a missing backup root key
   | 'insufficient-privilege' // 258
   | 'authentication-failed' // 10
   | 'userstore-key-invalid' // -10104
@@ -80,32 +82,36 @@ export function innerCode(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+const MISSING_ROOT_KEY = /root key/i;
+
 function classifyRecovery(code: number, inner: number | null, text: string): HanaFailureKind | null {
-  if (code === 448 && (inner === 301102 || SR_ROOT_KEY.test(text))) return 'sr-secondary-down';
-  if (code === 449 && inner === 111004) return 'ambiguous-log-backups';
-  if (code === 449 && inner === 111014) return 'backup-unusable';
-  if (code === 447 && inner === 110507) return 'backint';
+  const { recoveryCouldNotBeCompleted: c448, recoveryStrategyCouldNotBeDetermined: c449, backupFailed: c447 } = HanaCode;
+  if (code === c448 && (inner === HanaInnerCode.srRecoveryFailed || SR_ROOT_KEY.test(text))) return 'sr-secondary-down';
+  if (code === c448 && inner === HanaInnerCode.simMissingBackupRootKey && MISSING_ROOT_KEY.test(text))
+    return 'backup-root-key-missing';
+  if (code === c449 && inner === HanaInnerCode.ambiguousLogBackups) return 'ambiguous-log-backups';
+  if (code === c449 && inner === HanaInnerCode.backupCannotBeUsed) return 'backup-unusable';
+  if (code === c447 && inner === HanaInnerCode.backintError) return 'backint';
   if (/backint/i.test(text)) return 'backint';
-  if (code === 448) return 'recovery-incomplete';
-  if (code === 449) return 'recovery-strategy';
+  if (code === c448) return 'recovery-incomplete';
+  if (code === c449) return 'recovery-strategy';
   return null;
 }
+
+const BY_CODE: ReadonlyMap<number, HanaFailureKind> = new Map([
+  [HanaCode.insufficientPrivilege, 'insufficient-privilege'],
+  [HanaCode.authenticationFailed, 'authentication-failed'],
+  [HanaCode.userstoreKeyInvalid, 'userstore-key-invalid'],
+  [HanaCode.connectionFailed, 'connection-failed'],
+  [HanaCode.sessionReconnected, 'connection-failed'],
+  [HanaCode.connectionBroken, 'connection-failed'],
+]);
 
 export function classifyHanaFailure(f: HanaFailure): HanaFailureKind {
   const recovery = classifyRecovery(f.code, innerCode(f.text), f.text);
   if (recovery) return recovery;
-  switch (f.code) {
-    case 258:
-      return 'insufficient-privilege';
-    case 10:
-      return 'authentication-failed';
-    case -10104:
-      return 'userstore-key-invalid';
-    case -10709:
-    case -10108:
-    case -10807:
-      return 'connection-failed';
-  }
+  const byCode = BY_CODE.get(f.code);
+  if (byCode) return byCode;
   if (UNKNOWN_DATABASE.test(f.text)) return 'unknown-tenant';
   return 'other';
 }
@@ -154,6 +160,11 @@ const ACTIONS: Record<HanaFailureKind, ActionText> = {
     `${c.sid ?? 'The target'} is a system replication primary whose secondary is not reachable, so HANA cannot ` +
     `send it the restored root key. Start the secondary and let it connect (\`hdbnsutil -sr_state\` on both sites), ` +
     `or unregister the secondary site (\`hdbnsutil -sr_unregister\`) for an urgent recovery, then retry.`,
+  'backup-root-key-missing': (c) =>
+    `The backups of ${c.source ?? 'the source'} are encrypted and ${c.sid ?? 'the target'} lacks their backup root key. ` +
+    `Export it on the source (BACKUP ENCRYPTION ROOT KEYS FOR <tenant> USING FILE ('<name>')), copy the file to the ` +
+    `target host and import it there as the OS user (hdbnsutil -recoverRootKeys <file> --database_name=` +
+    `${c.tenant ?? '<tenant>'} --type=ALL), then refresh the VDB; hana-vdb plan checks the keys before a recovery.`,
   'insufficient-privilege': (c, who, on) =>
     `Grant the database user of hdbuserstore key ${c.key}${who}${on} the system privileges DATABASE RECOVERY ` +
     `OPERATOR, DATABASE START and DATABASE STOP (or DATABASE ADMIN) in SYSTEMDB, then retry.`,

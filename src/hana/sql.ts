@@ -128,3 +128,34 @@ export function parseBackupSource(value: unknown, field = 'backupSource'): Backu
 export function normalizeStatement(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim().toUpperCase();
 }
+
+/** The server's version, e.g. `2.00.076.00.1705400033` (docs/reference/hana-recovery.md §9.3). */
+export function databaseVersion(): string {
+  return 'SELECT VERSION FROM SYS.M_DATABASE';
+}
+
+/** global.ini [backup] on every layer (FILE_NAME, LAYER_NAME, TENANT_NAME, HOST, SECTION, KEY, VALUE). Run on SYSTEMDB. */
+export function globalIniBackupSection(): string {
+  return (
+    'SELECT FILE_NAME, LAYER_NAME, TENANT_NAME, HOST, SECTION, KEY, VALUE FROM SYS.M_INIFILE_CONTENTS' +
+    " WHERE FILE_NAME = 'global.ini' AND SECTION = 'backup'"
+  );
+}
+
+/** The secondaries a system replication primary ships to (one row each); no row on a system without replication. */
+export function systemReplication(): string {
+  return 'SELECT SECONDARY_SITE_NAME, REPLICATION_STATUS FROM SYS.M_SYSTEM_REPLICATION';
+}
+
+/** Whether encryption is on, per SCOPE (PERSISTENCE, LOG, BACKUP); IS_ENCRYPTION_ACTIVE 'TRUE'/'FALSE'. */
+export function encryptionOverview(): string {
+  return 'SELECT SCOPE, IS_ENCRYPTION_ACTIVE FROM SYS.M_ENCRYPTION_OVERVIEW';
+}
+
+/**
+ * The backup root keys the system holds (on SYSTEMDB: every database's, TENANT_NAME = the database, NULL for
+ * SYSTEMDB's own); imported keys of another system appear with that system's ROOT_KEY_HASH.
+ */
+export function backupRootKeys(): string {
+  return 'SELECT ROOT_KEY_HASH, IS_USED, TENANT_NAME FROM SYS.ENCRYPTION_ROOT_KEYS' + " WHERE ROOT_KEY_TYPE = 'BACKUP'";
+}

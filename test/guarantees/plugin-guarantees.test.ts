@@ -166,7 +166,9 @@ const schema = loadPluginSchema(join(repoRoot, 'schemas/schema.json'));
         missing: { kind: string }[];
       };
     };
-    expect(libs.commands.length - before).toBe(2); // catalog + clock + global.ini in one command, one Backint inquire
+    // The preflight (both SYSTEMDBs and the OS user in one command), catalog + clock + global.ini in one command, one
+    // Backint inquire.
+    expect(libs.commands.length - before).toBe(3);
     expect(p.verdict).toBe('wait');
     expect(p.logBackupIntervalSeconds).toBe(900);
     expect(p.assessment.dataBackups.map((d) => d.type)).toEqual(['complete data backup']);

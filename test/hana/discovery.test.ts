@@ -13,6 +13,13 @@ describe('discovery output', () => {
     'X\tDEV\t20\tno executable /usr/sap/DEV/HDB20/exe/hdbsql',
   ].join('\n');
 
+  test("the server's version from exe/manifest's fullversion, not the hdbsql client's", () => {
+    const r = parseDiscoveryOutput(
+      'H\thanaqas\nR\tQAS\t10\thanaqas\t/usr/sap/QAS/HDB10\tqasadm\tfullversion: 2.00.076.00.1705400033 Build 1705400033\n',
+    );
+    expect(r.installations.map((i) => i.version)).toEqual(['2.00.076.00.1705400033']);
+  });
+
   test('installations with paths, version and tenants; the own host directory wins', () => {
     const r = parseDiscoveryOutput(out);
     expect(r.installations).toEqual([

@@ -100,6 +100,18 @@ describe("HANA's inner code decides the action where the outer code is shared", 
     expect(hanaUserError(ambiguous, ctx).action).toMatch(/overlapping/);
   });
 
+  test('a 448 for a missing backup root key says to export and import the keys (the simulator text: none published)', () => {
+    const [e] = parseHdbsqlErrors(
+      '* 448: recovery could not be completed: [301103] missing backup root key: the backups of ERP@PRD are encrypted ' +
+        'with BACKUP root key ABC\n SQLSTATE: HY000\n',
+    );
+    expect(classifyHanaFailure(e!)).toBe('backup-root-key-missing');
+    expect(hanaUserError(e!, ctx).action).toMatch(/BACKUP ENCRYPTION ROOT KEYS FOR <tenant>.*hdbnsutil -recoverRootKeys/);
+    expect(classifyHanaFailure({ code: 448, text: 'recovery could not be completed: [301103] disk full' })).toBe(
+      'recovery-incomplete',
+    );
+  });
+
   test('a 448 whose secondary is down is not reported as a broken backup chain', () => {
     const [e] = parseHdbsqlErrors(SR_DOWN);
     expect(e!.sqlState).toBe('HY000');

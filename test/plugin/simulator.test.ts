@@ -92,12 +92,13 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   test('discovery finds both installations and their tenants from the host layout', async () => {
     const repos = await repositories();
-    expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.070']);
+    // The server versions (exe/manifest), not hdbsql -v's client version; the default QAS is newer than PRD.
+    expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.076']);
     expect(qas).toMatchObject({
       sid: 'QAS',
       instanceNumber: '10',
       hostName: 'hanaqas',
-      version: '2.00.070.00.1679989823',
+      version: '2.00.076.00.1705400033',
       hdbsqlPath: land.systems[1]!.paths.hdbsql,
       traceDirectory: land.systems[1]!.paths.traceDir,
       installationPath: land.systems[1]!.paths.instanceDir,
@@ -180,7 +181,8 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     const dsourceSnapshot = await snapshotNow();
     const { v, cfg, configureCommands, snap } = await provisionVdb1();
     expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
-    expect(configureCommands).toBeLessThanOrEqual(12);
+    // 12 for the recovery itself, plus the preflight's one command (both SYSTEMDBs and the OS user).
+    expect(configureCommands).toBeLessThanOrEqual(13);
 
     expect(snap).toMatchObject({
       sourceSid: 'PRD',
@@ -326,7 +328,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(err.action).toMatch(/hdbuserstore SET QAS_BADPW <host>:31013/);
   }, 60_000);
 
-  test('a key missing from hdbuserstore (-10104) says how to create it', async () => {
+  test('a key missing from hdbuserstore (-10104) says how to create it (the preflight finds it first)', async () => {
     const v = await mounted(vdb('VDB3', 'QAS_MISSING'));
     const err: UserError = await call('virtual', 'configure', {
       virtualSource: v,
@@ -338,8 +340,8 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       },
       (e) => e,
     );
-    expect(err.message).toMatch(/\[-10104\] Invalid value for KEY \(QAS_MISSING\)/);
-    expect(err.action).toMatch(/does not exist/);
+    expect(err.message).toMatch(/hdbuserstore key QAS_MISSING \(SYSTEMDB of QAS\) does not exist for OS user \S+ on hanaqas/);
+    expect(err.action).toMatch(/run hdbuserstore SET QAS_MISSING hanaqas:31013 <database user> <password>/);
   }, 60_000);
 
   test('Backint fails during RECOVER: UserError naming the agent; failure and stopped tenant recorded', async () => {

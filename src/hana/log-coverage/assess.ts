@@ -65,6 +65,8 @@ export interface ReachedPoint {
 
 export interface Assessment {
   requested: { timestamp: UtcIso | null; logPosition: string | null };
+  /** The source's master indexserver volume: where `UNTIL LOG POSITION … AT VOLUME` points (null: no data backup). */
+  masterVolume: number | null;
   /** The catalog's chain holds the target. */
   catalogCovers: boolean;
   /** ... and every backup the recovery needs is visible in the Backint tool. */
@@ -116,6 +118,7 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
       : null;
   return {
     requested,
+    masterVolume: plan.masterVolume,
     catalogCovers,
     covered,
     blocking: missing.some((m) => !m.waitable),
@@ -273,8 +276,10 @@ function notBackedUpYet(plan: ChainPlan, v: ChainPlan['volumes'][number], reques
       plan.target.kind === 'timestamp'
         ? `no log backup of volume ${v.volume} holds commits after ${requested.timestamp} yet ` +
           `(newest: ${newestText}); those commits are still only in the source's log area`
-        : `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ` +
-          `ends at ${newest ? newest.last : v.startPosition})`,
+        : v.volume === (plan.target.volume ?? plan.masterVolume)
+          ? `no log backup of volume ${v.volume} reaches log position ${requested.logPosition} (newest ` +
+            `ends at ${newest ? newest.last : v.startPosition})`
+          : `no log backup of volume ${v.volume} reaches ${requested.timestamp ?? 'the pinned point'} yet (newest: ${newestText})`,
   };
 }
 
@@ -289,7 +294,7 @@ function expectedPoint(
   if (covered && plan.target.kind === 'logPosition') {
     return {
       expected: { exact: true, timestamp: requested.timestamp, notBefore: requested.timestamp, logPosition: requested.logPosition },
-      reachable: { timestamp: requested.timestamp, logPosition: requested.logPosition, volume: reachable.volume },
+      reachable: { timestamp: requested.timestamp, logPosition: requested.logPosition, volume: plan.masterVolume },
     };
   }
   if (covered) {

@@ -1,6 +1,7 @@
 /**
  * The source tenant's backup catalog as the SYSTEMDB shows it (docs/reference/hana-recovery.md §3.1–3.3): successful data
- * and log backups with their files, redo log positions and last commit times (UTC columns only), plus the
+ * and log backups with their files (one per volume, with its service), redo log positions and last commit times (UTC
+ * columns only), plus the
  * source's clock and its log backup interval (global.ini [backup] log_backup_timeout_s). Catalog backups
  * (SOURCE_TYPE_NAME 'catalog') are not log coverage and are left out.
  */
@@ -19,6 +20,8 @@ export const DATA_BACKUP_TYPES: readonly DataBackupType[] = [
 export interface CatalogFile {
   sourceId: number;
   sourceType: string;
+  /** The persistence service of the volume (indexserver, xsengine, dpserver, ...); '' when the row has none. */
+  serviceType: string;
   destinationType: string;
   path: string;
   ebid: string | null;
@@ -52,7 +55,8 @@ export function catalogQuery(tenant: TenantName): string {
   return (
     'SELECT C.BACKUP_ID, C.ENTRY_TYPE_NAME, C.UTC_START_TIME, C.UTC_END_TIME, F.SOURCE_ID, F.SOURCE_TYPE_NAME, ' +
     'F.DESTINATION_TYPE_NAME,' +
-    ' F.DESTINATION_PATH, F.EXTERNAL_BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME' +
+    ' F.DESTINATION_PATH, F.EXTERNAL_BACKUP_ID, F.REDO_LOG_POSITION, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME,' +
+    ' F.SERVICE_TYPE_NAME' +
     ' FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND ' +
     'F.DATABASE_NAME = C.DATABASE_NAME' +
     ` WHERE C.DATABASE_NAME = '${tenant}' AND C.STATE_NAME = 'successful' AND F.SOURCE_TYPE_NAME <> 'catalog'` +
@@ -106,7 +110,7 @@ export function parseCatalogRows(out: HdbsqlOutput): CatalogBackup[] {
   const byId = new Map<string, CatalogBackup>();
   for (const r of out.rows) {
     if (r.length < 12) bad('a row of', r);
-    const [id, type, start, end, sourceId, sourceType, destType, path, ebid, redo, lastRedo, lastCommit] = r;
+    const [id, type, start, end, sourceId, sourceType, destType, path, ebid, redo, lastRedo, lastCommit, service] = r;
     if (!id || !/^\d+$/.test(id)) bad('BACKUP_ID', id);
     if (type !== 'log backup' && !(DATA_BACKUP_TYPES as readonly string[]).includes(type ?? '')) bad('ENTRY_TYPE_NAME', type);
     let b = byId.get(id);
@@ -124,6 +128,7 @@ export function parseCatalogRows(out: HdbsqlOutput): CatalogBackup[] {
     b.files.push({
       sourceId: Number(sourceId),
       sourceType: sourceType ?? '',
+      serviceType: service ?? '',
       destinationType: destType ?? '',
       path: path ?? '',
       ebid: ebid || null,

@@ -10,8 +10,12 @@ import type { CatalogBackup, CatalogFile, DataBackupType } from './catalog.js';
 export type CoverageTarget =
   /** UNTIL TIMESTAMP: every commit at or before untilMs. */
   | { kind: 'timestamp'; untilMs: number }
-  /** UNTIL LOG POSITION: exactly up to the commit ending at `position` (a pinned point). */
-  | { kind: 'logPosition'; position: bigint; timestampMs: number | null };
+  /**
+   * UNTIL LOG POSITION: exactly up to the commit ending at `position` (a pinned point). The position is one of the
+   * master indexserver volume (`volume`, or the plan's masterVolume when not given); the other volumes' positions are
+   * unrelated numbers, so they must reach the point's time (`timestampMs`) instead.
+   */
+  | { kind: 'logPosition'; position: bigint; timestampMs: number | null; volume?: number | null };
 
 export interface PlannedFile {
   sourceId: number;
@@ -58,6 +62,11 @@ export interface VolumeChain {
 
 export interface ChainPlan {
   target: CoverageTarget;
+  /**
+   * The source's master indexserver volume (the one `UNTIL LOG POSITION … AT VOLUME` names), from the chosen data
+   * backup's files; the lowest volume when the catalog names no service. Null without a data backup.
+   */
+  masterVolume: number | null;
   data: PlannedDataBackup[];
   volumes: VolumeChain[];
   problems: ChainProblem[];
@@ -70,12 +79,22 @@ function dataPosition(b: CatalogBackup, volume: number): bigint | null {
   return volumeFiles(b).find((f) => f.sourceId === volume)?.redoLogPosition ?? null;
 }
 
+/** The master indexserver volume of a data backup: the lowest indexserver volume, else the lowest volume. */
+export function masterVolumeOf(b: CatalogBackup): number | null {
+  const files = volumeFiles(b).sort((x, y) => x.sourceId - y.sourceId);
+  return (files.find((f) => f.serviceType === 'indexserver') ?? files[0])?.sourceId ?? null;
+}
+
+/** The volume a log position target's position belongs to. */
+function targetVolume(target: CoverageTarget, master: number | null): number | null {
+  return target.kind === 'logPosition' ? (target.volume ?? master) : null;
+}
+
 function usableFor(target: CoverageTarget, b: CatalogBackup): boolean {
   if (target.kind === 'timestamp') return b.startMs <= target.untilMs;
-  const positions = volumeFiles(b)
-    .map((f) => f.redoLogPosition)
-    .filter((p): p is bigint => p !== null);
-  return positions.length > 0 && positions.every((p) => p <= target.position);
+  const volume = targetVolume(target, masterVolumeOf(b));
+  const position = volume === null ? null : dataPosition(b, volume);
+  return position !== null && position <= target.position;
 }
 
 function plannedData(b: CatalogBackup): PlannedDataBackup {
@@ -94,16 +113,27 @@ function plannedData(b: CatalogBackup): PlannedDataBackup {
   };
 }
 
-/** Does this log backup hold the target (so the chain may end with it)? */
-function holdsTarget(target: CoverageTarget, l: PlannedLogBackup): boolean {
-  return target.kind === 'timestamp' ? l.lastCommitMs !== null && l.lastCommitMs >= target.untilMs : l.last >= target.position;
+/** Does this log backup hold the target on its volume (so the chain may end with it)? */
+function holdsTarget(target: CoverageTarget, l: PlannedLogBackup, master: number | null): boolean {
+  if (target.kind === 'logPosition' && l.volume === targetVolume(target, master)) return l.last >= target.position;
+  const untilMs = target.kind === 'timestamp' ? target.untilMs : target.timestampMs;
+  // Another volume of a pinned point whose time is unknown: its positions say nothing; require the same position as
+  // before volumes were told apart (the harder reading).
+  if (untilMs === null) return target.kind === 'logPosition' && l.last >= target.position;
+  return l.lastCommitMs !== null && l.lastCommitMs >= untilMs;
+}
+
+/** The time a volume's chain must reach: the requested time, or a pinned point's time on the non-master volumes. */
+function untilOf(target: CoverageTarget, volume: number, master: number | null): number | null {
+  if (target.kind === 'timestamp') return target.untilMs;
+  return volume === targetVolume(target, master) ? null : target.timestampMs;
 }
 
 export function planChain(backups: readonly CatalogBackup[], target: CoverageTarget): ChainPlan {
   const problems: ChainProblem[] = [];
   const data = backups.filter((b) => b.entryType !== 'log backup' && usableFor(target, b));
   const full = data.filter((b) => b.entryType === 'complete data backup').pop();
-  if (!full) return { target, data: [], volumes: [], problems: [{ kind: 'no-data-backup' }] };
+  if (!full) return { target, masterVolume: null, data: [], volumes: [], problems: [{ kind: 'no-data-backup' }] };
   const chosen = [full];
   const later = (b: CatalogBackup) => data.filter((x) => x.startMs > b.startMs);
   const diff = later(full)
@@ -112,6 +142,7 @@ export function planChain(backups: readonly CatalogBackup[], target: CoverageTar
   if (diff) chosen.push(diff);
   chosen.push(...later(chosen[chosen.length - 1]!).filter((b) => b.entryType === 'incremental data backup'));
   const last = chosen[chosen.length - 1]!;
+  const master = masterVolumeOf(last);
 
   const logs = backups.filter((b) => b.entryType === 'log backup');
   const volumes: VolumeChain[] = [];
@@ -149,7 +180,7 @@ export function planChain(backups: readonly CatalogBackup[], target: CoverageTar
     }
     const chain: PlannedLogBackup[] = [];
     let cur = start;
-    let covers = target.kind === 'logPosition' && cur >= target.position;
+    let covers = target.kind === 'logPosition' && volume === targetVolume(target, master) && cur >= target.position;
     for (const l of candidates) {
       if (covers) break;
       if (l.first > cur) {
@@ -158,12 +189,13 @@ export function planChain(backups: readonly CatalogBackup[], target: CoverageTar
       }
       chain.push(l);
       cur = l.last;
-      covers = holdsTarget(target, l);
+      covers = holdsTarget(target, l, master);
     }
-    // A log backup started after the target holds every commit up to its start: the chain covers the time
-    // even when the database was quiet and no commit came after the target.
-    if (!covers && target.kind === 'timestamp' && chain.some((l) => l.startMs >= target.untilMs)) covers = true;
+    // A log backup started after the time holds every commit up to its start: the chain covers the time even when
+    // the volume was quiet and no commit came after it.
+    const untilMs = untilOf(target, volume, master);
+    if (!covers && untilMs !== null && chain.some((l) => l.startMs >= untilMs)) covers = true;
     volumes.push({ volume, startPosition: start, logs: chain, coversTarget: covers });
   }
-  return { target, data: chosen.map(plannedData), volumes, problems };
+  return { target, masterVolume: master, data: chosen.map(plannedData), volumes, problems };
 }

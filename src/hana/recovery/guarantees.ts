@@ -161,7 +161,9 @@ async function checkCoverage(
   guarantees.logShippingLagSeconds = outcome.logShippingLagSeconds;
   if (outcome.decision === 'recover-short') return proceedShort(req, outcome, guarantees);
   if (!req.pin) return undefined;
-  const volume = a.reachable.volume ?? Number(Object.keys(a.dataBackups[0]?.positions ?? {})[0]);
+  // The pinned position is the master indexserver volume's (what backup.log's finish line reports); HANA takes the
+  // other volumes to the same consistent point.
+  const volume = a.masterVolume ?? a.reachable.volume ?? Number(Object.keys(a.dataBackups[0]?.positions ?? {})[0]);
   return { logPosition: req.pin.logPosition, volume };
 }
 

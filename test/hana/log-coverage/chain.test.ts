@@ -19,6 +19,7 @@ function data(id: string, at: string, pos: number, lastCommit: string | null): C
       {
         sourceId: 0,
         sourceType: 'topology',
+        serviceType: 'nameserver',
         destinationType: 'backint',
         path: `/b/DB_ERP/FULL_databackup_0_1`,
         ebid: `e-${id}-0`,
@@ -29,6 +30,7 @@ function data(id: string, at: string, pos: number, lastCommit: string | null): C
       {
         sourceId: 3,
         sourceType: 'volume',
+        serviceType: 'indexserver',
         destinationType: 'backint',
         path: `/b/DB_ERP/FULL_databackup_3_1`,
         ebid: `e-${id}-3`,
@@ -49,6 +51,7 @@ function log(id: string, at: string, first: number, last: number, lastCommit: st
       {
         sourceId: 3,
         sourceType: 'volume',
+        serviceType: 'indexserver',
         destinationType: 'backint',
         path: `/b/DB_ERP/log_backup_3_0_${first}_${last}`,
         ebid: `e-${id}`,

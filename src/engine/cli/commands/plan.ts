@@ -1,8 +1,8 @@
 /**
  * `hana-vdb plan VDB [--snapshot ID]` and `hana-vdb plan --snapshot ID --env ENV --repository REPO --params FILE`:
- * the recovery preview (data backup, delta and log backups, whether the Backint tool holds them, the expected
- * point, the policy's verdict). Exit 0 when the verdict is recover or recover-short, 3 when the recovery would
- * wait or fail now (a finding, not an error).
+ * the recovery preview (the preflight checks with their verdicts, data backup, delta and log backups, whether the
+ * Backint tool holds them, the expected point, the policy's verdict). Exit 0 when the verdict is recover or
+ * recover-short, 3 when the recovery would wait or fail now (a finding, not an error).
  */
 import { UserError } from '../../../sdk/errors.js';
 import { planVdb } from '../../workflows/plan.js';
@@ -50,9 +50,14 @@ export function planText(plan: Obj): string {
     positions: `${String(l.firstPosition)}..${String(l.lastPosition)}`,
     visible: l.visible ? 'yes' : 'NO',
   }));
+  const fix = (c: Obj) => (c.fix && c.verdict !== 'pass' ? `          fix: ${String(c.fix)}\n` : '');
+  const checks = list(plan.preflight)
+    .map((c) => `  ${String(c.verdict).padEnd(7)} ${String(c.title)}: ${String(c.found)}\n${fix(c)}`)
+    .join('');
   const missing = (Array.isArray(a.missing) ? a.missing.map(obj) : []).map((m) => `  - ${String(m.message)}\n`).join('');
   return [
     head,
+    checks ? `\nPreflight:\n${checks}` : '',
     '\nData backups:\n',
     table(data, ['backupId', 'type', 'startedAt', 'lastCommit', 'visible']),
     '\nLog backups:\n',
