@@ -15,8 +15,21 @@ import { joinPath, type AbsolutePath, type HostName, type InstanceNumber, type S
 import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } from '../sql.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../tenant.js';
 import { hanaTimestampLiteral, nowUtc, type UtcIso } from '../time.js';
-import { opDirPath, recordPath, writeRecord, type BaseSnapshot, type GuaranteeRecord, type RecoveryRecord } from './record.js';
-import { runDetachedRecovery, type DetachedRecoveryRequest, type DetachedRecoveryResult } from './run-statement.js';
+import {
+  opDirPath,
+  readRecord,
+  recordPath,
+  writeRecord,
+  type BaseSnapshot,
+  type GuaranteeRecord,
+  type RecoveryRecord,
+} from './record.js';
+import {
+  followStartedRecovery,
+  runDetachedRecovery,
+  type DetachedRecoveryRequest,
+  type DetachedRecoveryResult,
+} from './run-statement.js';
 
 export interface TargetSystem {
   sid: Sid;
@@ -64,21 +77,24 @@ export function newOperationKey(now = DateTime.utc()): string {
   return `recover-${now.toFormat("yyyyLLdd'T'HHmmss'Z'")}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Stop the target tenant, run RECOVER detached and follow backup.log, classify the result, start the tenant. */
+/**
+ * Stop the target tenant, run RECOVER detached and follow backup.log, classify the result, start the tenant.
+ * A recovery an earlier run started on this VDB (its engine died) is followed to its end first, never repeated.
+ */
 export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverTenantResult> {
   const { connection, system, target, tenant } = req;
   const statement = recoverStatement(req);
   const ctx = errorContextOf(req);
-  const opDir = opDirPath(req.mountPath, newOperationKey());
-  const file = recordPath(req.mountPath);
-  const record = runningRecord(req, statement, opDir);
-  const fail = (err: UserError, code: number | null) => failRecovery(req, ctx, record, err, code);
+  const earlier = await followEarlierRecovery(req, statement);
+  if (earlier) return finishRecovery(req, ctx, runningRecord(req, statement, earlier.opDir), earlier.recovery);
 
+  const opDir = opDirPath(req.mountPath, newOperationKey());
+  const record = runningRecord(req, statement, opDir);
   libs.reportProgress({ percent: 0, message: `stopping tenant ${tenant}` });
   try {
     await stopTenant(connection, target, tenant, ctx);
   } catch (e) {
-    if (e instanceof UserError) return fail(e, null);
+    if (e instanceof UserError) return failRecovery(req, ctx, record, e, null);
     throw e;
   }
 
@@ -89,9 +105,19 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     statement,
     opDir,
     logPaths: recoveryLogPaths(system.traceDirectory, tenant),
-    runningRecord: { file, json: JSON.stringify(record) },
+    runningRecord: { file: recordPath(req.mountPath), json: JSON.stringify(record) },
     timing: req.timing,
   });
+  return finishRecovery(req, ctx, record, recovery);
+}
+
+/** Record what the finished RECOVER did, start the tenant, write the record; a failure is recorded and thrown. */
+async function finishRecovery(
+  req: RecoverTenantRequest,
+  ctx: HanaErrorContext & { source: string },
+  record: RecoveryRecord,
+  recovery: DetachedRecoveryResult,
+): Promise<RecoverTenantResult> {
   const op = recovery.found?.operation ?? null;
   Object.assign(record, {
     executionTimestamp: (op?.startedAt ?? recovery.issuedAt) as UtcIso,
@@ -99,11 +125,13 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     reachedLogPosition: op?.reachedLogPosition ?? null,
     operationId: op?.operationId ?? null,
   });
-  const failure = recoveryFailure(req, ctx, recovery, opDir);
-  if (failure) return fail(failure.error, failure.code);
+  const fail = (err: UserError, code: number | null, stillRunning = false) =>
+    failRecovery(req, ctx, record, err, code, stillRunning);
+  const failure = recoveryFailure(req, ctx, recovery, record.opDir as AbsolutePath);
+  if (failure) return fail(failure.error, failure.code, failure.stillRunning);
   record.achievedTimestamp = op!.reachedTimestamp;
 
-  libs.reportProgress({ percent: 100, message: `starting tenant ${tenant}` });
+  libs.reportProgress({ percent: 100, message: `starting tenant ${req.tenant}` });
   try {
     record.tenantActiveStatus = await startRecovered(req, ctx, op!.message);
   } catch (e) {
@@ -111,8 +139,45 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     throw e;
   }
   Object.assign(record, { status: 'succeeded', updatedAt: nowUtc() });
-  await writeRecord(connection, file, record);
+  await writeRecord(req.connection, recordPath(req.mountPath), record);
   return { record, recovery };
+}
+
+/**
+ * The host's record says a recovery of this VDB is running: an earlier run started it and did not see its end
+ * (its engine died). Follow it to its end before anything else — HANA refuses a second RECOVER meanwhile. When
+ * it was this very statement, its result is this run's (returned); otherwise this run goes on with its own.
+ */
+async function followEarlierRecovery(
+  req: RecoverTenantRequest,
+  statement: string,
+): Promise<{ opDir: AbsolutePath; recovery: DetachedRecoveryResult } | null> {
+  let earlier: RecoveryRecord | null;
+  try {
+    earlier = await readRecord(req.connection, recordPath(req.mountPath));
+  } catch (e) {
+    if (e instanceof UserError) return null; // unreadable record: nothing to follow, this run rewrites it
+    throw e;
+  }
+  if (!earlier || earlier.status !== 'running') return null;
+  const opDir = earlier.opDir as AbsolutePath;
+  libs.reportProgress({ percent: 0, message: `following the recovery of ${req.tenant} an earlier job started (${opDir})` });
+  const recovery = await followStartedRecovery({
+    connection: req.connection,
+    target: req.target,
+    statement: earlier.statement,
+    opDir,
+    logPaths: recoveryLogPaths(req.system.traceDirectory, req.tenant),
+    timing: req.timing,
+  });
+  if (!recovery) return null; // that run died before it issued RECOVER
+  if (earlier.statement === statement) return { opDir, recovery };
+  const op = recovery.found?.operation;
+  libs.logger.info(
+    `The recovery an earlier job started (${earlier.statement}) ended: ` +
+      `${op?.message ?? 'backup.log shows no result'}; now running this one.`,
+  );
+  return null;
 }
 
 function recoverStatement(req: RecoverTenantRequest): string {
@@ -154,13 +219,17 @@ function runningRecord(req: RecoverTenantRequest, statement: string, opDir: Abso
   };
 }
 
-/** Records the failure with the tenant's status as HANA reports it now, and throws it. */
+/**
+ * Records the failure with the tenant's status as HANA reports it now, and throws it. A recovery that may still be
+ * running stays `running` in the record, so the next run follows it instead of issuing another.
+ */
 async function failRecovery(
   req: RecoverTenantRequest,
   ctx: HanaErrorContext,
   record: RecoveryRecord,
   err: UserError,
   code: number | null,
+  stillRunning = false,
 ): Promise<never> {
   let status: string | null = null;
   try {
@@ -169,7 +238,7 @@ async function failRecovery(
     /* the failure we record is the first one */
   }
   Object.assign(record, {
-    status: 'failed',
+    status: stillRunning ? 'running' : 'failed',
     tenantActiveStatus: status,
     failure: { code, message: err.message, action: err.action },
     updatedAt: nowUtc(),
@@ -184,7 +253,7 @@ function recoveryFailure(
   ctx: HanaErrorContext,
   recovery: DetachedRecoveryResult,
   opDir: AbsolutePath,
-): { error: UserError; code: number | null } | null {
+): { error: UserError; code: number | null; stillRunning?: boolean } | null {
   const { system, tenant } = req;
   const op = recovery.found?.operation ?? null;
   if (recovery.hdbsqlError) {
@@ -196,6 +265,17 @@ function recoveryFailure(
   }
   if (op?.outcome === 'error') {
     return { error: hanaUserError({ code: op.errorCode ?? -1, text: op.message ?? 'recovery failed' }, ctx), code: op.errorCode };
+  }
+  if (recovery.clientLost && op?.outcome === 'running') {
+    const error = new UserError(
+      `${recovery.clientLost.text} while tenant ${tenant} was being recovered. backup.log shows the recovery ` +
+        `(started ${op.startedAt ?? recovery.issuedAt}) still running, but wrote nothing for ` +
+        `${recovery.clientLost.silentForSeconds ?? '?'} s: whether HANA is still recovering ${tenant} is unknown. ` +
+        `The tenant is being recovered or stopped; it is not usable until a recovery succeeds.`,
+      `Watch ${system.traceDirectory}/DB_${tenant}/backup.log for the recovery's "RECOVER DATA finished" line, then ` +
+        'run the same command again: it follows a recovery still running and records one that ended.',
+    );
+    return { error, code: null, stillRunning: true };
   }
   if (recovery.lost) {
     const error = new UserError(
