@@ -10,6 +10,7 @@ import { UserError } from '../sdk/errors.js';
 
 export type HanaFailureKind =
   | 'recovery-incomplete' // 448, any other inner code
+  | 'being-recovered' // 448 refusal: another recovery of the tenant is running
   | 'recovery-strategy' // 449, any other inner code
   | 'ambiguous-log-backups' // 449 [111004]
   | 'backup-unusable' // 449 [111014]
@@ -73,6 +74,7 @@ const UNKNOWN_DATABASE = /(unknown|invalid) (tenant |database name|database)|dat
 /** HANA's inner code: the first bracketed number of five or more digits (`[111014]`, not `RTE:[89006]`'s prefix). */
 const INNER_CODE = /(?<!RTE:)\[(\d{5,9})\]/;
 const SR_ROOT_KEY = /exception 301153|root key to secondary/i;
+const BEING_RECOVERED = /\bis (already )?being recovered\b/i;
 
 /** HANA's inner code in a failure text, or null when it prints none. */
 export function innerCode(text: string): number | null {
@@ -82,6 +84,7 @@ export function innerCode(text: string): number | null {
 
 function classifyRecovery(code: number, inner: number | null, text: string): HanaFailureKind | null {
   if (code === 448 && (inner === 301102 || SR_ROOT_KEY.test(text))) return 'sr-secondary-down';
+  if (code === 448 && BEING_RECOVERED.test(text)) return 'being-recovered';
   if (code === 449 && inner === 111004) return 'ambiguous-log-backups';
   if (code === 449 && inner === 111014) return 'backup-unusable';
   if (code === 447 && inner === 110507) return 'backint';
@@ -137,6 +140,10 @@ const ACTIONS: Record<HanaFailureKind, ActionText> = {
     `HANA stopped the recovery; tenant ${c.tenant ?? ''} is not usable until a recovery succeeds. ` +
     `Read ${logs(c)} for the failing service and volume, fix the cause (missing or unreadable backups of ` +
     `${c.source ?? 'the source'}, disk space on the target), then refresh or rewind the VDB again.`,
+  'being-recovered': (c) =>
+    `HANA refused because it is already recovering tenant ${c.tenant ?? ''} in another operation (another job, or ` +
+    `by hand); the refusal changed nothing, and the tenant is being recovered, not broken. Wait for that ` +
+    `recovery's "RECOVER DATA finished" line in ${logs(c)}, then retry.`,
   'recovery-strategy': (c) =>
     `HANA found no chain of backups for ${c.source ?? 'the source'} up to the requested time (e.g. a missing data ` +
     `backup). Check the source's backup catalog, take a new snapshot whose time lies after the source's latest ` +
@@ -187,7 +194,8 @@ export function actionFor(kind: HanaFailureKind, ctx: HanaErrorContext): string 
 export function hanaUserError(f: HanaFailure, ctx: HanaErrorContext, output = ''): UserError {
   const kind = classifyHanaFailure(f);
   const code = f.code === -1 ? '' : ` [${f.code}]`;
-  return new UserError(`HANA failed while ${ctx.doing}:${code} ${f.text}`, actionFor(kind, ctx), output);
+  const verb = kind === 'being-recovered' ? 'refused' : 'failed';
+  return new UserError(`HANA ${verb} while ${ctx.doing}:${code} ${f.text}`, actionFor(kind, ctx), output);
 }
 
 export function unknownTenantError(tenant: string, sid: string, known: readonly string[], ctx: HanaErrorContext): UserError {

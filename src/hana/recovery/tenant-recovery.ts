@@ -94,7 +94,7 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
   try {
     await stopTenant(connection, target, tenant, ctx);
   } catch (e) {
-    if (e instanceof UserError) return failRecovery(req, ctx, record, e, null);
+    if (e instanceof UserError) return failRecovery(req, ctx, record, e, null, 'stop');
     throw e;
   }
 
@@ -125,17 +125,16 @@ async function finishRecovery(
     reachedLogPosition: op?.reachedLogPosition ?? null,
     operationId: op?.operationId ?? null,
   });
-  const fail = (err: UserError, code: number | null, stillRunning = false) =>
-    failRecovery(req, ctx, record, err, code, stillRunning);
+  const fail = (err: UserError, code: number | null, phase: FailedPhase) => failRecovery(req, ctx, record, err, code, phase);
   const failure = recoveryFailure(req, ctx, recovery, record.opDir as AbsolutePath);
-  if (failure) return fail(failure.error, failure.code, failure.stillRunning);
+  if (failure) return fail(failure.error, failure.code, failure.stillRunning ? 'still-recovering' : 'recover');
   record.achievedTimestamp = op!.reachedTimestamp;
 
   libs.reportProgress({ percent: 100, message: `starting tenant ${req.tenant}` });
   try {
     record.tenantActiveStatus = await startRecovered(req, ctx, op!.message);
   } catch (e) {
-    if (e instanceof UserError) return fail(e, null);
+    if (e instanceof UserError) return fail(e, null, 'start');
     throw e;
   }
   Object.assign(record, { status: 'succeeded', updatedAt: nowUtc() });
@@ -171,8 +170,17 @@ async function followEarlierRecovery(
     timing: req.timing,
   });
   if (!recovery) return null; // that run died before it issued RECOVER
-  if (earlier.statement === statement) return { opDir, recovery };
   const op = recovery.found?.operation;
+  if (recovery.clientLost && op?.outcome === 'running') {
+    // Still no end after backup.log stayed silent again: HANA restarted and dropped it, or it hangs. A new
+    // RECOVER is safe either way: HANA refuses it while it still recovers the tenant.
+    libs.logger.warn(
+      `The recovery an earlier job started shows no end in backup.log (silent ${recovery.clientLost.silentForSeconds} s); ` +
+        'recovering again.',
+    );
+    return null;
+  }
+  if (earlier.statement === statement) return { opDir, recovery };
   libs.logger.info(
     `The recovery an earlier job started (${earlier.statement}) ended: ` +
       `${op?.message ?? 'backup.log shows no result'}; now running this one.`,
@@ -219,9 +227,13 @@ function runningRecord(req: RecoverTenantRequest, statement: string, opDir: Abso
   };
 }
 
+/** Where the recovery failed: before RECOVER, in it, in it but maybe still running on HANA, or starting after it. */
+type FailedPhase = 'stop' | 'recover' | 'still-recovering' | 'start';
+
 /**
- * Records the failure with the tenant's status as HANA reports it now, and throws it. A recovery that may still be
- * running stays `running` in the record, so the next run follows it instead of issuing another.
+ * Records the failure with the tenant's status as HANA reports it now, and throws it, saying what that leaves of
+ * the tenant. A recovery that may still be running stays `running` in the record, so the next run follows it
+ * instead of issuing another.
  */
 async function failRecovery(
   req: RecoverTenantRequest,
@@ -229,7 +241,7 @@ async function failRecovery(
   record: RecoveryRecord,
   err: UserError,
   code: number | null,
-  stillRunning = false,
+  phase: FailedPhase,
 ): Promise<never> {
   let status: string | null = null;
   try {
@@ -237,14 +249,38 @@ async function failRecovery(
   } catch {
     /* the failure we record is the first one */
   }
+  const after = tenantAfter(req.tenant, phase, status, code, err.message);
+  const error = after ? new UserError(`${err.message} ${after}`, err.action, err.output) : err;
   Object.assign(record, {
-    status: stillRunning ? 'running' : 'failed',
+    status: phase === 'still-recovering' ? 'running' : 'failed',
     tenantActiveStatus: status,
-    failure: { code, message: err.message, action: err.action },
+    failure: { code, message: error.message, action: error.action },
     updatedAt: nowUtc(),
   });
   await writeRecord(req.connection, recordPath(req.mountPath), record);
-  throw err;
+  throw error;
+}
+
+/** What a failure left of the tenant, as far as we know; '' where the message already says it. */
+export function tenantAfter(
+  tenant: string,
+  phase: FailedPhase,
+  status: string | null,
+  code: number | null,
+  message: string,
+): string {
+  if (phase === 'still-recovering' || phase === 'start') return '';
+  if (/\bbeing recovered\b/i.test(message))
+    return `Tenant ${tenant} is being recovered by that other operation; this run changed nothing.`;
+  const known = status === null ? ` (its ACTIVE_STATUS could not be read)` : ` (ACTIVE_STATUS ${status})`;
+  if (phase === 'stop')
+    return status === 'YES'
+      ? `Tenant ${tenant} was not touched: it is still running.`
+      : `Tenant ${tenant} is stopped${known}; its data was not touched: nothing was recovered.`;
+  if (code === 449)
+    return `HANA restored nothing (no usable recovery strategy): tenant ${tenant} is stopped${known} with its data as before.`;
+  if (status === 'YES') return `Tenant ${tenant} is running${known}.`;
+  return `Tenant ${tenant} is stopped${known}; it is not usable until a recovery succeeds.`;
 }
 
 /** Why a finished RECOVER did not succeed, from the client's error, backup.log, or their absence; null on success. */
