@@ -11,7 +11,9 @@ import { joinPath } from '../../src/hana/identifiers.js';
 import { recoverGuarded } from '../../src/hana/recovery/guarantees.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../../src/hana/tenant.js';
+import { requireReadableFile } from '../../src/hana/remote/readable-file.js';
 import {
+  BACKINT_FILE,
   coverageOf,
   hdbsqlTarget,
   mountPathOf,
@@ -41,6 +43,7 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
   const repo = repositoryOf(repository);
   const p = virtualParameters(virtualSource.parameters);
   const snap = snapshotTarget(snapshot);
+  await requireReadableFile(virtualSource.connection, p.backintParameterFile, 'backintParameterFile', BACKINT_FILE);
   const { record } = await recoverGuarded({
     connection: virtualSource.connection,
     system: repo,
