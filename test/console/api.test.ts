@@ -60,6 +60,8 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
       parameters: { sourceTenant: 'ERP', adminPassword: SECRET, rpoOffsetMinutes: 5 },
       migrationId: null,
     });
+    // The shared session every other test uses; the token's one-time use is tested on a console of its own.
+    ({ cookie, csrf } = await login(c.port, c.url));
   });
 
   afterAll(async () => {
@@ -82,17 +84,22 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
   });
 
   test('a wrong token is refused; the right one gives an HttpOnly SameSite=Strict session once', async () => {
-    expect((await request(c.port, 'GET', '/?token=wrong')).status).toBe(403);
-    ({ cookie, csrf } = await login(c.port, c.url));
-    expect(cookie).toMatch(/^hana_vdb_console=/);
-    expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const again = await request(c.port, 'GET', new URL(c.url).pathname + new URL(c.url).search);
-    expect(again.status).toBe(403);
-    expect(again.json.error.message).toMatch(/already used/);
-    const page = await request(c.port, 'GET', '/', { headers: { cookie } });
-    expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    expect((await api('GET', '/api/dsources')).status).toBe(200);
+    const fresh = await startConsole({ dataDir: join(dir, 'data-token'), pluginDir: FIXTURE, packageRoot: repoRoot, port: 0 });
+    try {
+      expect((await request(fresh.port, 'GET', '/?token=wrong')).status).toBe(403);
+      const session = await login(fresh.port, fresh.url);
+      expect(session.cookie).toMatch(/^hana_vdb_console=/);
+      expect(session.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const again = await request(fresh.port, 'GET', new URL(fresh.url).pathname + new URL(fresh.url).search);
+      expect(again.status).toBe(403);
+      expect(again.json.error.message).toMatch(/already used/);
+      const page = await request(fresh.port, 'GET', '/', { headers: { cookie: session.cookie } });
+      expect(page.status).toBe(200);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect((await request(fresh.port, 'GET', '/api/dsources', { headers: { cookie: session.cookie } })).status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('the session cookie attributes', async () => {

@@ -10,8 +10,9 @@ import { UserError } from '../../src/sdk/errors.js';
 import { withEngineLibs } from '../../src/sdk/libs.js';
 import { Status, type PluginObject, type StagedSource, type VirtualSource } from '../../src/sdk/platform.js';
 import { plugin } from '../../plugin/index.js';
-import { parseAbsolutePath, parseUserStoreKey } from '../../src/hana/identifiers.js';
+import { parseAbsolutePath, parseTenantName, parseUserStoreKey } from '../../src/hana/identifiers.js';
 import { runHdbsql } from '../../src/hana/hdbsql/run.js';
+import { startTenant } from '../../src/hana/tenant.js';
 import { POLL_SCRIPT } from '../../src/hana/recovery/host-scripts.js';
 import { sessionEnv, startLandscape, type Landscape } from '../../tools/hana-sim/landscape.js';
 import { localLibs, testConnection, type LocalLibs } from '../support/local-libs.js';
@@ -24,9 +25,14 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   let land: Landscape;
   let libs: LocalLibs;
   const conn = testConnection();
+  // Tests share one landscape but not one order: every test asks for what it needs through these memoized
+  // steps (discovery, the dSource snapshot, VDB1's provision), which run at most once, whichever test asks first.
+  const once = <T>(step: () => Promise<T>): (() => Promise<T>) => {
+    let result: Promise<T> | undefined;
+    return () => (result ??= step());
+  };
   let prd: PluginObject;
   let qas: PluginObject;
-  let dsourceSnapshot: PluginObject;
 
   const call = <T>(area: 'discovery' | 'linked' | 'virtual', name: string, args: object): Promise<T> =>
     withEngineLibs(libs, async () => (plugin.operation(area, name)! as (a: object) => Promise<T>)(args));
@@ -70,6 +76,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
         "BACKUP DATA FOR ERP USING BACKINT ('FULL')",
       ),
     );
+    await repositories();
   }, 120_000);
 
   afterAll(async () => {
@@ -77,10 +84,15 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  test('discovery finds both installations and their tenants from the host layout', async () => {
+  const repositories = once(async () => {
     const repos = await call<PluginObject[]>('discovery', 'repository', { sourceConnection: conn });
-    expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.070']);
     [prd, qas] = repos as [PluginObject, PluginObject];
+    return repos;
+  });
+
+  test('discovery finds both installations and their tenants from the host layout', async () => {
+    const repos = await repositories();
+    expect(repos.map((r) => r.name)).toEqual(['PRD HDB00 2.00.070', 'QAS HDB10 2.00.070']);
     expect(qas).toMatchObject({
       sid: 'QAS',
       instanceNumber: '10',
@@ -110,23 +122,24 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     },
   });
 
-  test('a dSource snapshot is metadata: takenAt from HANA, origin = takenAt − offset', async () => {
+  const takeSnapshot = (offset: number) =>
+    call<PluginObject>('linked', 'postSnapshot', {
+      stagedSource: staged(offset),
+      repository: prd,
+      sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
+      optionalSnapshotParameters: null,
+    });
+  const snapshotNow = once(async () => {
     // The first marker rows and log backups must exist after the data backup; the origin is taken as "now".
     await new Promise((r) => setTimeout(r, 3000));
-    const withOffset = await call<PluginObject>('linked', 'postSnapshot', {
-      stagedSource: staged(30),
-      repository: prd,
-      sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
-      optionalSnapshotParameters: null,
-    });
+    return takeSnapshot(0);
+  });
+
+  test('a dSource snapshot is metadata: takenAt from HANA, origin = takenAt − offset', async () => {
+    const dsourceSnapshot = await snapshotNow();
+    const withOffset = await takeSnapshot(30);
     expect(Date.parse(withOffset.takenAt as string) - Date.parse(withOffset.originTimestamp as string)).toBe(30 * 60_000);
     expect(withOffset).toMatchObject({ sourceSid: 'PRD', sourceTenant: 'ERP', rpoOffsetMinutes: 30 });
-    dsourceSnapshot = await call<PluginObject>('linked', 'postSnapshot', {
-      stagedSource: staged(0),
-      repository: prd,
-      sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
-      optionalSnapshotParameters: null,
-    });
     expect(dsourceSnapshot.originTimestamp).toBe(dsourceSnapshot.takenAt);
     expect(dsourceSnapshot.takenAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
@@ -142,15 +155,33 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     ).rejects.toThrow(/Tenant database NOPE does not exist on system PRD\. Tenants of PRD: ERP\./);
   });
 
-  test('provision: RECOVER runs detached, followed in backup.log; the tenant runs; the snapshot has the record', async () => {
+  const provisionVdb1 = once(async () => {
+    const snapshot = await snapshotNow();
     const v = await mounted(vdb('VDB1'));
     const before = libs.commands.length;
-    const cfg = await call<PluginObject>('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot });
-    expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
+    const cfg = await call<PluginObject>('virtual', 'configure', { virtualSource: v, repository: qas, snapshot });
     const configureCommands = libs.commands.length - before;
+    const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: cfg });
+    return { v, cfg, configureCommands, snap };
+  });
+
+  /** A tenant an earlier test may have left stopped runs again (through the SYSTEM key, not the plugin). */
+  const ensureRunning = (tenant: string) =>
+    withEngineLibs(libs, () =>
+      startTenant(
+        conn,
+        { hdbsqlPath: parseAbsolutePath(land.systems[1]!.paths.hdbsql), key: parseUserStoreKey('QAS_SYSTEM') },
+        parseTenantName(tenant),
+        { sid: 'QAS', key: 'QAS_SYSTEM', doing: `starting tenant ${tenant} for the next test` },
+      ),
+    );
+
+  test('provision: RECOVER runs detached, followed in backup.log; the tenant runs; the snapshot has the record', async () => {
+    const dsourceSnapshot = await snapshotNow();
+    const { v, cfg, configureCommands, snap } = await provisionVdb1();
+    expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
     expect(configureCommands).toBeLessThanOrEqual(12);
 
-    const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: cfg });
     expect(snap).toMatchObject({
       sourceSid: 'PRD',
       sourceTenant: 'ERP',
@@ -172,6 +203,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   }, 120_000);
 
   test('a dropped connection while following the recovery: the next command continues and the result is recorded', async () => {
+    const dsourceSnapshot = await snapshotNow();
     await land.faults.slowRecovery(300);
     try {
       const v = await mounted(vdb('VDB2'));
@@ -195,6 +227,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     // With the source catalog the rewind recovers exactly the snapshot's pinned log position. Without it only a
     // time can be asked for, and on this real-time clock log backups that arrived since the first recovery carry
     // HANA past the pinned point, which the plugin refuses (a flake before this key was set here).
+    await provisionVdb1();
     const base = vdb('VDB1');
     const v = await mounted({ ...base, parameters: { ...base.parameters, sourceCatalogUserStoreKey: 'PRD_RECOVERY' } });
     const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: {} });
@@ -209,6 +242,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   }, 120_000);
 
   test('stop and start are idempotent and visible in status', async () => {
+    await provisionVdb1();
     const v = await mounted(vdb('VDB1'));
     const args = { virtualSource: v, repository: qas, sourceConfig: {} };
     await call('virtual', 'stop', args);
@@ -220,11 +254,12 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   }, 60_000);
 
   test("258 insufficient privilege: UserError with HANA's text and the grants to add; nothing is stopped", async () => {
+    await ensureRunning('VDB3');
     const v = await mounted(vdb('VDB3', 'QAS_NOPRIV'));
     const err: UserError = await call('virtual', 'configure', {
       virtualSource: v,
       repository: qas,
-      snapshot: dsourceSnapshot,
+      snapshot: await snapshotNow(),
     }).then(
       () => {
         throw new Error('expected failure');
@@ -261,9 +296,9 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   test('an unknown target tenant names the tenants that exist', async () => {
     const v = await mounted(vdb('VDB9'));
-    await expect(call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: dsourceSnapshot })).rejects.toThrow(
-      'Tenant database VDB9 does not exist on system QAS. Tenants of QAS: VDB1, VDB2, VDB3.',
-    );
+    await expect(
+      call('virtual', 'configure', { virtualSource: v, repository: qas, snapshot: await snapshotNow() }),
+    ).rejects.toThrow('Tenant database VDB9 does not exist on system QAS. Tenants of QAS: VDB1, VDB2, VDB3.');
   }, 60_000);
 
   test('10 authentication failed is a UserError telling how to reset the key', async () => {
@@ -279,7 +314,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     const err: UserError = await call('virtual', 'configure', {
       virtualSource: v,
       repository: qas,
-      snapshot: dsourceSnapshot,
+      snapshot: await snapshotNow(),
     }).then(
       () => {
         throw new Error('expected failure');
@@ -296,7 +331,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     const err: UserError = await call('virtual', 'configure', {
       virtualSource: v,
       repository: qas,
-      snapshot: dsourceSnapshot,
+      snapshot: await snapshotNow(),
     }).then(
       () => {
         throw new Error('expected failure');
@@ -314,7 +349,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       const err: UserError = await call('virtual', 'configure', {
         virtualSource: v,
         repository: qas,
-        snapshot: dsourceSnapshot,
+        snapshot: await snapshotNow(),
       }).then(
         () => {
           throw new Error('expected failure');
