@@ -72,9 +72,10 @@ describe('the Backint parameter file is checked where it is given', () => {
       message: `The Backint parameter file ${missing} (backintParameterFile) does not exist on 127.0.0.1.`,
       action: 'Create it there, readable by hana, or set backintParameterFile to the file the agent uses; then retry.',
     });
-    expect({ ...provisionErr, message: (provisionErr as Error).message }).toEqual({
-      ...linkErr,
+    expect(provisionErr).toMatchObject({
+      name: 'UserError',
       message: (linkErr as Error).message,
+      action: (linkErr as { action: string }).action,
     });
   });
 
