@@ -180,8 +180,9 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     const dsourceSnapshot = await snapshotNow();
     const { v, cfg, configureCommands, snap } = await provisionVdb1();
     expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
-    // 14: the Backint parameter file check and the look for a recovery an earlier run left running come first.
-    expect(configureCommands).toBeLessThanOrEqual(14);
+    // 15: the Backint parameter file check, the look for a recovery an earlier run left running, and the wait for
+    // the stop to settle (ACTIVE_STATUS NO).
+    expect(configureCommands).toBeLessThanOrEqual(15);
 
     expect(snap).toMatchObject({
       sourceSid: 'PRD',

@@ -13,7 +13,7 @@ import { actionFor, hanaErrorContext, hanaUserError, type HanaErrorContext } fro
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import { joinPath, type AbsolutePath, type HostName, type InstanceNumber, type Sid, type TenantName } from '../identifiers.js';
 import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } from '../sql.js';
-import { startTenant, stopTenant, tenantActiveStatus } from '../tenant.js';
+import { startTenantSettled, stopTenant, tenantActiveStatus } from '../tenant.js';
 import { hanaTimestampLiteral, nowUtc, type UtcIso } from '../time.js';
 import {
   opDirPath,
@@ -337,8 +337,7 @@ function recoveryFailure(
 /** Starts the recovered tenant (HANA usually did at the end of RECOVER); its ACTIVE_STATUS must then be YES. */
 async function startRecovered(req: RecoverTenantRequest, ctx: HanaErrorContext, finishLine: string | null): Promise<string> {
   const { connection, target, tenant, system } = req;
-  const before = await startTenant(connection, target, tenant, ctx);
-  const status = before === 'YES' ? before : await tenantActiveStatus(connection, target, tenant, ctx);
+  const { after: status } = await startTenantSettled(connection, target, tenant, ctx);
   if (status !== 'YES') {
     throw new UserError(
       `Tenant ${tenant} was recovered (${finishLine}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,
