@@ -54,6 +54,7 @@ beforeAll(async () => {
     },
   });
   [prd, qas] = l.systems as [LandscapeSystem, LandscapeSystem];
+  await l.faults.tenantTransitions({ startMs: 0, stopMs: 0 }); // STARTING/STOPPING are faults.test.ts's subject
   // ERP: rows 1 @10:00 (in the full backup), 2 @10:05, 3 @10:10 (log backup @10:15), 4 @10:20 (log backup @10:30), 5 @10:35
   // (log area).
   await ok(prd, 'PRD_ERP', 'CREATE COLUMN TABLE MARKERS (ID INTEGER PRIMARY KEY, WRITTEN_AT TIMESTAMP)');
@@ -284,7 +285,7 @@ test("hdbsql -I continues after errors and exits with the last statement's resul
     /^X,N,Z\n"a",1,\?\n1 row selected \(overall time [\d.]+ m?sec; server time [\d.]+ (?:usec|msec|sec)\)\n$/,
   );
   expect((await run(prd.paths.hdbsql, ['-v'])).stdout).toMatch(
-    /^HDBSQL version 2\.00\.070\.00\.\d+, the SAP HANA Database interactive terminal\.\n$/,
+    /^HDBSQL version 2\.20\.20\.\d+, the SAP HANA Database interactive terminal\.\n$/,
   );
 });
 

@@ -8,7 +8,8 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 export interface AuthPolicy {
-  user: string;
+  /** Login names accepted (the first is the real OS user; others are simulated users sharing its keys). */
+  users: readonly string[];
   authorizedKeysFile: string;
   password?: string;
 }
@@ -16,7 +17,7 @@ export interface AuthPolicy {
 /** Decide one authentication attempt. authorized_keys is re-read per attempt, as sshd does. */
 export function authenticate(ctx: AuthContext, policy: AuthPolicy): void {
   const methods: Array<'publickey' | 'password'> = policy.password === undefined ? ['publickey'] : ['publickey', 'password'];
-  if (ctx.username !== policy.user) return ctx.reject(methods);
+  if (!policy.users.includes(ctx.username)) return ctx.reject(methods);
   if (ctx.method === 'publickey') {
     const offered = ctx.key;
     const match = readAuthorizedKeys(policy.authorizedKeysFile).find(

@@ -31,6 +31,11 @@ export interface EmbeddedSshdOptions {
   home?: string;
   /** Also accept this password for the user (tests of password authentication). */
   password?: string;
+  /**
+   * Further login names accepted with the same authorized_keys (a simulated host's other OS users). Their sessions
+   * get USER/LOGNAME/HOME of that name, as OpenSSH gives a user its own; commands still run as the real OS user.
+   */
+  otherUsers?: { name: string; home: string }[];
   /** Observer of every exec request's command string (tests). */
   onExec?: (command: string) => void;
 }
@@ -50,7 +55,11 @@ export async function startEmbeddedSshd(opts: EmbeddedSshdOptions): Promise<Embe
   const user = userInfo().username;
   const shell = opts.shell ?? 'bash';
   const home = opts.home ?? homedir();
-  const env = sessionEnvironment(home, opts.env ?? {});
+  const sessions = new Map<string, { env: Record<string, string>; home: string }>([
+    [user, { env: sessionEnvironment(home, opts.env ?? {}), home }],
+  ]);
+  for (const o of opts.otherUsers ?? [])
+    sessions.set(o.name, { env: sessionEnvironment(o.home, opts.env ?? {}, o.name), home: o.home });
   const hostKey = loadOrCreateHostKey(opts.hostKeyFile);
   const clients = new Set<Connection>();
   const children = new Set<ChildProcess>();
@@ -61,10 +70,13 @@ export async function startEmbeddedSshd(opts: EmbeddedSshdOptions): Promise<Embe
     (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
     client.on('error', () => undefined); // a peer vanishing is not the server's failure
     client.on('close', () => clients.delete(client));
-    client.on('authentication', (ctx) =>
-      authenticate(ctx, { user, authorizedKeysFile: opts.authorizedKeysFile, password: opts.password }),
-    );
+    let login = user;
+    client.on('authentication', (ctx) => {
+      login = ctx.username;
+      authenticate(ctx, { users: [...sessions.keys()], authorizedKeysFile: opts.authorizedKeysFile, password: opts.password });
+    });
     client.on('ready', () => {
+      const { env, home } = sessions.get(login)!;
       client.on('session', (acceptSession) => {
         const session = acceptSession();
         session.on('env', (_accept, reject) => reject?.());

@@ -7,12 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { ServerChannel } from 'ssh2';
 
-export function sessionEnvironment(home: string, extra: Record<string, string>): Record<string, string> {
+/** The environment of a session of login user `login` (default: the real OS user), as OpenSSH sets it up. */
+export function sessionEnvironment(home: string, extra: Record<string, string>, login?: string): Record<string, string> {
   const user = userInfo();
   return {
     HOME: home,
-    USER: user.username,
-    LOGNAME: user.username,
+    USER: login ?? user.username,
+    LOGNAME: login ?? user.username,
     SHELL: user.shell ?? '/bin/bash',
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'C.UTF-8',

@@ -5,6 +5,7 @@
  * statement that reads them.
  */
 import Database from 'better-sqlite3';
+import type { IniContents } from './global-ini.js';
 import { registerFunctions } from './sql-functions.js';
 import type { CatalogEntry, CatalogFile, SystemState } from './state.js';
 import type { SystemSpec } from './spec.js';
@@ -62,7 +63,10 @@ export interface ConnectionContext {
   system: Required<Pick<SystemSpec, 'sid' | 'host' | 'utcOffset' | 'version'>>;
   state: SystemState;
   database: string;
-  iniBackup: Record<string, string>;
+  /** global.ini as it is now (read for every statement that reads the views). */
+  ini: () => IniContents;
+  /** Further SYS views (system-faults.ts): their columns, and their rows refilled before each read. */
+  extraViews?: { columns: Record<string, string[]>; rows: () => Record<string, unknown[][]> };
 }
 
 function create(db: Database.Database, schema: string, table: string, cols: string[]): void {
@@ -87,6 +91,7 @@ export class DbConnection {
     registerFunctions(this.db);
     this.db.exec(`ATTACH ':memory:' AS SYS; ATTACH ':memory:' AS PUBLIC;`);
     for (const [t, cols] of Object.entries(VIEWS)) create(this.db, 'SYS', t, cols);
+    for (const [t, cols] of Object.entries(ctx.extraViews?.columns ?? {})) create(this.db, 'SYS', t, cols);
     create(this.db, 'PUBLIC', 'EFFECTIVE_PRIVILEGES', [
       'USER_NAME',
       'GRANTEE',
@@ -137,8 +142,12 @@ export class DbConnection {
       VIEWS.USERS!,
       state.users(database).map((u) => [u.name, 'FALSE']),
     );
-    const ini = Object.entries(this.ctx.iniBackup).map(([k, v]) => ['global.ini', 'SYSTEM', '', '', 'backup', k, v]);
+    const ini = [...this.ctx.ini().entries()].flatMap(([section, keys]) =>
+      [...keys.entries()].map(([k, v]) => ['global.ini', 'SYSTEM', '', '', section, k, v]),
+    );
     fill(this.db, 'SYS', 'M_INIFILE_CONTENTS', VIEWS.M_INIFILE_CONTENTS!, ini);
+    const extra = this.ctx.extraViews;
+    for (const [t, r] of Object.entries(extra?.rows() ?? {})) fill(this.db, 'SYS', t, extra!.columns[t]!, r);
     const me = state.user(database, user);
     fill(
       this.db,

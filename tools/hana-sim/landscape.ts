@@ -12,6 +12,7 @@ import { generateUserKeyPair, startEmbeddedSshd, type EmbeddedSshd } from '../em
 import { SimClock } from './clock.js';
 import { control, type ServerInfo } from './control-client.js';
 import { repoRoot } from './install.js';
+import { otherOsUsers } from './os-users.js';
 import { clockFile, systemPaths, userHome, usrSap } from './paths.js';
 import type { ControlRequest, KeyInfo, StatusReply } from './server.js';
 import { defaultLandscape, type LandscapeSpec, type Privilege } from './spec.js';
@@ -23,6 +24,8 @@ export interface StartLandscapeOptions {
   clock?: { startAt?: string; driven?: boolean };
   /** Start the embedded SSH server (default true). */
   ssh?: boolean;
+  /** Further OS users that log in over SSH with the same client key; they have no hdbuserstore keys (os-users.ts). */
+  sshUsers?: string[];
 }
 
 export interface LandscapeSystem {
@@ -77,6 +80,12 @@ export interface Landscape {
     setPrivileges(sid: string, user: string, privileges: Privilege[], database?: string): Promise<void>;
     /** LogVisibilityDelaySeconds in every system's agent parameter file. */
     logShippingLag(seconds: number): Promise<void>;
+    /** SID's backups are encrypted with root keys the other systems lack (false: encryption off). */
+    backupEncryption(sid: string, on?: boolean): Promise<void>;
+    /** SID is a system replication primary whose secondary is down (false: no system replication). */
+    srSecondaryDown(sid: string, on?: boolean): Promise<void>;
+    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once). */
+    tenantTransitions(ms: { startMs?: number; stopMs?: number }): Promise<void>;
   };
   workload: {
     startMarkers(o: {
@@ -181,7 +190,11 @@ function landscapeSystem(root: string, s: StatusReply['systems'][number]): Lands
 }
 
 /** The embedded SSH server in front of the simulated hosts, with a client key pair made for it. */
-async function startSsh(root: string, systems: LandscapeSystem[]): Promise<{ sshd: EmbeddedSshd; ssh: SshInfo }> {
+async function startSsh(
+  root: string,
+  systems: LandscapeSystem[],
+  sshUsers: string[] = [],
+): Promise<{ sshd: EmbeddedSshd; ssh: SshInfo }> {
   const dir = join(root, 'ssh');
   const pair = generateUserKeyPair(join(dir, 'client'));
   writeFileSync(join(dir, 'authorized_keys'), pair.publicKeyLine + '\n', { mode: 0o600 });
@@ -193,6 +206,7 @@ async function startSsh(root: string, systems: LandscapeSystem[]): Promise<{ ssh
       systems.map((x) => x.paths.exeDir),
     ),
     home: sessionHome(root),
+    otherUsers: otherOsUsers(root, sshUsers),
   });
   const ssh = {
     host: sshd.host,
@@ -215,6 +229,15 @@ function faultsApi(call: Call): Landscape['faults'] {
     setPrivileges: async (sid, user, privileges, database) =>
       void (await call({ op: 'privileges', sid, user, privileges, database })),
     logShippingLag: async (seconds) => void (await call({ op: 'log-shipping-lag', seconds })),
+    backupEncryption: async (sid, on = true) => void (await call({ op: 'system-fault', sid, fault: 'backup-encryption', on })),
+    srSecondaryDown: async (sid, on = true) => void (await call({ op: 'system-fault', sid, fault: 'sr-secondary-down', on })),
+    tenantTransitions: async ({ startMs, stopMs }) => {
+      const settings = {
+        ...(startMs === undefined ? {} : { tenantStartMs: startMs }),
+        ...(stopMs === undefined ? {} : { tenantStopMs: stopMs }),
+      };
+      await call({ op: 'faults', settings });
+    },
   };
 }
 
@@ -251,7 +274,7 @@ export async function startLandscape(opts: StartLandscapeOptions): Promise<Lands
   const call: Call = server.call;
   const status = await call<StatusReply>({ op: 'status' });
   const systems = status.systems.map((s) => landscapeSystem(opts.root, s));
-  const withSsh = (opts.ssh ?? true) ? await startSsh(opts.root, systems) : undefined;
+  const withSsh = (opts.ssh ?? true) ? await startSsh(opts.root, systems, opts.sshUsers) : undefined;
   return {
     root: opts.root,
     systems,

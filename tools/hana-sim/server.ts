@@ -13,7 +13,9 @@ import { defaultFaults, type FaultSettings } from './faults.js';
 import { faultDir, installSystem, writeBackintParameterFile } from './install.js';
 import { clockFile, endpointsFile, serverInfoFile } from './paths.js';
 import { defaultUsers, hanaPorts, normalizeSpec, type LandscapeSpec, type Privilege, type SystemSpec } from './spec.js';
+import { keyOwner } from './os-users.js';
 import { SqlError } from './sql-errors.js';
+import { applySystemFault, type SystemFault } from './system-faults.js';
 import { SimSystem, type Session } from './system.js';
 import { readUserStore, writeUserStore, type UserStoreKey } from './userstore.js';
 import { onLines, sendLine } from './wire.js';
@@ -111,7 +113,12 @@ export class SimServer {
         lookup: (sid) => this.systems.get(sid),
       });
       sys.initialize();
-      installSystem(this.opts.root, s as SystemSpec & { version: string }, this.spec.backint!, sys.iniBackup());
+      installSystem(
+        this.opts.root,
+        s as SystemSpec & { version: string; clientVersion: string },
+        this.spec.backint!,
+        sys.defaultIniBackup(),
+      );
       this.systems.set(s.sid, sys);
       sys.onDatabasesChanged = () => void this.syncListeners(sys).then(() => this.writeEndpointsAndKeys());
     }
@@ -180,7 +187,7 @@ export class SimServer {
   private writeEndpointsAndKeys(): void {
     mkdirSync(dirname(endpointsFile(this.opts.root)), { recursive: true });
     writeFileSync(endpointsFile(this.opts.root), JSON.stringify(this.endpoints, null, 1) + '\n');
-    const store = readUserStore(this.opts.root);
+    const store = readUserStore(this.opts.root, keyOwner());
     for (const sys of this.systems.values()) {
       for (const k of this.keys(sys)) {
         const entry: UserStoreKey = { env: k.env, user: k.user, password: sys.state.user(k.database, k.user)!.password };
@@ -188,7 +195,7 @@ export class SimServer {
         store[k.key] = entry;
       }
     }
-    writeUserStore(this.opts.root, store);
+    writeUserStore(this.opts.root, store, keyOwner());
   }
 
   status(): StatusReply {
@@ -288,6 +295,9 @@ export class SimServer {
         sys.state.upsertUser(u.database, u.name, u.password, msg.privileges);
         return {};
       }
+      case 'system-fault':
+        applySystemFault(this.system(msg.sid), msg.fault, msg.on);
+        return { sid: msg.sid, fault: msg.fault, on: msg.on };
       case 'workload':
         return this.workload(msg);
       case 'shutdown':
@@ -391,7 +401,7 @@ export class SimServer {
   private nextEvent(): { at: number; run: () => Promise<void> } | undefined {
     const events: { at: number; order: number; run: () => Promise<void> }[] = [];
     for (const sys of this.systems.values()) {
-      const step = sys.spec.logBackupTimeoutS * 1000;
+      const step = sys.logBackupTimeoutS() * 1000;
       const at = this.nextLogBackup.get(sys.spec.sid) ?? Math.floor(this.processedMs / step) * step + step;
       this.nextLogBackup.set(sys.spec.sid, at);
       events.push({
@@ -417,6 +427,7 @@ export type ControlRequest = { token?: string } & (
   | { op: 'log-shipping-lag'; seconds: number }
   | { op: 'delete-backup'; sid: string; database: string; backupId: number }
   | { op: 'privileges'; sid: string; database?: string; user: string; privileges: Privilege[] }
+  | { op: 'system-fault'; sid: string; fault: SystemFault; on: boolean }
   | { op: 'workload'; action: 'start' | 'stop'; sid: string; database: string; table?: string; everySeconds?: number }
   | { op: 'shutdown' }
 );

@@ -7,11 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Privilege } from './spec.js';
 
+export type ActiveStatus = 'YES' | 'NO' | 'STARTING' | 'STOPPING';
+
 export interface DatabaseRow {
   name: string;
   volume: number;
   port_index: number;
-  active: 'YES' | 'NO';
+  /** STARTING/STOPPING: a transition under way (transitions.ts). */
+  active: ActiveStatus;
   details: string;
   needs_recovery: number;
   recovering_op: number | null;
@@ -121,7 +124,7 @@ export class SystemState {
         this.db.prepare(`DELETE FROM ${t} WHERE ${t === 'databases' ? 'name' : 'database'} = ?`).run(name);
     })();
   }
-  setActive(name: string, active: 'YES' | 'NO', details = ''): void {
+  setActive(name: string, active: ActiveStatus, details = ''): void {
     this.db.prepare('UPDATE databases SET active = ?, details = ? WHERE name = ?').run(active, details, name);
   }
   setRecovering(name: string, op: number | null, needsRecovery: boolean): void {

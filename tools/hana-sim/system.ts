@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAdmin, type AdminStatement } from './admin-sql.js';
 import type { BackintContext } from './backint-runner.js';
+import type { BackintKind } from './system-core.js';
 import { DbConnection } from './db-connection.js';
+import { changeIni, readIni, type IniContents } from './global-ini.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 import { BackupLog } from './hana-log.js';
 import { databaseTraceDir, systemPaths, tmpDir, type SystemPaths } from './paths.js';
 import { defaultUsers, hanaPorts, type Privilege } from './spec.js';
@@ -17,6 +20,9 @@ import { SystemState } from './state.js';
 import { parseUtcLiteral } from './time-format.js';
 import { runDataBackup, runLogBackups } from './backup.js';
 import { runRecovery } from './recovery.js';
+import { parseRootKeyStatement, runRootKeyStatement } from './root-key-sql.js';
+import { FAULT_VIEWS, faultViewRows } from './system-faults.js';
+import { beginTransition, refuseDuringTransition, refuseRecoveryDuringTransition, settleTransitions } from './transitions.js';
 import type { ResolvedSystemSpec, SystemCore, SystemEnv } from './system-core.js';
 
 export interface Session {
@@ -25,6 +31,12 @@ export interface Session {
 }
 
 export type SqlResult = { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number };
+
+/** HANA's defaults of the [backup] parameters the simulator acts on (SAP HANA configuration parameter reference). */
+const BACKUP_DEFAULTS: Record<string, string> = {
+  log_backup_using_backint: 'false',
+  catalog_backup_using_backint: 'false',
+};
 
 const VIEW_SCHEMAS = new Set(['SYS', 'SYS_DATABASES', 'PUBLIC']);
 
@@ -56,6 +68,7 @@ export class SimSystem implements SystemCore {
       const existing = this.state.user(u.database, u.name);
       this.state.upsertUser(u.database, u.name, existing?.password ?? randomBytes(12).toString('base64url'), u.privileges);
     }
+    settleTransitions(this);
     for (const d of this.state.databases()) {
       if (d.recovering_op !== null) {
         this.state.setRecovering(d.name, null, true);
@@ -78,10 +91,11 @@ export class SimSystem implements SystemCore {
     return new BackupLog(join(databaseTraceDir(this.paths, database), 'backup.log'), this.spec.utcOffset, this.env.now);
   }
 
-  backint(database: string): BackintContext {
+  /** How HANA calls Backint for one kind of backup: `-p` is global.ini's <kind>_backup_parameter_file. */
+  backint(database: string, kind: BackintKind = 'data'): BackintContext {
     return {
       executable: this.paths.hdbbackint,
-      parameterFile: this.paths.backintParameterFile,
+      parameterFile: this.backupParameter(`${kind}_backup_parameter_file`),
       tmpDir: tmpDir(this.env.root),
       sid: this.spec.sid,
       interfaceVersion: this.env.interfaceVersion,
@@ -115,7 +129,8 @@ export class SimSystem implements SystemCore {
     };
   }
 
-  iniBackup(): Record<string, string> {
+  /** The [backup] section a new system's global.ini starts with: Backint for data, logs and catalog. */
+  defaultIniBackup(): Record<string, string> {
     return {
       log_backup_using_backint: 'true',
       catalog_backup_using_backint: 'true',
@@ -128,6 +143,22 @@ export class SimSystem implements SystemCore {
     };
   }
 
+  /** global.ini as it is on disk now (ALTER SYSTEM ALTER CONFIGURATION and editors change it). */
+  ini(): IniContents {
+    return readIni(this.paths.globalIni);
+  }
+
+  /** A [backup] parameter of global.ini, or HANA's default when the file does not set it. */
+  backupParameter(key: string): string | undefined {
+    return this.ini().get('backup')?.get(key) ?? BACKUP_DEFAULTS[key];
+  }
+
+  /** log_backup_timeout_s as global.ini says now (simulated seconds; HANA's minimum interval applies). */
+  logBackupTimeoutS(): number {
+    const v = Number(this.backupParameter('log_backup_timeout_s'));
+    return Number.isFinite(v) && v > 0 ? v : this.spec.logBackupTimeoutS;
+  }
+
   connection(database: string): DbConnection {
     let c = this.conns.get(database);
     if (!c) {
@@ -135,7 +166,8 @@ export class SimSystem implements SystemCore {
         system: this.spec,
         state: this.state,
         database,
-        iniBackup: this.iniBackup(),
+        ini: () => this.ini(),
+        extraViews: { columns: FAULT_VIEWS, rows: () => faultViewRows(this, database) },
       });
       this.conns.set(database, c);
     }
@@ -175,6 +207,11 @@ export class SimSystem implements SystemCore {
     const d = this.state.database(session.database);
     if (!d || d.active !== 'YES')
       throw new SqlError(-10807, `Connection down: database ${session.database} is not running`, 'HY000');
+    const rootKeys = parseRootKeyStatement(sql);
+    if (rootKeys) {
+      runRootKeyStatement(this, session, rootKeys);
+      return { kind: 'affected', count: 0 };
+    }
     const admin = parseAdmin(sql, parseUtcLiteral);
     if (admin) return this.executeAdmin(session, admin, sql);
     return this.executeApplication(session, sql);
@@ -218,13 +255,13 @@ export class SimSystem implements SystemCore {
       case 'stop': {
         if (!inSystemDb) throw errors.notSupported('ALTER SYSTEM START/STOP DATABASE is only possible in the system database');
         this.require(session, s.kind === 'start' ? 'DATABASE START' : 'DATABASE STOP', 'DATABASE ADMIN');
-        const d = this.tenant(s.database);
+        const d = refuseDuringTransition(this.tenant(s.database));
         if (d.recovering_op !== null)
           throw new SqlError(448, `recovery could not be completed: database ${s.database} is being recovered`);
         if (s.kind === 'stop') {
           if (d.active === 'NO') throw new SqlError(467, `cannot stop database: database ${s.database} is not running`);
           this.release(s.database);
-          this.state.setActive(s.database, 'NO', '');
+          beginTransition(this, s.database, 'stop');
         } else {
           if (d.active === 'YES') throw new SqlError(466, `cannot start database: database ${s.database} is already running`);
           if (d.needs_recovery)
@@ -232,10 +269,13 @@ export class SimSystem implements SystemCore {
               2000,
               `database ${s.database} cannot be started: its last recovery did not complete; recover it first`,
             );
-          this.state.setActive(s.database, 'YES', '');
+          beginTransition(this, s.database, 'start');
         }
         return none;
       }
+      case 'config':
+        this.alterConfiguration(session, s);
+        return none;
       case 'create': {
         if (!inSystemDb) throw errors.notSupported('CREATE DATABASE is only possible in the system database');
         this.require(session, 'DATABASE ADMIN');
@@ -281,10 +321,26 @@ export class SimSystem implements SystemCore {
         if (!s.database || s.database === 'SYSTEMDB')
           throw errors.notSupported('recovery of the system database (use recoverSys.py); the simulator recovers tenants');
         this.require(session, 'DATABASE RECOVERY OPERATOR', 'DATABASE ADMIN');
-        this.tenant(s.database);
+        refuseRecoveryDuringTransition(this.tenant(s.database));
         await runRecovery(this, s, sql);
         return none;
       }
+    }
+  }
+
+  /** ALTER SYSTEM ALTER CONFIGURATION on global.ini's SYSTEM layer, written to the file at once. */
+  private alterConfiguration(session: Session, s: Extract<AdminStatement, { kind: 'config' }>): void {
+    if (s.file.toLowerCase() !== 'global.ini')
+      throw errors.notSupported(`ALTER CONFIGURATION of ${s.file} (the simulator keeps global.ini only)`);
+    if (s.layer !== 'SYSTEM')
+      throw errors.notSupported(`ALTER CONFIGURATION on the ${s.layer} layer (the simulator keeps the SYSTEM layer only)`);
+    if (session.database !== 'SYSTEMDB')
+      throw errors.notSupported('changing the SYSTEM layer of global.ini is only possible in the system database');
+    this.require(session, 'INIFILE ADMIN');
+    try {
+      changeIni(this.paths.globalIni, s.changes);
+    } catch (e) {
+      throw new SqlError(HanaCode.generalError, `general error: ${(e as Error).message}`);
     }
   }
 

@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { sessionOsUser } from './os-users.js';
 import { userHome } from './paths.js';
 
 export interface UserStoreKey {
@@ -17,7 +18,8 @@ export interface UserStoreKey {
   database?: string;
 }
 
-export function userStoreDir(root: string, osUser = userInfo().username): string {
+/** The store of `osUser`, by default the session's OS user (os-users.ts). */
+export function userStoreDir(root: string, osUser = sessionOsUser()): string {
   return join(userHome(root, osUser), '.hdb', hostname());
 }
 
