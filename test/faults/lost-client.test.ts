@@ -41,7 +41,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const request = (tenant: string): RecoverTenantRequest => {
+  const request = (tenant: string, silentLogSeconds: number): RecoverTenantRequest => {
     const repo = repositoryOf(qas);
     return {
       connection: conn,
@@ -52,7 +52,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       base: { sourceSid: 'PRD', sourceTenant: 'ERP', originTimestamp: nowUtc(), rpoOffsetMinutes: 0, takenAt: nowUtc() },
       until: nowUtc(),
       mountPath: parseAbsolutePath(join(root, 'mnt', tenant)),
-      timing: { minWaitSeconds: 0, maxWaitSeconds: 1, sleepSeconds: 0.1, reconnectDelayMs: 100, silentLogSeconds: 4 },
+      timing: { minWaitSeconds: 0, maxWaitSeconds: 1, sleepSeconds: 0.1, reconnectDelayMs: 100, silentLogSeconds },
     };
   };
   const recover = (req: RecoverTenantRequest) => withEngineLibs(libs, () => recoverTenant(req));
@@ -90,7 +90,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
   test('hdbsql killed while HANA recovers: followed through backup.log to its end, recorded, one RECOVER', async () => {
     await land.faults.slowRecovery(700);
     try {
-      const running = recover(request('VDB1'));
+      const running = recover(request('VDB1', 30));
       await waitFor(() => starts('VDB1') === 1, 'the recovery of VDB1 to start');
       const ops = join(root, 'mnt', 'VDB1', '.hana-vdb', 'ops');
       const opDir = join(ops, readdirSync(ops)[0]!);
@@ -115,7 +115,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     await land.faults.crashDuringRecovery(2);
     try {
       const pid = land.serverPid;
-      const err = await recover(request('VDB2')).catch((e: Error) => e);
+      const err = await recover(request('VDB2', 4)).catch((e: Error) => e);
       expect(land.serverPid).not.toBe(pid);
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toMatch(
@@ -131,7 +131,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
       await land.faults.slowRecovery(0);
     }
     await land.whenRunning();
-    const { record } = await recover(request('VDB2'));
+    const { record } = await recover(request('VDB2', 4));
     expect(record).toMatchObject({ status: 'succeeded', tenantActiveStatus: 'YES' });
     expect(hostRecord('VDB2').status).toBe('succeeded');
     // The first RECOVER died with the server (backup.log never ended it); the retry ran one more.
