@@ -11,7 +11,8 @@ import { currentUtcTimestamp } from '../../src/hana/sql.js';
 import { hdbsqlOrUserError, requireTenant } from '../../src/hana/tenant.js';
 import { originTimestamp, parseHanaTimestamp } from '../../src/hana/time.js';
 import { joinPath, parseAbsolutePath, parseSid } from '../../src/hana/identifiers.js';
-import { hdbsqlTarget, linkedParameters, repositoryOf } from './objects.js';
+import { requireReadableFile } from '../../src/hana/remote/readable-file.js';
+import { BACKINT_FILE, hdbsqlTarget, linkedParameters, repositoryOf } from './objects.js';
 
 export async function preSnapshot(_s: StagedSource, _r: PluginObject, _c: PluginObject, _p: PluginObject | null): Promise<void> {
   // Nothing to prepare: no data moves at sync time.
@@ -24,6 +25,8 @@ export async function postSnapshot(
   _p: PluginObject | null,
 ): Promise<PluginObject> {
   const params = linkedParameters(stagedSource.parameters);
+  // Checked when the dSource is linked (and at each sync), with the message a provision would give.
+  await requireReadableFile(stagedSource.sourceConnection, params.backintParameterFile, 'backintParameterFile', BACKINT_FILE);
   const repo = repositoryOf(repository);
   const sourceSid = parseSid(sourceConfig.sid ?? repo.sid, 'sourceConfig.sid');
   const target = hdbsqlTarget(repo, params.sourceUserStoreKey);

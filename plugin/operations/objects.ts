@@ -168,6 +168,9 @@ export function virtualParameters(p: PluginObject): VirtualParameters {
   };
 }
 
+/** How errors name the Backint agent's parameter file. */
+export const BACKINT_FILE = 'Backint parameter file';
+
 export function hdbsqlTarget(repo: Repository, key: UserStoreKey): HdbsqlTarget {
   return { hdbsqlPath: repo.hdbsqlPath, key };
 }

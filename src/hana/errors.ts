@@ -11,6 +11,7 @@ import { HanaCode, HanaInnerCode } from './error-codes.js';
 
 export type HanaFailureKind =
   | 'recovery-incomplete' // 448, any other inner code
+  | 'being-recovered' // 448 refusal: another recovery of the tenant is running
   | 'recovery-strategy' // 449, any other inner code
   | 'ambiguous-log-backups' // 449 [111004]
   | 'backup-unusable' // 449 [111014]
@@ -75,6 +76,7 @@ const UNKNOWN_DATABASE = /(unknown|invalid) (tenant |database name|database)|dat
 /** HANA's inner code: the first bracketed number of five or more digits (`[111014]`, not `RTE:[89006]`'s prefix). */
 const INNER_CODE = /(?<!RTE:)\[(\d{5,9})\]/;
 const SR_ROOT_KEY = /exception 301153|root key to secondary/i;
+const BEING_RECOVERED = /\bis (already )?being recovered\b/i;
 
 /** HANA's inner code in a failure text, or null when it prints none. */
 export function innerCode(text: string): number | null {
@@ -87,6 +89,7 @@ const MISSING_ROOT_KEY = /root key/i;
 function classifyRecovery(code: number, inner: number | null, text: string): HanaFailureKind | null {
   const { recoveryCouldNotBeCompleted: c448, recoveryStrategyCouldNotBeDetermined: c449, backupFailed: c447 } = HanaCode;
   if (code === c448 && (inner === HanaInnerCode.srRecoveryFailed || SR_ROOT_KEY.test(text))) return 'sr-secondary-down';
+  if (code === c448 && BEING_RECOVERED.test(text)) return 'being-recovered';
   if (code === c448 && inner === HanaInnerCode.simMissingBackupRootKey && MISSING_ROOT_KEY.test(text))
     return 'backup-root-key-missing';
   if (code === c449 && inner === HanaInnerCode.ambiguousLogBackups) return 'ambiguous-log-backups';
@@ -143,6 +146,10 @@ const ACTIONS: Record<HanaFailureKind, ActionText> = {
     `HANA stopped the recovery; tenant ${c.tenant ?? ''} is not usable until a recovery succeeds. ` +
     `Read ${logs(c)} for the failing service and volume, fix the cause (missing or unreadable backups of ` +
     `${c.source ?? 'the source'}, disk space on the target), then refresh or rewind the VDB again.`,
+  'being-recovered': (c) =>
+    `HANA refused because it is already recovering tenant ${c.tenant ?? ''} in another operation (another job, or ` +
+    `by hand); the refusal changed nothing, and the tenant is being recovered, not broken. Wait for that ` +
+    `recovery's "RECOVER DATA finished" line in ${logs(c)}, then retry.`,
   'recovery-strategy': (c) =>
     `HANA found no chain of backups for ${c.source ?? 'the source'} up to the requested time (e.g. a missing data ` +
     `backup). Check the source's backup catalog, take a new snapshot whose time lies after the source's latest ` +
@@ -198,7 +205,8 @@ export function actionFor(kind: HanaFailureKind, ctx: HanaErrorContext): string 
 export function hanaUserError(f: HanaFailure, ctx: HanaErrorContext, output = ''): UserError {
   const kind = classifyHanaFailure(f);
   const code = f.code === -1 ? '' : ` [${f.code}]`;
-  return new UserError(`HANA failed while ${ctx.doing}:${code} ${f.text}`, actionFor(kind, ctx), output);
+  const verb = kind === 'being-recovered' ? 'refused' : 'failed';
+  return new UserError(`HANA ${verb} while ${ctx.doing}:${code} ${f.text}`, actionFor(kind, ctx), output);
 }
 
 export function unknownTenantError(tenant: string, sid: string, known: readonly string[], ctx: HanaErrorContext): UserError {

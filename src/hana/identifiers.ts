@@ -4,6 +4,7 @@
  * Anything else is a UserError naming the field and the rule it broke.
  */
 import { UserError } from '../sdk/errors.js';
+import { checkRemotePath } from '../sdk/paths.js';
 
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -82,15 +83,7 @@ export function parseUserStoreKey(value: unknown, field = 'userStoreKey'): UserS
  * set is allowed and ".." segments are refused, so a path can never walk out of where the user pointed.
  */
 export function parseAbsolutePath(value: unknown, field = 'path'): AbsolutePath {
-  const v = str(field, value);
-  const action =
-    'Give an absolute path such as "/usr/sap/PRD/HDB00" (letters, digits and _ . + @ = , - only; no spaces, no "." or ' +
-    '".." components).';
-  if (!v.startsWith('/')) reject(field, v, 'is not an absolute path', action);
-  if (!/^\/[A-Za-z0-9_./+@=,-]*$/.test(v)) reject(field, v, 'contains characters that are not allowed in a path', action);
-  const parts = v.split('/').filter((p) => p !== '');
-  if (parts.some((p) => p === '..' || p === '.')) reject(field, v, 'contains "." or ".." components', action);
-  return ('/' + parts.join('/')) as AbsolutePath;
+  return checkRemotePath(value, field) as AbsolutePath;
 }
 
 /** Join a validated path with further segments that are themselves checked (never "..", never "/"). */

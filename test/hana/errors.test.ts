@@ -117,6 +117,17 @@ describe("HANA's inner code decides the action where the outer code is shared", 
     expect(e!.sqlState).toBe('HY000');
     expect(hanaUserError(e!, ctx).action).not.toMatch(/missing or unreadable backups/);
   });
+
+  test('a refusal because another recovery runs does not call the tenant broken', () => {
+    const [e] = parseHdbsqlErrors(
+      '* 448: recovery could not be completed: database VDB1 is already being recovered SQLSTATE: HY000\n',
+    );
+    expect(classifyHanaFailure(e!)).toBe('being-recovered');
+    const err = hanaUserError(e!, { ...ctx, doing: 'stopping tenant VDB1' });
+    expect(err.message).toMatch(/^HANA refused while stopping tenant VDB1: \[448\]/);
+    expect(err.action).toMatch(/already recovering tenant VDB1 in another operation .*being recovered, not broken/);
+    expect(err.action).not.toMatch(/not usable/);
+  });
 });
 
 describe('a source catalog key names the source SYSTEMDB, not the target', () => {

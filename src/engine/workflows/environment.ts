@@ -3,6 +3,7 @@
  * and discovery/refresh (discovery.repository() → discovery.sourceConfig() per repository).
  */
 import { UserError } from '../../sdk/errors.js';
+import { checkRemotePath } from '../../sdk/paths.js';
 import type { Engine } from '../engine.js';
 import type { Json, EnvironmentRow } from '../store/types.js';
 import type { DiscoveredRepository, NewEnvironment } from '../store/store.js';
@@ -58,7 +59,11 @@ async function discover(ctx: JobContext, env: EnvironmentRow): Promise<Discovere
   return out;
 }
 
+const SCRATCH_FIELD = 'scratch path (--scratch-path)';
+
 export async function addEnvironment(engine: Engine, input: AddEnvironment): Promise<EnvironmentRow> {
+  // The plugin refuses such a path when it uses it (dsource link, provision): refuse it here, by the same rule.
+  if (input.scratchPath !== undefined) input = { ...input, scratchPath: checkRemotePath(input.scratchPath, SCRATCH_FIELD) };
   if (engine.store.environment(input.name))
     throw new UserError(
       `An environment named '${input.name}' already exists.`,
@@ -95,7 +100,7 @@ export async function addEnvironment(engine: Engine, input: AddEnvironment): Pro
             `Cannot determine the home directory of ${input.user.name} on ${input.address}.`,
             'Pass --scratch-path DIR.',
           );
-        scratchPath = `${home.stdout.replace(/\/$/, '')}/.hana-vdb-scratch`;
+        scratchPath = checkRemotePath(`${home.stdout.replace(/\/$/, '')}/.hana-vdb-scratch`, SCRATCH_FIELD);
       }
       const env = engine.store.addEnvironment({ ...input, scratchPath });
       try {

@@ -3,6 +3,8 @@
  * code cannot be trusted alone (rc 0 with `* 10: authentication failed` in stderr, community.sap_libs #51), so
  * stderr is always scanned, whatever the exit code.
  */
+import { constants } from 'node:os';
+
 export class HdbsqlError extends Error {
   readonly code: number;
   readonly text: string;
@@ -60,8 +62,21 @@ export function hdbsqlFailure(exitCode: number | null, stderr: string): HdbsqlEr
   const [first] = parseHdbsqlErrors(stderr);
   if (first) return new HdbsqlError(first.code, first.text, first.sqlState, stderr, exitCode);
   if (exitCode !== 0) {
-    const text = stderr.trim() || `hdbsql exited with code ${exitCode ?? 'unknown'} and printed no error`;
+    const text = stderr.trim() || silentExit(exitCode);
     return new HdbsqlError(-1, text, null, stderr, exitCode);
   }
   return null;
+}
+
+/** Why hdbsql ended without a word: a signal (exit code 128 + n, as the shell reports it) or an exit code. */
+function silentExit(exitCode: number | null): string {
+  if (exitCode !== null && exitCode > 128 && exitCode < 128 + 65) {
+    const n = exitCode - 128;
+    const name = Object.entries(constants.signals).find(([, v]) => v === n)?.[0];
+    return (
+      `hdbsql was killed by ${name ?? `signal ${n}`} (exit code ${exitCode}) before it printed a result; ` +
+      'whether HANA ran the statement is not known from the client'
+    );
+  }
+  return `hdbsql ended with exit code ${exitCode ?? 'unknown'} without printing an error or a result`;
 }

@@ -14,15 +14,17 @@ import type { AbsolutePath } from '../identifiers.js';
  * Start the statement detached unless this directory already has one (a retried start after a dropped
  * connection must not run RECOVER twice). Before issuing, remember where the logs end. Optionally writes a
  * "running" record first (HANA_VDB_RECORD_FILE / HANA_VDB_RECORD), so a crash anywhere leaves a clear state.
- * Prints: the log ends (hv_read_logs in "end" mode), then `@@HANA_VDB_ISSUED <utc> <new|already>`.
+ * Prints: the log ends (hv_read_logs in "end" mode), then `@@HANA_VDB_ISSUED <utc> <new|already>`. With
+ * HANA_VDB_ATTACH_ONLY set it never issues: a directory whose statement was never started prints `- none`.
  */
 export const START_SCRIPT = `${READ_LOGS_FUNCTION}
 set -u
 d="$HANA_VDB_OP_DIR"
-mkdir -p -- "$d" || { echo "cannot create $d" >&2; exit 20; }
 if [ -e "$d/pid" ]; then
   cat -- "$d/log-ends"; echo "@@HANA_VDB_ISSUED $(cat -- "$d/issued_at") already"; exit 0
 fi
+if [ -n "\${HANA_VDB_ATTACH_ONLY:-}" ]; then echo "@@HANA_VDB_ISSUED - none"; exit 0; fi
+mkdir -p -- "$d" || { echo "cannot create $d" >&2; exit 20; }
 hv_read_logs > "$d/log-ends"
 if [ -n "\${HANA_VDB_RECORD_FILE:-}" ]; then
   printf '%s\\n' "$HANA_VDB_RECORD" > "$HANA_VDB_RECORD_FILE.tmp" &&
@@ -39,8 +41,9 @@ cat -- "$d/log-ends"; echo "@@HANA_VDB_ISSUED $(cat -- "$d/issued_at") new"
 
 /**
  * Wait on the host (not over the wire) until the statement ended, or the logs grew and at least WAIT_MIN seconds
- * passed, or WAIT_MAX passed; then report the state and the appended log bytes. Long polls keep the number of
- * remote commands small for recoveries of hours while still showing progress.
+ * passed, or WAIT_MAX passed (with HANA_VDB_FOLLOW_LOG set, an ended statement does not end the wait: the
+ * client lost HANA and only backup.log tells how the recovery goes); then report the state and the appended log
+ * bytes. Long polls keep the number of remote commands small for recoveries of hours while still showing progress.
  * Prints `@@HANA_VDB_STATE running|finished|lost`, with finished: `@@HANA_VDB_RC <n>` and base64 stdout/stderr.
  */
 export const POLL_SCRIPT = `${READ_LOGS_FUNCTION}
@@ -57,7 +60,7 @@ hv_grown() {
   return 1
 }
 start=$SECONDS
-while [ ! -e "$d/rc" ]; do
+while [ -n "\${HANA_VDB_FOLLOW_LOG:-}" ] || [ ! -e "$d/rc" ]; do
   el=$((SECONDS-start))
   [ "$el" -ge "$HANA_VDB_WAIT_MAX" ] && break
   if [ "$el" -ge "$HANA_VDB_WAIT_MIN" ] && hv_grown; then break; fi
@@ -83,6 +86,8 @@ export interface StartVariables {
   statement: string;
   follower: BackupLogFollower;
   record?: { file: AbsolutePath; json: string };
+  /** Only re-attach to a statement this directory already started; never issue one. */
+  attachOnly?: boolean;
 }
 
 export function startVariables(v: StartVariables): Record<string, string> {
@@ -92,6 +97,7 @@ export function startVariables(v: StartVariables): Record<string, string> {
     HANA_VDB_OP_DIR: v.opDir,
   };
   for (let i = 0; i < v.follower.cursors.length; i++) vars[`HANA_VDB_LOG_${i}_OFFSET`] = 'end';
+  if (v.attachOnly) vars.HANA_VDB_ATTACH_ONLY = '1';
   if (v.record) {
     vars.HANA_VDB_RECORD_FILE = v.record.file;
     vars.HANA_VDB_RECORD = v.record.json;
@@ -102,12 +108,14 @@ export function startVariables(v: StartVariables): Record<string, string> {
 export interface StartResult {
   issuedAt: string;
   alreadyStarted: boolean;
+  /** Attach-only, and this directory never started its statement. */
+  notStarted: boolean;
 }
 
 export function parseStartOutput(stdout: string): StartResult {
-  const m = /^@@HANA_VDB_ISSUED (\S+) (new|already)$/m.exec(stdout);
+  const m = /^@@HANA_VDB_ISSUED (\S+) (new|already|none)$/m.exec(stdout);
   if (!m) throw new Error(`the detached start printed no @@HANA_VDB_ISSUED line: ${stdout.slice(0, 500)}`);
-  return { issuedAt: m[1]!, alreadyStarted: m[2] === 'already' };
+  return { issuedAt: m[1]!, alreadyStarted: m[2] === 'already', notStarted: m[2] === 'none' };
 }
 
 export interface PollTiming {

@@ -13,10 +13,23 @@ import { actionFor, hanaErrorContext, hanaUserError, type HanaErrorContext } fro
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import { joinPath, type AbsolutePath, type HostName, type InstanceNumber, type Sid, type TenantName } from '../identifiers.js';
 import { recoverTenantUntil, recoverTenantUntilLogPosition, type BackupSource } from '../sql.js';
-import { startTenant, stopTenant, tenantActiveStatus } from '../tenant.js';
+import { startTenantSettled, stopTenant, tenantActiveStatus } from '../tenant.js';
 import { hanaTimestampLiteral, nowUtc, type UtcIso } from '../time.js';
-import { opDirPath, recordPath, writeRecord, type BaseSnapshot, type GuaranteeRecord, type RecoveryRecord } from './record.js';
-import { runDetachedRecovery, type DetachedRecoveryRequest, type DetachedRecoveryResult } from './run-statement.js';
+import {
+  opDirPath,
+  readRecord,
+  recordPath,
+  writeRecord,
+  type BaseSnapshot,
+  type GuaranteeRecord,
+  type RecoveryRecord,
+} from './record.js';
+import {
+  followStartedRecovery,
+  runDetachedRecovery,
+  type DetachedRecoveryRequest,
+  type DetachedRecoveryResult,
+} from './run-statement.js';
 
 export interface TargetSystem {
   sid: Sid;
@@ -64,21 +77,24 @@ export function newOperationKey(now = DateTime.utc()): string {
   return `recover-${now.toFormat("yyyyLLdd'T'HHmmss'Z'")}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Stop the target tenant, run RECOVER detached and follow backup.log, classify the result, start the tenant. */
+/**
+ * Stop the target tenant, run RECOVER detached and follow backup.log, classify the result, start the tenant.
+ * A recovery an earlier run started on this VDB (its engine died) is followed to its end first, never repeated.
+ */
 export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverTenantResult> {
   const { connection, system, target, tenant } = req;
   const statement = recoverStatement(req);
   const ctx = errorContextOf(req);
-  const opDir = opDirPath(req.mountPath, newOperationKey());
-  const file = recordPath(req.mountPath);
-  const record = runningRecord(req, statement, opDir);
-  const fail = (err: UserError, code: number | null) => failRecovery(req, ctx, record, err, code);
+  const earlier = await followEarlierRecovery(req, statement);
+  if (earlier) return finishRecovery(req, ctx, runningRecord(req, statement, earlier.opDir), earlier.recovery);
 
+  const opDir = opDirPath(req.mountPath, newOperationKey());
+  const record = runningRecord(req, statement, opDir);
   libs.reportProgress({ percent: 0, message: `stopping tenant ${tenant}` });
   try {
     await stopTenant(connection, target, tenant, ctx);
   } catch (e) {
-    if (e instanceof UserError) return fail(e, null);
+    if (e instanceof UserError) return failRecovery(req, ctx, record, e, null, 'stop');
     throw e;
   }
 
@@ -89,9 +105,19 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     statement,
     opDir,
     logPaths: recoveryLogPaths(system.traceDirectory, tenant),
-    runningRecord: { file, json: JSON.stringify(record) },
+    runningRecord: { file: recordPath(req.mountPath), json: JSON.stringify(record) },
     timing: req.timing,
   });
+  return finishRecovery(req, ctx, record, recovery);
+}
+
+/** Record what the finished RECOVER did, start the tenant, write the record; a failure is recorded and thrown. */
+async function finishRecovery(
+  req: RecoverTenantRequest,
+  ctx: HanaErrorContext & { source: string },
+  record: RecoveryRecord,
+  recovery: DetachedRecoveryResult,
+): Promise<RecoverTenantResult> {
   const op = recovery.found?.operation ?? null;
   Object.assign(record, {
     executionTimestamp: (op?.startedAt ?? recovery.issuedAt) as UtcIso,
@@ -99,20 +125,67 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     reachedLogPosition: op?.reachedLogPosition ?? null,
     operationId: op?.operationId ?? null,
   });
-  const failure = recoveryFailure(req, ctx, recovery, opDir);
-  if (failure) return fail(failure.error, failure.code);
+  const fail = (err: UserError, code: number | null, phase: FailedPhase) => failRecovery(req, ctx, record, err, code, phase);
+  const failure = recoveryFailure(req, ctx, recovery, record.opDir as AbsolutePath);
+  if (failure) return fail(failure.error, failure.code, failure.stillRunning ? 'still-recovering' : 'recover');
   record.achievedTimestamp = op!.reachedTimestamp;
 
-  libs.reportProgress({ percent: 100, message: `starting tenant ${tenant}` });
+  libs.reportProgress({ percent: 100, message: `starting tenant ${req.tenant}` });
   try {
     record.tenantActiveStatus = await startRecovered(req, ctx, op!.message);
   } catch (e) {
-    if (e instanceof UserError) return fail(e, null);
+    if (e instanceof UserError) return fail(e, null, 'start');
     throw e;
   }
   Object.assign(record, { status: 'succeeded', updatedAt: nowUtc() });
-  await writeRecord(connection, file, record);
+  await writeRecord(req.connection, recordPath(req.mountPath), record);
   return { record, recovery };
+}
+
+/**
+ * The host's record says a recovery of this VDB is running: an earlier run started it and did not see its end
+ * (its engine died). Follow it to its end before anything else — HANA refuses a second RECOVER meanwhile. When
+ * it was this very statement, its result is this run's (returned); otherwise this run goes on with its own.
+ */
+async function followEarlierRecovery(
+  req: RecoverTenantRequest,
+  statement: string,
+): Promise<{ opDir: AbsolutePath; recovery: DetachedRecoveryResult } | null> {
+  let earlier: RecoveryRecord | null;
+  try {
+    earlier = await readRecord(req.connection, recordPath(req.mountPath));
+  } catch (e) {
+    if (e instanceof UserError) return null; // unreadable record: nothing to follow, this run rewrites it
+    throw e;
+  }
+  if (!earlier || earlier.status !== 'running') return null;
+  const opDir = earlier.opDir as AbsolutePath;
+  libs.reportProgress({ percent: 0, message: `following the recovery of ${req.tenant} an earlier job started (${opDir})` });
+  const recovery = await followStartedRecovery({
+    connection: req.connection,
+    target: req.target,
+    statement: earlier.statement,
+    opDir,
+    logPaths: recoveryLogPaths(req.system.traceDirectory, req.tenant),
+    timing: req.timing,
+  });
+  if (!recovery) return null; // that run died before it issued RECOVER
+  const op = recovery.found?.operation;
+  if (recovery.clientLost && op?.outcome === 'running') {
+    // Still no end after backup.log stayed silent again: HANA restarted and dropped it, or it hangs. A new
+    // RECOVER is safe either way: HANA refuses it while it still recovers the tenant.
+    libs.logger.warn(
+      `The recovery an earlier job started shows no end in backup.log (silent ${recovery.clientLost.silentForSeconds} s); ` +
+        'recovering again.',
+    );
+    return null;
+  }
+  if (earlier.statement === statement) return { opDir, recovery };
+  libs.logger.info(
+    `The recovery an earlier job started (${earlier.statement}) ended: ` +
+      `${op?.message ?? 'backup.log shows no result'}; now running this one.`,
+  );
+  return null;
 }
 
 function recoverStatement(req: RecoverTenantRequest): string {
@@ -154,13 +227,21 @@ function runningRecord(req: RecoverTenantRequest, statement: string, opDir: Abso
   };
 }
 
-/** Records the failure with the tenant's status as HANA reports it now, and throws it. */
+/** Where the recovery failed: before RECOVER, in it, in it but maybe still running on HANA, or starting after it. */
+type FailedPhase = 'stop' | 'recover' | 'still-recovering' | 'start';
+
+/**
+ * Records the failure with the tenant's status as HANA reports it now, and throws it, saying what that leaves of
+ * the tenant. A recovery that may still be running stays `running` in the record, so the next run follows it
+ * instead of issuing another.
+ */
 async function failRecovery(
   req: RecoverTenantRequest,
   ctx: HanaErrorContext,
   record: RecoveryRecord,
   err: UserError,
   code: number | null,
+  phase: FailedPhase,
 ): Promise<never> {
   let status: string | null = null;
   try {
@@ -168,14 +249,38 @@ async function failRecovery(
   } catch {
     /* the failure we record is the first one */
   }
+  const after = tenantAfter(req.tenant, phase, status, code, err.message);
+  const error = after ? new UserError(`${err.message} ${after}`, err.action, err.output) : err;
   Object.assign(record, {
-    status: 'failed',
+    status: phase === 'still-recovering' ? 'running' : 'failed',
     tenantActiveStatus: status,
-    failure: { code, message: err.message, action: err.action },
+    failure: { code, message: error.message, action: error.action },
     updatedAt: nowUtc(),
   });
   await writeRecord(req.connection, recordPath(req.mountPath), record);
-  throw err;
+  throw error;
+}
+
+/** What a failure left of the tenant, as far as we know; '' where the message already says it. */
+export function tenantAfter(
+  tenant: string,
+  phase: FailedPhase,
+  status: string | null,
+  code: number | null,
+  message: string,
+): string {
+  if (phase === 'still-recovering' || phase === 'start') return '';
+  if (/\bbeing recovered\b/i.test(message))
+    return `Tenant ${tenant} is being recovered by that other operation; this run changed nothing.`;
+  const known = status === null ? ` (its ACTIVE_STATUS could not be read)` : ` (ACTIVE_STATUS ${status})`;
+  if (phase === 'stop')
+    return status === 'YES'
+      ? `Tenant ${tenant} was not touched: it is still running.`
+      : `Tenant ${tenant} is stopped${known}; its data was not touched: nothing was recovered.`;
+  if (code === 449)
+    return `HANA restored nothing (no usable recovery strategy): tenant ${tenant} is stopped${known} with its data as before.`;
+  if (status === 'YES') return `Tenant ${tenant} is running${known}.`;
+  return `Tenant ${tenant} is stopped${known}; it is not usable until a recovery succeeds.`;
 }
 
 /** Why a finished RECOVER did not succeed, from the client's error, backup.log, or their absence; null on success. */
@@ -184,7 +289,7 @@ function recoveryFailure(
   ctx: HanaErrorContext,
   recovery: DetachedRecoveryResult,
   opDir: AbsolutePath,
-): { error: UserError; code: number | null } | null {
+): { error: UserError; code: number | null; stillRunning?: boolean } | null {
   const { system, tenant } = req;
   const op = recovery.found?.operation ?? null;
   if (recovery.hdbsqlError) {
@@ -196,6 +301,17 @@ function recoveryFailure(
   }
   if (op?.outcome === 'error') {
     return { error: hanaUserError({ code: op.errorCode ?? -1, text: op.message ?? 'recovery failed' }, ctx), code: op.errorCode };
+  }
+  if (recovery.clientLost && op?.outcome === 'running') {
+    const error = new UserError(
+      `${recovery.clientLost.text} while tenant ${tenant} was being recovered. backup.log shows the recovery ` +
+        `(started ${op.startedAt ?? recovery.issuedAt}) still running, but wrote nothing for ` +
+        `${recovery.clientLost.silentForSeconds ?? '?'} s: whether HANA is still recovering ${tenant} is unknown. ` +
+        `The tenant is being recovered or stopped; it is not usable until a recovery succeeds.`,
+      `Watch ${system.traceDirectory}/DB_${tenant}/backup.log for the recovery's "RECOVER DATA finished" line, then ` +
+        'run the same command again: it follows a recovery still running and records one that ended.',
+    );
+    return { error, code: null, stillRunning: true };
   }
   if (recovery.lost) {
     const error = new UserError(
@@ -221,8 +337,7 @@ function recoveryFailure(
 /** Starts the recovered tenant (HANA usually did at the end of RECOVER); its ACTIVE_STATUS must then be YES. */
 async function startRecovered(req: RecoverTenantRequest, ctx: HanaErrorContext, finishLine: string | null): Promise<string> {
   const { connection, target, tenant, system } = req;
-  const before = await startTenant(connection, target, tenant, ctx);
-  const status = before === 'YES' ? before : await tenantActiveStatus(connection, target, tenant, ctx);
+  const { after: status } = await startTenantSettled(connection, target, tenant, ctx);
   if (status !== 'YES') {
     throw new UserError(
       `Tenant ${tenant} was recovered (${finishLine}) but is not running: ACTIVE_STATUS is ${status ?? 'unknown'}.`,

@@ -87,7 +87,15 @@ describe('hdbsql errors', () => {
 
   test('a non-zero exit without an error line is still a failure; a clean run is not', () => {
     expect(hdbsqlFailure(3, 'Segmentation fault\n')?.text).toBe('Segmentation fault');
-    expect(hdbsqlFailure(127, '')?.text).toMatch(/exited with code 127/);
+    expect(hdbsqlFailure(127, '')?.text).toMatch(/ended with exit code 127 without printing an error or a result/);
     expect(hdbsqlFailure(0, '')).toBeNull();
+  });
+
+  test('hdbsql killed by a signal says so, and that the client cannot tell whether HANA ran the statement', () => {
+    expect(hdbsqlFailure(137, '')?.text).toBe(
+      'hdbsql was killed by SIGKILL (exit code 137) before it printed a result; ' +
+        'whether HANA ran the statement is not known from the client',
+    );
+    expect(hdbsqlFailure(143, '')?.text).toMatch(/^hdbsql was killed by SIGTERM \(exit code 143\)/);
   });
 });
