@@ -16,7 +16,7 @@ import { inquire } from './functions/inquire.js';
 import { restore } from './functions/restore.js';
 import { GrammarError, quote } from './grammar.js';
 import { readInput, toolParameterFile, type FunctionName } from './input.js';
-import { fileLogger, silentLogger } from './log.js';
+import { fileLogger, rotation, silentLogger } from './log.js';
 import { loadParams } from './params.js';
 import { openStore } from './store/open.js';
 import type { ObjectStore } from './store/store.js';
@@ -100,10 +100,15 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
   try {
     const input = readInput(opts.fn, readFileSync(opts.input ?? 0, 'utf8'));
     const paramFile = toolParameterFile(input.toolOptions) ?? opts.paramFile;
-    const params = await loadParams(paramFile);
+    const { params, warnings } = await loadParams(paramFile);
     const log = params.LogFile
-      ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`)
+      ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`, rotation(params))
       : silentLogger;
+    // Without a LogFile the one place a warning can go is stderr (HANA quotes it as the agent's console output).
+    for (const w of warnings) {
+      if (params.LogFile) log.warn(`parameter file ${paramFile}: ${w}`);
+      else stderr(`hana-backint: warning: ${w}\n`);
+    }
     const extra = `${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}`;
     log.info(`start -f ${opts.fn} -u ${opts.user}${extra}: ${input.objects.length} object line(s)`);
     if (paramFile !== opts.paramFile) log.info(`parameter file ${paramFile} from #TOOLOPTION instead of -p`);

@@ -58,6 +58,25 @@ describe('hana-backint CLI', () => {
     expect(r.output).toEqual([]);
   });
 
+  test('an AWS key is accepted with one warning line in LogFile, or on stderr without one; the call succeeds', async () => {
+    const log = path.join(dir, 'aws-warn.log');
+    const withLog = await writeParams(path.join(dir, 'aws-log.yml'), {
+      FilesystemRoot: root,
+      LogFile: log,
+      LogRotationFrequency: 'day',
+    });
+    const a = await runAgent(dir, { fn: 'inquire', paramFile: withLog, user: 'HDB', lines: ['#NULL /none'] });
+    expect(a.exitCode).toBe(0);
+    expect(a.stderr).toBe('');
+    expect(readFileSync(log, 'utf8')).toMatch(/WARN .*LogRotationFrequency ignored: this agent rotates LogFile by size/);
+    const noLog = await writeParams(path.join(dir, 'aws-nolog.yml'), { FilesystemRoot: root, UploadConcurrency: 200 });
+    const b = await runAgent(dir, { fn: 'inquire', paramFile: noLog, user: 'HDB', lines: ['#NULL /none'] });
+    expect(b.exitCode).toBe(0);
+    expect(b.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^hana-backint: warning: UploadConcurrency 200 lowered to 2: /),
+    ]);
+  });
+
   test('a missing parameter file is a clear error', async () => {
     const r = await runAgent(dir, { fn: 'inquire', paramFile: path.join(dir, 'none.yml'), user: 'HDB', lines: ['#NULL'] });
     expect(r.exitCode).toBe(2);
