@@ -57,7 +57,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'version' {
   if (!paramFile) throw new UserError('option -p is required', USAGE);
   const user = seen.get('-u');
   if (!user) throw new UserError('option -u is required', USAGE);
-  if (!/^([A-Za-z0-9_]+@)?[A-Z][A-Z0-9]{2}$/.test(user))
+  // The namespace is taken verbatim, as Google's agent does (any -u it is given); only what cannot be one path
+  // segment of the store, or is not one or two names joined by @, is refused.
+  if (!/^[^\s/@\\]+(@[^\s/@\\]+)?$/.test(user) || /^\.\.?(@|$)|@\.\.?$/.test(user))
     throw new UserError(`-u ${user} is not SID or DB@SID`, 'pass -u <SID> (e.g. HDB) or -u <DATABASE>@<SID> (e.g. ERP@PRD)');
   return {
     fn: fn as FunctionName,
@@ -116,6 +118,11 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
     outFd = opts.output ? openSync(opts.output, 'w') : 1;
     const out = fdOutput(outFd);
     out.line(`#SOFTWAREID ${quote(input.softwareId?.[0] ?? 'backint 1.04')} ${quote(AGENT_ID)}`);
+    const rejected: Outcome[] = input.rejected.map((r) => {
+      out.line(r.answer);
+      log.error(`${r.reason}; answered ${r.answer}`);
+      return { ok: false, result: r.answer, reason: r.reason };
+    });
 
     const fo: FunctionOptions = {
       user: opts.user,
@@ -135,7 +142,7 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
       log.error(`cannot start: ${(e as Error).message}`);
       return fail(stderr, 1, (e as Error).message);
     }
-    const outcomes: Outcome[] = await FUNCTIONS[opts.fn](input.objects, out, store, fo);
+    const outcomes: Outcome[] = [...rejected, ...(await FUNCTIONS[opts.fn](input.objects, out, store, fo))];
     const failed = outcomes.filter((o) => !o.ok);
     log.info(`end -f ${opts.fn}: ${outcomes.length - failed.length} ok, ${failed.length} failed`);
     if (failed.length === 0) return 0;

@@ -41,6 +41,7 @@ export interface Params {
   DownloadRangeMiB: number;
   MaximumConcurrentFilesForRestore: number;
   RestorePipeOpenTimeoutSeconds: number;
+  BackupPipeWaitSeconds: number;
   Compression: Codec;
   LogVisibilityDelaySeconds: number;
   LogVisibilityDelayIncludesCatalog: boolean;
@@ -230,6 +231,14 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 1, max: 86400 },
     default: 600,
     description: 'How long restore waits for HANA to open the read end of its named pipe before reporting #ERROR.',
+  },
+  {
+    key: 'BackupPipeWaitSeconds',
+    kind: { type: 'integer', min: 0, max: 86400 },
+    default: 60,
+    description:
+      'How long backup waits for a #PIPE or #FILE that does not exist yet (HANA may create it just after starting ' +
+      'the agent) before answering #ERROR for it.',
   },
   {
     key: 'Compression',
