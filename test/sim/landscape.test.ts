@@ -284,7 +284,7 @@ test("hdbsql -I continues after errors and exits with the last statement's resul
     /^X,N,Z\n"a",1,\?\n1 row selected \(overall time [\d.]+ m?sec; server time [\d.]+ (?:usec|msec|sec)\)\n$/,
   );
   expect((await run(prd.paths.hdbsql, ['-v'])).stdout).toMatch(
-    /^HDBSQL version 2\.00\.070\.00\.\d+, the SAP HANA Database interactive terminal\.\n$/,
+    /^HDBSQL version 2\.20\.20\.\d+, the SAP HANA Database interactive terminal\.\n$/,
   );
 });
 

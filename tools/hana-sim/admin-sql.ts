@@ -3,11 +3,21 @@
  * ALTER SYSTEM START|STOP DATABASE, CREATE|DROP DATABASE, BACKUP DATA, RECOVER DATABASE|DATA.
  * Token-based; RECOVER clauses may come in any order, as the published examples show.
  */
+import type { IniChange } from './global-ini.js';
 import { errors, SqlError } from './sql-errors.js';
 import { tokenizeSql, type SqlToken } from './sql-tokens.js';
 
 export type AdminStatement =
   | { kind: 'start' | 'stop'; database: string }
+  | {
+      kind: 'config';
+      file: string;
+      /** 'SYSTEM', 'DATABASE', 'HOST'; layerName: the database or host of the layer. */
+      layer: string;
+      layerName?: string;
+      changes: IniChange[];
+      reconfigure: boolean;
+    }
   | { kind: 'create'; database: string }
   | { kind: 'drop'; database: string }
   | {
@@ -85,6 +95,7 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
   const t = tokenizeSql(sql);
   const c = new Cursor(t);
   if (c.accept('ALTER', 'SYSTEM')) {
+    if (c.accept('ALTER', 'CONFIGURATION')) return parseConfiguration(c);
     const kind = c.accept('START') ? 'start' : c.accept('STOP') ? 'stop' : undefined;
     if (!kind) throw errors.notSupported(`ALTER SYSTEM ${c.peek()?.raw ?? ''} (the simulator supports START and STOP DATABASE)`);
     c.expect('DATABASE');
@@ -110,6 +121,43 @@ export function parseAdmin(sql: string, parseUtc: (literal: string) => number | 
   if (c.accept('BACKUP', 'DATA')) return parseBackup(c);
   if (c.accept('RECOVER')) return parseRecover(c, parseUtc);
   return undefined;
+}
+
+/**
+ * ALTER SYSTEM ALTER CONFIGURATION ('<file>', '<layer>'[, '<name>']) SET ('<section>', '<key>') = '<value>'[, …] |
+ * UNSET ('<section>', '<key>')[, …] [WITH RECONFIGURE] (SAP HANA SQL reference).
+ */
+function parseConfiguration(c: Cursor): AdminStatement {
+  c.symbol('(');
+  const file = c.string();
+  c.symbol(',');
+  const layer = c.string().toUpperCase();
+  let layerName: string | undefined;
+  if (c.peek()?.value === ',') {
+    c.symbol(',');
+    layerName = c.string();
+  }
+  c.symbol(')');
+  const unset = c.accept('UNSET');
+  if (!unset) c.expect('SET');
+  const changes: IniChange[] = [];
+  do {
+    if (changes.length) c.symbol(',');
+    c.symbol('(');
+    const section = c.string();
+    c.symbol(',');
+    const key = c.string();
+    c.symbol(')');
+    if (unset) changes.push({ section, key });
+    else {
+      c.symbol('=');
+      changes.push({ section, key, value: c.string() });
+    }
+  } while (c.peek()?.kind === 'symbol' && c.peek()?.value === ',');
+  const reconfigure = c.accept('WITH', 'RECONFIGURE');
+  if (c.accept('COMMENT')) c.string();
+  c.end();
+  return { kind: 'config', file, layer, layerName, changes, reconfigure };
 }
 
 /** BACKUP DATA [INCREMENTAL|DIFFERENTIAL] [FOR <db>] USING BACKINT ('<prefix>') [COMMENT …] [TOOLOPTION …] */

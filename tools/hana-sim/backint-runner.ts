@@ -14,7 +14,8 @@ import { backintTraceTime } from './time-format.js';
 export interface BackintContext {
   /** /usr/sap/<SID>/SYS/global/hdb/opt/hdbbackint under the root. */
   executable: string;
-  parameterFile: string;
+  /** -p; HANA leaves it out when global.ini names no parameter file. */
+  parameterFile: string | undefined;
   tmpDir: string;
   sid: string;
   /** `#SOFTWAREID "<interface>" "<hana id>"` */
@@ -83,7 +84,7 @@ export async function invokeBackint(
   const output = mkstemp(ctx.tmpDir, ctx.sid);
   const inputLines = [`#SOFTWAREID ${quote(ctx.interfaceVersion)} ${quote(ctx.hanaSoftwareId)}`, ...opts.objectLines];
   writeFileSync(input, inputLines.join('\n') + '\n');
-  const args = ['-f', opts.fn, '-p', ctx.parameterFile, '-i', input, '-o', output, '-u', opts.user];
+  const args = ['-f', opts.fn, ...(ctx.parameterFile ? ['-p', ctx.parameterFile] : []), '-i', input, '-o', output, '-u', opts.user];
   if (opts.backupId !== undefined) args.push('-s', String(opts.backupId));
   if (opts.count !== undefined) args.push('-c', String(opts.count));
   if (opts.level !== undefined) args.push('-l', opts.level);
@@ -278,6 +279,7 @@ export async function inquireObjects(
   user: string,
   objects: { path: string; ebid: string }[],
 ): Promise<boolean[]> {
+  if (!objects.length) return [];
   const run = await invokeBackint(ctx, {
     fn: 'inquire',
     user,

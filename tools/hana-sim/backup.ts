@@ -219,7 +219,7 @@ async function runLogBackup(sys: SystemCore, database: string): Promise<void> {
   log.write(opId, 'INFO', 'LOGBCKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${data.length}`);
   let saved: SavedObject[];
   try {
-    saved = await backupObjects(sys.backint(database), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
+    saved = await backupObjects(sys.backint(database, 'log'), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
   } catch (e) {
     const f = failureText(e);
     log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupLogError`);
@@ -282,7 +282,7 @@ export async function runCatalogBackup(sys: SystemCore, database: string): Promi
   });
   log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteCatalogBackupInProgress`);
   try {
-    const [saved] = await backupObjects(sys.backint(database), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
+    const [saved] = await backupObjects(sys.backint(database, 'catalog'), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
     sys.state.addCatalogFile({
       database,
       backup_id: opId,

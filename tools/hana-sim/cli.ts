@@ -1,6 +1,7 @@
 /**
  * `hana-vdb sim …` (argv = the words after `sim`):
- *   sim start [--driven] [--start-at ISO] [--log-shipping-lag S] [--markers-every S] [--no-ssh] [--root DIR]
+ *   sim start [--driven] [--start-at ISO] [--log-shipping-lag S] [--markers-every S] [--hana-version SID=V[,SID=V]]
+ *             [--no-ssh] [--root DIR]
  *   sim clock [--set ISO | --advance SECONDS]
  *   sim status
  *   sim fault slow-recovery MS | crash-recovery [STEP] | delete-backup SID DATABASE BACKUP_ID |
@@ -18,7 +19,7 @@ import { startLandscape, type Landscape } from './landscape.js';
 import { openSshConfigSnippet } from './openssh.js';
 import type { ControlRequest, StatusReply } from './server.js';
 import { systemPaths } from './paths.js';
-import { ALL_PRIVILEGES, defaultLandscape, type Privilege } from './spec.js';
+import { ALL_PRIVILEGES, defaultLandscape, HANA_VERSION, type Privilege } from './spec.js';
 
 interface Parsed {
   words: string[];
@@ -35,6 +36,7 @@ const VALUED = new Set([
   '--every',
   '--table',
   '--database',
+  '--hana-version',
 ]);
 
 function parse(argv: string[]): Parsed {
@@ -107,6 +109,21 @@ export function startSummary(l: Landscape, status: StatusReply): object {
   };
 }
 
+/** --hana-version PRD=2.00.076.00.1705400033,QAS=2.00.070.00.1679989823: server versions per system. */
+function setVersions(spec: ReturnType<typeof defaultLandscape>, text: string): void {
+  for (const pair of text.split(',')) {
+    const [sid, version] = pair.split('=');
+    const sys = spec.systems.find((s) => s.sid === sid);
+    if (!sys || !version || !HANA_VERSION.test(version))
+      throw new UserError(
+        `--hana-version: "${pair}" is not <SID>=<version> of a system of the landscape ` +
+          `(${spec.systems.map((s) => s.sid).join(', ')})`,
+        'e.g. --hana-version QAS=2.00.070.00.1679989823',
+      );
+    sys.version = version;
+  }
+}
+
 async function start(p: Parsed, ctx: CliContext): Promise<number> {
   const root = rootOf(p, ctx);
   if (readServerInfo(root))
@@ -114,6 +131,8 @@ async function start(p: Parsed, ctx: CliContext): Promise<number> {
   const spec = defaultLandscape();
   if (p.flags.has('--log-shipping-lag'))
     spec.backint = { ...spec.backint, logShippingLagSeconds: num(p.flags, '--log-shipping-lag') };
+  const versions = p.flags.get('--hana-version');
+  if (typeof versions === 'string') setVersions(spec, versions);
   const startAt = p.flags.get('--start-at');
   const l = await startLandscape({
     root,

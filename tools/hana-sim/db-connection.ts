@@ -5,6 +5,7 @@
  * statement that reads them.
  */
 import Database from 'better-sqlite3';
+import type { IniContents } from './global-ini.js';
 import { registerFunctions } from './sql-functions.js';
 import type { CatalogEntry, CatalogFile, SystemState } from './state.js';
 import type { SystemSpec } from './spec.js';
@@ -62,7 +63,8 @@ export interface ConnectionContext {
   system: Required<Pick<SystemSpec, 'sid' | 'host' | 'utcOffset' | 'version'>>;
   state: SystemState;
   database: string;
-  iniBackup: Record<string, string>;
+  /** global.ini as it is now (read for every statement that reads the views). */
+  ini: () => IniContents;
 }
 
 function create(db: Database.Database, schema: string, table: string, cols: string[]): void {
@@ -137,7 +139,9 @@ export class DbConnection {
       VIEWS.USERS!,
       state.users(database).map((u) => [u.name, 'FALSE']),
     );
-    const ini = Object.entries(this.ctx.iniBackup).map(([k, v]) => ['global.ini', 'SYSTEM', '', '', 'backup', k, v]);
+    const ini = [...this.ctx.ini().entries()].flatMap(([section, keys]) =>
+      [...keys.entries()].map(([k, v]) => ['global.ini', 'SYSTEM', '', '', section, k, v]),
+    );
     fill(this.db, 'SYS', 'M_INIFILE_CONTENTS', VIEWS.M_INIFILE_CONTENTS!, ini);
     const me = state.user(database, user);
     fill(

@@ -1,4 +1,5 @@
-/** Entry of exe/hdbsql (HANA_SIM_ROOT and HANA_SIM_VERSION come from the wrapper script). */
+/** Entry of exe/hdbsql (HANA_SIM_ROOT and HANA_SIM_CLIENT_VERSION come from the wrapper script). */
+import { DEFAULT_CLIENT_VERSION } from './spec.js';
 import { runHdbsql } from './hdbsql.js';
 
 async function readStdin(): Promise<string> {
@@ -10,7 +11,7 @@ async function readStdin(): Promise<string> {
 
 runHdbsql(process.argv.slice(2), {
   root: process.env.HANA_SIM_ROOT ?? '',
-  version: process.env.HANA_SIM_VERSION ?? '2.00.070.00.1679989823',
+  version: process.env.HANA_SIM_CLIENT_VERSION ?? DEFAULT_CLIENT_VERSION,
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin,

@@ -3,9 +3,10 @@
  * running node on the simulator's client programs), exe/manifest, the trace directories, global.ini with the
  * [backup] settings, the hdbbackint wrapper and the agent's parameter file.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeIni } from './global-ini.js';
 import { backintStoreDir, clockFile, databaseTraceDir, systemPaths } from './paths.js';
 import type { BackintSpec, SystemSpec } from './spec.js';
 
@@ -57,14 +58,14 @@ export function writeBackintParameterFile(
 
 export function installSystem(
   root: string,
-  system: SystemSpec & { version: string },
+  system: SystemSpec & { version: string; clientVersion: string },
   backint: BackintSpec,
   iniBackup: Record<string, string>,
 ): void {
   const p = systemPaths(root, system);
   const repo = repoRoot();
   const node = process.execPath;
-  const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_VERSION=${system.version}`;
+  const env = `HANA_SIM_ROOT=${sh(root)} HANA_SIM_SID=${system.sid} HANA_SIM_CLIENT_VERSION=${system.clientVersion}`;
   writeExecutable(
     join(p.exeDir, 'hdbsql'),
     `#!/bin/sh\n# hdbsql of simulated ${system.sid} (hana-vdb tools/hana-sim)\n${env} exec ` +
@@ -95,13 +96,8 @@ export function installSystem(
     ].join('\n'),
   );
   writeBackintParameterFile(root, system, backint);
-  mkdirSync(dirname(p.globalIni), { recursive: true });
-  writeFileSync(
-    p.globalIni,
-    `[backup]\n${Object.entries(iniBackup)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join('\n')}\n`,
-  );
+  // A restarted system keeps its global.ini (with what ALTER SYSTEM ALTER CONFIGURATION wrote); a new one gets the defaults.
+  if (!existsSync(p.globalIni)) writeIni(p.globalIni, new Map([['backup', new Map(Object.entries(iniBackup))]]));
   mkdirSync(p.backintDir, { recursive: true });
   mkdirSync(backintStoreDir(root), { recursive: true });
 }

@@ -14,7 +14,7 @@ import type { CatalogImage, LogBackupImage, TopologyImage } from './backup.js';
 import { backintRoot, databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
 import type { CatalogEntry, CatalogFile } from './state.js';
-import type { SystemCore } from './system-core.js';
+import type { BackintKind, SystemCore } from './system-core.js';
 import { isoLocal } from './time-format.js';
 
 type Recover = Extract<AdminStatement, { kind: 'recover' }>;
@@ -149,7 +149,7 @@ interface RecoveryRun {
   stmt: Recover;
   target: string;
   user: string;
-  backint: ReturnType<SystemCore['backint']>;
+  backint: (kind: BackintKind) => ReturnType<SystemCore['backint']>;
   pipeDir: string;
   service: string;
   address: string;
@@ -212,7 +212,7 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
     stmt,
     target,
     user: sys.backintUser(source.database, source.sid),
-    backint: sys.backint(target),
+    backint: (kind) => sys.backint(target, kind),
     pipeDir: join(databaseBackintDir(sys.paths, target), '.recovery'),
     service,
     address,
@@ -244,9 +244,9 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
 
 /** 1. The backup catalog: the newest version of log_backup_0_0_0_0 in the Backint tool. */
 async function readCatalog(run: RecoveryRun, catalogPath: string): Promise<CatalogImage> {
-  const versions = await inquireVersions(run.backint, run.user, catalogPath);
+  const versions = await inquireVersions(run.backint('catalog'), run.user, catalogPath);
   if (!versions.length) throw new RecoveryError(449, `[111014] no backup catalog found in Backint: ${catalogPath}`, 0, 0);
-  const [catRes] = await restoreObjects(run.backint, run.user, run.pipeDir, [{ path: catalogPath, ebid: versions[0]! }]);
+  const [catRes] = await restoreObjects(run.backint('catalog'), run.user, run.pipeDir, [{ path: catalogPath, ebid: versions[0]! }]);
   if (catRes!.status !== 'restored')
     throw new RecoveryError(449, `[111014] the backup catalog ${catalogPath} could not be read from Backint`, 0, 0);
   const cat = JSON.parse(catRes!.data.toString('utf8')) as CatalogImage;
@@ -264,9 +264,13 @@ function logStrategy(run: RecoveryRun, strat: Strategy): void {
 
 /** 3. CHECK ACCESS USING BACKINT: every backup of the strategy must be in the Backint tool before data is touched. */
 async function checkAccess(run: RecoveryRun, strat: Strategy): Promise<void> {
-  const all = [...strat.data.flatMap((b) => b.files), ...strat.logs];
-  const objects = all.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
-  const ok = await inquireObjects(run.backint, run.user, objects);
+  const data = strat.data.flatMap((b) => b.files);
+  const all = [...data, ...strat.logs];
+  const objects = (files: CatalogFile[]) => files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
+  const ok = [
+    ...(await inquireObjects(run.backint('data'), run.user, objects(data))),
+    ...(await inquireObjects(run.backint('log'), run.user, objects(strat.logs))),
+  ];
   const missing = all.filter((_, i) => !ok[i]);
   if (missing.length) {
     throw new RecoveryError(
@@ -291,7 +295,7 @@ async function restoreData(run: RecoveryRun, strat: Strategy): Promise<void> {
       (x, y) => x.source_id - y.source_id || x.destination_path.localeCompare(y.destination_path, 'en', { numeric: true }),
     );
     const objects = files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
-    const res = await restoreObjects(run.backint, run.user, run.pipeDir, objects);
+    const res = await restoreObjects(run.backint('data'), run.user, run.pipeDir, objects);
     res.forEach((r, i) => {
       if (r.status !== 'restored') {
         const answer = r.status === 'notfound' ? '#NOTFOUND' : '#ERROR';
@@ -330,7 +334,7 @@ async function replayLogs(run: RecoveryRun, strat: Strategy): Promise<void> {
     stateLine(run, 'RecoveryExecuteLogRecoveryInProgress');
     let done = false;
     for (const [i, f] of strat.logs.entries()) {
-      const [r] = await restoreObjects(run.backint, run.user, run.pipeDir, [
+      const [r] = await restoreObjects(run.backint('log'), run.user, run.pipeDir, [
         { path: f.destination_path, ebid: f.external_backup_id! },
       ]);
       if (r!.status === 'notfound') break; // not (yet) in the Backint tool: the logs end here

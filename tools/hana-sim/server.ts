@@ -111,7 +111,12 @@ export class SimServer {
         lookup: (sid) => this.systems.get(sid),
       });
       sys.initialize();
-      installSystem(this.opts.root, s as SystemSpec & { version: string }, this.spec.backint!, sys.iniBackup());
+      installSystem(
+        this.opts.root,
+        s as SystemSpec & { version: string; clientVersion: string },
+        this.spec.backint!,
+        sys.defaultIniBackup(),
+      );
       this.systems.set(s.sid, sys);
       sys.onDatabasesChanged = () => void this.syncListeners(sys).then(() => this.writeEndpointsAndKeys());
     }
@@ -391,7 +396,7 @@ export class SimServer {
   private nextEvent(): { at: number; run: () => Promise<void> } | undefined {
     const events: { at: number; order: number; run: () => Promise<void> }[] = [];
     for (const sys of this.systems.values()) {
-      const step = sys.spec.logBackupTimeoutS * 1000;
+      const step = sys.logBackupTimeoutS() * 1000;
       const at = this.nextLogBackup.get(sys.spec.sid) ?? Math.floor(this.processedMs / step) * step + step;
       this.nextLogBackup.set(sys.spec.sid, at);
       events.push({

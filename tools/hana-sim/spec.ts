@@ -10,7 +10,8 @@ export type Privilege =
   | 'DATABASE STOP'
   | 'DATABASE BACKUP OPERATOR'
   | 'BACKUP ADMIN'
-  | 'CATALOG READ';
+  | 'CATALOG READ'
+  | 'INIFILE ADMIN';
 
 export const ALL_PRIVILEGES: readonly Privilege[] = [
   'DATABASE ADMIN',
@@ -20,6 +21,7 @@ export const ALL_PRIVILEGES: readonly Privilege[] = [
   'DATABASE BACKUP OPERATOR',
   'BACKUP ADMIN',
   'CATALOG READ',
+  'INIFILE ADMIN',
 ];
 
 export interface UserSpec {
@@ -41,8 +43,10 @@ export interface SystemSpec {
   /** The host clock's offset, "+01:00". backup.log and SYS_* columns print local time with it. */
   utcOffset: string;
   tenants: string[];
-  /** HANA server version (also what `hdbsql -v` reports on the host). */
+  /** HANA server version (`SELECT VERSION FROM SYS.M_DATABASE`, exe/manifest, Backint #SOFTWAREID). */
   version?: string;
+  /** Version of the host's HANA client: what `hdbsql -v` prints. */
+  clientVersion?: string;
   /** global.ini [backup] log_backup_timeout_s (simulated seconds). Default 900. */
   logBackupTimeoutS?: number;
   /** global.ini [backup] backint_response_timeout (real seconds). Default 600. */
@@ -70,12 +74,24 @@ export interface LandscapeSpec {
 }
 
 export const DEFAULT_VERSION = '2.00.070.00.1679989823';
+/** `HDBSQL version 2.20.20.1712178305, the SAP HANA Database interactive terminal.` (SAP BTP documentation). */
+export const DEFAULT_CLIENT_VERSION = '2.20.20.1712178305';
+/** <major>.<minor>.<revision>.<patch>.<build time>, e.g. 2.00.076.00.1705400033. */
+export const HANA_VERSION = /^\d\.\d{2}\.\d{3}\.\d{2}\.\d{10}$/;
 
 export function defaultLandscape(): LandscapeSpec {
   return {
     systems: [
       { sid: 'PRD', instance: '00', host: 'hanaprd', utcOffset: '+01:00', tenants: ['ERP'] },
-      { sid: 'QAS', instance: '10', host: 'hanaqas', utcOffset: '-05:00', tenants: ['VDB1', 'VDB2', 'VDB3'] },
+      {
+        sid: 'QAS',
+        instance: '10',
+        host: 'hanaqas',
+        utcOffset: '-05:00',
+        tenants: ['VDB1', 'VDB2', 'VDB3'],
+        // Newer than PRD, as a copy target must be: a check comparing versions must not rely on equality.
+        version: '2.00.076.00.1705400033',
+      },
     ],
     backint: {},
   };
@@ -128,6 +144,10 @@ export function normalizeSpec(spec: LandscapeSpec): LandscapeSpec {
     if (!/^\d{2}$/.test(s.instance)) throw new Error(`${at}.instance: "${s.instance}" must be two digits, e.g. "00"`);
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(s.host)) throw new Error(`${at}.host: "${s.host}" must be a lower-case host name`);
     if (!/^[+-]\d{2}:\d{2}$/.test(s.utcOffset)) throw new Error(`${at}.utcOffset: "${s.utcOffset}" must look like +01:00`);
+    if (s.version !== undefined && !HANA_VERSION.test(s.version))
+      throw new Error(`${at}.version: "${s.version}" must look like 2.00.076.00.1705400033`);
+    if (s.clientVersion !== undefined && !/^\d+\.\d+\.\d+\.\d+$/.test(s.clientVersion))
+      throw new Error(`${at}.clientVersion: "${s.clientVersion}" must look like 2.20.20.1712178305`);
     for (const t of s.tenants) {
       if (!DBNAME.test(t) || t === 'SYSTEMDB') throw new Error(`${at}.tenants: "${t}" is not a valid tenant name`);
     }
@@ -135,6 +155,7 @@ export function normalizeSpec(spec: LandscapeSpec): LandscapeSpec {
   return {
     systems: spec.systems.map((s) => ({
       version: DEFAULT_VERSION,
+      clientVersion: DEFAULT_CLIENT_VERSION,
       logBackupTimeoutS: 900,
       backintResponseTimeoutS: 600,
       parallelDataBackupBackintChannels: 1,

@@ -20,6 +20,8 @@ export interface SystemEnv {
   lookup: (sid: string) => SystemCore | undefined;
 }
 
+export type BackintKind = 'data' | 'log' | 'catalog';
+
 export type ResolvedSystemSpec = Required<Omit<SystemSpec, 'users'>> & Pick<SystemSpec, 'users'>;
 
 export interface SystemCore {
@@ -29,7 +31,8 @@ export interface SystemCore {
   readonly state: SystemState;
   dataFile(database: string): string;
   backupLog(database: string): BackupLog;
-  backint(database: string): BackintContext;
+  /** Backint of a database for data, log or catalog backups (global.ini names a parameter file for each). */
+  backint(database: string, kind?: BackintKind): BackintContext;
   /** Backint -u of a database's backups. */
   backintUser(database: string, sid?: string): string;
   nextOpId(): number;

@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAdmin, type AdminStatement } from './admin-sql.js';
 import type { BackintContext } from './backint-runner.js';
+import type { BackintKind } from './system-core.js';
 import { DbConnection } from './db-connection.js';
+import { changeIni, readIni, type IniContents } from './global-ini.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 import { BackupLog } from './hana-log.js';
 import { databaseTraceDir, systemPaths, tmpDir, type SystemPaths } from './paths.js';
 import { defaultUsers, hanaPorts, type Privilege } from './spec.js';
@@ -25,6 +28,12 @@ export interface Session {
 }
 
 export type SqlResult = { kind: 'rows'; columns: string[]; rows: unknown[][] } | { kind: 'affected'; count: number };
+
+/** HANA's defaults of the [backup] parameters the simulator acts on (SAP HANA configuration parameter reference). */
+const BACKUP_DEFAULTS: Record<string, string> = {
+  log_backup_using_backint: 'false',
+  catalog_backup_using_backint: 'false',
+};
 
 const VIEW_SCHEMAS = new Set(['SYS', 'SYS_DATABASES', 'PUBLIC']);
 
@@ -78,10 +87,11 @@ export class SimSystem implements SystemCore {
     return new BackupLog(join(databaseTraceDir(this.paths, database), 'backup.log'), this.spec.utcOffset, this.env.now);
   }
 
-  backint(database: string): BackintContext {
+  /** How HANA calls Backint for one kind of backup: `-p` is global.ini's <kind>_backup_parameter_file. */
+  backint(database: string, kind: BackintKind = 'data'): BackintContext {
     return {
       executable: this.paths.hdbbackint,
-      parameterFile: this.paths.backintParameterFile,
+      parameterFile: this.backupParameter(`${kind}_backup_parameter_file`),
       tmpDir: tmpDir(this.env.root),
       sid: this.spec.sid,
       interfaceVersion: this.env.interfaceVersion,
@@ -115,7 +125,8 @@ export class SimSystem implements SystemCore {
     };
   }
 
-  iniBackup(): Record<string, string> {
+  /** The [backup] section a new system's global.ini starts with: Backint for data, logs and catalog. */
+  defaultIniBackup(): Record<string, string> {
     return {
       log_backup_using_backint: 'true',
       catalog_backup_using_backint: 'true',
@@ -128,6 +139,22 @@ export class SimSystem implements SystemCore {
     };
   }
 
+  /** global.ini as it is on disk now (ALTER SYSTEM ALTER CONFIGURATION and editors change it). */
+  ini(): IniContents {
+    return readIni(this.paths.globalIni);
+  }
+
+  /** A [backup] parameter of global.ini, or HANA's default when the file does not set it. */
+  backupParameter(key: string): string | undefined {
+    return this.ini().get('backup')?.get(key) ?? BACKUP_DEFAULTS[key];
+  }
+
+  /** log_backup_timeout_s as global.ini says now (simulated seconds; HANA's minimum interval applies). */
+  logBackupTimeoutS(): number {
+    const v = Number(this.backupParameter('log_backup_timeout_s'));
+    return Number.isFinite(v) && v > 0 ? v : this.spec.logBackupTimeoutS;
+  }
+
   connection(database: string): DbConnection {
     let c = this.conns.get(database);
     if (!c) {
@@ -135,7 +162,7 @@ export class SimSystem implements SystemCore {
         system: this.spec,
         state: this.state,
         database,
-        iniBackup: this.iniBackup(),
+        ini: () => this.ini(),
       });
       this.conns.set(database, c);
     }
@@ -236,6 +263,9 @@ export class SimSystem implements SystemCore {
         }
         return none;
       }
+      case 'config':
+        this.alterConfiguration(session, s);
+        return none;
       case 'create': {
         if (!inSystemDb) throw errors.notSupported('CREATE DATABASE is only possible in the system database');
         this.require(session, 'DATABASE ADMIN');
@@ -285,6 +315,22 @@ export class SimSystem implements SystemCore {
         await runRecovery(this, s, sql);
         return none;
       }
+    }
+  }
+
+  /** ALTER SYSTEM ALTER CONFIGURATION on global.ini's SYSTEM layer, written to the file at once. */
+  private alterConfiguration(session: Session, s: Extract<AdminStatement, { kind: 'config' }>): void {
+    if (s.file.toLowerCase() !== 'global.ini')
+      throw errors.notSupported(`ALTER CONFIGURATION of ${s.file} (the simulator keeps global.ini only)`);
+    if (s.layer !== 'SYSTEM')
+      throw errors.notSupported(`ALTER CONFIGURATION on the ${s.layer} layer (the simulator keeps the SYSTEM layer only)`);
+    if (session.database !== 'SYSTEMDB')
+      throw errors.notSupported('changing the SYSTEM layer of global.ini is only possible in the system database');
+    this.require(session, 'INIFILE ADMIN');
+    try {
+      changeIni(this.paths.globalIni, s.changes);
+    } catch (e) {
+      throw new SqlError(HanaCode.generalError, `general error: ${(e as Error).message}`);
     }
   }
 
