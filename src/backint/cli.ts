@@ -15,6 +15,7 @@ import { deleteObjects } from './functions/delete.js';
 import { inquire } from './functions/inquire.js';
 import { restore } from './functions/restore.js';
 import { GrammarError, quote } from './grammar.js';
+import { installMain } from './install/cli.js';
 import { readInput, toolParameterFile, type FunctionName } from './input.js';
 import { fileLogger, rotation, silentLogger } from './log.js';
 import { loadParams } from './params.js';
@@ -165,6 +166,12 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'install' || argv[0] === 'uninstall')
+    return installMain(
+      argv,
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+    );
   const code = await run(
     argv,
     (s) => process.stderr.write(s),

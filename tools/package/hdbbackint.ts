@@ -38,7 +38,10 @@ export async function packageExecutable(output = EXECUTABLE): Promise<string> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'hdbbackint-'));
   try {
     const worker = await bundle('src/backint/channel/worker.ts');
-    const main = await bundle('tools/package/sea-entry.ts', { HANA_BACKINT_WORKER_SOURCE: JSON.stringify(worker) });
+    const main = await bundle('tools/package/sea-entry.ts', {
+      HANA_BACKINT_WORKER_SOURCE: JSON.stringify(worker),
+      HANA_BACKINT_SINGLE_EXECUTABLE: 'true',
+    });
     const script = path.join(work, 'hdbbackint.cjs');
     const blob = path.join(work, 'hdbbackint.blob');
     writeFileSync(script, main);
