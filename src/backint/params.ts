@@ -179,10 +179,7 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     key: 'PartSizeMiB',
     kind: { type: 'integer', min: 5, max: 5120 },
     default: 8,
-    description:
-      'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x ' +
-      '(UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 ' +
-      'parts).',
+    description: "Size of the first multipart parts (S3); parts grow on a long pipe, so any pipe fits in S3's 10,000 parts.",
   },
   {
     key: 'UploadConcurrency',
