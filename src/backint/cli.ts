@@ -15,8 +15,9 @@ import { deleteObjects } from './functions/delete.js';
 import { inquire } from './functions/inquire.js';
 import { restore } from './functions/restore.js';
 import { GrammarError, quote } from './grammar.js';
+import { installMain } from './install/cli.js';
 import { readInput, toolParameterFile, type FunctionName } from './input.js';
-import { fileLogger, silentLogger } from './log.js';
+import { fileLogger, rotation, silentLogger } from './log.js';
 import { loadParams } from './params.js';
 import { openStore } from './store/open.js';
 import type { ObjectStore } from './store/store.js';
@@ -57,7 +58,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'version' {
   if (!paramFile) throw new UserError('option -p is required', USAGE);
   const user = seen.get('-u');
   if (!user) throw new UserError('option -u is required', USAGE);
-  if (!/^([A-Za-z0-9_]+@)?[A-Z][A-Z0-9]{2}$/.test(user))
+  // The namespace is taken verbatim, as Google's agent does (any -u it is given); only what cannot be one path
+  // segment of the store, or is not one or two names joined by @, is refused.
+  if (!/^[^\s/@\\]+(@[^\s/@\\]+)?$/.test(user) || /^\.\.?(@|$)|@\.\.?$/.test(user))
     throw new UserError(`-u ${user} is not SID or DB@SID`, 'pass -u <SID> (e.g. HDB) or -u <DATABASE>@<SID> (e.g. ERP@PRD)');
   return {
     fn: fn as FunctionName,
@@ -100,10 +103,15 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
   try {
     const input = readInput(opts.fn, readFileSync(opts.input ?? 0, 'utf8'));
     const paramFile = toolParameterFile(input.toolOptions) ?? opts.paramFile;
-    const params = await loadParams(paramFile);
+    const { params, warnings } = await loadParams(paramFile);
     const log = params.LogFile
-      ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`)
+      ? fileLogger(params.LogFile, params.LogLevel, `${process.pid} ${opts.fn} ${opts.user}`, rotation(params))
       : silentLogger;
+    // Without a LogFile the one place a warning can go is stderr (HANA quotes it as the agent's console output).
+    for (const w of warnings) {
+      if (params.LogFile) log.warn(`parameter file ${paramFile}: ${w}`);
+      else stderr(`hana-backint: warning: ${w}\n`);
+    }
     const extra = `${opts.backupId ? ` -s ${opts.backupId}` : ''}${opts.level ? ` -l ${opts.level}` : ''}`;
     log.info(`start -f ${opts.fn} -u ${opts.user}${extra}: ${input.objects.length} object line(s)`);
     if (paramFile !== opts.paramFile) log.info(`parameter file ${paramFile} from #TOOLOPTION instead of -p`);
@@ -111,6 +119,11 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
     outFd = opts.output ? openSync(opts.output, 'w') : 1;
     const out = fdOutput(outFd);
     out.line(`#SOFTWAREID ${quote(input.softwareId?.[0] ?? 'backint 1.04')} ${quote(AGENT_ID)}`);
+    const rejected: Outcome[] = input.rejected.map((r) => {
+      out.line(r.answer);
+      log.error(`${r.reason}; answered ${r.answer}`);
+      return { ok: false, result: r.answer, reason: r.reason };
+    });
 
     const fo: FunctionOptions = {
       user: opts.user,
@@ -130,7 +143,7 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
       log.error(`cannot start: ${(e as Error).message}`);
       return fail(stderr, 1, (e as Error).message);
     }
-    const outcomes: Outcome[] = await FUNCTIONS[opts.fn](input.objects, out, store, fo);
+    const outcomes: Outcome[] = [...rejected, ...(await FUNCTIONS[opts.fn](input.objects, out, store, fo))];
     const failed = outcomes.filter((o) => !o.ok);
     log.info(`end -f ${opts.fn}: ${outcomes.length - failed.length} ok, ${failed.length} failed`);
     if (failed.length === 0) return 0;
@@ -153,6 +166,12 @@ export async function run(argv: readonly string[], stderr: (s: string) => void, 
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'install' || argv[0] === 'uninstall')
+    return installMain(
+      argv,
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+    );
   const code = await run(
     argv,
     (s) => process.stderr.write(s),

@@ -16,6 +16,8 @@ export interface Line {
   readonly keyword: string;
   readonly params: readonly Token[];
   readonly text: string;
+  /** Set when the line could not be split (an unterminated quote); `params` is then empty. */
+  readonly error?: string;
 }
 
 export class GrammarError extends Error {
@@ -65,16 +67,23 @@ export function tokenize(text: string, lineNumber = 0): Token[] {
   return tokens;
 }
 
-/** Lines that start with `#KEYWORD`; anything else is a comment per the spec and is dropped. */
+/**
+ * Lines that start with `#KEYWORD`; anything else is a comment per the spec and is dropped. A line that cannot be
+ * split is returned with `error` set rather than thrown.
+ */
 export function parseLines(input: string): Line[] {
   const lines: Line[] = [];
   const texts = input.split(/\r?\n/);
   texts.forEach((raw, index) => {
     const text = raw.replace(/^\uFEFF/, '');
     if (!/^#[A-Z]+(\s|$)/.test(text)) return;
-    const tokens = tokenize(text, index + 1);
-    const [keyword, ...params] = tokens;
-    lines.push({ number: index + 1, keyword: keyword!.value, params, text });
+    try {
+      const [keyword, ...params] = tokenize(text, index + 1);
+      lines.push({ number: index + 1, keyword: keyword!.value, params, text });
+    } catch (e) {
+      // One bad line is answered on its own (#ERROR); the caller decides, the other lines still run.
+      lines.push({ number: index + 1, keyword: text.split(/\s/)[0]!, params: [], text, error: (e as Error).message });
+    }
   });
   return lines;
 }

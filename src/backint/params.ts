@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../sdk/errors.js';
+import { AWS_ALIASES, AWS_IGNORED_KEYS, translateAwsKeys } from './aws-keys.js';
+import { limitMemory } from './safe-limits.js';
 
 export type StoreType = 'filesystem' | 's3';
 export type Codec = 'none' | 'gzip';
@@ -34,15 +36,19 @@ export interface Params {
   PartSizeMiB: number;
   UploadConcurrency: number;
   UploadChannelSize: number;
+  BufferMemoryLimitMiB: number;
   DownloadConcurrency: number;
   DownloadRangeMiB: number;
   MaximumConcurrentFilesForRestore: number;
   RestorePipeOpenTimeoutSeconds: number;
+  BackupPipeWaitSeconds: number;
   Compression: Codec;
   LogVisibilityDelaySeconds: number;
   LogVisibilityDelayIncludesCatalog: boolean;
   ClockFile: string | undefined;
   LogFile: string | undefined;
+  LogFileMaxMiB: number;
+  LogFileKeep: number;
   LogLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -173,10 +179,7 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     key: 'PartSizeMiB',
     kind: { type: 'integer', min: 5, max: 5120 },
     default: 8,
-    description:
-      'Multipart part size (S3). Memory per backup channel is about PartSizeMiB x ' +
-      '(UploadConcurrency + 1); one pipe can hold at most PartSizeMiB x 10,000 (S3 allows 10,000 ' +
-      'parts).',
+    description: "Size of the first multipart parts (S3); parts grow on a long pipe, so any pipe fits in S3's 10,000 parts.",
   },
   {
     key: 'UploadConcurrency',
@@ -191,6 +194,14 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 1, max: 32 },
     default: 10,
     description: 'Pipes/files backed up in parallel by one invocation.',
+  },
+  {
+    key: 'BufferMemoryLimitMiB',
+    kind: { type: 'integer', min: 16, max: 1048576 },
+    default: 256,
+    description:
+      'Upper bound of the S3 part buffers of one call, UploadChannelSize x (UploadConcurrency + 1) x PartSizeMiB; ' +
+      "a larger UploadConcurrency (AWS's agent defaults to 100) is lowered to fit, with the reason in the log.",
   },
   {
     key: 'DownloadConcurrency',
@@ -217,6 +228,14 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     kind: { type: 'integer', min: 1, max: 86400 },
     default: 600,
     description: 'How long restore waits for HANA to open the read end of its named pipe before reporting #ERROR.',
+  },
+  {
+    key: 'BackupPipeWaitSeconds',
+    kind: { type: 'integer', min: 0, max: 86400 },
+    default: 60,
+    description:
+      'How long backup waits for a #PIPE or #FILE that does not exist yet (HANA may create it just after starting ' +
+      'the agent) before answering #ERROR for it.',
   },
   {
     key: 'Compression',
@@ -259,6 +278,18 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     description: 'Agent log (appended); none when unset. The agent never writes logs to stdout.',
   },
   {
+    key: 'LogFileMaxMiB',
+    kind: { type: 'integer', min: 0, max: 1048576 },
+    default: 16,
+    description: 'When LogFile reaches this size it is renamed LogFile.1 (older ones shift up) and a new one begun; 0: never.',
+  },
+  {
+    key: 'LogFileKeep',
+    kind: { type: 'integer', min: 1, max: 100 },
+    default: 5,
+    description: 'Rotated log files kept (LogFile.1 .. LogFile.<n>); the oldest is removed.',
+  },
+  {
     key: 'LogLevel',
     kind: { type: 'enum', values: ['error', 'warn', 'info', 'debug'] },
     default: 'info',
@@ -278,6 +309,17 @@ function distance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+/** The known key (ours or AWS's) nearest to a typo, if any is within 3 edits. */
+export function nearestKey(key: string): string | undefined {
+  const known = [...BY_KEY.keys(), ...Object.keys(AWS_IGNORED_KEYS), ...Object.keys(AWS_ALIASES)];
+  let best: { name: string; d: number } | undefined;
+  for (const name of known) {
+    const d = distance(name.toLowerCase(), key.toLowerCase());
+    if (d <= 3 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
 }
 
 function bad(file: string, key: string, problem: string, fix: string): UserError {
@@ -327,6 +369,8 @@ function convert(file: string, spec: KeySpec, value: unknown): unknown {
         throw bad(file, key, `must be true or false, got ${JSON.stringify(value)}`, `set ${key} to true or false`);
       return value;
     case 'integer':
+      // AWS's sample files quote numbers ("100"); a string of digits means that number.
+      if (typeof value === 'string' && /^\d+$/.test(value.trim())) value = Number(value.trim());
       if (typeof value !== 'number' || !Number.isInteger(value) || value < k.min || value > k.max) {
         throw bad(
           file,
@@ -336,15 +380,19 @@ function convert(file: string, spec: KeySpec, value: unknown): unknown {
         );
       }
       return value;
-    case 'enum':
-      if (typeof value !== 'string' || !k.values.includes(value))
+    case 'enum': {
+      // LogLevel: INFO and info alike; the value is kept in its documented spelling.
+      const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
+      const canonical = k.values.find((c) => c.toLowerCase() === lower);
+      if (canonical === undefined)
         throw bad(
           file,
           key,
           `must be one of ${k.values.join(', ')}, got ${JSON.stringify(value)}`,
           `set ${key} to one of ${k.values.join(', ')}`,
         );
-      return value;
+      return canonical;
+    }
     case 'tags': {
       const fix = `write ${key} as a list of {Key: ..., Value: ...} or as "[{Key=k,Value=v}]"`;
       const list = typeof value === 'string' ? parseTagString(value) : value;
@@ -366,39 +414,60 @@ function convert(file: string, spec: KeySpec, value: unknown): unknown {
   }
 }
 
-/** Validates an already-parsed YAML document. `file` only names the source in errors. */
-export function validateParams(doc: unknown, file: string): Params {
-  if (doc === null || doc === undefined) doc = {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new UserError(`parameter file ${file}: expected a YAML mapping of Key: value`, 'write one "Key: value" per line');
-  }
-  const out: Record<string, unknown> = {};
-  for (const spec of PARAMETER_KEYS) out[spec.key] = spec.default;
-  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
-    const spec = BY_KEY.get(key);
-    if (!spec) {
-      const near = PARAMETER_KEYS.find((k) => distance(k.key.toLowerCase(), key.toLowerCase()) <= 2);
-      throw bad(
-        file,
-        key,
-        'is not a known key',
-        near ? `did you mean ${near.key}?` : `remove it; known keys: ${PARAMETER_KEYS.map((k) => k.key).join(', ')}`,
-      );
-    }
-    if (value === null) continue;
-    out[key] = convert(file, spec, value);
-  }
-  const p = out as unknown as Params;
+export interface LoadedParams {
+  readonly params: Params;
+  /** One line each: an AWS key accepted but ignored, a value changed to a safe one; the caller logs them. */
+  readonly warnings: string[];
+}
+
+function unknownKey(file: string, key: string): UserError {
+  const near = nearestKey(key);
+  const fix = near ? `did you mean ${near}?` : `remove it; known keys: ${PARAMETER_KEYS.map((k) => k.key).join(', ')}`;
+  return bad(file, key, 'is not a known key', fix);
+}
+
+function checkRequired(file: string, p: Params): void {
   if (p.StoreType === 'filesystem' && !p.FilesystemRoot)
     throw bad(file, 'FilesystemRoot', 'is required when StoreType is filesystem', 'set FilesystemRoot to an absolute directory');
   if (p.StoreType === 's3' && !p.S3BucketName)
     throw bad(file, 'S3BucketName', 'is required when StoreType is s3', 'set S3BucketName to the bucket name');
   if (p.S3SseKmsArn && !p.S3SseEnabled)
     throw bad(file, 'S3SseKmsArn', 'is set but S3SseEnabled is false', 'set S3SseEnabled: true or remove S3SseKmsArn');
-  return p;
 }
 
-export async function loadParams(file: string): Promise<Params> {
+/** Validates an already-parsed YAML document (ours or AWS's); `file` only names the source in messages. */
+export function readParams(doc: unknown, file: string): LoadedParams {
+  if (doc === null || doc === undefined) doc = {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UserError(`parameter file ${file}: expected a YAML mapping of Key: value`, 'write one "Key: value" per line');
+  }
+  const { doc: translated, warnings } = translateAwsKeys(doc as Record<string, unknown>);
+  const out: Record<string, unknown> = {};
+  for (const spec of PARAMETER_KEYS) out[spec.key] = spec.default;
+  for (const [key, value] of Object.entries(translated)) {
+    const spec = BY_KEY.get(key);
+    if (!spec) throw unknownKey(file, key);
+    // AWS's sample leaves optional keys empty (S3SseKmsArn: ""): empty means unset.
+    if (value === null || (value === '' && spec.kind.type !== 'tags')) continue;
+    if (key === 'S3BucketFolder' && typeof value === 'string' && /^\/|\/$/.test(value)) {
+      out[key] = convert(file, spec, value.replace(/^\/+|\/+$/g, ''));
+      warnings.push(`S3BucketFolder ${JSON.stringify(value)} read as ${JSON.stringify(out[key])}: keys never start or end with /`);
+      continue;
+    }
+    out[key] = convert(file, spec, value);
+  }
+  const p = out as unknown as Params;
+  checkRequired(file, p);
+  warnings.push(...limitMemory(p));
+  return { params: p, warnings };
+}
+
+/** Validates an already-parsed YAML document; the warnings are dropped (see readParams). */
+export function validateParams(doc: unknown, file: string): Params {
+  return readParams(doc, file).params;
+}
+
+export async function loadParams(file: string): Promise<LoadedParams> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -417,5 +486,5 @@ export async function loadParams(file: string): Promise<Params> {
       'fix the YAML syntax (one "Key: value" per line)',
     );
   }
-  return validateParams(doc, file);
+  return readParams(doc, file);
 }

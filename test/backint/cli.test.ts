@@ -14,7 +14,7 @@ beforeAll(async () => {
   ({ dir, remove } = await tempDir('backint-cli-'));
   root = path.join(dir, 'store');
   await mkdir(root);
-  params = await writeParams(path.join(dir, 'p.yml'), { FilesystemRoot: root });
+  params = await writeParams(path.join(dir, 'p.yml'), { FilesystemRoot: root, BackupPipeWaitSeconds: 1 });
 });
 afterAll(async () => {
   await remove();
@@ -58,6 +58,25 @@ describe('hana-backint CLI', () => {
     expect(r.output).toEqual([]);
   });
 
+  test('an AWS key is accepted with one warning line in LogFile, or on stderr without one; the call succeeds', async () => {
+    const log = path.join(dir, 'aws-warn.log');
+    const withLog = await writeParams(path.join(dir, 'aws-log.yml'), {
+      FilesystemRoot: root,
+      LogFile: log,
+      LogRotationFrequency: 'day',
+    });
+    const a = await runAgent(dir, { fn: 'inquire', paramFile: withLog, user: 'HDB', lines: ['#NULL /none'] });
+    expect(a.exitCode).toBe(0);
+    expect(a.stderr).toBe('');
+    expect(readFileSync(log, 'utf8')).toMatch(/WARN .*LogRotationFrequency ignored: this agent rotates LogFile by size/);
+    const noLog = await writeParams(path.join(dir, 'aws-nolog.yml'), { FilesystemRoot: root, UploadConcurrency: 200 });
+    const b = await runAgent(dir, { fn: 'inquire', paramFile: noLog, user: 'HDB', lines: ['#NULL /none'] });
+    expect(b.exitCode).toBe(0);
+    expect(b.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^hana-backint: warning: UploadConcurrency 200 lowered to 2: /),
+    ]);
+  });
+
   test('a missing parameter file is a clear error', async () => {
     const r = await runAgent(dir, { fn: 'inquire', paramFile: path.join(dir, 'none.yml'), user: 'HDB', lines: ['#NULL'] });
     expect(r.exitCode).toBe(2);
@@ -86,11 +105,47 @@ describe('hana-backint CLI', () => {
     ['restore', ['#EBID "123"'], '#EBID has 1 parameter(s)'],
     ['delete', ['#NULL /a'], '#NULL is not valid for -f delete'],
     ['inquire', ['#NULL relative/path'], 'path relative/path is not absolute'],
-  ])('malformed %s input %j → exit 2, nothing done', async (fn, lines, message) => {
+  ])('malformed %s input %j → #ERROR for that line with its parameters, exit 1', async (fn, lines, message) => {
     const r = await runAgent(dir, { fn, paramFile: params, user: 'HDB', lines });
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(message);
-    expect(r.output).toEqual([]);
+    const bad = lines.at(-1)!;
+    const rest = bad.slice(bad.indexOf(' ') + 1);
+    expect(r.output.slice(1)).toEqual([bad.includes(' ') ? `#ERROR ${rest}` : '#ERROR']);
+  });
+
+  test('one malformed line among good ones: the others are answered as usual', async () => {
+    const f = path.join(dir, 'good file');
+    await writeFile(f, 'good bytes');
+    const lines = [
+      '#SOFTWAREID "backint 1.50" "HANA"',
+      `#FILE "${f}"`,
+      '#FILE /x/a 12k',
+      '#PIPE "/x/unterminated',
+      `#FILE "${f}" 10`,
+    ];
+    const r = await runAgent(dir, { fn: 'backup', paramFile: params, user: 'MIX', lines });
+    expect(r.exitCode).toBe(1);
+    expect(r.output.slice(1, 3)).toEqual(['#ERROR /x/a 12k', '#ERROR "/x/unterminated']);
+    expect(r.output.slice(3)).toEqual([
+      expect.stringMatching(new RegExp(`^#SAVED "[^"]+" "${f}" 10$`)),
+      expect.stringMatching(new RegExp(`^#SAVED "[^"]+" "${f}" 10$`)),
+    ]);
+    expect(r.stderr).toContain('2 of 4 object(s) failed; first: input line 3: size "12k" is not a whole number');
+  });
+
+  test.each(['SYSTEMDB@HDB', 'HDB', 'hr_db@H01', 'DB-1@X0Y', 'tenant.name@HDB'])(
+    '-u %s is accepted as HANA sends it',
+    async (user) => {
+      const r = await runAgent(dir, { fn: 'inquire', paramFile: params, user, lines: ['#NULL'] });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+    },
+  );
+
+  test.each(['a/b@HDB', '..', 'A@B@C', ''])('-u %j cannot name a namespace: exit 2', async (user) => {
+    const r = await runAgent(dir, { fn: 'inquire', paramFile: params, user, lines: ['#NULL'] });
+    expect(r.exitCode).toBe(2);
   });
 
   test('stdin and stdout are the defaults; -s -c -l -t are accepted', async () => {
@@ -129,7 +184,8 @@ describe('hana-backint CLI', () => {
     expect(r.exitCode).toBe(1);
     expect(r.output[1]).toBe('#ERROR /usr/sap/HDB/no/such/pipe');
     expect(r.stderr.trim()).toBe(
-      'hana-backint: 1 of 1 object(s) failed; first: /usr/sap/HDB/no/such/pipe: cannot open /usr/sap/HDB/no/such/pipe: ENOENT',
+      'hana-backint: 1 of 1 object(s) failed; first: /usr/sap/HDB/no/such/pipe: /usr/sap/HDB/no/such/pipe did not appear ' +
+        'within 1 s (BackupPipeWaitSeconds)',
     );
   });
 
@@ -149,7 +205,8 @@ describe('hana-backint CLI', () => {
     const inquire = () =>
       runAgent(dir, { fn: 'inquire', paramFile: p, user: 'CLK', lines: ['#SOFTWAREID "backint 1.50" "HANA"', `#NULL ${log}`] });
     expect((await inquire()).output[1]).toBe(`#NOTFOUND ${log}`);
-    await writeFile(clock, JSON.stringify({ offsetMs: simulated + 3601_000 - Date.now() }));
+    // Visible an hour after the backup completed (a slow machine takes seconds between the two clock writes).
+    await writeFile(clock, JSON.stringify({ offsetMs: simulated + 3660_000 - Date.now() }));
     const after = (await inquire()).output[1]!;
     const created = /"([^"]+)"$/.exec(after)![1]!;
     expect(after.startsWith('#BACKUP "')).toBe(true);

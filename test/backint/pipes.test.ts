@@ -21,6 +21,8 @@ beforeAll(async () => {
     UploadChannelSize: 4,
     MaximumConcurrentFilesForRestore: 4,
     RestorePipeOpenTimeoutSeconds: 3,
+    // A pipe that never appears is reported after this wait (HANA may create pipes just after starting the agent).
+    BackupPipeWaitSeconds: 2,
   });
 });
 afterAll(async () => {

@@ -15,6 +15,13 @@ function workerFile(): string {
   throw new Error(`the channel worker ${beside} is missing (run npm run build)`);
 }
 
+/**
+ * The single executable (dist/hdbbackint, tools/package) has no worker.js on disk: its bundler defines this
+ * global as the worker's bundled source, which then runs as an eval worker.
+ */
+declare const HANA_BACKINT_WORKER_SOURCE: string | undefined;
+const embeddedWorker = typeof HANA_BACKINT_WORKER_SOURCE === 'string' ? HANA_BACKINT_WORKER_SOURCE : undefined;
+
 const live = new Set<Worker>();
 
 /** Workers still running: one blocked on a pipe HANA abandoned never returns from its system call. */
@@ -24,7 +31,8 @@ export function liveChannels(): number {
 
 export function startWorker(task: ChannelTask): Worker {
   // Small heaps: a worker only moves bytes through shared memory.
-  const worker = new Worker(workerFile(), {
+  const worker = new Worker(embeddedWorker ?? workerFile(), {
+    eval: embeddedWorker !== undefined,
     workerData: task,
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
   });

@@ -4,6 +4,7 @@ import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
 import { Count, encoder, Measure } from '../integrity.js';
 import { newEbid, type ObjectKind } from '../objects.js';
+import { awaitPath } from '../await-path.js';
 import { openSource } from '../pipes.js';
 import type { ObjectStore, PutInfo } from '../store/store.js';
 import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
@@ -23,12 +24,17 @@ async function backupOne(line: Line, out: Output, store: ObjectStore, o: Functio
   const target = line.params[0]!;
   const kind = line.keyword.slice(1) as ObjectKind;
   try {
-    const createdAt = o.clock();
-    const info = {
+    await awaitPath(target.value, o.params.BackupPipeWaitSeconds * 1000, 'BackupPipeWaitSeconds');
+    const startedAt = o.clock();
+    const info: PutInfo = {
       user: o.user,
       path: target.value,
-      ebid: newEbid(createdAt),
-      createdAt,
+      ebid: newEbid(startedAt),
+      // Read by the store when it writes the manifest, after the last byte: inquire reports when the backup
+      // completed, as Google's agent does (the object's creation time in GCS is when its upload finished).
+      get createdAt() {
+        return o.clock();
+      },
       kind,
       codec: o.params.Compression,
       softwareId: o.softwareId?.[1],

@@ -5,9 +5,22 @@
  */
 import type { Line } from '../grammar.js';
 import { quote, versionAtLeast } from '../grammar.js';
-import { isVisible, newestFirst, visibilityRule, type ObjectVersion } from '../objects.js';
+import { isVisible, newestFirst, visibilityRule, type ObjectManifest, type ObjectVersion } from '../objects.js';
 import type { ObjectStore } from '../store/store.js';
-import { message, type FunctionOptions, type Outcome, type Output } from './context.js';
+import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
+
+/**
+ * Listings carry the creation time the EBID was made with (the start of the backup); the manifest records when
+ * the last byte was stored. Backint 1.50 answers with the latter, as Google's agent does (GCS object.Created,
+ * internal/backint/inquire/inquire.go). A version whose manifest is gone meanwhile is dropped.
+ */
+async function completionTimes(found: ObjectVersion[], store: ObjectStore): Promise<ObjectVersion[]> {
+  const out: (ObjectVersion | undefined)[] = await inOrderPool(found, 8, async (v) => {
+    const m = 'sha256' in v ? (v as ObjectManifest) : await store.stat(v.user, v.path, v.ebid);
+    return m && { user: m.user, path: m.path, ebid: m.ebid, createdAt: m.createdAt };
+  });
+  return out.filter((v): v is ObjectVersion => v !== undefined);
+}
 
 async function inquireOne(line: Line, out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome[]> {
   const echo = line.params.map((t) => t.raw).join(' ');
@@ -30,6 +43,7 @@ async function inquireOne(line: Line, out: Output, store: ObjectStore, o: Functi
     } else {
       found = (await store.list(o.user)).filter((v) => v.ebid === first!.value);
     }
+    if (withTime) found = await completionTimes(found, store);
     const now = o.clock();
     const visible = found.filter((v) => isVisible(v, now, visibilityRule(o.params))).sort(newestFirst);
     if (visible.length === 0) {

@@ -9,6 +9,7 @@ import type { Line } from '../grammar.js';
 import { quote } from '../grammar.js';
 import type { ChannelDigest } from '../channel/ring.js';
 import { openSinkChannel } from '../channel/sink.js';
+import { awaitPath } from '../await-path.js';
 import { decoder } from '../integrity.js';
 import { isSerialRestore, isVisible, newestFirst, visibilityRule, type ObjectManifest } from '../objects.js';
 import type { ObjectStore } from '../store/store.js';
@@ -57,6 +58,9 @@ async function restoreOne(line: Line, out: Output, store: ObjectStore, o: Functi
     }
     const dest = destTok?.value ?? pathTok.value;
     const timeoutMs = o.params.RestorePipeOpenTimeoutSeconds * 1000;
+    // A pipe backup is restored into a pipe HANA creates: never pre-create it as a regular file (Google's agent
+    // decides FIFO or file from the stored object's type the same way, internal/backint/restore/restore.go).
+    if (m.kind === 'PIPE') await awaitPath(dest, timeoutMs, 'RestorePipeOpenTimeoutSeconds');
     const dec = decoder(m.codec);
     const restored =
       !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dec, dest, timeoutMs, store);

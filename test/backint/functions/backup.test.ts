@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { feedFifo, mkfifo } from '../helpers/agent.js';
 import { ebidOf, fsHarness, SW104, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -33,14 +35,36 @@ describe('backup', () => {
     expect(output[0]).toBe(`#SAVED "${ebidOf(output[0]!)}" ${raw} 3`);
   });
 
+  test('a pipe that does not exist yet is waited for, and saved once HANA creates it', async () => {
+    const late = path.join(h.dir, 'late pipe');
+    const run = h.run('backup', `#PIPE "${late}"\n`);
+    await sleep(400);
+    await mkfifo(late);
+    await feedFifo(late, await h.file('payload', 'late bytes'));
+    const { output, outcomes } = await run;
+    expect(output).toEqual([expect.stringMatching(new RegExp(`^#SAVED "[^"]+" "${late}" 10$`))]);
+    expect(outcomes[0]!.ok).toBe(true);
+  });
+
+  test('a pipe that never appears is #ERROR after BackupPipeWaitSeconds, naming the setting', async () => {
+    h.params.BackupPipeWaitSeconds = 1;
+    const missing = path.join(h.dir, 'never');
+    const started = Date.now();
+    const { output, outcomes } = await h.run('backup', `#PIPE ${missing}\n`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(output).toEqual([`#ERROR ${missing}`]);
+    expect(outcomes[0]!.reason).toContain('did not appear within 1 s (BackupPipeWaitSeconds)');
+  });
+
   test('a missing pipe is #ERROR with the path, others still succeed', async () => {
+    h.params.BackupPipeWaitSeconds = 0;
     const ok = await h.file('ok', 'data');
     const missing = path.join(h.dir, 'no such pipe');
     const { output, outcomes } = await h.run('backup', `#FILE "${missing}"\n#FILE ${ok}\n`);
     expect(output).toContain(`#ERROR "${missing}"`);
     expect(output.some((l) => l.startsWith('#SAVED') && l.includes(ok))).toBe(true);
     expect(outcomes.map((o) => o.ok).sort()).toEqual([false, true]);
-    expect(outcomes.find((o) => !o.ok)!.reason).toContain('ENOENT');
+    expect(outcomes.find((o) => !o.ok)!.reason).toContain('did not appear within 0 s');
   });
 
   test('every backup of the same path is a new version with a unique EBID', async () => {

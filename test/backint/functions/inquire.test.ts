@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { feedFifo, mkfifo } from '../helpers/agent.js';
 import { ebidOf, fsHarness, SW104, SW150, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -24,6 +27,22 @@ describe('inquire', () => {
     const { output } = await h.run('inquire', `${SW150}\n#NULL ${cat}\n`);
     const created = (i: number) => new Date(h.now - (2 - i) * 1000).toISOString();
     expect(output).toEqual([2, 1, 0].map((i) => `#BACKUP "${ebids.cat![i]}" ${cat} "${created(i)}"`));
+  });
+
+  test('the creation time is when the backup completed, not when it started (the EBID keeps the start)', async () => {
+    const src = path.join(h.dir, 'slow_pipe');
+    await mkfifo(src);
+    const started = h.now;
+    const run = h.run('backup', `#PIPE ${src}\n`);
+    await sleep(200);
+    h.now += 7000; // the pipe delivers its bytes 7 s later on the agent clock
+    await feedFifo(src, await h.file('slow bytes', 'x'.repeat(1000)));
+    const ebid = ebidOf((await run).output[0]!);
+    expect(ebid.startsWith(String(started))).toBe(true);
+    const { output } = await h.run('inquire', `${SW150}\n#NULL ${src}\n`);
+    expect(output).toEqual([`#BACKUP "${ebid}" ${src} "${new Date(started + 7000).toISOString()}"`]);
+    const all = await h.run('inquire', `${SW150}\n#NULL\n`);
+    expect(all.output).toContain(`#BACKUP "${ebid}" "${src}" "${new Date(started + 7000).toISOString()}"`);
   });
 
   test('Backint 1.04 gets no creation time', async () => {

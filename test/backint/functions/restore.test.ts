@@ -1,5 +1,8 @@
-import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
+import { feedFifo, mkfifo } from '../helpers/agent.js';
 import { ebidOf, fsHarness, SW104, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -47,6 +50,31 @@ describe('restore', () => {
     const dest = path.join(h.dir, 'out');
     expect((await h.run('restore', `#NULL ${f} ${dest}\n`)).output).toEqual([`#RESTORED "${e2}" ${f}`]);
     expect(await readFile(dest, 'utf8')).toBe('new');
+  });
+
+  test('a pipe backup is restored into the FIFO HANA creates late, never into a regular file made first', async () => {
+    const src = path.join(h.dir, 'data_pipe');
+    await mkfifo(src);
+    const fed = feedFifo(src, await h.file('bytes', 'pipe content'));
+    const ebid = ebidOf((await h.run('backup', `#PIPE ${src}\n`)).output[0]!);
+    await fed;
+    const dest = path.join(h.dir, 'restore_pipe');
+    const run = h.run('restore', `#EBID "${ebid}" ${src} ${dest}\n`);
+    await sleep(400);
+    await mkfifo(dest); // fails with EEXIST if the agent had created a regular file meanwhile
+    const read = execa('cat', [dest]);
+    const { output } = await run;
+    expect(output).toEqual([`#RESTORED "${ebid}" ${src}`]);
+    expect((await read).stdout).toBe('pipe content');
+  });
+
+  test('a file backup is restored into a new regular file at once', async () => {
+    const f = await h.file('a file', 'file content');
+    await h.run('backup', `#FILE "${f}"\n`);
+    const dest = path.join(h.dir, 'fresh');
+    h.params.RestorePipeOpenTimeoutSeconds = 1;
+    expect((await h.run('restore', `#NULL "${f}" ${dest}\n`)).output[0]).toMatch(/^#RESTORED /);
+    expect((await stat(dest)).isFile()).toBe(true);
   });
 
   test('without a destination the object is written back to its own path', async () => {

@@ -1,0 +1,122 @@
+/**
+ * hana-backint install / uninstall on a simulated HANA host, run over SSH as an administrator would: the
+ * simulator's usr/sap tree (HANA_VDB_USR_SAP of the session), its global.ini through hdbsql with the SYSTEMDB key.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { Client } from 'ssh2';
+import { startLandscape, type Landscape, type LandscapeSystem } from '../../tools/hana-sim/landscape.js';
+import { exec, query, repo, requireBuild } from '../sim/helpers.js';
+
+jest.setTimeout(180_000);
+
+let dir: string;
+let l: Landscape;
+let prd: LandscapeSystem;
+let params: string;
+const INI_SQL =
+  "SELECT KEY, VALUE FROM SYS.M_INIFILE_CONTENTS WHERE FILE_NAME = 'global.ini' AND LAYER_NAME = 'SYSTEM' AND SECTION = 'backup'";
+
+beforeAll(async () => {
+  requireBuild();
+  dir = mkdtempSync(join(tmpdir(), 'hana-backint-install-'));
+  l = await startLandscape({ root: join(dir, 'sim'), clock: { driven: true, startAt: '2024-03-01T10:00:00Z' } });
+  prd = l.systems[0]!;
+  params = join(dir, 'agent.yaml');
+  copyFileSync(prd.backintParameterFile, params);
+});
+afterAll(async () => {
+  await l?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One command over SSH on the simulated host; stdout, stderr and the exit code. */
+function ssh(command: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const s = l.ssh!;
+  return new Promise((resolve, reject) => {
+    const c = new Client();
+    c.on('ready', () =>
+      c.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        let stdout = '';
+        let stderr = '';
+        stream.on('data', (d: Buffer) => (stdout += d.toString()));
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        stream.on('close', (code: number) => {
+          c.end();
+          resolve({ code, stdout, stderr });
+        });
+      }),
+    );
+    c.on('error', reject);
+    c.connect({ host: s.host, port: s.port, username: s.user, privateKey: readFileSync(s.privateKeyFile) });
+  });
+}
+
+const agent = (args: string) => ssh(`'${process.execPath}' '${join(repo, 'bin/hana-backint.js')}' ${args}`);
+const ini = async () => Object.fromEntries((await query(prd, 'PRD_RECOVERY', INI_SQL)).map((r) => [r[0]!, r[1]!]));
+
+test('install: --dry-run changes nothing, a run installs and verifies, a rerun changes nothing, uninstall reverses', async () => {
+  // A host whose catalog backups do not go to Backint yet.
+  const off = await exec(
+    prd,
+    'PRD_SYSTEM',
+    "ALTER SYSTEM ALTER CONFIGURATION ('global.ini', 'SYSTEM') SET ('backup', 'catalog_backup_using_backint') = 'false' " +
+      'WITH RECONFIGURE',
+  );
+  expect(off.stderr).toBe('');
+  const simWrapper = readFileSync(prd.paths.hdbbackint);
+  const iniBefore = readFileSync(prd.paths.globalIni, 'utf8');
+  const args = `install --sid PRD --parameter-file '${params}' --key PRD_SYSTEM --instance ${prd.instance} --json`;
+
+  const dry = await agent(`${args} --dry-run`);
+  expect(dry.stderr).toBe('');
+  expect(dry.code).toBe(0);
+  const planned = JSON.parse(dry.stdout) as { changes: string[]; dryRun: boolean };
+  expect(planned.dryRun).toBe(true);
+  expect(planned.changes).toEqual([
+    expect.stringMatching(/^record what was there before .*keep the old hdbbackint/),
+    `replace the Backint agent ${prd.paths.hdbbackint}`,
+    expect.stringMatching(/^global\.ini \[backup\] catalog_backup_using_backint: false -> true$/),
+  ]);
+  expect(readFileSync(prd.paths.hdbbackint).equals(simWrapper)).toBe(true);
+  expect(readFileSync(prd.paths.globalIni, 'utf8')).toBe(iniBefore);
+
+  const first = await agent(args);
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
+  const done = JSON.parse(first.stdout) as { changes: string[]; verification: { ok: boolean; verdict: string } };
+  expect(done.changes).toEqual(planned.changes);
+  expect(done.verification.ok).toBe(true);
+  expect(readFileSync(prd.paths.hdbbackint, 'utf8')).toContain('bin/hana-backint.js');
+  expect(await ini()).toMatchObject({
+    catalog_backup_using_backint: 'true',
+    data_backup_parameter_file: prd.backintParameterFile,
+    log_backup_parameter_file: prd.backintParameterFile,
+  });
+
+  const again = await agent(args);
+  expect(again.code).toBe(0);
+  expect(JSON.parse(again.stdout)).toMatchObject({ changes: [], printed: [], verification: { ok: true } });
+
+  const un = await agent('uninstall --sid PRD --key PRD_SYSTEM --json');
+  expect(un.stderr).toBe('');
+  expect(un.code).toBe(0);
+  expect(readFileSync(prd.paths.hdbbackint).equals(simWrapper)).toBe(true);
+  expect((await ini()).catalog_backup_using_backint).toBe('false');
+  expect(JSON.parse((await agent('uninstall --sid PRD --key PRD_SYSTEM --json')).stdout)).toMatchObject({ changes: [] });
+});
+
+test('without a key the global.ini statements are printed, not run; a bad --sid is exit 2', async () => {
+  const r = await agent(`install --sid PRD --parameter-file '${params}' --dry-run`);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('no --key given: run these statements in SYSTEMDB');
+  expect(r.stdout).toContain(
+    "ALTER SYSTEM ALTER CONFIGURATION ('global.ini', 'SYSTEM') SET ('backup', 'log_backup_using_backint') = 'true'",
+  );
+  const bad = await agent('install --sid prd');
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--sid prd is not a SAP system id');
+});
