@@ -189,6 +189,8 @@ export interface SnapshotTarget {
   base: BaseSnapshot;
   sourceSid: Sid;
   sourceTenant: TenantName;
+  /** The Backint tool holding the source's backups (snapshots taken before it was recorded: S3_BACKINT). */
+  backupSource: BackupSource;
   /** What RECOVER ... UNTIL uses: a VDB snapshot's recoveryTimestamp (rewind), else the origin. */
   until: UtcIso;
   /** The exact point every recovery from this snapshot must reach, when one is pinned (or a VDB snapshot's reached point). */
@@ -210,9 +212,11 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
   const sourceTenant = parseTenantName(s.sourceTenant, 'snapshot.sourceTenant');
   const originTimestamp = utcIso(s.originTimestamp, 'snapshot.originTimestamp');
   const policy = recoveryPolicyOf(s.recoveryPolicy as PluginObject | undefined, DEFAULT_POLICY, 'snapshot.recoveryPolicy.');
+  const backupSource = parseBackupSource(s.backupSource, 'snapshot.backupSource');
   const base: BaseSnapshot = {
     sourceSid,
     sourceTenant,
+    backupSource,
     originTimestamp,
     rpoOffsetMinutes: typeof s.rpoOffsetMinutes === 'number' ? s.rpoOffsetMinutes : 0,
     takenAt: utcIso(s.takenAt, 'snapshot.takenAt'),
@@ -230,7 +234,7 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
           logPosition: logPosition(pinPosition, isVdbSnapshot ? 'snapshot.reachedLogPosition' : 'snapshot.pinnedLogPosition'),
           timestamp: pinTime === undefined ? null : utcIso(pinTime, 'snapshot.pinnedTimestamp'),
         };
-  return { base, sourceSid, sourceTenant, until, pin, policy };
+  return { base, sourceSid, sourceTenant, backupSource, until, pin, policy };
 }
 
 /** The VDB's mount path (virtual.mountSpecification returns exactly one mount). */
