@@ -50,6 +50,7 @@ export async function postSnapshot(
     recoveryPolicy: params.policy,
     // Which tool a VDB of this snapshot recovers through (the Commvault parameter-file check depends on it).
     backupSource: params.backupSource,
+    checkAccessUsingBackint: params.checkAccessUsingBackint,
   };
 }
 
