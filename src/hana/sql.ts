@@ -74,7 +74,7 @@ export interface RecoverTenantSpec {
 export function recoverTenantUntil(spec: RecoverTenantSpec): string {
   return (
     `RECOVER DATABASE FOR ${spec.target} UNTIL TIMESTAMP '${spec.until}' CLEAR LOG` +
-    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec.backupSource ?? 'S3_BACKINT', spec.checkAccess ?? true)}`
+    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec)}`
   );
 }
 
@@ -105,12 +105,13 @@ export function recoverTenantUntilLogPosition(spec: RecoverTenantToPositionSpec)
     throw new UserError(`Invalid log volume ${String(spec.volume)}.`, 'A volume id is a whole number.');
   return (
     `RECOVER DATABASE FOR ${spec.target} UNTIL LOG POSITION ${spec.logPosition} AT VOLUME ${spec.volume} CLEAR LOG` +
-    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec.backupSource ?? 'S3_BACKINT', spec.checkAccess ?? true)}`
+    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec)}`
   );
 }
 
-function backintClauses(source: BackupSource, checkAccess: boolean): string {
-  switch (source) {
+function backintClauses(spec: { backupSource?: BackupSource; checkAccess?: boolean }): string {
+  const checkAccess = spec.checkAccess ?? true;
+  switch (spec.backupSource ?? 'S3_BACKINT') {
     case 'COMMVAULT_BACKINT':
     case 'S3_BACKINT':
       return checkAccess ? 'USING CATALOG BACKINT CHECK ACCESS USING BACKINT' : 'USING CATALOG BACKINT';
