@@ -51,6 +51,9 @@ export async function postSnapshot(
     takenAt: now,
     // The dSource's policy travels with the snapshot: VDB operations only see the snapshot (and their own overrides).
     recoveryPolicy: params.policy,
+    // Which tool a VDB of this snapshot recovers through (the Commvault parameter-file check depends on it).
+    backupSource: params.backupSource,
+    checkAccessUsingBackint: params.checkAccessUsingBackint,
   };
 }
 

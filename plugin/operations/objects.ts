@@ -58,6 +58,8 @@ export function repositoryOf(r: PluginObject): Repository {
 
 export interface LinkedParameters {
   backupSource: BackupSource;
+  /** CHECK ACCESS USING BACKINT in the RECOVER statement (default on). */
+  checkAccessUsingBackint: boolean;
   sourceTenant: TenantName;
   sourceUserStoreKey: UserStoreKey;
   rpoOffsetMinutes: number;
@@ -96,6 +98,12 @@ export function recoveryPolicyOf(p: PluginObject | undefined, base: RecoveryPoli
   };
 }
 
+function flag(value: unknown, field: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'boolean') return value;
+  throw new UserError(`Invalid ${field}: ${JSON.stringify(value)} is not true or false.`, `Set ${field} to true or false.`);
+}
+
 export function linkedParameters(p: PluginObject): LinkedParameters {
   const offset = p.rpoOffsetMinutes ?? 0;
   if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0)
@@ -105,6 +113,7 @@ export function linkedParameters(p: PluginObject): LinkedParameters {
     );
   return {
     backupSource: parseBackupSource(p.backupSource),
+    checkAccessUsingBackint: flag(p.checkAccessUsingBackint, 'checkAccessUsingBackint'),
     sourceTenant: parseTenantName(p.sourceTenant, 'sourceTenant'),
     sourceUserStoreKey: parseUserStoreKey(p.sourceUserStoreKey, 'sourceUserStoreKey'),
     rpoOffsetMinutes: offset,
@@ -195,6 +204,10 @@ export interface SnapshotTarget {
   base: BaseSnapshot;
   sourceSid: Sid;
   sourceTenant: TenantName;
+  /** The Backint tool holding the source's backups (snapshots taken before it was recorded: S3_BACKINT). */
+  backupSource: BackupSource;
+  /** The dSource's CHECK ACCESS USING BACKINT choice (snapshots taken before it was recorded: on). */
+  checkAccess: boolean;
   /** What RECOVER ... UNTIL uses: a VDB snapshot's recoveryTimestamp (rewind), else the origin. */
   until: UtcIso;
   /** The exact point every recovery from this snapshot must reach, when one is pinned (or a VDB snapshot's reached point). */
@@ -216,9 +229,11 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
   const sourceTenant = parseTenantName(s.sourceTenant, 'snapshot.sourceTenant');
   const originTimestamp = utcIso(s.originTimestamp, 'snapshot.originTimestamp');
   const policy = recoveryPolicyOf(s.recoveryPolicy as PluginObject | undefined, DEFAULT_POLICY, 'snapshot.recoveryPolicy.');
+  const backupSource = parseBackupSource(s.backupSource, 'snapshot.backupSource');
   const base: BaseSnapshot = {
     sourceSid,
     sourceTenant,
+    backupSource,
     originTimestamp,
     rpoOffsetMinutes: typeof s.rpoOffsetMinutes === 'number' ? s.rpoOffsetMinutes : 0,
     takenAt: utcIso(s.takenAt, 'snapshot.takenAt'),
@@ -236,7 +251,8 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
           logPosition: logPosition(pinPosition, isVdbSnapshot ? 'snapshot.reachedLogPosition' : 'snapshot.pinnedLogPosition'),
           timestamp: pinTime === undefined ? null : utcIso(pinTime, 'snapshot.pinnedTimestamp'),
         };
-  return { base, sourceSid, sourceTenant, until, pin, policy };
+  const checkAccess = flag(s.checkAccessUsingBackint, 'snapshot.checkAccessUsingBackint');
+  return { base, sourceSid, sourceTenant, backupSource, checkAccess, until, pin, policy };
 }
 
 /** The VDB's mount path (virtual.mountSpecification returns exactly one mount). */

@@ -53,7 +53,7 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
     system: repo,
     target: hdbsqlTarget(repo, p.targetUserStoreKey),
     tenant: p.targetTenant,
-    source: { sid: snap.sourceSid, tenant: snap.sourceTenant },
+    source: { sid: snap.sourceSid, tenant: snap.sourceTenant, backupSource: snap.backupSource, checkAccess: snap.checkAccess },
     base: snap.base,
     until: snap.until,
     mountPath: mountPathOf(virtualSource),

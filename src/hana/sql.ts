@@ -54,6 +54,8 @@ export interface RecoverTenantSpec {
   sourceSid: Sid;
   /** Optional: the statement is the same for every Backint source (see below); VDB operations do not know it. */
   backupSource?: BackupSource;
+  /** CHECK ACCESS USING BACKINT (default true): a per-dSource choice, off for a tool that cannot serve it. */
+  checkAccess?: boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export interface RecoverTenantSpec {
 export function recoverTenantUntil(spec: RecoverTenantSpec): string {
   return (
     `RECOVER DATABASE FOR ${spec.target} UNTIL TIMESTAMP '${spec.until}' CLEAR LOG` +
-    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec.backupSource ?? 'S3_BACKINT')}`
+    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec)}`
   );
 }
 
@@ -84,6 +86,7 @@ export interface RecoverTenantToPositionSpec {
   sourceTenant: TenantName;
   sourceSid: Sid;
   backupSource?: BackupSource;
+  checkAccess?: boolean;
 }
 
 /**
@@ -102,15 +105,16 @@ export function recoverTenantUntilLogPosition(spec: RecoverTenantToPositionSpec)
     throw new UserError(`Invalid log volume ${String(spec.volume)}.`, 'A volume id is a whole number.');
   return (
     `RECOVER DATABASE FOR ${spec.target} UNTIL LOG POSITION ${spec.logPosition} AT VOLUME ${spec.volume} CLEAR LOG` +
-    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec.backupSource ?? 'S3_BACKINT')}`
+    ` USING SOURCE '${spec.sourceTenant}@${spec.sourceSid}' ${backintClauses(spec)}`
   );
 }
 
-function backintClauses(source: BackupSource): string {
-  switch (source) {
+function backintClauses(spec: { backupSource?: BackupSource; checkAccess?: boolean }): string {
+  const checkAccess = spec.checkAccess ?? true;
+  switch (spec.backupSource ?? 'S3_BACKINT') {
     case 'COMMVAULT_BACKINT':
     case 'S3_BACKINT':
-      return 'USING CATALOG BACKINT CHECK ACCESS USING BACKINT';
+      return checkAccess ? 'USING CATALOG BACKINT CHECK ACCESS USING BACKINT' : 'USING CATALOG BACKINT';
   }
 }
 

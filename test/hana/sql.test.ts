@@ -31,6 +31,13 @@ describe('sql', () => {
     );
   });
 
+  test('CHECK ACCESS USING BACKINT is a per-dSource choice, on unless turned off', () => {
+    expect(recoverTenantUntil({ ...spec, backupSource: 'COMMVAULT_BACKINT', checkAccess: false })).toBe(
+      "RECOVER DATABASE FOR VDB1 UNTIL TIMESTAMP '2020-01-01 12:30:00' CLEAR LOG USING SOURCE 'ERP@PRD' USING CATALOG BACKINT",
+    );
+    expect(recoverTenantUntil({ ...spec, checkAccess: true })).toBe(recoverTenantUntil(spec));
+  });
+
   test('tenant statements', () => {
     expect(stopDatabase(spec.target)).toBe('ALTER SYSTEM STOP DATABASE VDB1');
     expect(startDatabase(spec.target)).toBe('ALTER SYSTEM START DATABASE VDB1');

@@ -172,6 +172,7 @@ describe('schemas/schema.json at run time', () => {
     expect(filled).toEqual({
       ...linked,
       backupSource: 'S3_BACKINT',
+      checkAccessUsingBackint: true,
       rpoOffsetMinutes: 0,
       coveragePolicy: 'fail',
       coverageWaitTimeoutSeconds: 900,

@@ -34,6 +34,8 @@ export interface DemoEnv {
   target: LandscapeSystem;
   engineDataDir: string;
   simRoot: string;
+  /** The dSource's backupSource for the landscape's Backint tool (COMMVAULT_BACKINT for Commvault, else S3_BACKINT). */
+  backupSource: string;
   say: (line: string) => void;
   /** Moves simulated time forward in steps, so marker rows and log backups happen at their own instants. */
   advance(seconds: number, stepSeconds?: number): Promise<void>;
@@ -140,6 +142,7 @@ export async function startDemo(o: DemoOptions, sourceSid: string, targetSid: st
     target,
     engineDataDir,
     simRoot,
+    backupSource: o.landscape.backint?.tool === 'commvault' ? 'COMMVAULT_BACKINT' : 'S3_BACKINT',
     say: o.say,
     async advance(seconds, stepSeconds = 300) {
       for (let left = seconds; left > 0; left -= stepSeconds) await landscape.clock.advance(Math.min(stepSeconds, left));

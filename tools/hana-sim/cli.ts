@@ -1,7 +1,7 @@
 /**
  * `hana-vdb sim …` (argv = the words after `sim`):
- *   sim start [--driven] [--start-at ISO] [--log-shipping-lag S] [--markers-every S] [--hana-version SID=V[,SID=V]]
- *             [--no-ssh] [--root DIR]
+ *   sim start [--backint hana-backint|commvault|aws] [--hana-version SID=V[,SID=V]]
+ *             [--driven] [--start-at ISO] [--log-shipping-lag S] [--markers-every S] [--no-ssh] [--root DIR]
  *   sim clock [--set ISO | --advance SECONDS]
  *   sim status
  *   sim fault slow-recovery MS | crash-recovery [STEP] | delete-backup SID DATABASE BACKUP_ID |
@@ -21,7 +21,7 @@ import { startLandscape, type Landscape } from './landscape.js';
 import { openSshConfigSnippet } from './openssh.js';
 import type { ControlRequest, StatusReply } from './server.js';
 import { systemPaths } from './paths.js';
-import { ALL_PRIVILEGES, defaultLandscape, HANA_VERSION, type Privilege } from './spec.js';
+import { ALL_PRIVILEGES, BACKINT_TOOLS, defaultLandscape, HANA_VERSION, type BackintTool, type Privilege } from './spec.js';
 
 interface Parsed {
   words: string[];
@@ -35,6 +35,7 @@ const VALUED = new Set([
   '--log-shipping-lag',
   '--markers-every',
   '--root',
+  '--backint',
   '--every',
   '--table',
   '--database',
@@ -126,6 +127,11 @@ function setVersions(spec: ReturnType<typeof defaultLandscape>, text: string): v
   }
 }
 
+export function backintTool(value: string | true): BackintTool {
+  if (typeof value === 'string' && (BACKINT_TOOLS as readonly string[]).includes(value)) return value as BackintTool;
+  throw new UserError(`--backint ${String(value)} is not a Backint tool`, `use one of ${BACKINT_TOOLS.join(', ')}`);
+}
+
 async function start(p: Parsed, ctx: CliContext): Promise<number> {
   const root = rootOf(p, ctx);
   if (readServerInfo(root))
@@ -135,6 +141,8 @@ async function start(p: Parsed, ctx: CliContext): Promise<number> {
     spec.backint = { ...spec.backint, logShippingLagSeconds: num(p.flags, '--log-shipping-lag') };
   const versions = p.flags.get('--hana-version');
   if (typeof versions === 'string') setVersions(spec, versions);
+  const tool = p.flags.get('--backint');
+  if (tool !== undefined) spec.backint = { ...spec.backint, tool: backintTool(tool) };
   const startAt = p.flags.get('--start-at');
   const l = await startLandscape({
     root,

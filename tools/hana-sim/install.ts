@@ -40,6 +40,11 @@ export function writeBackintParameterFile(
   backint: BackintSpec,
 ): void {
   const p = systemPaths(root, system);
+  if (backint.tool === 'commvault' || backint.tool === 'aws') {
+    // The tool's own queue, not its parameter file: the DBA's file stays as written (and as a test edits it).
+    writeFileSync(emulLagFile(root), String(backint.logShippingLagSeconds ?? 0));
+    return;
+  }
   const params: Record<string, string | number | boolean> = {
     StoreType: 'filesystem',
     FilesystemRoot: backintStoreDir(root),
@@ -54,6 +59,39 @@ export function writeBackintParameterFile(
       .map(([k, v]) => `${k}: ${yamlValue(v)}`)
       .join('\n') + '\n',
   );
+}
+
+function emulLagFile(root: string): string {
+  return join(backintStoreDir(root), 'emulated-log-lag-seconds');
+}
+
+/** The hdbbackint command of the landscape's tool: our agent, or tools/backint-emul with the host's identity. */
+function agentCommand(root: string, system: Pick<SystemSpec, 'sid' | 'host'>, backint: BackintSpec): string[] {
+  const node = process.execPath;
+  if (backint.tool !== 'commvault' && backint.tool !== 'aws')
+    return backint.agentCommand ?? [node, join(repoRoot(), 'bin/hana-backint.js')];
+  const identity = ['--sid', system.sid, '--client', system.host, '--store', join(backintStoreDir(root), 'emulated')];
+  const sim = ['--clock', clockFile(root), '--log-lag-file', emulLagFile(root)];
+  return [node, join(repoRoot(), 'dist/tools/backint-emul/main.js'), backint.tool, ...identity, ...sim, '--'];
+}
+
+/** The vendor's parameter file as its installer / the CommCell admin leaves it (tools/backint-emul/README.md). */
+function writeVendorParameterFile(file: string, system: Pick<SystemSpec, 'sid'>, backint: BackintSpec): void {
+  const cross = backint.crossRestoreSource !== undefined && backint.crossRestoreSource !== system.sid;
+  const text =
+    backint.tool === 'commvault'
+      ? [
+          'CvInstanceName Instance001',
+          ...(cross ? [`CvSrcClientName ${backint.crossRestoreClient}`, `srcCrossSIDName ${backint.crossRestoreSource}`] : []),
+        ]
+      : [
+          'S3BucketName: "hana-backups"',
+          'S3BucketFolder: "hana"',
+          'S3BucketAwsRegion: "us-east-1"',
+          'S3BucketOwnerAccountID: "111122223333"',
+        ];
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text.join('\n') + '\n');
 }
 
 export function installSystem(
@@ -91,7 +129,7 @@ export function installSystem(
     `release: ${system.version.split('.').slice(0, 3).join('.')}\nfullversion: ${system.version} Build simulated hana-vdb\n`,
   );
   for (const db of ['SYSTEMDB', ...system.tenants]) mkdirSync(databaseTraceDir(p, db), { recursive: true });
-  const agent = backint.agentCommand ?? [node, join(repo, 'bin/hana-backint.js')];
+  const agent = agentCommand(root, system, backint);
   writeExecutable(
     p.hdbbackint,
     [
@@ -105,6 +143,8 @@ export function installSystem(
       '',
     ].join('\n'),
   );
+  if (backint.tool === 'commvault' || backint.tool === 'aws') writeVendorParameterFile(p.backintParameterFile, system, backint);
+  mkdirSync(backintStoreDir(root), { recursive: true });
   writeBackintParameterFile(root, system, backint);
   // A restarted system keeps its global.ini (with what ALTER SYSTEM ALTER CONFIGURATION wrote); a new one gets the defaults.
   if (!existsSync(p.globalIni)) writeIni(p.globalIni, new Map([['backup', new Map(Object.entries(iniBackup))]]));

@@ -57,7 +57,20 @@ export interface SystemSpec {
   users?: UserSpec[];
 }
 
+/** The landscape's Backint tool: our agent, or an emulation of Commvault's or AWS's (tools/backint-emul). */
+export type BackintTool = 'hana-backint' | 'commvault' | 'aws';
+export const BACKINT_TOOLS: readonly BackintTool[] = ['hana-backint', 'commvault', 'aws'];
+
 export interface BackintSpec {
+  /** Which tool every system's hdbbackint is. Default hana-backint. */
+  tool?: BackintTool;
+  /**
+   * Emulated tools: the SID whose backups the other systems restore (Commvault: the cross-client keys written
+   * into their parameter files; AWS: all systems share one bucket and folder). Default: the first system.
+   */
+  crossRestoreSource?: string;
+  /** Filled by normalizeSpec: the host (Commvault client name) of crossRestoreSource. */
+  crossRestoreClient?: string;
   /** Program the hdbbackint wrapper execs; default: node <repo>/bin/hana-backint.js. */
   agentCommand?: string[];
   /** Agent parameter-file keys written as YAML (StoreType/FilesystemRoot/ClockFile are set by default). */
@@ -135,6 +148,8 @@ const DBNAME = /^[A-Z][A-Z0-9_]{0,30}$/;
 /** Validates a spec and fills defaults; throws naming the field. */
 export function normalizeSpec(spec: LandscapeSpec): LandscapeSpec {
   if (!spec.systems?.length) throw new Error('landscape.systems: at least one system is required');
+  if (spec.backint?.tool && !BACKINT_TOOLS.includes(spec.backint.tool))
+    throw new Error(`landscape.backint.tool: "${spec.backint.tool}" is not one of ${BACKINT_TOOLS.join(', ')}`);
   const sids = new Set<string>();
   for (const [i, s] of spec.systems.entries()) {
     const at = `landscape.systems[${i}]`;
@@ -161,8 +176,15 @@ export function normalizeSpec(spec: LandscapeSpec): LandscapeSpec {
       parallelDataBackupBackintChannels: 1,
       ...s,
     })),
-    backint: { interfaceVersion: 'backint 1.04', logShippingLagSeconds: 0, ...(spec.backint ?? {}) },
+    backint: { interfaceVersion: 'backint 1.04', logShippingLagSeconds: 0, ...(spec.backint ?? {}), ...crossRestore(spec) },
   };
+}
+
+function crossRestore(spec: LandscapeSpec): Pick<BackintSpec, 'crossRestoreSource' | 'crossRestoreClient'> {
+  const sid = spec.backint?.crossRestoreSource ?? spec.systems[0]!.sid;
+  const source = spec.systems.find((s) => s.sid === sid);
+  if (!source) throw new Error(`landscape.backint.crossRestoreSource: ${sid} is not one of the systems`);
+  return { crossRestoreSource: sid, crossRestoreClient: source.host };
 }
 
 /** Offset "+01:00" → minutes. */

@@ -59,6 +59,8 @@ export interface CoverageSource {
   hdbbackint: AbsolutePath;
   backintParameterFile: AbsolutePath;
   source: { sid: Sid; tenant: TenantName };
+  /** COMMVAULT_BACKINT: check the target's parameter file names the source (inquire.ts). */
+  commvault?: { sourceClient?: string };
   /** For error texts (what key, which system). */
   errorContext: HanaErrorContext;
 }
@@ -107,6 +109,7 @@ export async function readCoverage(src: CoverageSource, target: CoverageTarget):
     source: src.source,
     objects,
     clock: src.catalog,
+    commvault: src.commvault,
   });
   return { catalog, assessment: assess(plan, visibility, catalog.nowMs), observedMs: observedMs ?? catalog.nowMs };
 }

@@ -149,6 +149,7 @@ async function checkCoverage(
       ...req.coverage,
       connection: req.connection,
       source: { sid: req.source.sid, tenant: req.source.tenant },
+      ...(req.source.backupSource === 'COMMVAULT_BACKINT' ? { commvault: {} } : {}),
       errorContext: { ...ctx, key: req.coverage.catalog.key, source: `${req.source.tenant}@${req.source.sid}` },
     },
     coverageTargetOf(req),

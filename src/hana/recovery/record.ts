@@ -31,6 +31,8 @@ export interface BaseSnapshot {
   takenAt: string;
   /** The dSource's coverage and drift policy, as recorded at snapshot time. */
   recoveryPolicy?: { coveragePolicy: string; coverageWaitTimeoutSeconds: number; maxDriftSeconds: number; driftAction: string };
+  /** The Backint tool the backups were read through: a VDB snapshot says which tool its recovery used. */
+  backupSource?: string;
 }
 
 export type RecoveryStatus = 'running' | 'succeeded' | 'failed';

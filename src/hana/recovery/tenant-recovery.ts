@@ -45,7 +45,7 @@ export interface RecoverTenantRequest {
   system: TargetSystem;
   target: HdbsqlTarget;
   tenant: TenantName;
-  source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource };
+  source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource; checkAccess?: boolean };
   /** The dSource snapshot fields the VDB snapshot copies. */
   base: BaseSnapshot;
   /** UNTIL TIMESTAMP (UTC); with untilLogPosition, the time requested (recorded as recoveryTimestamp). */
@@ -189,7 +189,12 @@ async function followEarlierRecovery(
 }
 
 function recoverStatement(req: RecoverTenantRequest): string {
-  const source = { sourceTenant: req.source.tenant, sourceSid: req.source.sid, backupSource: req.source.backupSource };
+  const source = {
+    sourceTenant: req.source.tenant,
+    sourceSid: req.source.sid,
+    backupSource: req.source.backupSource,
+    checkAccess: req.source.checkAccess,
+  };
   return req.untilLogPosition
     ? recoverTenantUntilLogPosition({ target: req.tenant, ...req.untilLogPosition, ...source })
     : recoverTenantUntil({ target: req.tenant, until: hanaTimestampLiteral(req.until), ...source });

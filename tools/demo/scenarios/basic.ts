@@ -25,7 +25,7 @@ export async function runBasicScenario(env: DemoEnv): Promise<DemoReport> {
   await env.advance(7200);
 
   const dsourceParams = {
-    backupSource: 'S3_BACKINT',
+    backupSource: env.backupSource,
     sourceTenant: 'ERP',
     rpoOffsetMinutes: BASIC.rpoOffsetMinutes,
     sourceUserStoreKey: sourceKey,

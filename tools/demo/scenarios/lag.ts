@@ -89,7 +89,7 @@ export async function runLagScenario(env: DemoEnv): Promise<LagScenarioResult> {
   await env.advance(7200);
 
   const snapshot = await env.linkDSource('erp-lag', {
-    backupSource: 'S3_BACKINT',
+    backupSource: env.backupSource,
     sourceTenant: 'ERP',
     rpoOffsetMinutes: 0, // the snapshot's point lies beyond what the Backint store holds
     sourceUserStoreKey: `${source.sid}_RECOVERY`,
