@@ -84,10 +84,11 @@ test('catalog views answer HANA queries: SYS_DATABASES join, TOP 1, per-database
        FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND
          F.DATABASE_NAME = C.DATABASE_NAME
       WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND C.STATE_NAME = 'successful' AND F.SOURCE_TYPE_NAME
-        = 'volume'
+        = 'volume' AND F.SOURCE_ID = 3
       ORDER BY C.UTC_END_TIME`,
   );
-  expect(logs.map((r) => Number(r[0]))).toEqual([Date.parse('2024-03-01T10:15:00Z'), Date.parse('2024-03-01T10:30:00Z')]);
+  // Each volume's log backup has its own backup id: xsengine (2) first, then the indexserver (3) 1 ms later.
+  expect(logs.map((r) => Number(r[0]))).toEqual([Date.parse('2024-03-01T10:15:00Z') + 1, Date.parse('2024-03-01T10:30:00Z') + 1]);
   expect(logs[0]![1]).toMatch(
     new RegExp(`/usr/sap/PRD/SYS/global/hdb/backint/DB_ERP/log_backup_3_0_${logs[0]![2]}_${logs[0]![3]}$`),
   );
@@ -219,10 +220,12 @@ test('CHECK ACCESS fails before touching data when a listed log backup is missin
   await stop(qas, 'VDB1');
   const r = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB1', '2024-03-01 10:30:00', ' CHECK ACCESS USING BACKINT'));
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/^\* 449: .*\[110098\] backup not available in Backint: .*log_backup_3_0_/);
+  // The deleted backup is the xsengine volume's (2) log backup of 10:15; the indexserver's is still there.
+  expect(r.stderr).toMatch(/^\* 449: .*\[110098\] backup not available in Backint: .*log_backup_2_0_/);
   await ok(qas, 'QAS_RECOVERY', 'ALTER SYSTEM START DATABASE VDB1');
   expect(await ids(qas, 'QAS_VDB1')).toEqual([1, 2]); // what the earlier recovery left
-  // Without CHECK ACCESS the replay ends at the missing log backup: success at the data backup's point.
+  // Without CHECK ACCESS the xsengine volume's log ends at the missing log backup, so the whole tenant stops there:
+  // success at the data backup's point although the indexserver's log backups are all there.
   await stop(qas, 'VDB1');
   expect((await exec(qas, 'QAS_RECOVERY', recoverSql('VDB1', '2024-03-01 10:30:00'))).code).toBe(0);
   expect(await ids(qas, 'QAS_VDB1')).toEqual([1]);

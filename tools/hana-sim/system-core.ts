@@ -36,7 +36,7 @@ export interface SystemCore {
   /** Backint -u of a database's backups. */
   backintUser(database: string, sid?: string): string;
   nextOpId(): number;
-  serviceAddress(database: string): { service: string; address: string; volume: number };
+  serviceAddress(database: string, volume?: number): { service: string; address: string; volume: number };
   connection(database: string): DbConnection;
   release(database: string): void;
 }
