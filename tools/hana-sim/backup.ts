@@ -2,7 +2,8 @@
  * Data, log and catalog backups through Backint, with catalog entries and backup.log lines as HANA
  * writes them (docs/reference/hana-recovery.md §4.3, docs/reference/samples/backint/hana-backup-log-logbackups).
  */
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { backupObjects, BackintFailure, type SavedObject } from './backint-runner.js';
 import { databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
@@ -299,6 +300,19 @@ async function runLogBackup(
   return true;
 }
 
+/**
+ * catalog_backup_using_backint = false: the catalog backup goes to the file system, basepath_catalogbackup (default
+ * $(DIR_INSTANCE)/backup/log), as `log_backup_0_0_0_0.<backup id>` (sample: `using backup catalog 1590125350164 from
+ * /hana_log_archive/LM1/log_backup_0_0_0_0.1590125350164`). A recovery USING CATALOG BACKINT does not see it.
+ */
+function catalogToFile(sys: SystemCore, database: string, opId: number, data: Buffer): { path: string; bytes: number; ebid: null } {
+  const base = sys.backupParameter('basepath_catalogbackup') ?? join(sys.paths.instanceDir, 'backup', 'log');
+  const path = join(base, database === 'SYSTEMDB' ? 'SYSTEMDB' : `DB_${database}`, `log_backup_0_0_0_0.${opId}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, data);
+  return { path, bytes: data.length, ebid: null };
+}
+
 /** The backup catalog of one database to `<backint>/<DB>/log_backup_0_0_0_0` (a new version every time). */
 export async function runCatalogBackup(sys: SystemCore, database: string): Promise<void> {
   const opId = sys.nextOpId();
@@ -326,7 +340,10 @@ export async function runCatalogBackup(sys: SystemCore, database: string): Promi
   });
   log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteCatalogBackupInProgress`);
   try {
-    const [saved] = await backupObjects(sys.backint(database, 'catalog'), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
+    const saved =
+      sys.backupParameter('catalog_backup_using_backint') === 'true'
+        ? (await backupObjects(sys.backint(database, 'catalog'), sys.backintUser(database), opId, 'LOG', [{ path, data }]))[0]
+        : catalogToFile(sys, database, opId, data);
     sys.state.addCatalogFile({
       database,
       backup_id: opId,
@@ -336,8 +353,8 @@ export async function runCatalogBackup(sys: SystemCore, database: string): Promi
       service_type_name: service,
       host: sys.spec.host,
       backup_size: saved!.bytes,
-      destination_type_name: 'backint',
-      destination_path: path,
+      destination_type_name: saved!.ebid === null ? 'file' : 'backint',
+      destination_path: saved!.path,
       external_backup_id: saved!.ebid,
       redo_log_position: null,
       last_redo_log_position: null,
