@@ -5,7 +5,7 @@
  */
 import type { AdminStatement } from './admin-sql.js';
 import type { CatalogImage } from './backup.js';
-import { HanaCode, HanaInnerCode } from '../../src/hana/error-codes.js';
+import { HanaCode, HanaInnerCode, HanaText } from '../../src/hana/error-codes.js';
 import type { CatalogEntry, CatalogFile } from './state.js';
 
 export type Recover = Extract<AdminStatement, { kind: 'recover' }>;
@@ -20,9 +20,16 @@ export class RecoveryError extends Error {
   ) {
     super(detail);
   }
+  private get head(): string {
+    return this.code === 448 ? HanaText.recoveryCouldNotBeCompleted : HanaText.recoveryStrategyCouldNotBeDetermined;
+  }
+  /** backup.log's form (SAP Note 1779221: `[449] recovery strategy could not be determined, volume 1, reached …`). */
   get text(): string {
-    const head = this.code === 448 ? 'recovery could not be completed' : 'recovery strategy could not be determined';
-    return `${head}, volume ${this.volume}, reached log position ${this.position}, ${this.detail}`;
+    return `${this.head}, volume ${this.volume}, reached log position ${this.position}, ${this.detail}`;
+  }
+  /** The client's form (AWS Backup developer guide: `* 449: recovery strategy could not be determined: [111014] …`). */
+  get clientText(): string {
+    return `${this.head}: ${this.detail}`;
   }
 }
 

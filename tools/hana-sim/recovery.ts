@@ -326,5 +326,5 @@ function failRecovery(run: RecoveryRun, e: unknown, neededRecovery: boolean): ne
   run.log.write(run.opId, 'ERROR', 'RECOVERY', `RECOVER DATA finished with error: [${err.code}] ${err.text}`);
   run.sys.state.setRecovering(run.target, null, run.touched || neededRecovery);
   run.sys.state.setActive(run.target, 'NO', run.touched ? 'recovery failed' : '');
-  throw new SqlError(err.code, err.text);
+  throw new SqlError(err.code, err.clientText);
 }
