@@ -144,7 +144,7 @@ test('when the backed-up logs end before the target the recovery still succeeds,
 
 test(
   'log-shipping lag: logs not yet at the Backint tool give a short but successful recovery; ' +
-    'CHECK ACCESS refuses; later the logs arrive',
+    'CHECK ACCESS cannot tell (the catalog arrives as late); later both arrive',
   async () => {
     await l.faults.logShippingLag(600); // log backups reach the store 10 simulated minutes after HANA wrote them
     try {
@@ -157,14 +157,11 @@ test(
       expect(lastRecovery(tenantLog(qas, 'VDB3')).ok?.groups?.reached).toBe('2024-03-01T05:20:00-05:00'); // 30 min short
 
       await stop(qas, 'VDB3');
+      // The catalog backup that lists the lagging log backups lags too: the strategy does not name them, so CHECK ACCESS
+      // finds everything it checks and the recovery is as short.
       const checked = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB3', '2024-03-01 10:50:00', ' CHECK ACCESS USING BACKINT'));
-      expect(checked.code).toBe(1);
-      expect(checked.stderr).toMatch(
-        /^\* 449: recovery strategy could not be determined, .*log_backup_3_0_\d+_\d+ .* SQLSTATE: HY000\n$/,
-      );
-      expect(await active(qas, 'VDB3')).toBe('NO');
-      await ok(qas, 'QAS_RECOVERY', 'ALTER SYSTEM START DATABASE VDB3');
-      expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]); // untouched by the refused recovery
+      expect(checked.code).toBe(0);
+      expect(await ids(qas, 'QAS_VDB3')).toEqual([1, 2, 3, 4]);
 
       await l.clock.advance(700); // 10:56:40: the lagging log backup has reached the store
       await stop(qas, 'VDB3');
