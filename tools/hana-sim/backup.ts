@@ -2,10 +2,12 @@
  * Data, log and catalog backups through Backint, with catalog entries and backup.log lines as HANA
  * writes them (docs/reference/hana-recovery.md §4.3, docs/reference/samples/backint/hana-backup-log-logbackups).
  */
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { backupObjects, BackintFailure, type SavedObject } from './backint-runner.js';
 import { databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
+import type { VolumeLogEntry } from './state.js';
 import type { SystemCore } from './system-core.js';
 
 export interface TopologyImage {
@@ -18,6 +20,16 @@ export interface TopologyImage {
   lastCommitMs: number | null;
   startMs: number;
   channels: number;
+  /** Every volume's log position at the backup (the master's is redoLogPosition). */
+  volumes: { volume: number; service: string; position: number }[];
+}
+
+/** The data of a volume besides the master's: where its log stood (its share of the database is empty here). */
+export interface VolumeImage {
+  kind: 'volume';
+  volume: number;
+  service: string;
+  position: number;
 }
 
 export interface LogBackupImage {
@@ -27,7 +39,10 @@ export interface LogBackupImage {
   volume: number;
   first: number;
   last: number;
+  /** The master volume's commits. */
   commits: { position: number; utc_ms: number; sql: string }[];
+  /** Another volume's share of each commit (seq = the commit's master position). */
+  entries?: VolumeLogEntry[];
 }
 
 export interface CatalogImage {
@@ -67,7 +82,7 @@ export function dataDestination(sys: SystemCore, database: string, prefix: strin
 }
 
 type DatabaseRow = NonNullable<ReturnType<SystemCore['state']['database']>>;
-type BackupPart = { path: string; data: Buffer; volume: number };
+type BackupPart = { path: string; data: Buffer; volume: number; position: number };
 
 /** BACKUP DATA … USING BACKINT: a topology object and the volume's data over the configured channels. */
 export async function runDataBackup(
@@ -81,10 +96,16 @@ export async function runDataBackup(
   const dest = dataDestination(sys, database, prefix);
   const opId = sys.nextOpId();
   const log = sys.backupLog(database);
-  const { service, address, volume } = sys.serviceAddress(database);
+  const { volume } = sys.serviceAddress(database);
   const d = sys.state.database(database)!;
-  const stateLine = (vol: number, s: string) =>
-    log.write(opId, 'INFO', 'BACKUP', `state of service: ${service}, ${address}, volume: ${vol}, ${s}`);
+  const stateLine = (vol: number, s: string) => {
+    const a = sys.serviceAddress(database, vol || volume);
+    log.write(opId, 'INFO', 'BACKUP', `state of service: ${a.service}, ${a.address}, volume: ${vol}, ${s}`);
+  };
+  const progress = (vol: number, text: string) => {
+    const a = sys.serviceAddress(database, vol);
+    log.write(opId, 'INFO', 'BACKUP', `progress of service: ${a.service}, ${a.address}, volume: ${vol}, ${text}`);
+  };
   log.write(opId, 'INFO', 'BACKUP', `SAVE DATA started [${opId}]`);
   log.write(opId, 'INFO', 'BACKUP', `command: ${sqlText}`);
   const entryId = sys.state.addCatalogEntry({
@@ -112,9 +133,11 @@ export async function runDataBackup(
     throw new SqlError(447, `backup could not be completed: [${f.code}] ${f.text}`);
   }
   stateLine(0, 'BackupExecuteTopologyAndSSFSBackupFinished');
-  log.write(opId, 'INFO', 'BACKUP', `start of progress monitoring, volumes: 1, bytes: ${total}`);
-  log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${total}`);
-  log.write(opId, 'INFO', 'BACKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${total}/${total}`);
+  const volumes = new Map<number, number>();
+  for (const p of parts.slice(1)) volumes.set(p.volume, (volumes.get(p.volume) ?? 0) + p.data.length);
+  log.write(opId, 'INFO', 'BACKUP', `start of progress monitoring, volumes: ${volumes.size}, bytes: ${total}`);
+  for (const [vol, bytes] of volumes) progress(vol, `0% 0/${bytes}`);
+  for (const [vol, bytes] of volumes) progress(vol, `100% ${bytes}/${bytes}`);
   for (const [i, s] of saved.entries()) addDataBackupFile(sys, database, opId, entryId, parts[i]!, s, d);
   sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
   log.write(opId, 'INFO', 'BACKUP', 'SAVE DATA finished successfully');
@@ -133,6 +156,7 @@ function dataBackupParts(
 ): { parts: BackupPart[]; total: number } {
   const channels = Math.max(1, sys.spec.parallelDataBackupBackintChannels);
   const image = sys.connection(database).db.serialize();
+  const others = sys.state.otherVolumes(database);
   const topology: TopologyImage = {
     kind: 'topology',
     sid: sys.spec.sid,
@@ -143,12 +167,27 @@ function dataBackupParts(
     lastCommitMs: d.last_commit_ms,
     startMs: opId,
     channels,
+    volumes: [
+      { volume, service: sys.serviceAddress(database).service, position: d.position },
+      ...others.map((v) => ({ volume: v.volume, service: v.service, position: v.position })),
+    ].sort((a, b) => a.volume - b.volume),
   };
-  const parts: BackupPart[] = [{ path: `${dest}_databackup_0_1`, data: Buffer.from(JSON.stringify(topology)), volume: 0 }];
+  const parts: BackupPart[] = [
+    { path: `${dest}_databackup_0_1`, data: Buffer.from(JSON.stringify(topology)), volume: 0, position: d.position },
+  ];
   const size = Math.ceil(image.length / channels);
-  for (let c = 0; c < channels; c++)
-    parts.push({ path: `${dest}_databackup_${volume}_${c + 1}`, data: image.subarray(c * size, (c + 1) * size), volume });
-  return { parts, total: image.length };
+  for (const v of topology.volumes) {
+    if (v.volume !== volume) {
+      const data = Buffer.from(JSON.stringify({ kind: 'volume', ...v } satisfies VolumeImage));
+      parts.push({ path: `${dest}_databackup_${v.volume}_1`, data, volume: v.volume, position: v.position });
+      continue;
+    }
+    for (let c = 0; c < channels; c++) {
+      const data = image.subarray(c * size, (c + 1) * size);
+      parts.push({ path: `${dest}_databackup_${volume}_${c + 1}`, data, volume, position: d.position });
+    }
+  }
+  return { parts, total: parts.slice(1).reduce((n, p) => n + p.data.length, 0) };
 }
 
 function addDataBackupFile(
@@ -166,41 +205,50 @@ function addDataBackupFile(
     entry_id: entryId,
     source_id: part.volume,
     source_type_name: part.volume === 0 ? 'topology' : 'volume',
-    service_type_name: sys.serviceAddress(database).service,
+    service_type_name: sys.serviceAddress(database, part.volume || undefined).service,
     host: sys.spec.host,
     backup_size: s.bytes,
     destination_type_name: 'backint',
     destination_path: s.path,
     external_backup_id: s.ebid,
-    redo_log_position: d.position,
+    redo_log_position: part.position,
     last_redo_log_position: null,
     utc_last_commit_ms: d.last_commit_ms,
   });
 }
 
-/** Log backups of every database with commits since its last log backup. */
+/**
+ * Log backups of every database: one per volume whose log grew since its last log backup, then one catalog backup of
+ * the database (HANA writes one after each log backup; one per database and round keeps the Backint calls few).
+ */
 export async function runLogBackups(sys: SystemCore): Promise<void> {
   for (const d of sys.state.databases()) {
-    if (d.position <= d.backed_up_position || d.recovering_op !== null) continue;
-    await runLogBackup(sys, d.name);
+    if (d.recovering_op !== null) continue;
+    let saved = 0;
+    for (const v of sys.state.volumes(d.name)) {
+      const master = v.volume === d.volume;
+      const [first, last] = master ? [d.backed_up_position, d.position] : [v.backed_up_position, v.position];
+      if (last > first && (await runLogBackup(sys, d.name, v.volume, master, first, last))) saved++;
+    }
+    if (saved) await runCatalogBackup(sys, d.name);
   }
 }
 
-async function runLogBackup(sys: SystemCore, database: string): Promise<void> {
-  const d = sys.state.database(database)!;
-  const commits = sys.state.redoAfter(database, d.backed_up_position, d.position);
-  const { service, address, volume } = sys.serviceAddress(database);
-  const image: LogBackupImage = {
-    kind: 'log',
-    sid: sys.spec.sid,
-    database,
-    volume,
-    first: d.backed_up_position,
-    last: d.position,
-    commits,
-  };
+/** One volume's log from `first` to `last` to `log_backup_<volume>_0_<first>_<last>`; false when Backint failed. */
+async function runLogBackup(
+  sys: SystemCore,
+  database: string,
+  volume: number,
+  master: boolean,
+  first: number,
+  last: number,
+): Promise<boolean> {
+  const commits = master ? sys.state.redoAfter(database, first, last) : [];
+  const entries = master ? undefined : sys.state.volumeLogAfter(database, volume, first, last);
+  const { service, address } = sys.serviceAddress(database, volume);
+  const image: LogBackupImage = { kind: 'log', sid: sys.spec.sid, database, volume, first, last, commits, entries };
   const data = Buffer.from(JSON.stringify(image));
-  const path = join(databaseBackintDir(sys.paths, database), `log_backup_${volume}_0_${image.first}_${image.last}`);
+  const path = join(databaseBackintDir(sys.paths, database), `log_backup_${volume}_0_${first}_${last}`);
   const opId = sys.nextOpId();
   const log = sys.backupLog(database);
   const entryId = sys.state.addCatalogEntry({
@@ -213,27 +261,24 @@ async function runLogBackup(sys: SystemCore, database: string): Promise<void> {
     comment: null,
     message: null,
   });
-  log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupLogStarted`);
-  log.write(opId, 'INFO', 'LOGBCKUP', `to backint: ${path}`);
-  log.write(opId, 'INFO', 'LOGBCKUP', `start of progress monitoring, volumes: 1, bytes: ${data.length}`);
-  log.write(opId, 'INFO', 'LOGBCKUP', `progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${data.length}`);
+  const line = (text: string) => log.write(opId, 'INFO', 'LOGBCKUP', text);
+  line(`state of service: ${service}, ${address}, volume: ${volume}, BackupLogStarted`);
+  line(`to backint: ${path}`);
+  line(`start of progress monitoring, volumes: 1, bytes: ${data.length}`);
+  line(`progress of service: ${service}, ${address}, volume: ${volume}, 0% 0/${data.length}`);
   let saved: SavedObject[];
   try {
     saved = await backupObjects(sys.backint(database, 'log'), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
   } catch (e) {
     const f = failureText(e);
-    log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupLogError`);
+    line(`state of service: ${service}, ${address}, volume: ${volume}, BackupLogError`);
     log.write(opId, 'ERROR', 'LOGBCKUP', `log backup failed: [${f.code}] ${f.text}`);
     sys.state.finishCatalogEntry(entryId, 'failed', sys.env.now(), `[${f.code}] ${f.text}`);
-    return; // the segment stays in the log area and is backed up at the next timeout
+    return false; // the segment stays in the log area and is backed up at the next timeout
   }
-  log.write(
-    opId,
-    'INFO',
-    'LOGBCKUP',
-    `progress of service: ${service}, ${address}, volume: ${volume}, 100% ${data.length}/${data.length}`,
-  );
-  log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: ${volume}, BackupLogSuccess`);
+  line(`progress of service: ${service}, ${address}, volume: ${volume}, 100% ${data.length}/${data.length}`);
+  line(`state of service: ${service}, ${address}, volume: ${volume}, BackupLogSuccess`);
+  const lastMs = master ? commits[commits.length - 1]?.utc_ms : entries![entries!.length - 1]?.utc_ms;
   sys.state.addCatalogFile({
     database,
     backup_id: opId,
@@ -246,13 +291,26 @@ async function runLogBackup(sys: SystemCore, database: string): Promise<void> {
     destination_type_name: 'backint',
     destination_path: path,
     external_backup_id: saved[0]!.ebid,
-    redo_log_position: image.first,
-    last_redo_log_position: image.last,
-    utc_last_commit_ms: commits.length ? commits[commits.length - 1]!.utc_ms : null,
+    redo_log_position: first,
+    last_redo_log_position: last,
+    utc_last_commit_ms: lastMs ?? null,
   });
   sys.state.finishCatalogEntry(entryId, 'successful', sys.env.now());
-  sys.state.markBackedUp(database, image.last);
-  await runCatalogBackup(sys, database);
+  sys.state.markVolumeBackedUp(database, volume, last);
+  return true;
+}
+
+/**
+ * catalog_backup_using_backint = false: the catalog backup goes to the file system, basepath_catalogbackup (default
+ * $(DIR_INSTANCE)/backup/log), as `log_backup_0_0_0_0.<backup id>` (sample: `using backup catalog 1590125350164 from
+ * /hana_log_archive/LM1/log_backup_0_0_0_0.1590125350164`). A recovery USING CATALOG BACKINT does not see it.
+ */
+function catalogToFile(sys: SystemCore, database: string, opId: number, data: Buffer): { path: string; bytes: number; ebid: null } {
+  const base = sys.backupParameter('basepath_catalogbackup') ?? join(sys.paths.instanceDir, 'backup', 'log');
+  const path = join(base, database === 'SYSTEMDB' ? 'SYSTEMDB' : `DB_${database}`, `log_backup_0_0_0_0.${opId}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, data);
+  return { path, bytes: data.length, ebid: null };
 }
 
 /** The backup catalog of one database to `<backint>/<DB>/log_backup_0_0_0_0` (a new version every time). */
@@ -282,7 +340,10 @@ export async function runCatalogBackup(sys: SystemCore, database: string): Promi
   });
   log.write(opId, 'INFO', 'LOGBCKUP', `state of service: ${service}, ${address}, volume: 0, BackupExecuteCatalogBackupInProgress`);
   try {
-    const [saved] = await backupObjects(sys.backint(database, 'catalog'), sys.backintUser(database), opId, 'LOG', [{ path, data }]);
+    const saved =
+      sys.backupParameter('catalog_backup_using_backint') === 'true'
+        ? (await backupObjects(sys.backint(database, 'catalog'), sys.backintUser(database), opId, 'LOG', [{ path, data }]))[0]
+        : catalogToFile(sys, database, opId, data);
     sys.state.addCatalogFile({
       database,
       backup_id: opId,
@@ -292,8 +353,8 @@ export async function runCatalogBackup(sys: SystemCore, database: string): Promi
       service_type_name: service,
       host: sys.spec.host,
       backup_size: saved!.bytes,
-      destination_type_name: 'backint',
-      destination_path: path,
+      destination_type_name: saved!.ebid === null ? 'file' : 'backint',
+      destination_path: saved!.path,
       external_backup_id: saved!.ebid,
       redo_log_position: null,
       last_redo_log_position: null,

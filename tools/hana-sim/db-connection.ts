@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { IniContents } from './global-ini.js';
 import { registerFunctions } from './sql-functions.js';
 import type { CatalogEntry, CatalogFile, SystemState } from './state.js';
-import type { SystemSpec } from './spec.js';
+import { hanaPorts, type SystemSpec } from './spec.js';
 import { sqlTimestamp } from './time-format.js';
 
 const CATALOG_COLS = [
@@ -56,11 +56,12 @@ const VIEWS: Record<string, string[]> = {
   M_BACKUP_CATALOG_FILES: FILES_COLS,
   DUMMY: ['DUMMY'],
   USERS: ['USER_NAME', 'USER_DEACTIVATED'],
+  M_VOLUMES: ['HOST', 'PORT', 'SERVICE_NAME', 'VOLUME_ID', 'SUBPATH'],
   M_INIFILE_CONTENTS: ['FILE_NAME', 'LAYER_NAME', 'TENANT_NAME', 'HOST', 'SECTION', 'KEY', 'VALUE'],
 };
 
 export interface ConnectionContext {
-  system: Required<Pick<SystemSpec, 'sid' | 'host' | 'utcOffset' | 'version'>>;
+  system: Required<Pick<SystemSpec, 'sid' | 'host' | 'utcOffset' | 'version' | 'instance'>>;
   state: SystemState;
   database: string;
   /** global.ini as it is now (read for every statement that reads the views). */
@@ -106,6 +107,7 @@ export class DbConnection {
       create(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG', ['DATABASE_NAME', ...CATALOG_COLS]);
       create(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG_FILES', ['DATABASE_NAME', ...FILES_COLS]);
       create(this.db, 'SYS_DATABASES', 'M_DATABASES', VIEWS.M_DATABASES!);
+      create(this.db, 'SYS_DATABASES', 'M_VOLUMES', ['DATABASE_NAME', ...VIEWS.M_VOLUMES!]);
     }
   }
 
@@ -135,6 +137,14 @@ export class DbConnection {
     fill(this.db, 'SYS', 'M_BACKUP_CATALOG', CATALOG_COLS, state.catalog(database).map(rows.entry));
     fill(this.db, 'SYS', 'M_BACKUP_CATALOG_FILES', FILES_COLS, state.catalogFiles(database).map(rows.file));
     fill(this.db, 'SYS', 'DUMMY', ['DUMMY'], [['X']]);
+    const volumes = volumeRows(state, system);
+    fill(
+      this.db,
+      'SYS',
+      'M_VOLUMES',
+      VIEWS.M_VOLUMES!,
+      volumes.filter((v) => v[0] === database).map((v) => v.slice(1)),
+    );
     fill(
       this.db,
       'SYS',
@@ -162,8 +172,19 @@ export class DbConnection {
       fill(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG', ['DATABASE_NAME', ...CATALOG_COLS], entries);
       fill(this.db, 'SYS_DATABASES', 'M_BACKUP_CATALOG_FILES', ['DATABASE_NAME', ...FILES_COLS], files);
       fill(this.db, 'SYS_DATABASES', 'M_DATABASES', VIEWS.M_DATABASES!, dbRows);
+      fill(this.db, 'SYS_DATABASES', 'M_VOLUMES', ['DATABASE_NAME', ...VIEWS.M_VOLUMES!], volumes);
     }
   }
+}
+
+/** M_VOLUMES rows of every database: DATABASE_NAME, HOST, PORT, SERVICE_NAME, VOLUME_ID, SUBPATH (mnt00001/hdb0000<v>). */
+function volumeRows(state: SystemState, system: ConnectionContext['system']): unknown[][] {
+  const dbs = new Map(state.databases().map((d) => [d.name, d]));
+  return state.volumes().map((v) => {
+    const d = dbs.get(v.database)!;
+    const port = hanaPorts(system.instance, d.port_index < 0 ? undefined : d.port_index).internal + v.port_offset;
+    return [v.database, system.host, port, v.service, v.volume, `mnt00001/hdb${String(v.volume).padStart(5, '0')}`];
+  });
 }
 
 /** Catalog rows in the views' column order: SYS_* columns in the host's local time, UTC_* in UTC. */

@@ -3,6 +3,7 @@
  * its exit codes, including -E and the -I pitfall (without -E a file run continues after errors and its exit
  * code is that of the last statement; a failed logon is reported with exit code 0).
  */
+import { HanaCode } from '../../src/hana/error-codes.js';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { endpointsFile } from './paths.js';
 import type { Endpoint } from './server.js';
@@ -38,8 +39,12 @@ class ClientError extends Error {
   }
 }
 
+/**
+ * `* <code>: <text> SQLSTATE: <state>`; for a 448 the SQLSTATE comes on a line of its own, as in the only published 448
+ * (AWS Backup developer guide: `* 448: recovery could not be completed: [301102] …` then ` SQLSTATE: HY000`).
+ */
 function formatError(e: WireError): string {
-  return `* ${e.code}: ${e.text} SQLSTATE: ${e.sqlState}\n`;
+  return `* ${e.code}: ${e.text}${e.code === HanaCode.recoveryCouldNotBeCompleted ? '\n' : ''} SQLSTATE: ${e.sqlState}\n`;
 }
 
 function duration(ms: number): string {

@@ -50,6 +50,8 @@ export function writeBackintParameterFile(
     FilesystemRoot: backintStoreDir(root),
     ClockFile: clockFile(root),
     LogVisibilityDelaySeconds: backint.logShippingLagSeconds ?? 0,
+    // The media server that receives the logs late receives the catalog backups that follow them late too.
+    LogVisibilityDelayIncludesCatalog: true,
     ...(backint.parameters ?? {}),
   };
   mkdirSync(dirname(p.backintParameterFile), { recursive: true });

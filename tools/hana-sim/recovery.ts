@@ -1,147 +1,26 @@
 /**
  * RECOVER DATABASE|DATA FOR <tenant> as HANA does it with the catalog in Backint (docs/reference/hana-recovery.md §1, §4.4,
  * §5): read the newest catalog version of the source from Backint, determine the strategy (data backup at or
- * before the target, its delta backups, the chain of log backups the catalog knows), optionally check access,
- * restore data and replay logs through Backint, and report in DB_<T>/backup.log. Log backups the Backint tool
- * cannot deliver yet end the replay: the recovery still succeeds, short of the target (the seed's failure mode).
+ * before the target, its delta backups, the chain of log backups the catalog knows for every volume), optionally check
+ * access, restore data and replay logs through Backint, and report in DB_<T>/backup.log. Log backups the Backint tool
+ * cannot deliver yet end that volume's replay: the recovery still succeeds, short of the target, at the newest state
+ * every volume's log holds.
  */
 import Database from 'better-sqlite3';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdminStatement } from './admin-sql.js';
+import { HanaCode, HanaInnerCode } from '../../src/hana/error-codes.js';
 import { BackintFailure, inquireObjects, inquireVersions, restoreObjects } from './backint-runner.js';
 import type { CatalogImage, LogBackupImage, TopologyImage } from './backup.js';
 import { backintRoot, databaseBackintDir } from './paths.js';
+import { RecoveryError, strategy, type Recover, type Strategy } from './recovery-strategy.js';
 import { SqlError } from './sql-errors.js';
-import type { CatalogEntry, CatalogFile } from './state.js';
+import type { CatalogFile } from './state.js';
 import type { BackintKind, SystemCore } from './system-core.js';
 import { recoveryFault } from './system-faults.js';
 import { isoLocal } from './time-format.js';
 import { beginTransition } from './transitions.js';
-
-type Recover = Extract<AdminStatement, { kind: 'recover' }>;
-
-/** A recovery failure as backup.log and the SQL client report it. */
-class RecoveryError extends Error {
-  constructor(
-    readonly code: 448 | 449,
-    readonly detail: string,
-    readonly volume: number,
-    readonly position: number,
-    /** What the SQL client prints when it is not the backup.log text (published client texts). */
-    readonly clientText?: string,
-  ) {
-    super(detail);
-  }
-  get text(): string {
-    const head = this.code === 448 ? 'recovery could not be completed' : 'recovery strategy could not be determined';
-    return `${head}, volume ${this.volume}, reached log position ${this.position}, ${this.detail}`;
-  }
-}
-
-interface Strategy {
-  data: { entry: CatalogEntry; files: CatalogFile[] }[];
-  logs: CatalogFile[];
-}
-
-const isData = (e: CatalogEntry) => e.entry_type_name.endsWith('data backup') && e.state_name === 'successful';
-
-/** Is this commit past the recovery target (UNTIL TIMESTAMP: committed later; UNTIL LOG POSITION: ends later)? */
-function pastTarget(stmt: Recover, c: { position: number; utc_ms: number }): boolean {
-  return stmt.untilPosition ? c.position > stmt.untilPosition.position : c.utc_ms > stmt.untilMs!;
-}
-
-function strategy(cat: CatalogImage, stmt: Recover, volume: number): Strategy {
-  if (stmt.untilPosition && stmt.untilPosition.volume !== volume) {
-    throw new RecoveryError(
-      449,
-      `[111013] volume ${stmt.untilPosition.volume} is not a log volume of the database; its log volume is ${volume}`,
-      stmt.untilPosition.volume,
-      0,
-    );
-  }
-  const filesOf = (id: number) => cat.files.filter((f) => f.backup_id === id && f.source_type_name !== 'catalog');
-  const data = dataChain(cat, stmt, volume, filesOf).map((entry) => ({ entry, files: filesOf(entry.backup_id) }));
-  if (stmt.mode === 'data') return { data, logs: [] };
-  return { data, logs: logChain(cat, stmt, volume, data[data.length - 1]!.files[0]!.redo_log_position!) };
-}
-
-/** The data backups to restore: the named or newest usable complete one, then (RECOVER DATABASE) delta backups. */
-function dataChain(cat: CatalogImage, stmt: Recover, volume: number, filesOf: (id: number) => CatalogFile[]): CatalogEntry[] {
-  const data = cat.entries.filter(isData).sort((a, b) => a.utc_start_ms - b.utc_start_ms);
-  const dataPosition = (e: CatalogEntry) =>
-    filesOf(e.backup_id).find((f) => f.source_type_name === 'volume' && f.source_id === volume)?.redo_log_position ??
-    Number.MAX_SAFE_INTEGER;
-  /** A data backup usable for the target: taken at or before the time, or starting at or before the log position. */
-  const notAfterTarget = (e: CatalogEntry) =>
-    stmt.untilPosition ? dataPosition(e) <= stmt.untilPosition.position : e.utc_start_ms <= stmt.untilMs!;
-  const chain: CatalogEntry[] = [];
-  if (stmt.backupId !== undefined) {
-    const e = data.find((x) => x.backup_id === stmt.backupId);
-    if (!e)
-      throw new RecoveryError(449, `[111010] backup ${stmt.backupId} is not a successful data backup in the backup catalog`, 0, 0);
-    if (e.entry_type_name !== 'complete data backup')
-      throw new RecoveryError(449, `[111011] backup ${stmt.backupId} is a ${e.entry_type_name}; name a complete data backup`, 0, 0);
-    if (stmt.untilMs !== undefined && e.utc_start_ms > stmt.untilMs)
-      throw new RecoveryError(449, `[111012] backup ${stmt.backupId} was taken after the point in time`, 0, 0);
-    chain.push(e);
-  } else {
-    const full = data.filter((e) => e.entry_type_name === 'complete data backup' && notAfterTarget(e)).pop();
-    const what = stmt.untilPosition ? 'log position' : 'point in time';
-    if (!full) throw new RecoveryError(449, `[111014] no complete data backup found that is older than the ${what}`, 0, 0);
-    chain.push(full);
-  }
-  if (stmt.mode === 'database') {
-    const after = (t: number) => data.filter((e) => e.utc_start_ms > t && notAfterTarget(e));
-    const diff = after(chain[0]!.utc_start_ms)
-      .filter((e) => e.entry_type_name === 'differential data backup')
-      .pop();
-    if (diff) chain.push(diff);
-    chain.push(...after(chain[chain.length - 1]!.utc_start_ms).filter((e) => e.entry_type_name === 'incremental data backup'));
-  }
-  return chain;
-}
-
-/** The log backups of the volume from `start` on, in order, up to the target or the first gap; overlaps are refused. */
-function logChain(cat: CatalogImage, stmt: Recover, volume: number, start: number): CatalogFile[] {
-  const logIds = new Set(
-    cat.entries.filter((e) => e.entry_type_name === 'log backup' && e.state_name === 'successful').map((e) => e.backup_id),
-  );
-  const candidates = cat.files
-    .filter(
-      (f) =>
-        logIds.has(f.backup_id) && f.source_type_name === 'volume' && f.source_id === volume && f.last_redo_log_position! > start,
-    )
-    .sort((a, b) => a.redo_log_position! - b.redo_log_position! || a.backup_id - b.backup_id);
-  for (let i = 1; i < candidates.length; i++) {
-    const a = candidates[i - 1]!;
-    const b = candidates[i]!;
-    if (b.redo_log_position! < a.last_redo_log_position!) {
-      throw new RecoveryError(
-        449,
-        `[111004] Ambiguous sequence of log backups, overlapping log backups ${a.destination_path} ` +
-          `(backup id ${a.backup_id}) and ${b.destination_path} (backup id ${b.backup_id})`,
-        volume,
-        0,
-      );
-    }
-  }
-  const logs: CatalogFile[] = [];
-  let cur = start;
-  for (const f of candidates) {
-    if (stmt.untilPosition && cur >= stmt.untilPosition.position) break; // the data backup already holds the position
-    if (f.redo_log_position! > cur) break; // a gap: the chain ends here
-    logs.push(f);
-    cur = f.last_redo_log_position!;
-    if (
-      stmt.untilPosition
-        ? f.last_redo_log_position! >= stmt.untilPosition.position
-        : f.utc_last_commit_ms !== null && f.utc_last_commit_ms >= stmt.untilMs!
-    )
-      break;
-  }
-  return logs;
-}
+import { planReplay, type Commit, type VolumeEntries } from './volume-replay.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -155,32 +34,30 @@ interface RecoveryRun {
   user: string;
   backint: (kind: BackintKind) => ReturnType<SystemCore['backint']>;
   pipeDir: string;
-  service: string;
-  address: string;
+  /** The target's master volume. */
   volume: number;
+  /** Source volume id → the target's volume of the same service. */
+  volumeMap: Map<number, number>;
   opId: number;
   log: ReturnType<SystemCore['backupLog']>;
   /** The recovering copy of the tenant's data, renamed into place at the end. */
   work: string;
   /** The tenant's data was overwritten: a failure now leaves it needing recovery. */
   touched: boolean;
+  topology?: TopologyImage;
   reachedPos: number;
   reachedMs: number;
+  /** The other target volumes' reached log positions. */
+  reachedOthers: Map<number, number>;
   step: number;
 }
 
-function stateLine(run: RecoveryRun, s: string, vol = run.volume): void {
-  run.log.write(run.opId, 'INFO', 'RECOVERY', `state of service: ${run.service}, ${run.address}, volume: ${vol}, ${s}`);
+/** backup.log's `state of service:` / `progress of service:` line of a target volume (0: topology, master's service). */
+function serviceLine(run: RecoveryRun, kind: 'state' | 'progress', text: string, vol = run.volume): void {
+  const a = run.sys.serviceAddress(run.target, vol || run.volume);
+  run.log.write(run.opId, 'INFO', 'RECOVERY', `${kind} of service: ${a.service}, ${a.address}, volume: ${vol}, ${text}`);
 }
-
-function progressLine(run: RecoveryRun, text: string): void {
-  run.log.write(
-    run.opId,
-    'INFO',
-    'RECOVERY',
-    `progress of service: ${run.service}, ${run.address}, volume: ${run.volume}, ${text}`,
-  );
-}
+const stateLine = (run: RecoveryRun, s: string, vol = run.volume) => serviceLine(run, 'state', s, vol);
 
 /** A step of the recovery ends: the crash and delay faults act here. */
 async function progressStep(run: RecoveryRun): Promise<void> {
@@ -188,6 +65,23 @@ async function progressStep(run: RecoveryRun): Promise<void> {
   const faults = run.sys.env.faults;
   if (faults.crashRecoveryAtStep !== undefined && run.step >= faults.crashRecoveryAtStep) process.kill(process.pid, 'SIGKILL');
   if (faults.recoveryStepDelayMs > 0) await sleep(faults.recoveryStepDelayMs);
+}
+
+/** The target's volume for each source volume, matched by service (source and target need the same services). */
+function mapVolumes(run: RecoveryRun, strat: Strategy): void {
+  const own = run.sys.state.volumes(run.target);
+  for (const v of strat.volumes) {
+    const t = own.find((x) => x.service === v.service);
+    if (!t)
+      throw new RecoveryError(
+        HanaCode.recoveryCouldNotBeCompleted,
+        `[${HanaInnerCode.simNotLogVolume}] the source's ${v.service} volume ${v.volume} has no ${v.service} volume in ` +
+          `${run.target}; source and target need the same services`,
+        v.volume,
+        0,
+      );
+    run.volumeMap.set(v.volume, t.volume);
+  }
 }
 
 /**
@@ -209,8 +103,6 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
     backintRoot(sys.env.root, source.sid),
     source.database === 'SYSTEMDB' ? 'SYSTEMDB' : `DB_${source.database}`,
   );
-  const { service, address, volume } = sys.serviceAddress(target);
-  const srcVolume = sys.env.lookup(source.sid)?.state.database(source.database)?.volume ?? volume;
   const run: RecoveryRun = {
     sys,
     stmt,
@@ -218,15 +110,15 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
     user: sys.backintUser(source.database, source.sid),
     backint: (kind) => sys.backint(target, kind),
     pipeDir: join(databaseBackintDir(sys.paths, target), '.recovery'),
-    service,
-    address,
-    volume,
+    volume: d.volume,
+    volumeMap: new Map(),
     opId: sys.nextOpId(),
     log: sys.backupLog(target),
     work: join(sys.paths.dataDir, `${target}.recovering.sqlite`),
     touched: false,
     reachedPos: 0,
     reachedMs: 0,
+    reachedOthers: new Map(),
     step: 0,
   };
   run.log.write(run.opId, 'INFO', 'RECOVERY', `RECOVER DATA started [${run.opId}]`);
@@ -235,7 +127,8 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
   sys.state.setActive(target, 'NO', 'recovery running');
   try {
     const cat = await readCatalog(run, join(srcBackintDir, 'log_backup_0_0_0_0'));
-    const strat = strategy(cat, stmt, srcVolume);
+    const strat = strategy(cat, stmt);
+    mapVolumes(run, strat);
     logStrategy(run, strat);
     if (stmt.checkAccess) await checkAccess(run, strat);
     await restoreData(run, strat);
@@ -246,13 +139,14 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
   }
 }
 
-/** 1. The backup catalog: the newest version of log_backup_0_0_0_0 in the Backint tool. */
+/** 1. The backup catalog: the newest version of log_backup_0_0_0_0 the Backint tool lists. */
 async function readCatalog(run: RecoveryRun, catalogPath: string): Promise<CatalogImage> {
   const versions = await inquireVersions(run.backint('catalog'), run.user, catalogPath);
-  if (!versions.length) throw new RecoveryError(449, `[111014] no backup catalog found in Backint: ${catalogPath}`, 0, 0);
+  const fail = (text: string) =>
+    new RecoveryError(HanaCode.recoveryStrategyCouldNotBeDetermined, `[${HanaInnerCode.backupCannotBeUsed}] ${text}`, 0, 0);
+  if (!versions.length) throw fail(`no backup catalog found in Backint: ${catalogPath}`);
   const [catRes] = await restoreObjects(run.backint('catalog'), run.user, run.pipeDir, [{ path: catalogPath, ebid: versions[0]! }]);
-  if (catRes!.status !== 'restored')
-    throw new RecoveryError(449, `[111014] the backup catalog ${catalogPath} could not be read from Backint`, 0, 0);
+  if (catRes!.status !== 'restored') throw fail(`the backup catalog ${catalogPath} could not be read from Backint`);
   const cat = JSON.parse(catRes!.data.toString('utf8')) as CatalogImage;
   run.log.write(run.opId, 'INFO', 'RECOVERY', `using backup catalog ${cat.backupId} from ${catalogPath}`);
   await progressStep(run);
@@ -263,19 +157,20 @@ async function readCatalog(run: RecoveryRun, catalogPath: string): Promise<Catal
 function logStrategy(run: RecoveryRun, strat: Strategy): void {
   run.log.write(run.opId, 'INFO', 'RECOVERY', 'The following strategy is used:');
   for (const b of strat.data) run.log.write(run.opId, 'INFO', 'RECOVERY', `  ${b.entry.entry_type_name}: ${b.entry.backup_id}`);
-  for (const l of strat.logs) run.log.write(run.opId, 'INFO', 'RECOVERY', `  log backup: ${l.backup_id} ${l.destination_path}`);
+  for (const l of [...strat.logs.values()].flat())
+    run.log.write(run.opId, 'INFO', 'RECOVERY', `  log backup: ${l.backup_id} ${l.destination_path}`);
 }
 
 /** 3. CHECK ACCESS USING BACKINT: every backup of the strategy must be in the Backint tool before data is touched. */
 async function checkAccess(run: RecoveryRun, strat: Strategy): Promise<void> {
   const data = strat.data.flatMap((b) => b.files);
-  const all = [...data, ...strat.logs];
+  const logs = [...strat.logs.values()].flat();
   const objects = (files: CatalogFile[]) => files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
   const ok = [
     ...(await inquireObjects(run.backint('data'), run.user, objects(data))),
-    ...(await inquireObjects(run.backint('log'), run.user, objects(strat.logs))),
+    ...(await inquireObjects(run.backint('log'), run.user, objects(logs))),
   ];
-  const missing = all.filter((_, i) => !ok[i]);
+  const missing = [...data, ...logs].filter((_, i) => !ok[i]);
   if (missing.length) {
     throw new RecoveryError(
       449,
@@ -295,91 +190,122 @@ async function restoreData(run: RecoveryRun, strat: Strategy): Promise<void> {
   const fault = recoveryFault(run.sys, run.stmt.source ?? { database: run.target, sid: run.sys.spec.sid }, run.target);
   if (fault) throw new RecoveryError(fault.code, fault.detail, run.volume, 0, fault.clientText);
   let image: Buffer | undefined;
-  let topo: TopologyImage | undefined;
   for (const b of strat.data) {
     const files = [...b.files].sort(
       (x, y) => x.source_id - y.source_id || x.destination_path.localeCompare(y.destination_path, 'en', { numeric: true }),
     );
-    const objects = files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! }));
-    const res = await restoreObjects(run.backint('data'), run.user, run.pipeDir, objects);
+    const res = await restoreObjects(
+      run.backint('data'),
+      run.user,
+      run.pipeDir,
+      files.map((f) => ({ path: f.destination_path, ebid: f.external_backup_id! })),
+    );
     res.forEach((r, i) => {
-      if (r.status !== 'restored') {
-        const answer = r.status === 'notfound' ? '#NOTFOUND' : '#ERROR';
-        throw new RecoveryError(
-          448,
-          `[110092] Backint reported ${answer} for ${files[i]!.destination_path}`,
-          files[i]!.source_id,
-          0,
-        );
-      }
+      if (r.status === 'restored') return;
+      const answer = r.status === 'notfound' ? '#NOTFOUND' : '#ERROR';
+      throw new RecoveryError(448, `[110092] Backint reported ${answer} for ${files[i]!.destination_path}`, files[i]!.source_id, 0);
     });
     const datas = res.map((r) => (r.status === 'restored' ? r.data : Buffer.alloc(0)));
-    topo = JSON.parse(datas[0]!.toString('utf8')) as TopologyImage;
-    image = Buffer.concat(datas.slice(1));
+    run.topology = JSON.parse(datas[0]!.toString('utf8')) as TopologyImage;
     if (b === strat.data[0]) stateLine(run, 'RecoveryExecuteTopologyRecoveryFinished', 0);
-    stateLine(run, 'RecoveryExecuteDataRecoveryInProgress');
-    progressLine(run, `0% 0/${image.length}`);
-    await progressStep(run);
-    progressLine(run, `100% ${image.length}/${image.length}`);
+    const master = files.findIndex((f) => f.source_type_name === 'volume' && f.service_type_name === 'indexserver');
+    image = Buffer.concat(datas.filter((_, i) => files[i]!.source_id === files[master]!.source_id));
+    await dataProgress(run, files, datas);
   }
   rmSync(run.work, { force: true });
   writeFileSync(run.work, image!);
-  run.reachedPos = topo!.redoLogPosition;
-  run.reachedMs = topo!.lastCommitMs ?? topo!.startMs;
+  run.reachedPos = run.topology!.redoLogPosition;
+  run.reachedMs = run.topology!.lastCommitMs ?? run.topology!.startMs;
+  for (const v of run.topology!.volumes ?? [])
+    if (run.volumeMap.get(v.volume) !== run.volume) run.reachedOthers.set(run.volumeMap.get(v.volume)!, v.position);
 }
 
-/** 5. The log backups (RECOVER DATABASE), replayed up to the target; a log backup not (yet) in Backint ends them. */
+/** Data restore progress in bytes, per volume (KBA 3707817: `volume: 3, 100% 1985029865472/1985029865472`). */
+async function dataProgress(run: RecoveryRun, files: CatalogFile[], datas: Buffer[]): Promise<void> {
+  const bytes = new Map<number, number>();
+  files.forEach((f, i) => {
+    if (f.source_type_name === 'volume') bytes.set(f.source_id, (bytes.get(f.source_id) ?? 0) + datas[i]!.length);
+  });
+  for (const [src] of bytes) stateLine(run, 'RecoveryExecuteDataRecoveryInProgress', run.volumeMap.get(src));
+  for (const [src, n] of bytes) serviceLine(run, 'progress', `0% 0/${n}`, run.volumeMap.get(src));
+  await progressStep(run);
+  for (const [src, n] of bytes) serviceLine(run, 'progress', `100% ${n}/${n}`, run.volumeMap.get(src));
+}
+
+/**
+ * 5. The log backups (RECOVER DATABASE), every volume's chain read in order until one is not (yet) in Backint; then
+ * the commits every volume's log holds are replayed up to the target.
+ */
 async function replayLogs(run: RecoveryRun, strat: Strategy): Promise<void> {
+  const topo = run.topology!;
+  const masterSrc = [...run.volumeMap.entries()].find(([, t]) => t === run.volume)![0];
+  const commits: Commit[] = [];
+  const others: VolumeEntries[] = [];
+  for (const v of strat.volumes) stateLine(run, 'RecoveryExecuteLogRecoveryInProgress', run.volumeMap.get(v.volume));
+  for (const v of strat.volumes) {
+    const read = await readVolumeLogs(run, v.volume, strat.logs.get(v.volume) ?? []);
+    const dataPosition = topo.volumes?.find((x) => x.volume === v.volume)?.position ?? topo.redoLogPosition;
+    if (v.volume === masterSrc) commits.push(...read.flatMap((lb) => lb.commits).filter((c) => c.position > dataPosition));
+    else
+      others.push({
+        volume: v.volume,
+        dataPosition,
+        entries: read.flatMap((lb) => lb.entries ?? []).filter((e) => e.position > dataPosition),
+      });
+  }
+  // Without CLEAR LOG an in-place recovery also replays what is still in its own log areas.
+  if (!run.stmt.clearLog && !run.stmt.source) {
+    const after = (xs: { position: number }[], from: number) => xs[xs.length - 1]?.position ?? from;
+    commits.push(...run.sys.state.redoAfter(run.target, after(commits, topo.redoLogPosition)));
+    for (const o of others) o.entries.push(...run.sys.state.volumeLogAfter(run.target, o.volume, after(o.entries, o.dataPosition)));
+  }
+  const plan = planReplay({ volume: masterSrc, dataPosition: topo.redoLogPosition, commits }, others, {
+    untilMs: run.stmt.untilMs,
+    untilPosition: run.stmt.untilPosition,
+  });
   const db = new Database(run.work);
-  const apply = (c: { position: number; utc_ms: number; sql: string }) => {
-    db.exec(c.sql);
-    run.reachedPos = c.position;
-    run.reachedMs = c.utc_ms;
-  };
   try {
-    stateLine(run, 'RecoveryExecuteLogRecoveryInProgress');
-    let done = false;
-    for (const [i, f] of strat.logs.entries()) {
-      const [r] = await restoreObjects(run.backint('log'), run.user, run.pipeDir, [
-        { path: f.destination_path, ebid: f.external_backup_id! },
-      ]);
-      if (r!.status === 'notfound') break; // not (yet) in the Backint tool: the logs end here
-      if (r!.status !== 'restored')
-        throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, run.volume, run.reachedPos);
-      const lb = JSON.parse(r!.data.toString('utf8')) as LogBackupImage;
-      for (const c of lb.commits) {
-        if (c.position <= run.reachedPos) continue;
-        if (pastTarget(run.stmt, c)) {
-          done = true;
-          break;
-        }
-        apply(c);
-      }
-      progressLine(run, `${Math.floor(((i + 1) * 100) / strat.logs.length)}% ${i + 1}/${strat.logs.length}`);
-      await progressStep(run);
-      if (done) break;
-    }
-    // Without CLEAR LOG an in-place recovery also replays what is still in its own log area.
-    if (!done && !run.stmt.clearLog && !run.stmt.source) {
-      for (const c of run.sys.state.redoAfter(run.target, run.reachedPos)) {
-        if (pastTarget(run.stmt, c)) break;
-        apply(c);
-      }
+    for (const c of plan.apply) {
+      db.exec(c.sql);
+      run.reachedPos = c.position;
+      run.reachedMs = c.utc_ms;
     }
   } finally {
     db.close();
   }
+  for (const [src, pos] of plan.reached) run.reachedOthers.set(run.volumeMap.get(src)!, pos);
 }
 
-/** 6. Done: the tenant runs on the recovered data, its log continues at the reached position. */
+/** One volume's log backups through Backint, in order, until one is not there; progress counts them (segments). */
+async function readVolumeLogs(run: RecoveryRun, volume: number, chain: CatalogFile[]): Promise<LogBackupImage[]> {
+  const out: LogBackupImage[] = [];
+  const target = run.volumeMap.get(volume)!;
+  for (const [i, f] of chain.entries()) {
+    const [r] = await restoreObjects(run.backint('log'), run.user, run.pipeDir, [
+      { path: f.destination_path, ebid: f.external_backup_id! },
+    ]);
+    if (r!.status === 'notfound') break; // not (yet) in the Backint tool: this volume's log ends here
+    if (r!.status !== 'restored')
+      throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, target, run.reachedPos);
+    out.push(JSON.parse(r!.data.toString('utf8')) as LogBackupImage);
+    serviceLine(run, 'progress', `${Math.floor(((i + 1) * 100) / chain.length)}% ${i + 1}/${chain.length}`, target);
+    await progressStep(run);
+  }
+  return out;
+}
+
+/**
+ * 6. Done: the tenant runs on the recovered data, each volume's log continues at its reached position. The finish line
+ * reports the master indexserver volume's position (no public source says which volume's it is).
+ */
 function finishRecovery(run: RecoveryRun): void {
   const { sys, target } = run;
   sys.release(target);
   renameSync(run.work, sys.dataFile(target));
-  sys.state.resetLog(target, run.reachedPos, run.reachedMs);
+  sys.state.resetLog(target, run.reachedPos, run.reachedMs, run.reachedOthers);
   sys.state.setRecovering(target, null, false);
   beginTransition(sys, target, 'start');
-  stateLine(run, 'RecoveryFinished');
+  for (const v of sys.state.volumes(target)) stateLine(run, 'RecoveryFinished', v.volume);
   if (run.stmt.mode === 'data') run.log.write(run.opId, 'INFO', 'RECOVERY', 'RECOVER DATA finished successfully');
   else
     run.log.write(
@@ -404,5 +330,5 @@ function failRecovery(run: RecoveryRun, e: unknown, neededRecovery: boolean): ne
   run.log.write(run.opId, 'ERROR', 'RECOVERY', `RECOVER DATA finished with error: [${err.code}] ${err.text}`);
   run.sys.state.setRecovering(run.target, null, run.touched || neededRecovery);
   run.sys.state.setActive(run.target, 'NO', run.touched ? 'recovery failed' : '');
-  throw new SqlError(err.code, err.clientText ?? err.text);
+  throw new SqlError(err.code, err.clientText);
 }

@@ -53,6 +53,12 @@ export interface SystemSpec {
   backintResponseTimeoutS?: number;
   /** global.ini [backup] parallel_data_backup_backint_channels. Default 1. */
   parallelDataBackupBackintChannels?: number;
+  /**
+   * The services of each tenant, one persistence volume each, numbered in this order after the volumes of the
+   * tenants before it (SYSTEMDB's nameserver is volume 1). Must include 'indexserver' (the master). Default
+   * xsengine, indexserver, dpserver: volumes 2, 3, 4 for the first tenant, as in SAP KBA 3707817.
+   */
+  tenantServices?: string[];
   /** Users besides the defaults (SYSTEM, HANAVDB, NOPRIV in SYSTEMDB; APPUSER per tenant). */
   users?: UserSpec[];
 }
@@ -85,6 +91,9 @@ export interface LandscapeSpec {
   systems: SystemSpec[];
   backint?: BackintSpec;
 }
+
+export const DEFAULT_TENANT_SERVICES = ['xsengine', 'indexserver', 'dpserver'];
+const SERVICES = new Set(['xsengine', 'indexserver', 'dpserver', 'docstore', 'scriptserver', 'diserver']);
 
 export const DEFAULT_VERSION = '2.00.070.00.1679989823';
 /** `HDBSQL version 2.20.20.1712178305, the SAP HANA Database interactive terminal.` (SAP BTP documentation). */
@@ -163,6 +172,12 @@ export function normalizeSpec(spec: LandscapeSpec): LandscapeSpec {
       throw new Error(`${at}.version: "${s.version}" must look like 2.00.076.00.1705400033`);
     if (s.clientVersion !== undefined && !/^\d+\.\d+\.\d+\.\d+$/.test(s.clientVersion))
       throw new Error(`${at}.clientVersion: "${s.clientVersion}" must look like 2.20.20.1712178305`);
+    const services = s.tenantServices ?? DEFAULT_TENANT_SERVICES;
+    if (!services.includes('indexserver') || new Set(services).size !== services.length || services.some((x) => !SERVICES.has(x)))
+      throw new Error(
+        `${at}.tenantServices: ${JSON.stringify(services)} must name each service once, include "indexserver", ` +
+          `and use only ${[...SERVICES].join(', ')}`,
+      );
     for (const t of s.tenants) {
       if (!DBNAME.test(t) || t === 'SYSTEMDB') throw new Error(`${at}.tenants: "${t}" is not a valid tenant name`);
     }
@@ -171,6 +186,7 @@ export function normalizeSpec(spec: LandscapeSpec): LandscapeSpec {
     systems: spec.systems.map((s) => ({
       version: DEFAULT_VERSION,
       clientVersion: DEFAULT_CLIENT_VERSION,
+      tenantServices: DEFAULT_TENANT_SERVICES,
       logBackupTimeoutS: 900,
       backintResponseTimeoutS: 600,
       parallelDataBackupBackintChannels: 1,

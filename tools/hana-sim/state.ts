@@ -58,6 +58,28 @@ export interface RedoEntry {
   sql: string;
 }
 
+/** A persistence volume of a database: one per service (the master indexserver's is `databases.volume`). */
+export interface VolumeRow {
+  database: string;
+  volume: number;
+  service: string;
+  /** Offset of the service's internal port from the database's indexserver port. */
+  port_offset: number;
+  /** Log position and last backed-up position of a volume other than the master's (whose are in `databases`). */
+  position: number;
+  backed_up_position: number;
+}
+
+/** An entry of a non-master volume's log: written with every commit, `seq` = the commit's master log position. */
+export interface VolumeLogEntry {
+  position: number;
+  utc_ms: number;
+  seq: number;
+}
+
+/** Log bytes a commit adds to the log of each volume besides the master's (its part of the commit). */
+export const VOLUME_COMMIT_BYTES = 96;
+
 export interface UserRow {
   database: string;
   name: string;
@@ -90,6 +112,11 @@ export class SystemState {
         redo_log_position INTEGER, last_redo_log_position INTEGER, utc_last_commit_ms INTEGER);
       CREATE TABLE IF NOT EXISTS redo(database TEXT NOT NULL, position INTEGER NOT NULL, utc_ms INTEGER NOT NULL, sql TEXT NOT NULL,
         PRIMARY KEY(database, position));
+      CREATE TABLE IF NOT EXISTS volumes(database TEXT NOT NULL, volume INTEGER NOT NULL, service TEXT NOT NULL,
+        port_offset INTEGER NOT NULL, position INTEGER NOT NULL, backed_up_position INTEGER NOT NULL,
+        PRIMARY KEY(database, volume));
+      CREATE TABLE IF NOT EXISTS volume_log(database TEXT NOT NULL, volume INTEGER NOT NULL, position INTEGER NOT NULL,
+        utc_ms INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(database, volume, position));
       CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   }
@@ -113,14 +140,53 @@ export class SystemState {
   database(name: string): DatabaseRow | undefined {
     return this.db.prepare('SELECT * FROM databases WHERE name = ?').get(name) as DatabaseRow | undefined;
   }
-  addDatabase(name: string, volume: number, portIndex: number): void {
-    this.db
-      .prepare('INSERT INTO databases(name, volume, port_index, active, position, backed_up_position) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(name, volume, portIndex, 'YES', INITIAL_POSITION, INITIAL_POSITION);
+  /**
+   * A database with one volume per service, numbered from `firstVolume` in service order; the master is the
+   * indexserver's (SYSTEMDB: the nameserver's).
+   */
+  addDatabase(name: string, firstVolume: number, portIndex: number, services: readonly string[]): void {
+    const master = services.indexOf(name === 'SYSTEMDB' ? 'nameserver' : 'indexserver');
+    if (master < 0) throw new Error(`database ${name}: no master service among ${services.join(', ')}`);
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO databases(name, volume, port_index, active, position, backed_up_position) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(name, firstVolume + master, portIndex, 'YES', INITIAL_POSITION, INITIAL_POSITION);
+      const ins = this.db.prepare('INSERT INTO volumes VALUES (?, ?, ?, ?, ?, ?)');
+      // Ports: the master's, then +3, +6, … (sample: indexserver Hostname:30040, xsengine Hostname:30043).
+      let k = 0;
+      services.forEach((svc, i) =>
+        ins.run(name, firstVolume + i, svc, i === master ? 0 : 3 * ++k, INITIAL_POSITION, INITIAL_POSITION),
+      );
+    })();
+  }
+  /** Every volume of a database in id order (of every database when none is named). */
+  volumes(database?: string): VolumeRow[] {
+    return (
+      database
+        ? this.db.prepare('SELECT * FROM volumes WHERE database = ? ORDER BY volume').all(database)
+        : this.db.prepare('SELECT * FROM volumes ORDER BY database, volume').all()
+    ) as VolumeRow[];
+  }
+  /** The volumes besides the master's, whose logs hold each commit's share. */
+  otherVolumes(database: string): VolumeRow[] {
+    const master = this.database(database)?.volume;
+    return this.volumes(database).filter((v) => v.volume !== master);
+  }
+  volumeLogAfter(database: string, volume: number, position: number, upTo = Number.MAX_SAFE_INTEGER): VolumeLogEntry[] {
+    return this.db
+      .prepare(
+        'SELECT position, utc_ms, seq FROM volume_log WHERE database = ? AND volume = ? AND position > ? AND position <= ? ' +
+          'ORDER BY position',
+      )
+      .all(database, volume, position, upTo) as VolumeLogEntry[];
+  }
+  markVolumeBackedUp(database: string, volume: number, position: number): void {
+    if (volume === this.database(database)?.volume) return this.markBackedUp(database, position);
+    this.db.prepare('UPDATE volumes SET backed_up_position = ? WHERE database = ? AND volume = ?').run(position, database, volume);
   }
   removeDatabase(name: string): void {
     this.db.transaction(() => {
-      for (const t of ['databases', 'users', 'redo'])
+      for (const t of ['databases', 'users', 'redo', 'volumes', 'volume_log'])
         this.db.prepare(`DELETE FROM ${t} WHERE ${t === 'databases' ? 'name' : 'database'} = ?`).run(name);
     })();
   }
@@ -160,6 +226,11 @@ export class SystemState {
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO redo(database, position, utc_ms, sql) VALUES (?, ?, ?, ?)').run(database, position, utcMs, sql);
       this.db.prepare('UPDATE databases SET position = ?, last_commit_ms = ? WHERE name = ?').run(position, utcMs, database);
+      for (const v of this.otherVolumes(database)) {
+        const at = v.position + VOLUME_COMMIT_BYTES;
+        this.db.prepare('INSERT INTO volume_log VALUES (?, ?, ?, ?, ?)').run(database, v.volume, at, utcMs, position);
+        this.db.prepare('UPDATE volumes SET position = ? WHERE database = ? AND volume = ?').run(at, database, v.volume);
+      }
     })();
     return position;
   }
@@ -171,13 +242,21 @@ export class SystemState {
   markBackedUp(database: string, position: number): void {
     this.db.prepare('UPDATE databases SET backed_up_position = ? WHERE name = ?').run(position, database);
   }
-  /** After a recovery: the log continues at the reached position; the old log area is gone. */
-  resetLog(database: string, position: number, lastCommitMs: number | null): void {
+  /**
+   * After a recovery: each volume's log continues at its reached position (`others`: by volume id); the old log area
+   * is gone.
+   */
+  resetLog(database: string, position: number, lastCommitMs: number | null, others: ReadonlyMap<number, number>): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM redo WHERE database = ?').run(database);
+      this.db.prepare('DELETE FROM volume_log WHERE database = ?').run(database);
       this.db
         .prepare('UPDATE databases SET position = ?, backed_up_position = ?, last_commit_ms = ? WHERE name = ?')
         .run(position, position, lastCommitMs, database);
+      for (const [volume, pos] of others)
+        this.db
+          .prepare('UPDATE volumes SET position = ?, backed_up_position = ? WHERE database = ? AND volume = ?')
+          .run(pos, pos, database, volume);
     })();
   }
 

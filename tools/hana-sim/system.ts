@@ -61,8 +61,9 @@ export class SimSystem implements SystemCore {
    */
   initialize(): void {
     if (!this.state.database('SYSTEMDB')) {
-      this.state.addDatabase('SYSTEMDB', 1, -1);
-      this.spec.tenants.forEach((t, i) => this.state.addDatabase(t, 3 + i, i));
+      const services = this.spec.tenantServices;
+      this.state.addDatabase('SYSTEMDB', 1, -1, ['nameserver']);
+      this.spec.tenants.forEach((t, i) => this.state.addDatabase(t, 2 + i * services.length, i, services));
     }
     for (const u of defaultUsers(this.spec)) {
       const existing = this.state.user(u.database, u.name);
@@ -118,14 +119,15 @@ export class SimSystem implements SystemCore {
     return this.lastOpId;
   }
 
-  /** The internal host:port of a database's service, as backup.log prints it. */
-  serviceAddress(database: string): { service: string; address: string; volume: number } {
+  /** The service and internal host:port of a database's volume (default: the master's), as backup.log prints them. */
+  serviceAddress(database: string, volume?: number): { service: string; address: string; volume: number } {
     const d = this.state.database(database)!;
     const ports = hanaPorts(this.spec.instance, d.port_index < 0 ? undefined : d.port_index);
+    const v = this.state.volumes(database).find((x) => x.volume === (volume ?? d.volume));
     return {
-      service: database === 'SYSTEMDB' ? 'nameserver' : 'indexserver',
-      address: `${this.spec.host}:${ports.internal}`,
-      volume: d.volume,
+      service: v?.service ?? (database === 'SYSTEMDB' ? 'nameserver' : 'indexserver'),
+      address: `${this.spec.host}:${ports.internal + (v?.port_offset ?? 0)}`,
+      volume: volume ?? d.volume,
     };
   }
 
@@ -276,25 +278,9 @@ export class SimSystem implements SystemCore {
       case 'config':
         this.alterConfiguration(session, s);
         return none;
-      case 'create': {
-        if (!inSystemDb) throw errors.notSupported('CREATE DATABASE is only possible in the system database');
-        this.require(session, 'DATABASE ADMIN');
-        if (this.state.database(s.database) || s.database === 'SYSTEMDB')
-          throw new SqlError(3, `fatal error: database ${s.database} already exists`);
-        const dbs = this.state.databases();
-        this.state.addDatabase(
-          s.database,
-          Math.max(...dbs.map((d) => d.volume)) + 1,
-          Math.max(...dbs.map((d) => d.port_index)) + 1,
-        );
-        this.state.upsertUser(s.database, 'SYSTEM', randomBytes(12).toString('base64url'), [
-          'DATABASE ADMIN',
-          'BACKUP ADMIN',
-          'CATALOG READ',
-        ]);
-        this.onDatabasesChanged();
+      case 'create':
+        this.createDatabase(session, s.database);
         return none;
-      }
       case 'drop': {
         if (!inSystemDb) throw errors.notSupported('DROP DATABASE is only possible in the system database');
         this.require(session, 'DATABASE ADMIN');
@@ -326,6 +312,26 @@ export class SimSystem implements SystemCore {
         return none;
       }
     }
+  }
+
+  /** CREATE DATABASE: a tenant with a volume per service, numbered after every existing volume. */
+  private createDatabase(session: Session, database: string): void {
+    if (session.database !== 'SYSTEMDB') throw errors.notSupported('CREATE DATABASE is only possible in the system database');
+    this.require(session, 'DATABASE ADMIN');
+    if (this.state.database(database) || database === 'SYSTEMDB')
+      throw new SqlError(HanaCode.fatalError, `fatal error: database ${database} already exists`);
+    this.state.addDatabase(
+      database,
+      Math.max(...this.state.volumes().map((v) => v.volume)) + 1,
+      Math.max(...this.state.databases().map((d) => d.port_index)) + 1,
+      this.spec.tenantServices,
+    );
+    this.state.upsertUser(database, 'SYSTEM', randomBytes(12).toString('base64url'), [
+      'DATABASE ADMIN',
+      'BACKUP ADMIN',
+      'CATALOG READ',
+    ]);
+    this.onDatabasesChanged();
   }
 
   /** ALTER SYSTEM ALTER CONFIGURATION on global.ini's SYSTEM layer, written to the file at once. */
