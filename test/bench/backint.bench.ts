@@ -5,7 +5,6 @@
  *   files with O_DIRECT (FilesystemDirectIO), so its backup is also shown against dd oflag=direct;
  * - S3 (s3rver on 127.0.0.1): backup and restore with 1 and with 4 channels (the same bytes split over
  *   4 pipes), against one plain lib-storage Upload / GetObject with SDK defaults;
- * - S3 restore with 4 channels through undici against the hand-written HTTP/1.1 client it replaces;
  * each as the best of 5 alternating runs of each side AND the median of the 5 side-by-side pairs (the machine is
  * shared: one pair proves little), on a store that keeps every round's backups, restores between backups;
  * - peak RSS of every agent process.
@@ -286,10 +285,8 @@ async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
         )
       ).seconds;
     const down4 = () => restore4('s3 restore 4 channels', server.env);
-    const down4Handwritten = () =>
-      restore4('s3 restore 4 channels (hand-written client)', { ...server.env, HANA_BACKINT_BENCH_HTTP: 'handwritten' });
-    type Key = 'up1' | 'up4' | 'down1' | 'down4' | 'undici';
-    const pairs: Record<Key, { base: number; agent: number }[]> = { up1: [], up4: [], down1: [], down4: [], undici: [] };
+    type Key = 'up1' | 'up4' | 'down1' | 'down4';
+    const pairs: Record<Key, { base: number; agent: number }[]> = { up1: [], up4: [], down1: [], down4: [] };
     const rounds = 5;
     for (let round = 0; round < rounds; round++) {
       const measure = async (key: Key, baseline: () => Promise<number>, agent: () => Promise<number>) => {
@@ -304,15 +301,13 @@ async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
       await measure('down1', plainDown, down1);
       await measure('up4', plainUp, up4);
       await measure('down4', plainDown, down4);
-      await measure('undici', down4Handwritten, down4);
     }
     const row = (name: string, key: Key, goal: { best: number; median: number }) => pairedRows(name, pairs[key], goal, bytes);
     return [
       ...row('backint s3 backup 1 channel vs plain Upload', 'up1', { best: 0.5, median: 0.5 }),
       ...row('backint s3 backup 4 channels vs plain Upload', 'up4', { best: 1.0, median: 1.0 }),
-      ...row('backint s3 restore 1 channel vs plain GetObject', 'down1', { best: 0.5, median: 0.5 }),
-      ...row('backint s3 restore 4 channels vs plain GetObject', 'down4', { best: 1.0, median: 1.0 }),
-      ...row('backint s3 restore 4 channels, undici vs the hand-written HTTP/1.1 client', 'undici', { best: 0.9, median: 0.8 }),
+      ...row('backint s3 restore 1 channel (undici) vs plain GetObject', 'down1', { best: 0.5, median: 0.5 }),
+      ...row('backint s3 restore 4 channels (undici) vs plain GetObject', 'down4', { best: 1.0, median: 1.0 }),
     ];
   } finally {
     client.destroy();

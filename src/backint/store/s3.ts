@@ -39,7 +39,6 @@ import { errnoCode } from '../errno.js';
 
 /** `Name: ` of an error class other than plain Error, for messages. */
 const errorName = (e: unknown): string => ((e as Error).name === 'Error' ? '' : `${(e as Error).name}: `);
-import { DirectBodyHandler } from './http/handler.js';
 import { UndiciHandler } from './http/undici-handler.js';
 import { downloadStream, startDownload, type Download, type RangeSource } from './s3-download.js';
 import { capacity, S3_MAX_PARTS, TooLargeError, uploadGrowing, type MultipartTarget } from './s3-upload.js';
@@ -96,11 +95,8 @@ export function tagging(tags: readonly Tag[]): string {
   return tags.map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&');
 }
 
-/**
- * Every request goes through undici (proxies from the environment). `direct`: the client for restore's ranged
- * GETs; until the comparison is measured, HANA_BACKINT_BENCH_HTTP=handwritten picks the former hand-written one.
- */
-export function s3ClientFromParams(p: Params, direct = false): S3Client {
+/** Every request goes through undici, through the proxy the environment names (http/undici-handler.ts). */
+export function s3ClientFromParams(p: Params): S3Client {
   // stderr is HANA's "console output" for the DBA: keep the SDK's Node-version notice out of it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const checksums = p.S3ChecksumMode === 'when_supported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
@@ -112,7 +108,7 @@ export function s3ClientFromParams(p: Params, direct = false): S3Client {
     retryMode: 'standard',
     requestChecksumCalculation: checksums,
     responseChecksumValidation: checksums,
-    requestHandler: direct && process.env.HANA_BACKINT_BENCH_HTTP === 'handwritten' ? new DirectBodyHandler() : new UndiciHandler(),
+    requestHandler: new UndiciHandler(),
   });
 }
 
@@ -165,7 +161,7 @@ export class S3Store implements ObjectStore {
   }
 
   static fromParams(p: Params, log: Logger, context: { hanaSoftwareId?: string }): S3Store {
-    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log, s3ClientFromParams(p, true));
+    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log, s3ClientFromParams(p));
   }
 
   private userPrefix(user: string): string {
@@ -364,7 +360,7 @@ export class S3Store implements ObjectStore {
     return downloadStream(d, SLOT_BYTES);
   }
 
-  /** Uncompressed objects go from the socket straight into the channel's ring, without a stream between. */
+  /** Uncompressed objects go from each body chunk straight into the channel's ring, without a stream between. */
   async restoreTo(m: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<ChannelDigest> {
     const d = this.download(m);
     let sink: SinkChannel | undefined;
