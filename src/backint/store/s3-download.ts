@@ -1,20 +1,16 @@
 /**
  * A restore's download from S3: the object fetched as ranges, a few requested ahead, its bytes handed to a
- * consumer in order: read by the socket straight into the consumer's memory where the body allows it
- * (http/body.ts), else chunk by chunk ('data' events, paused while the consumer holds the flow).
+ * consumer in order, chunk by chunk ('data' events, paused while the consumer holds the flow).
  * Bodies are streamed, never buffered whole: a range requested ahead waits in TCP flow control until its turn,
  * so memory stays a few socket buffers per range whatever the range size. A body that breaks off is
  * re-requested from the first byte not yet handed on.
  */
 import { Readable } from 'node:stream';
-import { DirectBody, type ReadTarget } from './http/body.js';
 
-/**
- * Where the bytes go. `put` takes a chunk; a returned promise holds the flow until it settles (and fails the
- * download if it rejects). With `space` and `commit` too, a body the direct handler received is read by the
- * socket straight into the consumer's memory (http/body.ts).
- */
-export type Consumer = Pick<ReadTarget, 'put'> & Partial<Pick<ReadTarget, 'space' | 'commit'>>;
+/** Where the bytes go: `put` takes a chunk; a returned promise holds the flow until it settles (a rejection fails the download). */
+export interface Consumer {
+  put(chunk: Uint8Array): Promise<void> | undefined;
+}
 
 export interface RangeSource {
   /** The body of bytes start..end (inclusive), the request already retried as the store sees fit. */
@@ -124,19 +120,7 @@ export function startDownload(src: RangeSource, label: string, size: number, ran
         };
         for (let attempt = 1; ; attempt++) {
           try {
-            const length = body instanceof DirectBody ? body.directLength : undefined;
-            if (length !== undefined && consumer.space && consumer.commit) {
-              if (at + length > end + 1) throw overrun();
-              const { space, commit } = consumer;
-              await (body as DirectBody).readInto({
-                space,
-                put,
-                commit: (n) => {
-                  at += n;
-                  return guard(commit(n));
-                },
-              });
-            } else await drainBody(body, put);
+            await drainBody(body, put);
             if (at !== end + 1) throw new Error(`range ${start}-${end} of ${label} ended after ${at - start} bytes`);
             break;
           } catch (e) {

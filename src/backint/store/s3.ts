@@ -1,9 +1,13 @@
 /**
  * S3 store: <S3BucketFolder>/<user>/<path segments>/@/<ebid> (data) and <ebid>.json (manifest, written
- * last: the commit). Multipart via lib-storage (parts buffered, so an SDK retry re-sends a buffer and never
- * re-reads the pipe), aborted on failure; restore downloads ranges requested ahead (s3-download.ts).
+ * last: the commit). Multipart with parts that grow on a long stream (s3-upload.ts: buffered, so an SDK retry
+ * re-sends a buffer and never re-reads the pipe), aborted on failure; restore downloads ranges requested ahead
+ * (s3-download.ts).
  */
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -11,6 +15,7 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { type Readable } from 'node:stream';
@@ -34,8 +39,9 @@ import { errnoCode } from '../errno.js';
 
 /** `Name: ` of an error class other than plain Error, for messages. */
 const errorName = (e: unknown): string => ((e as Error).name === 'Error' ? '' : `${(e as Error).name}: `);
-import { DirectBodyHandler } from './http/handler.js';
+import { UndiciHandler } from './http/undici-handler.js';
 import { downloadStream, startDownload, type Download, type RangeSource } from './s3-download.js';
+import { capacity, S3_MAX_PARTS, TooLargeError, uploadGrowing, type MultipartTarget } from './s3-upload.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
 
 export interface S3StoreConfig {
@@ -47,7 +53,10 @@ export interface S3StoreConfig {
   /** Tags for every object; per-object tags (backup type) are added at put. */
   readonly tags: readonly Tag[];
   readonly enableTagging: boolean;
+  /** The first parts' size; later parts grow (s3-upload.ts). */
   readonly partSize: number;
+  /** S3's 10,000 unless given (tests use a few). */
+  readonly maxParts?: number;
   readonly uploadConcurrency: number;
   readonly downloadConcurrency: number;
   readonly downloadRange: number;
@@ -86,8 +95,8 @@ export function tagging(tags: readonly Tag[]): string {
   return tags.map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&');
 }
 
-/** `direct`: the client for restore's ranged GETs, whose bodies the socket reads straight into the channel's ring. */
-export function s3ClientFromParams(p: Params, direct = false): S3Client {
+/** Every request goes through undici, through the proxy the environment names (http/undici-handler.ts). */
+export function s3ClientFromParams(p: Params): S3Client {
   // stderr is HANA's "console output" for the DBA: keep the SDK's Node-version notice out of it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const checksums = p.S3ChecksumMode === 'when_supported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
@@ -99,7 +108,7 @@ export function s3ClientFromParams(p: Params, direct = false): S3Client {
     retryMode: 'standard',
     requestChecksumCalculation: checksums,
     responseChecksumValidation: checksums,
-    ...(direct ? { requestHandler: new DirectBodyHandler() } : {}),
+    requestHandler: new UndiciHandler(),
   });
 }
 
@@ -152,7 +161,7 @@ export class S3Store implements ObjectStore {
   }
 
   static fromParams(p: Params, log: Logger, context: { hanaSoftwareId?: string }): S3Store {
-    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log, s3ClientFromParams(p, true));
+    return new S3Store(s3ClientFromParams(p), s3ConfigFromParams(p, context), log, s3ClientFromParams(p));
   }
 
   private userPrefix(user: string): string {
@@ -200,31 +209,16 @@ export class S3Store implements ObjectStore {
     const tags = [...this.cfg.tags];
     if (this.cfg.enableTagging) tags.push({ Key: 'backup-type', Value: info.kind });
     if (tags.length > MAX_TAGS) throw new Error(`${tags.length} object tags; S3 allows ${MAX_TAGS} (reduce BackupObjectTags)`);
-    // Loaded here: a restore, inquire or delete does not pay for its start-up.
-    const { Upload } = await import('@aws-sdk/lib-storage');
-    const upload = new Upload({
-      client: this.client,
-      partSize: this.cfg.partSize,
-      queueSize: this.cfg.uploadConcurrency,
-      leavePartsOnError: false,
-      params: {
-        Bucket: this.cfg.bucket,
-        Key: key,
-        Body: body,
-        ...this.writeParams(),
-        ...(tags.length ? { Tagging: tagging(tags) } : {}),
-        Metadata: { ebid: info.ebid, kind: info.kind, codec: info.codec, 'created-at': new Date(info.createdAt).toISOString() },
-      },
-    });
+    const plan = { base: this.cfg.partSize, maxParts: this.cfg.maxParts ?? S3_MAX_PARTS, concurrency: this.cfg.uploadConcurrency };
     try {
-      await upload.done();
+      await uploadGrowing(body, this.multipart(key, info, tags), plan);
     } catch (e) {
       body.destroy();
-      if (/Exceeded \d+ parts/.test((e as Error).message)) {
+      if (e instanceof TooLargeError) {
         throw new Error(
-          `${info.path} is larger than S3's 10,000 parts of PartSizeMiB ${this.cfg.partSize / MiB} ` +
-            `allow (${(this.cfg.partSize * 10_000) / 2 ** 30} GiB); raise PartSizeMiB in the parameter ` +
-            `file or HANA's parallel_data_backup_backint_channels`,
+          `${info.path} is larger than one S3 object can hold in ${plan.maxParts} parts starting at PartSizeMiB ` +
+            `${plan.base / MiB} (${(capacity(plan) / 2 ** 40).toFixed(2)} TiB); raise HANA's ` +
+            `parallel_data_backup_backint_channels`,
           { cause: e },
         );
       }
@@ -251,6 +245,28 @@ export class S3Store implements ObjectStore {
       }),
     );
     return manifest;
+  }
+
+  /** The requests of one object's upload, each with the object's encryption, class, tags and metadata. */
+  private multipart(key: string, info: PutInfo, tags: readonly Tag[]): MultipartTarget {
+    const Bucket = this.cfg.bucket;
+    const head = {
+      Bucket,
+      Key: key,
+      ...this.writeParams(),
+      ...(tags.length ? { Tagging: tagging(tags) } : {}),
+      Metadata: { ebid: info.ebid, kind: info.kind, codec: info.codec, 'created-at': new Date(info.createdAt).toISOString() },
+    };
+    const c = this.client;
+    return {
+      single: async (Body) => void (await c.send(new PutObjectCommand({ ...head, Body, ContentLength: Body.length }))),
+      create: async () => (await c.send(new CreateMultipartUploadCommand(head))).UploadId!,
+      part: async (UploadId, PartNumber, Body) =>
+        (await c.send(new UploadPartCommand({ Bucket, Key: key, UploadId, PartNumber, Body, ContentLength: Body.length }))).ETag!,
+      complete: async (UploadId, Parts) =>
+        void (await c.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId, MultipartUpload: { Parts } }))),
+      abort: async (UploadId) => void (await c.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId }))),
+    };
   }
 
   private async *keys(prefix: string): AsyncGenerator<string> {
@@ -344,7 +360,7 @@ export class S3Store implements ObjectStore {
     return downloadStream(d, SLOT_BYTES);
   }
 
-  /** Uncompressed objects go from the socket straight into the channel's ring, without a stream between. */
+  /** Uncompressed objects go from each body chunk straight into the channel's ring, without a stream between. */
   async restoreTo(m: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<ChannelDigest> {
     const d = this.download(m);
     let sink: SinkChannel | undefined;

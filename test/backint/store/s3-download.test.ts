@@ -1,11 +1,11 @@
 /**
- * The ranged download with real DirectBodies (the direct handler against a TCP server serving byte ranges of
- * one object): read into a ring in order, and resumed from the first byte not delivered when a body breaks.
+ * The ranged download with real bodies (the undici handler against a TCP server serving byte ranges of one
+ * object): copied into a ring in order, and resumed from the first byte not delivered when a body breaks.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { setImmediate as tick } from 'node:timers/promises';
-import { DirectBodyHandler } from '../../../src/backint/store/http/handler.js';
+import { UndiciHandler } from '../../../src/backint/store/http/undici-handler.js';
 import { startDownload, type Consumer, type RangeSource } from '../../../src/backint/store/s3-download.js';
 
 const MiB = 1024 * 1024;
@@ -19,8 +19,11 @@ async function rangeServer(fault: (a: number, b: number) => number | undefined) 
     sock.on('error', () => undefined);
     sock.on('data', (d) => {
       seen += d.toString('latin1');
-      if (!seen.includes('\r\n\r\n')) return;
-      const [, a, b] = /range: bytes=(\d+)-(\d+)/.exec(seen)!.map(Number) as [number, number, number];
+      const headEnd = seen.indexOf('\r\n\r\n');
+      if (headEnd < 0) return;
+      const request = seen.slice(0, headEnd);
+      seen = seen.slice(headEnd + 4); // the next request on a kept-alive connection
+      const [, a, b] = /range: bytes=(\d+)-(\d+)/i.exec(request)!.map(Number) as [number, number, number];
       ranges.push(`${a}-${b}`);
       const body = object.subarray(a, b + 1);
       sock.write(
@@ -33,7 +36,7 @@ async function rangeServer(fault: (a: number, b: number) => number | undefined) 
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
-  const handler = new DirectBodyHandler();
+  const handler = new UndiciHandler();
   const source: RangeSource = {
     get: async (start, end) =>
       (
@@ -54,20 +57,13 @@ async function rangeServer(fault: (a: number, b: number) => number | undefined) 
 }
 
 /** A ring of 256 KiB slots, drained a slot at a time on the next tick, like the channel's worker. */
-function ring(): Consumer & { out: Buffer[]; direct: number; end(): void } {
+function ring(): Consumer & { out: Buffer[]; end(): void } {
   const SLOT = 256 * 1024;
   const slots = [Buffer.alloc(SLOT), Buffer.alloc(SLOT)];
   let filling = 0;
   let slot = 0;
   const c = {
     out: [] as Buffer[],
-    direct: 0,
-    space: () => slots[slot]!.subarray(filling),
-    commit(n: number) {
-      c.direct += n;
-      filling += n;
-      return filling === SLOT ? flush() : undefined;
-    },
     put(chunk: Uint8Array) {
       for (let off = 0; off < chunk.length;) {
         const n = Math.min(chunk.length - off, SLOT - filling);
@@ -84,17 +80,11 @@ function ring(): Consumer & { out: Buffer[]; direct: number; end(): void } {
     },
     end: () => c.out.push(Buffer.from(slots[slot]!.subarray(0, filling))),
   };
-  async function flush() {
-    await tick();
-    c.out.push(Buffer.from(slots[slot]!));
-    filling = 0;
-    slot ^= 1;
-  }
   return c;
 }
 
 describe('ranged download into a ring', () => {
-  test('every range in order, byte for byte, the socket reading into the ring', async () => {
+  test('every range in order, byte for byte, into the ring', async () => {
     const s = await rangeServer(() => undefined);
     try {
       const r = ring();
@@ -103,7 +93,6 @@ describe('ranged download into a ring', () => {
       await d.run(r);
       r.end();
       expect(Buffer.concat(r.out).equals(object)).toBe(true);
-      expect(r.direct).toBeGreaterThan(object.length / 2);
       expect(s.ranges).toEqual([`0-${2 * MiB - 1}`, `${2 * MiB}-${4 * MiB - 1}`, `${4 * MiB}-${object.length - 1}`]);
     } finally {
       await s.close();
