@@ -7,7 +7,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/openssh/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/openssh/', '<rootDir>/test/package/'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,7 +1,8 @@
 /**
  * `hana-vdb sim …` (argv = the words after `sim`):
  *   sim start [--backint hana-backint|commvault|aws] [--hana-version SID=V[,SID=V]]
- *             [--driven] [--start-at ISO] [--log-shipping-lag S] [--markers-every S] [--no-ssh] [--root DIR]
+ *             [--driven] [--start-at ISO] [--log-shipping-lag S] [--markers-every S] [--no-ssh] [--bare] [--root DIR]
+ *     (ready landscape unless --bare: PRD/ERP has a data backup and an hour of log backups; see ready.ts)
  *   sim clock [--set ISO | --advance SECONDS]
  *   sim status
  *   sim fault slow-recovery MS | crash-recovery [STEP] | delete-backup SID DATABASE BACKUP_ID |
@@ -19,6 +20,7 @@ import { control, readServerInfo, type ServerInfo } from './control-client.js';
 import { FAULT_WORDS, faultCommandRequest } from './fault-commands.js';
 import { startLandscape, type Landscape } from './landscape.js';
 import { openSshConfigSnippet } from './openssh.js';
+import { READY_SECONDS, readyLandscape, type ReadyReport } from './ready.js';
 import type { ControlRequest, StatusReply } from './server.js';
 import { systemPaths } from './paths.js';
 import { ALL_PRIVILEGES, BACKINT_TOOLS, defaultLandscape, HANA_VERSION, type BackintTool, type Privilege } from './spec.js';
@@ -57,7 +59,7 @@ function parse(argv: string[]): Parsed {
             `e.g. ${a} ${a === '--set' || a === '--start-at' ? '2024-01-01T12:00:00Z' : '60'}`,
           );
         flags.set(a, v);
-      } else if (['--driven', '--no-ssh', '--clear'].includes(a)) flags.set(a, true);
+      } else if (['--driven', '--no-ssh', '--clear', '--bare'].includes(a)) flags.set(a, true);
       else throw new UserError(`unknown option ${a}`, 'see `hana-vdb sim --help`');
     } else words.push(a);
   }
@@ -94,9 +96,10 @@ function iso(ms: number): string {
 }
 
 /** What `sim start --json` prints (docs/COMMANDS.md: ssh + systems, plus root and clock). */
-export function startSummary(l: Landscape, status: StatusReply): object {
+export function startSummary(l: Landscape, status: StatusReply, ready?: ReadyReport): object {
   return {
     root: l.root,
+    ...(ready ? { ready } : {}),
     clock: { now: iso(status.nowMs), driven: status.driven },
     ssh: l.ssh ?? null,
     systems: status.systems.map((s) => ({
@@ -143,29 +146,39 @@ async function start(p: Parsed, ctx: CliContext): Promise<number> {
   if (typeof versions === 'string') setVersions(spec, versions);
   const tool = p.flags.get('--backint');
   if (tool !== undefined) spec.backint = { ...spec.backint, tool: backintTool(tool) };
-  const startAt = p.flags.get('--start-at');
+  const bare = p.flags.has('--bare');
+  const given = p.flags.get('--start-at');
+  // The ready step lets an hour pass: start that much earlier, so the clock ends near the wall clock.
+  const startAt = typeof given === 'string' ? given : bare ? undefined : iso(Date.now() - (READY_SECONDS + 300) * 1000);
   const l = await startLandscape({
     root,
     landscape: spec,
-    clock: { driven: p.flags.has('--driven'), startAt: typeof startAt === 'string' ? startAt : undefined },
+    clock: { driven: p.flags.has('--driven'), startAt },
     ssh: !p.flags.has('--no-ssh'),
   });
   try {
+    const ready = bare ? undefined : await readyLandscape(l, { source: 'PRD', tenant: 'ERP', target: 'QAS' });
     if (p.flags.has('--markers-every'))
       await l.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: num(p.flags, '--markers-every') });
-    if (ctx.json) ctx.stdout(JSON.stringify(startSummary(l, await l.status())) + '\n');
+    if (ctx.json) ctx.stdout(JSON.stringify(startSummary(l, await l.status(), ready)) + '\n');
     else {
       let text = `Simulated HANA landscape under ${root} (Ctrl-C stops it)\n`;
       if (l.ssh)
         text +=
           `SSH: ssh -i ${l.ssh.privateKeyFile} -p ${l.ssh.port} ${l.ssh.user}@${l.ssh.host}  (host ` +
-          `key ${l.ssh.hostKeyFingerprint})\n`;
+          `key ${l.ssh.hostKeyFingerprint})\n` +
+          `Engine: hana-vdb env add sim --host ${l.ssh.host} --port ${l.ssh.port} --user ${l.ssh.user} ` +
+          `--key ${l.ssh.privateKeyFile} --host-key ${l.ssh.hostKeyFingerprint}\n`;
       for (const s of l.systems) {
         text +=
           `${s.sid} HDB${s.instance} on ${s.host} (UTC${s.utcOffset}): tenants ` +
           `${s.tenants.join(', ')}\n  hdbsql: ${s.paths.hdbsql}\n`;
         for (const k of s.userStoreKeys) text += `  key ${k.key.padEnd(14)} ${k.user}@${k.database} ${k.env}  ${k.purpose}\n`;
       }
+      if (ready)
+        text +=
+          `Ready: ${ready.source}/${ready.tenant} has data backup ${ready.dataBackup} and ${ready.logBackups} log ` +
+          `backups; key ${ready.catalogKey} is readable on ${ready.targetHost}\n`;
       text += `Clock: hana-vdb sim clock [--set ISO | --advance SECONDS]\n`;
       ctx.stdout(text);
     }

@@ -372,7 +372,8 @@ export class SimServer {
         const next = this.nextEvent();
         if (next === undefined || next.at > ms) break;
         this.processedMs = next.at;
-        if (this.clock.driven) this.clock.setMs(Math.max(next.at, this.clock.nowMs()));
+        // A wall clock moves too: `sim clock --advance` jumps it ahead (its offset grows), as a driven one does.
+        this.clock.setMs(Math.max(next.at, this.clock.nowMs()));
         this.nowOverride = next.at;
         try {
           await next.run();
@@ -381,7 +382,7 @@ export class SimServer {
         }
       }
       this.processedMs = Math.max(this.processedMs, ms);
-      if (this.clock.driven && ms > this.clock.nowMs()) this.clock.setMs(ms);
+      if (ms > this.clock.nowMs()) this.clock.setMs(ms);
     });
     this.chain = run.catch(() => undefined);
     return run;

@@ -6,12 +6,13 @@
  *   disable = linked.stopStaging;  delete = linked.stopStaging (when enabled) → removed
  */
 import { UserError } from '../../sdk/errors.js';
-import type { MountSpecification, StagedSource } from '../../sdk/platform.js';
+import type { StagedSource } from '../../sdk/platform.js';
 import type { Engine } from '../engine.js';
 import type { DSourceRow, Json, SnapshotRow } from '../store/types.js';
 import { primaryUser, remoteConnection } from './connections.js';
 import { runJob, type JobContext } from './job.js';
 import { prepareMounts } from './mounts.js';
+import { linked } from './plugin-calls.js';
 import { requireDSource, requireEnvironment, requireRepository, requireSourceConfig } from './resolve.js';
 
 function stagedSource(engine: Engine, ds: DSourceRow, mounts: StagedSource['mounts'] = []): StagedSource {
@@ -37,15 +38,7 @@ function objects(engine: Engine, ds: DSourceRow): { repository: Json; sourceConf
 
 async function mount(ctx: JobContext, ds: DSourceRow): Promise<StagedSource> {
   const { repository } = objects(ctx.engine, ds);
-  const spec = (
-    await ctx.call(
-      'linked',
-      'mountSpecification',
-      { stagedSource: stagedSource(ctx.engine, ds), repository },
-      { kind: 'mountSpecification' },
-      true,
-    )
-  ).value as MountSpecification;
+  const spec = await linked.mountSpecification(ctx, { stagedSource: stagedSource(ctx.engine, ds), repository });
   const mounts = await prepareMounts(ctx, spec, 'linked.mountSpecification()');
   ctx.engine.store.setDSourceMounts(ds.id, mounts as unknown as Json[]);
   return stagedSource(ctx.engine, ds, mounts);
@@ -57,9 +50,8 @@ async function syncSteps(ctx: JobContext, ds: DSourceRow, parameters: Json): Pro
   const args = { stagedSource: staged, repository, sourceConfig, optionalSnapshotParameters: parameters };
   ctx.progress({ percent: 10, message: `Syncing dSource ${ds.name}` });
   ctx.band(10, 95);
-  await ctx.call('linked', 'preSnapshot', args, { kind: 'void' });
-  const metadata = (await ctx.call('linked', 'postSnapshot', args, { kind: 'object', definition: 'snapshotDefinition' }, true))
-    .value as Json;
+  await linked.preSnapshot(ctx, args);
+  const metadata = await linked.postSnapshot(ctx, args);
   const id = ctx.engine.store.addDSourceSnapshot(ds.id, metadata, ctx.plugin.migrationId, ctx.job.id, 'enabled');
   ctx.progress({ percent: 100, message: `Snapshot ${id} of dSource ${ds.name} taken` });
   ctx.log.info(`dSource ${ds.name}: snapshot ${id}.`);
@@ -133,7 +125,7 @@ export async function enableDSource(engine: Engine, name: string): Promise<DSour
   const { value } = await runJob(engine, { operation: 'dsource.enable', objectType: 'dsource', objectName: name }, async (ctx) => {
     const staged = await mount(ctx, ds);
     const { repository, sourceConfig } = objects(engine, ds);
-    await ctx.call('linked', 'startStaging', { stagedSource: staged, repository, sourceConfig }, { kind: 'void' });
+    await linked.startStaging(ctx, { stagedSource: staged, repository, sourceConfig });
     engine.store.setDSourceStatus(ds.id, 'enabled');
     return engine.store.dsourceById(ds.id)!;
   });
@@ -142,12 +134,7 @@ export async function enableDSource(engine: Engine, name: string): Promise<DSour
 
 async function stopStaging(ctx: JobContext, ds: DSourceRow): Promise<void> {
   const { repository, sourceConfig } = objects(ctx.engine, ds);
-  await ctx.call(
-    'linked',
-    'stopStaging',
-    { stagedSource: stagedSource(ctx.engine, ds, ds.mounts as never), repository, sourceConfig },
-    { kind: 'void' },
-  );
+  await linked.stopStaging(ctx, { stagedSource: stagedSource(ctx.engine, ds, ds.mounts as never), repository, sourceConfig });
 }
 
 export async function disableDSource(engine: Engine, name: string): Promise<DSourceRow> {

@@ -9,6 +9,7 @@ import type { Json, EnvironmentRow } from '../store/types.js';
 import type { DiscoveredRepository, NewEnvironment } from '../store/store.js';
 import { primaryUser, remoteConnection, sshTarget } from './connections.js';
 import { runJob, type JobContext } from './job.js';
+import { discovery } from './plugin-calls.js';
 import { requireEnvironment } from './resolve.js';
 
 export type AddEnvironment = Omit<NewEnvironment, 'scratchPath'> & { scratchPath?: string };
@@ -27,20 +28,10 @@ function nameOf(definition: Json | undefined, object: Json, identity: Json): str
 async function discover(ctx: JobContext, env: EnvironmentRow): Promise<DiscoveredRepository[]> {
   const sourceConnection = remoteConnection(env, primaryUser(ctx.engine.store, env));
   const defs = ctx.plugin.schema.definitions;
-  const repos = (
-    await ctx.call('discovery', 'repository', { sourceConnection }, { kind: 'list', definition: 'repositoryDefinition' }, true)
-  ).value as Json[];
+  const repos = await discovery.repositories(ctx, { sourceConnection });
   const out: DiscoveredRepository[] = [];
   for (const repository of repos) {
-    const configs = (
-      await ctx.call(
-        'discovery',
-        'sourceConfig',
-        { sourceConnection, repository },
-        { kind: 'list', definition: 'sourceConfigDefinition' },
-        true,
-      )
-    ).value as Json[];
+    const configs = await discovery.sourceConfigs(ctx, { sourceConnection, repository });
     const identity = identityOf(defs.repositoryDefinition, repository);
     out.push({
       name: nameOf(defs.repositoryDefinition, repository, identity),

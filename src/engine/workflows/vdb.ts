@@ -11,13 +11,14 @@
  * marked failed (retry with provision/refresh, or delete it); nothing half-written stays "active".
  */
 import { UserError } from '../../sdk/errors.js';
-import { Status, type Mount, type MountSpecification, type VirtualSource } from '../../sdk/platform.js';
+import { Status, type Mount, type VirtualSource } from '../../sdk/platform.js';
 import type { Engine } from '../engine.js';
 import type { Json, RecoveryOperation, SnapshotRow, VdbRow, VdbStatus } from '../store/types.js';
 import { primaryUser, remoteConnection } from './connections.js';
 import { errorText, runJob, type JobContext } from './job.js';
 import { prepareMounts } from './mounts.js';
 import { addVdbSnapshotPinning } from './pin.js';
+import { virtual } from './plugin-calls.js';
 import { requireEnvironment, requireRepository, requireSnapshot, requireVdb } from './resolve.js';
 import { refuseOwnedTarget, vdbTarget } from './target.js';
 import type { JobStart } from '../store/store.js';
@@ -37,15 +38,10 @@ function vdbJob(engine: Engine, vdb: VdbRow, operation: string): JobStart {
 }
 
 async function mount(ctx: JobContext, vdb: VdbRow): Promise<VirtualSource> {
-  const spec = (
-    await ctx.call(
-      'virtual',
-      'mountSpecification',
-      { virtualSource: virtualSource(ctx.engine, vdb, []), repository: repositoryOf(ctx.engine, vdb) },
-      { kind: 'mountSpecification' },
-      true,
-    )
-  ).value as MountSpecification;
+  const spec = await virtual.mountSpecification(ctx, {
+    virtualSource: virtualSource(ctx.engine, vdb, []),
+    repository: repositoryOf(ctx.engine, vdb),
+  });
   const mounts = await prepareMounts(ctx, spec, 'virtual.mountSpecification()');
   ctx.engine.store.setVdbMounts(vdb.id, mounts as unknown as Json[]);
   return virtualSource(ctx.engine, vdb, mounts);
@@ -58,20 +54,18 @@ function requireSourceConfig(vdb: VdbRow, action: string): Json {
 
 async function unconfigure(ctx: JobContext, vdb: VdbRow): Promise<void> {
   if (!vdb.sourceConfig) return; // never configured: nothing to take apart
-  await ctx.call(
-    'virtual',
-    'unconfigure',
-    { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig: vdb.sourceConfig },
-    { kind: 'void' },
-  );
+  await virtual.unconfigure(ctx, {
+    virtualSource: virtualSource(ctx.engine, vdb),
+    repository: repositoryOf(ctx.engine, vdb),
+    sourceConfig: vdb.sourceConfig,
+  });
 }
 
 async function takeSnapshot(ctx: JobContext, vdb: VdbRow, status: VdbStatus): Promise<SnapshotRow> {
   const sourceConfig = requireSourceConfig(vdb, `Refresh it: hana-vdb vdb refresh ${vdb.name}.`);
   const args = { virtualSource: virtualSource(ctx.engine, vdb), repository: repositoryOf(ctx.engine, vdb), sourceConfig };
-  await ctx.call('virtual', 'preSnapshot', args, { kind: 'void' });
-  const metadata = (await ctx.call('virtual', 'postSnapshot', args, { kind: 'object', definition: 'snapshotDefinition' }, true))
-    .value as Json;
+  await virtual.preSnapshot(ctx, args);
+  const metadata = await virtual.postSnapshot(ctx, args);
   const { id, pinned } = addVdbSnapshotPinning(
     ctx.engine.store,
     vdb,
@@ -95,15 +89,11 @@ async function configureAndSnapshot(ctx: JobContext, vdb: VdbRow, dsSnapshot: Sn
   const vs = await mount(ctx, vdb);
   ctx.progress({ percent: 20, message: `Configuring VDB ${vdb.name} from snapshot ${dsSnapshot.id}` });
   ctx.band(20, 90);
-  const sc = (
-    await ctx.call(
-      'virtual',
-      'configure',
-      { virtualSource: vs, repository: repositoryOf(ctx.engine, vdb), snapshot: dsSnapshot.metadata },
-      { kind: 'object', definition: 'sourceConfigDefinition' },
-      true,
-    )
-  ).value as Json;
+  const sc = await virtual.configure(ctx, {
+    virtualSource: vs,
+    repository: repositoryOf(ctx.engine, vdb),
+    snapshot: dsSnapshot.metadata,
+  });
   ctx.engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId, dsSnapshot.id);
   ctx.progress({ percent: 90, message: `Taking the snapshot of VDB ${vdb.name}` });
   ctx.band(90, 100);
@@ -245,15 +235,12 @@ export async function rewindVdb(engine: Engine, name: string, snapshotId: number
       engine.store.setVdbStatus(vdb.id, 'rewinding');
       await unconfigure(ctx, vdb);
       const vs = await mount(ctx, vdb);
-      const sc = (
-        await ctx.call(
-          'virtual',
-          'reconfigure',
-          { virtualSource: vs, repository: repositoryOf(engine, vdb), sourceConfig, snapshot: target.metadata },
-          { kind: 'object', definition: 'sourceConfigDefinition' },
-          true,
-        )
-      ).value as Json;
+      const sc = await virtual.reconfigure(ctx, {
+        virtualSource: vs,
+        repository: repositoryOf(engine, vdb),
+        sourceConfig,
+        snapshot: target.metadata,
+      });
       engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId);
       if (ownVdbSnap) engine.store.setVdbCurrentSnapshot(vdb.id, target.id);
       engine.store.setVdbStatus(vdb.id, 'active');
@@ -301,26 +288,20 @@ function simple(
 
 export const startVdb = simple('vdb.start', 'start', ['stopped', 'active'], async (ctx, vdb) => {
   const vs = await mount(ctx, vdb);
-  await ctx.call(
-    'virtual',
-    'start',
-    { virtualSource: vs, repository: repositoryOf(ctx.engine, vdb), sourceConfig: requireSourceConfig(vdb, '') },
-    { kind: 'void' },
-  );
+  await virtual.start(ctx, {
+    virtualSource: vs,
+    repository: repositoryOf(ctx.engine, vdb),
+    sourceConfig: requireSourceConfig(vdb, ''),
+  });
   return 'active';
 });
 
 export const stopVdb = simple('vdb.stop', 'stop', ['active', 'stopped'], async (ctx, vdb) => {
-  await ctx.call(
-    'virtual',
-    'stop',
-    {
-      virtualSource: virtualSource(ctx.engine, vdb),
-      repository: repositoryOf(ctx.engine, vdb),
-      sourceConfig: requireSourceConfig(vdb, ''),
-    },
-    { kind: 'void' },
-  );
+  await virtual.stop(ctx, {
+    virtualSource: virtualSource(ctx.engine, vdb),
+    repository: repositoryOf(ctx.engine, vdb),
+    sourceConfig: requireSourceConfig(vdb, ''),
+  });
   return 'stopped';
 });
 
@@ -335,22 +316,19 @@ export async function enableVdb(engine: Engine, name: string): Promise<VdbRow> {
   const sourceConfig = requireSourceConfig(vdb, `Refresh it: hana-vdb vdb refresh ${name}.`);
   const { value } = await runJob(engine, vdbJob(engine, vdb, 'vdb.enable'), async (ctx) => {
     const args = { virtualSource: virtualSource(engine, vdb), repository: repositoryOf(engine, vdb), sourceConfig };
-    const status = (await ctx.call('virtual', 'status', args, { kind: 'status' })).value ?? Status.ACTIVE;
+    const status = await virtual.status(ctx, args);
     if (status === Status.INACTIVE) {
       const current = vdb.currentSnapshotId !== null ? engine.store.snapshot(vdb.currentSnapshotId) : undefined;
       if (!current)
         throw new UserError(`The VDB '${name}' has no snapshot to re-enable from.`, `Refresh it: hana-vdb vdb refresh ${name}.`);
       return recovery(ctx, vdb, 'enable', current.parentSnapshotId, current.id, async () => {
         const vs = await mount(ctx, vdb);
-        const sc = (
-          await ctx.call(
-            'virtual',
-            'reconfigure',
-            { virtualSource: vs, repository: args.repository, sourceConfig, snapshot: current.metadata },
-            { kind: 'object', definition: 'sourceConfigDefinition' },
-            true,
-          )
-        ).value as Json;
+        const sc = await virtual.reconfigure(ctx, {
+          virtualSource: vs,
+          repository: args.repository,
+          sourceConfig,
+          snapshot: current.metadata,
+        });
         engine.store.setVdbSourceConfig(vdb.id, sc, ctx.plugin.migrationId);
         engine.store.setVdbStatus(vdb.id, 'active');
         return fresh(engine, vdb);
@@ -377,12 +355,11 @@ export async function deleteVdb(engine: Engine, name: string, force = false): Pr
     if (vdb.status !== 'disabled') await attempt(() => unconfigure(ctx, vdb));
     if (vdb.sourceConfig) {
       await attempt(() =>
-        ctx.call(
-          'virtual',
-          'cleanup',
-          { virtualSource: virtualSource(engine, vdb), repository: repositoryOf(engine, vdb), sourceConfig: vdb.sourceConfig },
-          { kind: 'void' },
-        ),
+        virtual.cleanup(ctx, {
+          virtualSource: virtualSource(engine, vdb),
+          repository: repositoryOf(engine, vdb),
+          sourceConfig: vdb.sourceConfig!,
+        }),
       );
     }
     engine.store.deleteVdb(vdb.id);
