@@ -1,7 +1,8 @@
 /**
  * Discovery of HANA installations from the host layout: every
  * ${HANA_VDB_USR_SAP:-/usr/sap}/<SID>/HDB<nr>/ with an exe/hdbsql, its <host>/trace directory, the server version
- * (exe/manifest's fullversion; `hdbsql -v` prints the CLIENT's version, used only without a manifest), the owner of the instance directory, and the tenants.
+ * (exe/manifest's fullversion; `hdbsql -v` prints the CLIENT's version, used only without a manifest), the owner of
+ * the instance directory, and the tenants.
  *
  * Tenants come from the trace directory's DB_<TENANT> folders, which HANA creates for every tenant: discovery in
  * Delphix has no database credentials (the hdbuserstore key is a dSource/VDB parameter), so M_DATABASES cannot be
