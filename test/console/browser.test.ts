@@ -130,7 +130,7 @@ const JOB_TIMEOUT = 120_000;
       await page.getByRole('link', { name: 'environment hana-hosts' }).click();
       await page.getByRole('heading', { level: 1, name: 'Environment hana-hosts' }).waitFor();
       expect(await page.getByRole('heading', { level: 3, name: 'PRD HDB00 2.00.070' }).count()).toBe(1);
-      expect(await page.getByRole('heading', { level: 3, name: 'QAS HDB10 2.00.070' }).count()).toBe(1);
+      expect(await page.getByRole('heading', { level: 3, name: 'QAS HDB10 2.00.076' }).count()).toBe(1);
       for (const sc of ['ERP@PRD', 'VDB1@QAS', 'VDB2@QAS'])
         expect(await page.getByRole('cell', { name: sc, exact: true }).count()).toBe(1);
       await shot('environment');
@@ -233,7 +233,7 @@ const JOB_TIMEOUT = 120_000;
       await page.getByRole('heading', { level: 1, name: 'Provision VDB' }).waitFor();
       expect(await page.getByLabel('dSource snapshot').inputValue()).toBe(String(first.id));
       await page.getByLabel('VDB name').fill('vdb1');
-      await page.getByLabel('Target repository').selectOption('QAS HDB10 2.00.070');
+      await page.getByLabel('Target repository').selectOption('QAS HDB10 2.00.076');
       await page.getByLabel('Target Tenant').fill('VDB1');
       await page.getByLabel('Target SYSTEMDB Key').fill('QAS_RECOVERY');
       await page.getByLabel('Backint Parameter File').fill(land.systems[1]!.backintParameterFile);
