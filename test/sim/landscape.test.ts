@@ -343,6 +343,7 @@ test('a server crash mid-recovery leaves the tenant stopped and backup.log witho
   expect(r.stderr).toMatch(/^\* -10709: Connection failed/);
   await l.whenRunning();
   expect(l.serverPid).not.toBe(pid);
+  await l.faults.tenantTransitions({ startMs: 0, stopMs: 0 }); // a restarted server starts with the default again
   const rec = lastRecovery(tenantLog(qas, 'VDB4'));
   expect(rec.ok).toBeUndefined();
   expect(rec.fail).toBeUndefined();

@@ -142,6 +142,7 @@ describe('schemas/schema.json follows the cross-team contract', () => {
         'coverageWaitTimeoutSeconds',
         'maxDriftSeconds',
         'driftAction',
+        'checkAccessUsingBackint',
       ],
     ],
     [
@@ -182,6 +183,8 @@ describe('schemas/schema.json follows the cross-team contract', () => {
         'verificationResult',
         'recoveryPolicy',
         'recoveryWarnings',
+        'backupSource',
+        'checkAccessUsingBackint',
       ],
     ],
     ['snapshotParametersDefinition', ['resync']],
