@@ -105,7 +105,7 @@ test('a copy of encrypted backups fails on a target without the root keys, leavi
   const r = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB1'));
   expect(r.code).not.toBe(0);
   expect(r.stderr).toMatch(
-    /^\* 448: recovery could not be completed: \[301103\] missing backup root key: .* ERP@PRD .* SQLSTATE: HY000\n$/,
+    /^\* 448: recovery could not be completed: \[301103\] missing backup root key: .* ERP@PRD .*\n? SQLSTATE: HY000\n$/,
   );
   expect(lastRecovery(tenantLog(qas, 'VDB1')).fail?.groups?.code).toBe('448');
   expect(await active(qas, 'VDB1')).toBe('NO');

@@ -62,7 +62,11 @@ function coverageRecord(o: CoverageOutcome): Record<string, unknown> {
     ...(a.requested.timestamp ? { requestedTimestamp: a.requested.timestamp } : {}),
     ...(a.requested.logPosition ? { requestedLogPosition: a.requested.logPosition } : {}),
     ...(a.reachable.timestamp ? { coveredUntil: a.reachable.timestamp, reachableTimestamp: a.reachable.timestamp } : {}),
-    ...(a.reachable.logPosition ? { reachableLogPosition: a.reachable.logPosition } : {}),
+    // Log positions are per volume and HANA reports the master indexserver's: a reachable end on another volume has
+    // no position HANA will report, only its time.
+    ...(a.reachable.logPosition && (a.masterVolume === null || a.reachable.volume === a.masterVolume)
+      ? { reachableLogPosition: a.reachable.logPosition }
+      : {}),
     ...(a.expected.notBefore ? { expectedNotBefore: a.expected.notBefore } : {}),
     ...(a.shortfallSeconds !== null ? { shortfallSeconds: a.shortfallSeconds } : {}),
     missing: a.missing.map((m) => m.message),
@@ -234,8 +238,9 @@ async function checkPin(
   if (req.pin && (reached !== req.pin.logPosition || (req.pin.timestamp !== null && achieved !== req.pin.timestamp))) {
     await failRecovery(req, ctx, record, guarantees, pinMissed(req, req.pin, achieved, reached), true);
   }
-  if (untilLogPosition && !req.pin && reached !== untilLogPosition.logPosition) {
-    guarantees.warnings.push(`reached log position ${reached ?? '?'} instead of the reachable ${untilLogPosition.logPosition}`);
+  const reportable = guarantees.coverage.reachableLogPosition;
+  if (untilLogPosition && !req.pin && typeof reportable === 'string' && reached !== reportable) {
+    guarantees.warnings.push(`reached log position ${reached ?? '?'} instead of the reachable ${reportable}`);
   }
   const notBefore = guarantees.coverage.expectedNotBefore;
   if (
