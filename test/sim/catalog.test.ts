@@ -54,6 +54,7 @@ beforeAll(async () => {
       backint: { logShippingLagSeconds: 1200 },
     },
   });
+  await l.faults.tenantTransitions({ startMs: 0, stopMs: 0 }); // STARTING/STOPPING are faults.test.ts's subject
   [prd, qas] = l.systems as [LandscapeSystem, LandscapeSystem];
   // ERP rows: 1 (full backup @10:00), 2 @10:05 (log + catalog backups @10:15), 3 @10:20 (log + catalog backups @10:30).
   await ok(prd, 'PRD_ERP', 'CREATE COLUMN TABLE M (ID INTEGER PRIMARY KEY)');

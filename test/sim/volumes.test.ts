@@ -32,6 +32,7 @@ beforeAll(async () => {
   requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'hana-sim-vol-'));
   l = await startLandscape({ root: join(dir, 'sim'), ssh: false, clock: { driven: true, startAt: '2024-03-01T10:00:00Z' } });
+  await l.faults.tenantTransitions({ startMs: 0, stopMs: 0 }); // STARTING/STOPPING are faults.test.ts's subject
   [prd, qas] = l.systems as [LandscapeSystem, LandscapeSystem];
   // Rows 1 (in the full backup), 2 @10:05, 3 @10:10 (log backups @10:15), 4 @10:15, 5 @10:20 (log backups @10:30).
   await ok(prd, 'PRD_ERP', 'CREATE COLUMN TABLE M (ID INTEGER PRIMARY KEY)');
