@@ -243,7 +243,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     expect(again.recoveryTimestamp).toBe(snap.recoveryTimestamp);
     expect(again.operationId).not.toBe(snap.operationId);
     expect(await call('virtual', 'status', { virtualSource: v, repository: qas, sourceConfig: {} })).toBe(Status.ACTIVE);
-  }, 120_000);
+  }, 240_000);
 
   test('stop and start are idempotent and visible in status', async () => {
     await provisionVdb1();

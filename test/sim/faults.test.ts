@@ -145,21 +145,24 @@ test('an SR primary with its secondary down shows it in M_SYSTEM_REPLICATION, an
   const sr = 'SELECT SITE_NAME, SECONDARY_SITE_NAME, REPLICATION_STATUS FROM SYS.M_SYSTEM_REPLICATION';
   expect(await query(qas, 'QAS_RECOVERY', sr)).toEqual([]);
   await l.faults.srSecondaryDown('QAS');
-  expect(await query(qas, 'QAS_RECOVERY', sr)).toEqual([['hanaqas-site1', 'hanaqas-site2', 'ERROR']]);
-  expect(await query(prd, 'PRD_RECOVERY', sr)).toEqual([]);
-  const services = await query(qas, 'QAS_VDB1', 'SELECT SECONDARY_ACTIVE_STATUS, REPLICATION_STATUS FROM M_SERVICE_REPLICATION');
-  expect(services).toEqual([['NO', 'ERROR']]);
-  await stop(qas, 'VDB1');
-  const r = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB1'));
-  expect(r.code).not.toBe(0);
-  expect(r.stderr).toBe(
-    '* 448: recovery could not be completed: [301102] exception 301153: Sending root key to secondary failed: connection ' +
-      'refused. This may be caused by a stopped system replication secondary. Please keep the secondary online to receive ' +
-      'the restored root key. Alternatively you could unregister the secondary site in case of an urgent recovery.\n' +
-      ' SQLSTATE: HY000\n',
-  );
-  expect(lastRecovery(tenantLog(qas, 'VDB1')).fail?.groups?.text).toMatch(/\[301102\] exception 301153: Sending root key/);
-  await l.faults.srSecondaryDown('QAS', false);
+  try {
+    expect(await query(qas, 'QAS_RECOVERY', sr)).toEqual([['hanaqas-site1', 'hanaqas-site2', 'ERROR']]);
+    expect(await query(prd, 'PRD_RECOVERY', sr)).toEqual([]);
+    const services = await query(qas, 'QAS_VDB1', 'SELECT SECONDARY_ACTIVE_STATUS, REPLICATION_STATUS FROM M_SERVICE_REPLICATION');
+    expect(services).toEqual([['NO', 'ERROR']]);
+    await stop(qas, 'VDB1');
+    const r = await exec(qas, 'QAS_RECOVERY', recoverSql('VDB1'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toBe(
+      '* 448: recovery could not be completed: [301102] exception 301153: Sending root key to secondary failed: connection ' +
+        'refused. This may be caused by a stopped system replication secondary. Please keep the secondary online to receive ' +
+        'the restored root key. Alternatively you could unregister the secondary site in case of an urgent recovery.\n' +
+        ' SQLSTATE: HY000\n',
+    );
+    expect(lastRecovery(tenantLog(qas, 'VDB1')).fail?.groups?.text).toMatch(/\[301102\] exception 301153: Sending root key/);
+  } finally {
+    await l.faults.srSecondaryDown('QAS', false); // a failure here must not leave the fault for the next test
+  }
   expect(await query(qas, 'QAS_RECOVERY', sr)).toEqual([]);
   await ok(qas, 'QAS_RECOVERY', recoverSql('VDB1'));
   await waitForStatus(qas, 'VDB1', 'YES');

@@ -112,6 +112,7 @@ export function replicationRecoveryFailure(state: SystemState): { code: number; 
   return {
     code: HanaCode.recoveryCouldNotBeCompleted,
     detail: SECONDARY_DOWN_TEXT,
-    clientText: `${HanaText.recoveryCouldNotBeCompleted}: ${SECONDARY_DOWN_TEXT}\n`,
+    // The SQLSTATE's own line after a 448 is the client's form for every 448 (sql-errors.ts), as AWS shows it here.
+    clientText: `${HanaText.recoveryCouldNotBeCompleted}: ${SECONDARY_DOWN_TEXT}`,
   };
 }

@@ -195,6 +195,11 @@ export function planChain(backups: readonly CatalogBackup[], target: CoverageTar
     // the volume was quiet and no commit came after it.
     const untilMs = untilOf(target, volume, master);
     if (!covers && untilMs !== null && chain.some((l) => l.startMs >= untilMs)) covers = true;
+    // A pin is a point an earlier recovery reached, from log backups that existed then: a volume other than the
+    // pinned one needs only its unbroken chain. HANA backs up a volume's log only when it grew, so a quiet volume
+    // may never get a backup started after the pinned time.
+    const gap = problems.some((p) => p.kind === 'gap' && p.volume === volume);
+    if (!covers && !gap && target.kind === 'logPosition' && volume !== targetVolume(target, master)) covers = true;
     volumes.push({ volume, startPosition: start, logs: chain, coversTarget: covers });
   }
   return { target, masterVolume: master, data: chosen.map(plannedData), volumes, problems };

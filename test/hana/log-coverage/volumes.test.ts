@@ -85,7 +85,7 @@ test('a gap in one volume breaks the chain of that volume only, and is named wit
   expect(a.missing.find((m) => m.kind === 'gap')!.message).toContain('log positions 500..520 of volume 2');
 });
 
-test('a pinned position is the master volume position; the other volumes must reach its time', () => {
+test('a pinned position is the master volume position; the other volumes need an unbroken chain', () => {
   // Position 1150 lies in indexserver's 1100..1200 (10:20); dpserver's positions are all above it, xsengine's below.
   const target = { kind: 'logPosition' as const, position: 1150n, timestampMs: T('10:18') };
   const plan = planChain(catalog, target);
@@ -100,12 +100,14 @@ test('a pinned position is the master volume position; the other volumes must re
   expect(a.covered).toBe(true);
   expect(a.masterVolume).toBe(3);
   expect(a.reachable).toEqual({ timestamp: '2024-03-01T10:18:00Z', logPosition: '1150', volume: 3 });
-  // xsengine has no log backup reaching 10:18 yet: the pinned point is not covered, and the message says so by time.
+  // A pin is a point an earlier recovery reached. HANA backs up a volume's log only when it grew, so a quiet xsengine
+  // may have no log backup after 10:18 ever: its unbroken chain is enough (waiting for one would never end). Should
+  // the volume have log that is not backed up, the recovery's reached position differs from the pin and the
+  // recovery fails there (the pin check), with the tenant stopped.
   const early = catalog.filter((b) => b.backupId !== '22');
-  const short = assess(planChain(early, target), visible(early), T('11:00'));
-  expect(short.covered).toBe(false);
-  expect(short.missing.map((m) => m.message)).toContain(
-    'no log backup of volume 2 reaches 2024-03-01T10:18:00Z yet (newest: /b/log_backup_2_0_500_520, written ' +
-      '2024-03-01T10:15:00Z, last commit 2024-03-01T10:09:00Z)',
-  );
+  const quiet = assess(planChain(early, target), visible(early), T('11:00'));
+  expect(quiet.covered).toBe(true);
+  // A gap in the other volume's chain is still refused before anything is touched.
+  const gap = catalog.filter((b) => b.backupId !== '12');
+  expect(assess(planChain(gap, target), visible(gap), T('11:00')).covered).toBe(false);
 });
