@@ -13,7 +13,7 @@ export type CoverageTarget =
   /**
    * UNTIL LOG POSITION: exactly up to the commit ending at `position` (a pinned point). The position is one of the
    * master indexserver volume (`volume`, or the plan's masterVolume when not given); the other volumes' positions are
-   * unrelated numbers, so they must reach the point's time (`timestampMs`) instead.
+   * unrelated numbers: they need an unbroken chain, and one that reaches the point's time (`timestampMs`) counts too.
    */
   | { kind: 'logPosition'; position: bigint; timestampMs: number | null; volume?: number | null };
 
