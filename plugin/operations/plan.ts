@@ -8,20 +8,10 @@ import { UserError } from '../../src/sdk/errors.js';
 import { hanaErrorContext } from '../../src/hana/errors.js';
 import type { PluginObject, VirtualSource } from '../../src/sdk/platform.js';
 import { planRecovery, type RecoveryPlan } from '../../src/hana/log-coverage/plan.js';
-import type { CoverageTarget } from '../../src/hana/log-coverage/chain.js';
+import { coverageTargetOf } from '../../src/hana/log-coverage/chain.js';
 import type { PreflightReport } from '../../src/hana/preflight/run.js';
-import { coverageOf, recoveryPolicyOf, repositoryOf, snapshotTarget, virtualParameters, type SnapshotTarget } from './objects.js';
+import { coverageOf, recoveryPolicyOf, repositoryOf, snapshotTarget, virtualParameters } from './objects.js';
 import { parameterFileOf, preflightOf } from './preflight.js';
-
-function coverageTarget(snap: SnapshotTarget): CoverageTarget {
-  return snap.pin
-    ? {
-        kind: 'logPosition',
-        position: BigInt(snap.pin.logPosition),
-        timestampMs: snap.pin.timestamp ? Date.parse(snap.pin.timestamp) : null,
-      }
-    : { kind: 'timestamp', untilMs: Date.parse(snap.until) };
-}
 
 /** The plan with the preflight folded in: a failing check is the verdict's reason even when coverage is fine. */
 function withPreflight(plan: RecoveryPlan | null, report: PreflightReport, source: string): PluginObject {
@@ -61,7 +51,7 @@ export async function plan(virtualSource: VirtualSource, repository: PluginObjec
         source: { sid: snap.sourceSid, tenant: snap.sourceTenant },
         errorContext: hanaErrorContext(repo, coverage.catalog.key, 'planning a recovery', { source }),
       },
-      coverageTarget(snap),
+      coverageTargetOf(snap),
       recoveryPolicyOf(p.policyOverride, snap.policy),
     );
   } catch (e) {

@@ -17,6 +17,20 @@ export type CoverageTarget =
    */
   | { kind: 'logPosition'; position: bigint; timestampMs: number | null; volume?: number | null };
 
+/** What a recovery must reach: the pinned point when there is one (exactly), else the requested time. */
+export function coverageTargetOf(point: {
+  pin?: { logPosition: string; timestamp: string | null } | null;
+  until: string;
+}): CoverageTarget {
+  return point.pin
+    ? {
+        kind: 'logPosition',
+        position: BigInt(point.pin.logPosition),
+        timestampMs: point.pin.timestamp ? Date.parse(point.pin.timestamp) : null,
+      }
+    : { kind: 'timestamp', untilMs: Date.parse(point.until) };
+}
+
 export interface PlannedFile {
   sourceId: number;
   path: string;

@@ -16,7 +16,7 @@ import {
   type RecoveryPolicy,
   type WaitTiming,
 } from '../log-coverage/check.js';
-import type { CoverageTarget } from '../log-coverage/chain.js';
+import { coverageTargetOf } from '../log-coverage/chain.js';
 import { HdbsqlError } from '../hdbsql/errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import { runHdbsql } from '../hdbsql/run.js';
@@ -170,16 +170,6 @@ async function checkCoverage(
   // other volumes to the same consistent point.
   const volume = a.masterVolume ?? a.reachable.volume ?? Number(Object.keys(a.dataBackups[0]?.positions ?? {})[0]);
   return { logPosition: req.pin.logPosition, volume };
-}
-
-function coverageTargetOf(req: GuardedRecoveryRequest): CoverageTarget {
-  return req.pin
-    ? {
-        kind: 'logPosition',
-        position: BigInt(req.pin.logPosition),
-        timestampMs: req.pin.timestamp ? Date.parse(req.pin.timestamp) : null,
-      }
-    : { kind: 'timestamp', untilMs: Date.parse(req.until) };
 }
 
 /** Policy proceed with backups short of the request: within maxDriftSeconds (or driftAction warn), recover short. */
