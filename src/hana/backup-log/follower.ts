@@ -13,7 +13,7 @@ import type { RemoteConnection } from '../../sdk/platform.js';
 import type { AbsolutePath } from '../identifiers.js';
 import { normalizeStatement } from '../sql.js';
 import { BackupLogAssembler, type BackupLogOperation } from './operations.js';
-import type { ServiceProgress } from './messages.js';
+import type { PhasedProgress } from './phases.js';
 
 export interface LogCursor {
   path: AbsolutePath;
@@ -143,7 +143,7 @@ export function parseLogReads(stdout: string, before: readonly LogCursor[], maxB
 export interface FoundRecovery {
   path: AbsolutePath;
   operation: BackupLogOperation;
-  progress: ServiceProgress[];
+  progress: PhasedProgress[];
 }
 
 /** Follows several backup.log files (SYSTEMDB's and the tenant's) and finds one recovery in them. */

@@ -15,8 +15,8 @@ import {
   reachedTimestampOf,
   requestedTimestampOf,
   stateOf,
-  type ServiceProgress,
 } from './messages.js';
+import { phasedProgress, type PhasedProgress } from './phases.js';
 
 export type OperationKind = 'recovery' | 'data-backup' | 'log-backup' | 'catalog-backup' | 'other';
 export type OperationOutcome = 'success' | 'error' | 'running';
@@ -130,16 +130,11 @@ export class BackupLogAssembler {
     return [...this.groups.values()].flatMap((g) => (g.operationId ? [g.operationId] : []));
   }
 
-  /** The latest progress per service and volume of an operation (HANA's `progress of service` lines). */
-  progress(operationId: string): ServiceProgress[] {
+  /** The latest progress per service and volume of an operation (HANA's `progress of service` lines), by phase. */
+  progress(operationId: string): PhasedProgress[] {
     const g = this.groups.get(operationId);
     if (!g) return [];
-    const latest = new Map<string, ServiceProgress>();
-    for (const l of ordered(g.lines)) {
-      const p = progressOf(l.message);
-      if (p) latest.set(`${p.service}|${p.hostPort}|${p.volume}`, p);
-    }
-    return [...latest.values()];
+    return phasedProgress(ordered(g.lines).flatMap((l) => progressOf(l.message) ?? []));
   }
 }
 

@@ -5,10 +5,11 @@
  */
 import { DateTime } from 'luxon';
 import { toUtcIso, type UtcIso } from '../time.js';
+import { catalogLists, newestVisibleCatalog, type CatalogBackupCopy } from './catalog-backups.js';
 import type { ChainPlan, CoverageTarget, PlannedLogBackup } from './chain.js';
 import type { Visibility } from './inquire.js';
 
-export type MissingKind = 'no-data-backup' | 'gap' | 'overlap' | 'not-backed-up-yet' | 'not-in-backint';
+export type MissingKind = 'no-data-backup' | 'gap' | 'overlap' | 'not-backed-up-yet' | 'not-in-backint' | 'catalog-behind';
 
 export interface MissingItem {
   kind: MissingKind;
@@ -73,6 +74,11 @@ export interface Assessment {
   covered: boolean;
   /** A missing piece that waiting cannot fix (or HANA would refuse the recovery). */
   blocking: boolean;
+  /**
+   * The newest catalog backup the Backint tool shows (the one `USING CATALOG BACKINT` plans from) among those written
+   * after the data backup; null when none is there yet, or when the catalog backups were not checked.
+   */
+  catalogBackup: { backupId: string; path: string; writtenAt: UtcIso } | null;
   dataBackups: AssessedDataBackup[];
   logBackups: AssessedLogBackup[];
   /** Where the recovery would end with what the tool holds now. */
@@ -93,8 +99,17 @@ function shown(v: Visibility | undefined, ebid: string | null): boolean {
 
 type Requested = Assessment['requested'];
 
-/** What the chain plan and the Backint tool's answers mean for a recovery: covered, reachable point, what is missing. */
-export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibility>, nowMs: number): Assessment {
+/**
+ * What the chain plan and the Backint tool's answers mean for a recovery: covered, reachable point, what is missing.
+ * `catalogs`: the source's catalog backups written after the plan's data backup (catalog-backups.ts); a backup counts
+ * only when the newest of them the tool shows lists it, since HANA plans from that one. Undefined: not checked.
+ */
+export function assess(
+  plan: ChainPlan,
+  visibility: ReadonlyMap<string, Visibility>,
+  nowMs: number,
+  catalogs?: readonly CatalogBackupCopy[],
+): Assessment {
   const target: CoverageTarget = plan.target;
   const requested: Requested =
     target.kind === 'timestamp'
@@ -103,13 +118,17 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
   const missing: MissingItem[] = plan.problems.map((p) => chainProblem(p, requested));
   const dataBackups = plan.data.map((d) => assessDataBackup(d, visibility));
   missing.push(...dataBackups.filter((d) => !d.visible).map(dataBackupMissing));
+  const catalog = catalogs === undefined ? undefined : newestVisibleCatalog(catalogs, visibility);
+  const dataListed = catalog !== null || plan.data.length === 0;
+  if (!dataListed && dataBackups.every((d) => d.visible)) missing.push(noCatalogYet(plan, catalogs ?? []));
   const logBackups = plan.volumes.flatMap((v) => v.logs.map((l) => assessLog(l, visibility)));
-  const volumes = replayableVolumes(plan, logBackups, requested, missing);
+  const volumes = replayableVolumes(plan, logBackups, requested, missing, { catalog, all: catalogs ?? [] });
   let reachable = volumes.reachable;
 
   const catalogCovers = plan.volumes.length > 0 && plan.volumes.every((v) => v.coversTarget) && plan.problems.length === 0;
-  const covered = catalogCovers && volumes.prefixComplete && dataBackups.every((d) => d.visible);
-  if (!dataBackups.every((d) => d.visible)) reachable = { timestamp: null, logPosition: null, volume: null };
+  const usable = dataListed && dataBackups.every((d) => d.visible);
+  const covered = catalogCovers && volumes.prefixComplete && usable;
+  if (!usable) reachable = { timestamp: null, logPosition: null, volume: null };
   const point = expectedPoint(plan, logBackups, requested, covered, reachable);
   reachable = point.reachable;
   const shortfallSeconds =
@@ -122,6 +141,7 @@ export function assess(plan: ChainPlan, visibility: ReadonlyMap<string, Visibili
     catalogCovers,
     covered,
     blocking: missing.some((m) => !m.waitable),
+    catalogBackup: catalog ? { backupId: catalog.backupId, path: catalog.path, writtenAt: iso(catalog.startMs)! } : null,
     dataBackups,
     logBackups,
     reachable,
@@ -222,17 +242,24 @@ function replayableVolumes(
   logBackups: AssessedLogBackup[],
   requested: Requested,
   missing: MissingItem[],
+  catalogs: { catalog: CatalogBackupCopy | null | undefined; all: readonly CatalogBackupCopy[] },
 ): { reachable: ReachedPoint; prefixComplete: boolean } {
   const lastData = plan.data[plan.data.length - 1];
+  const { catalog } = catalogs;
+  // HANA replays what the catalog it reads lists: a log backup in the tool that this catalog does not list ends it.
+  const listed = (l: AssessedLogBackup) => catalog === undefined || (catalog !== null && catalogLists(catalog, l.writtenMs));
   let reachable: ReachedPoint = { timestamp: null, logPosition: null, volume: null };
   let prefixComplete = plan.volumes.length > 0;
   for (const v of plan.volumes) {
     const logs = logBackups.filter((l) => l.volume === v.volume);
-    const firstHidden = logs.findIndex((l) => !l.visible);
+    const firstHidden = logs.findIndex((l) => !l.visible || !listed(l));
     const prefix = firstHidden === -1 ? logs : logs.slice(0, firstHidden);
     if (firstHidden !== -1) {
       prefixComplete = false;
-      missing.push(hiddenLogBackup(logs[firstHidden]!));
+      const l = logs[firstHidden]!;
+      // No catalog at all in the tool is said once, for the data backup.
+      if (!l.visible) missing.push(hiddenLogBackup(l));
+      else if (catalog) missing.push(catalogBehind(l, catalog, catalogs.all));
     }
     const end = prefix[prefix.length - 1];
     const point: ReachedPoint = end
@@ -261,6 +288,43 @@ function hiddenLogBackup(hidden: AssessedLogBackup): MissingItem {
       `log backup ${hidden.backupId} (${hidden.path}, written ` +
       `${hidden.writtenAt}${hidden.lastCommit ? `, last commit ${hidden.lastCommit}` : ''}) is ` +
       `in the catalog but not in the Backint tool (not arrived yet: log-shipping lag; or deleted)`,
+  };
+}
+
+const catalogName = (c: CatalogBackupCopy) => `${c.path} (backup id ${c.backupId}, written ${iso(c.startMs)})`;
+
+/** The first catalog backup that lists a backup written at `writtenMs`, when the source has written one. */
+function listingCatalogText(all: readonly CatalogBackupCopy[], writtenMs: number): string {
+  const next = all.find((c) => catalogLists(c, writtenMs));
+  return next
+    ? `the catalog backup that lists it, ${catalogName(next)}, is not in the Backint tool yet (log-shipping lag)`
+    : 'the source has not written a catalog backup that lists it yet';
+}
+
+/** A log backup in the tool that the catalog HANA would read does not list: the catalog is the missing piece. */
+function catalogBehind(l: AssessedLogBackup, catalog: CatalogBackupCopy, all: readonly CatalogBackupCopy[]): MissingItem {
+  return {
+    kind: 'catalog-behind',
+    waitable: true,
+    backupId: l.backupId,
+    path: l.path,
+    message:
+      `the backup catalog is behind: log backup ${l.backupId} (${l.path}, written ${l.writtenAt}) is in the Backint tool, ` +
+      `but the newest catalog backup there, ${catalogName(catalog)}, does not list it, and RECOVER … USING CATALOG BACKINT ` +
+      `plans from that catalog (it would stop short); ${listingCatalogText(all, l.writtenMs)}`,
+  };
+}
+
+/** No catalog backup in the tool lists the data backup: HANA would not plan from it. */
+function noCatalogYet(plan: ChainPlan, all: readonly CatalogBackupCopy[]): MissingItem {
+  const d = plan.data[plan.data.length - 1]!;
+  return {
+    kind: 'catalog-behind',
+    waitable: true,
+    backupId: d.backupId,
+    message:
+      `the backup catalog is behind: no catalog backup in the Backint tool lists the ${d.type} ${d.backupId}, and ` +
+      `RECOVER … USING CATALOG BACKINT plans only from the newest catalog there; ${listingCatalogText(all, d.writtenMs)}`,
   };
 }
 

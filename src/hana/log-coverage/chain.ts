@@ -41,6 +41,8 @@ export interface PlannedDataBackup {
   backupId: string;
   type: DataBackupType;
   startMs: number;
+  /** When HANA finished writing it (UTC_END_TIME, else its start). */
+  writtenMs: number;
   /** Per log volume: where replay starts after this backup. */
   positions: Record<number, string>;
   lastCommitMs: number | null;
@@ -121,6 +123,7 @@ function plannedData(b: CatalogBackup): PlannedDataBackup {
     backupId: b.backupId,
     type: b.entryType as DataBackupType,
     startMs: b.startMs,
+    writtenMs: b.endMs ?? b.startMs,
     positions,
     lastCommitMs: commits.length ? Math.max(...commits) : null,
     files: dataFiles(b).map((f) => ({ sourceId: f.sourceId, path: f.path, ebid: f.ebid })),

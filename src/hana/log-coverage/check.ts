@@ -27,6 +27,7 @@ import {
   parseLogBackupInterval,
   type SourceCatalog,
 } from './catalog.js';
+import { catalogBackupsQuery, catalogsAfter, parseCatalogBackupRows } from './catalog-backups.js';
 import { planChain, type CoverageTarget } from './chain.js';
 import { inquireVisibility } from './inquire.js';
 
@@ -87,10 +88,11 @@ export async function readCoverage(src: CoverageSource, target: CoverageTarget):
     sourceCatalog: true,
     doing: `reading the backup catalog of ${src.source.tenant}@${src.source.sid}`,
   };
-  const [cat, clock, ini] = await runHdbsqlBatch(src.connection, src.catalog, [
+  const [cat, clock, ini, catalogBackups] = await runHdbsqlBatch(src.connection, src.catalog, [
     catalogQuery(src.source.tenant),
     CLOCK_QUERY,
     LOG_BACKUP_INTERVAL_QUERY,
+    catalogBackupsQuery(src.source.tenant),
   ]);
   const catalog: SourceCatalog = {
     tenant: src.source.tenant,
@@ -99,7 +101,9 @@ export async function readCoverage(src: CoverageSource, target: CoverageTarget):
     logBackupIntervalSeconds: ini instanceof HdbsqlError ? null : parseLogBackupInterval(ini!, src.source.tenant),
   };
   const plan = planChain(catalog.backups, target);
-  const objects = [...plan.data.flatMap((d) => d.files), ...plan.volumes.flatMap((v) => v.logs)]
+  // HANA plans from the newest catalog backup the target's tool shows, so those written after the data backup are asked too.
+  const catalogs = catalogsAfter(parseCatalogBackupRows(rowsOr(catalogBackups!, ctx)), plan.data.at(-1)?.writtenMs ?? null);
+  const objects = [...plan.data.flatMap((d) => d.files), ...plan.volumes.flatMap((v) => v.logs), ...catalogs]
     .filter((o): o is typeof o & { ebid: string } => o.ebid !== null)
     .map((o) => ({ ebid: o.ebid, path: o.path }));
   const { visibility, observedMs } = await inquireVisibility({
@@ -111,7 +115,11 @@ export async function readCoverage(src: CoverageSource, target: CoverageTarget):
     clock: src.catalog,
     commvault: src.commvault,
   });
-  return { catalog, assessment: assess(plan, visibility, catalog.nowMs), observedMs: observedMs ?? catalog.nowMs };
+  return {
+    catalog,
+    assessment: assess(plan, visibility, catalog.nowMs, catalogs),
+    observedMs: observedMs ?? catalog.nowMs,
+  };
 }
 
 export interface CoverageOutcome {
@@ -258,7 +266,10 @@ function policyVerdict(v: VerdictInput): 'recover' | 'recover-short' | 'wait' {
         ? 'The snapshot is pinned to this point so that all its VDBs hold the same data; if the ' +
             'backups holding it are gone, provision from a newer dSource snapshot (hana-vdb plan shows ' +
             'what is missing).'
-        : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), ' +
+        : a.missing.some((m) => m.kind === 'catalog-behind')
+          ? 'Retry once a catalog backup of the source that lists these log backups has reached the Backint tool (HANA ' +
+            'writes one after each log backup; hana-vdb plan shows the newest there), or set coveragePolicy to wait.'
+          : 'Retry once the log backups have reached the Backint tool (hana-vdb plan shows the gap), ' +
             'or set coveragePolicy to wait (or proceed to accept the shortfall).',
     );
   }

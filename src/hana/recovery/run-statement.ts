@@ -8,7 +8,8 @@ import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { BackupLogFollower, type FoundRecovery } from '../backup-log/follower.js';
-import type { ServiceProgress } from '../backup-log/messages.js';
+import type { PhasedProgress } from '../backup-log/phases.js';
+import { recoveryProgress } from './progress-text.js';
 import { hdbsqlFailure, type HdbsqlError } from '../hdbsql/errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import type { AbsolutePath } from '../identifiers.js';
@@ -189,14 +190,10 @@ function remoteWithRetry(connection: RemoteConnection, t: DetachedTiming) {
   };
 }
 
-/** Report progress when it changed; returns the new last message. Overall percent = bytes done / bytes total. */
-function report(progress: ServiceProgress[], last: string): string {
-  if (progress.length === 0) return last;
-  const done = progress.reduce((s, p) => s + p.done, 0);
-  const total = progress.reduce((s, p) => s + p.total, 0);
-  const percent = total > 0 ? Math.floor((done * 100) / total) : 0;
-  const message = `recovering: ${progress.map((p) => `${p.service} volume ${p.volume} ${p.percent}%`).join(', ')}`;
-  if (message === last) return last;
-  libs.reportProgress({ percent, message });
-  return message;
+/** Report progress when it changed; returns the new last message (recovery phases: progress-text.ts). */
+function report(progress: PhasedProgress[], last: string): string {
+  const now = recoveryProgress(progress);
+  if (!now || now.message === last) return last;
+  libs.reportProgress(now);
+  return now.message;
 }

@@ -57,7 +57,17 @@ describe('backup.log parser on the published samples', () => {
     ]);
     expect(parseInt(exp.operation_id.hex, 16)).toBe(exp.recovery_id_in_brackets);
     expect(a.progress(exp.operation_id.hex)).toEqual([
-      { service: 'indexserver', hostPort: 'Hostname:30040', volume: 3, percent: 100, done: 1985029865472, total: 1985029865472 },
+      {
+        service: 'indexserver',
+        hostPort: 'Hostname:30040',
+        volume: 3,
+        percent: 100,
+        done: 1985029865472,
+        total: 1985029865472,
+        phase: 'data',
+        dataDone: 1985029865472,
+        dataTotal: 1985029865472,
+      },
     ]);
   });
 
