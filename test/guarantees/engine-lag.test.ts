@@ -32,6 +32,7 @@ const built =
       'PRD',
       'QAS',
     );
+    await env.landscape.faults.tenantTransitions({ startMs: 0, stopMs: 0 }); // the subject is the pin, not STARTING/STOPPING
     result = await runLagScenario(env);
   });
 
