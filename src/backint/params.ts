@@ -87,7 +87,7 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     description:
       'Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read ' +
       "back rarely should not evict the host's working set); falls back to the page cache where " +
-      'the filesystem refuses O_DIRECT.',
+      'the filesystem refuses O_DIRECT. `false` restores faster (readahead) and backs up slower: see "Pipes and threads".',
   },
   {
     key: 'S3BucketName',

@@ -1,8 +1,9 @@
 /**
  * hana-backint throughput, measured side by side in one run:
  * - filesystem store: backup (FIFO → store, fsynced) and restore (store → FIFO) of one stream,
- *   against `dd` doing the same copy (FIFO → file with conv=fsync; file → FIFO); the agent writes its data
- *   files with O_DIRECT (FilesystemDirectIO), so its backup is also shown against dd oflag=direct;
+ *   against `dd` doing the same copy (FIFO → file with conv=fsync; file → FIFO), with the agent in both write
+ *   modes (FilesystemDirectIO true and false, the default's rows keeping their names) in the same rounds; its
+ *   backup is also shown against dd oflag=direct, and each side's median seconds;
  * - S3 (s3rver on 127.0.0.1): backup and restore with 1 and with 4 channels (the same bytes split over
  *   4 pipes), against one plain lib-storage Upload / GetObject with SDK defaults;
  * each as the best of 5 alternating runs of each side AND the median of the 5 side-by-side pairs (the machine is
@@ -215,7 +216,27 @@ export async function filesystem(dir: string, bytes: number, rounds = 5): Promis
   await rm(ddDirectOut);
   await rm(store, { recursive: true });
   await rm(src);
-  return fsRows(results, bytes);
+  return [...fsRows(results, bytes), ...fsSeconds(results)];
+}
+
+/** Each side's median seconds: the ratios' raw material, to compare the modes with each other. */
+function fsSeconds(results: readonly FsRound[]): BenchResult[] {
+  const side = (name: string, pick: (r: FsRound) => number): BenchResult => ({
+    name: `backint fs seconds, median of ${results.length}: ${name}`,
+    value: Math.round(median(results.map(pick)) * 100) / 100,
+    unit: 's',
+    goal: 'info',
+    ok: true,
+  });
+  return [
+    side('dd backup conv=fsync', (r) => r.dd),
+    side('dd backup oflag=direct', (r) => r.ddDirect),
+    side('dd restore', (r) => r.ddRestore),
+    ...FS_MODES.flatMap((direct, i) => [
+      side(`agent backup, FilesystemDirectIO: ${direct}`, (r) => r.backup[i]!),
+      side(`agent restore, FilesystemDirectIO: ${direct}`, (r) => r.restore[i]!),
+    ]),
+  ];
 }
 
 const paramDefault = (key: string): unknown => PARAMETER_KEYS.find((k) => k.key === key)!.default;
