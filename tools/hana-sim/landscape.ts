@@ -84,7 +84,7 @@ export interface Landscape {
     backupEncryption(sid: string, on?: boolean): Promise<void>;
     /** SID is a system replication primary whose secondary is down (false: no system replication). */
     srSecondaryDown(sid: string, on?: boolean): Promise<void>;
-    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once). */
+    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once, and ends those under way). */
     tenantTransitions(ms: { startMs?: number; stopMs?: number }): Promise<void>;
   };
   workload: {
