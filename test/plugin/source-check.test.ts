@@ -2,7 +2,7 @@
  * extension.sourceCheck (hana-vdb dsource check) against the simulator with each Backint tool: our hana-backint,
  * and the Commvault and AWS emulations (tools/backint-emul). A healthy landscape passes every line; each fault a
  * DBA meets fails its own line with what was found and the fix: a missing parameter file, a Commvault file without
- * the cross-restore keys (or naming another client), an AWS YAML naming another folder, log backups that reach
+ * the cross-restore keys, an AWS YAML naming another folder, log backups that reach
  * the tool later than the RPO offset allows. Nothing is changed by the check itself.
  */
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -162,14 +162,11 @@ async function withEdited<T>(file: string, edit: (text: string) => string, fn: (
 
   describe('Commvault', () => {
     const cv = { backupSource: 'COMMVAULT_BACKINT' };
-    test('a healthy landscape passes every line, and the client named on the dSource is compared', async () => {
+    test('a healthy landscape passes every line, with the client named on the dSource', async () => {
       const f = await fixture('commvault');
       const r = await check(f, { ...cv, commvaultSourceClient: 'hanaprd' });
       expect(verdicts(r)).toEqual(ALL_OK);
       expect(lineOf(r, 'namespace').found).toContain('CvSrcClientName hanaprd, srcCrossSIDName PRD');
-      const other = await check(f, { ...cv, commvaultSourceClient: 'hanaerp' });
-      expect(lineOf(other, 'namespace').verdict).toBe('fail');
-      expect(lineOf(other, 'namespace').found).toContain('CvSrcClientName names hanaprd, not the source client hanaerp');
     }, 240_000);
 
     test('a parameter file without the cross-restore keys fails the namespace line naming the key and the fix', async () => {
