@@ -45,7 +45,7 @@ async function landscapeWith(tool: BackintTool): Promise<Fixture> {
     ),
   });
   const prdSys = land.systems[0]!;
-  await land.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 60 });
+  await land.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 300 });
   await withEngineLibs(libs, () =>
     runHdbsql(
       conn,
