@@ -157,6 +157,61 @@ async function withEdited<T>(file: string, edit: (text: string) => string, fn: (
       expect(lineOf(r, 'data-backup').fix).toMatch(/cross-client restore/);
     }, 120_000);
 
+    test('a provision from a snapshot naming another Commvault client fails before the target tenant stops', async () => {
+      const f = await fixture('commvault');
+      const call = <T>(area: 'linked' | 'virtual', name: string, args: object): Promise<T> =>
+        withEngineLibs(f.libs, async () => (plugin.operation(area, name)! as (a: object) => Promise<T>)(args));
+      const snapshot = await call<PluginObject>('linked', 'postSnapshot', {
+        stagedSource: {
+          guid: 'ds-cv-client',
+          sourceConnection: conn,
+          stagedConnection: conn,
+          parameters: {
+            ...cv,
+            commvaultSourceClient: 'hanaerp',
+            sourceTenant: 'ERP',
+            sourceUserStoreKey: 'PRD_RECOVERY',
+            backintParameterFile: f.land.systems[0]!.backintParameterFile,
+            rpoOffsetMinutes: 0,
+          },
+        },
+        repository: f.prd,
+        sourceConfig: { name: 'ERP@PRD', sid: 'PRD', tenant: 'ERP' },
+        optionalSnapshotParameters: null,
+      });
+      expect(snapshot.commvaultSourceClient).toBe('hanaerp');
+      const v = {
+        guid: 'vdb-cv-client',
+        connection: conn,
+        parameters: {
+          targetTenant: 'VDB2',
+          targetUserStoreKey: 'QAS_RECOVERY',
+          backintParameterFile: f.land.systems[1]!.backintParameterFile,
+          mountBase: join(f.root, 'mnt'),
+          sourceCatalogUserStoreKey: 'PRD_RECOVERY',
+        },
+        mounts: [] as unknown[],
+      };
+      const spec = await call<{ mounts: unknown[] }>('virtual', 'mountSpecification', { virtualSource: v, repository: f.qas });
+      const err = await call('virtual', 'configure', {
+        virtualSource: { ...v, mounts: spec.mounts },
+        repository: f.qas,
+        snapshot,
+      }).then(
+        () => new Error('expected failure'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toContain('CvSrcClientName names hanaprd, not the source client hanaerp');
+      const rows = await withEngineLibs(f.libs, () =>
+        runHdbsql(
+          conn,
+          { hdbsqlPath: parseAbsolutePath(f.land.systems[1]!.paths.hdbsql), key: parseUserStoreKey('QAS_SYSTEM') },
+          "SELECT ACTIVE_STATUS FROM SYS.M_DATABASES WHERE DATABASE_NAME = 'VDB2'",
+        ),
+      );
+      expect(JSON.stringify(rows)).toContain('YES');
+    }, 180_000);
+
     test('log backups reaching the tool later than the RPO offset fail the log line; a large enough offset passes', async () => {
       const f = await fixture('commvault');
       await f.land.faults.logShippingLag(1200);

@@ -186,6 +186,7 @@ describe('schemas/schema.json follows the cross-team contract', () => {
         'recoveryWarnings',
         'backupSource',
         'checkAccessUsingBackint',
+        'commvaultSourceClient',
       ],
     ],
     ['snapshotParametersDefinition', ['resync']],
