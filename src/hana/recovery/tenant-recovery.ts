@@ -45,7 +45,7 @@ export interface RecoverTenantRequest {
   system: TargetSystem;
   target: HdbsqlTarget;
   tenant: TenantName;
-  source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource; checkAccess?: boolean };
+  source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource; checkAccess?: boolean; commvaultSourceClient?: string };
   /** The dSource snapshot fields the VDB snapshot copies. */
   base: BaseSnapshot;
   /** UNTIL TIMESTAMP (UTC); with untilLogPosition, the time requested (recorded as recoveryTimestamp). */
