@@ -64,7 +64,18 @@ export interface LinkedParameters {
   sourceUserStoreKey: UserStoreKey;
   rpoOffsetMinutes: number;
   backintParameterFile: AbsolutePath;
+  /** The source's Commvault client name (CommCell), when the dSource gives it. */
+  commvaultSourceClient: string | null;
   policy: RecoveryPolicy;
+}
+
+function commvaultClient(value: unknown): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value)) return value;
+  throw new UserError(
+    `Invalid commvaultSourceClient: ${JSON.stringify(value)}.`,
+    'Set commvaultSourceClient to the client name exactly as the CommCell shows it (letters, digits, _ . -), e.g. hanaprd.',
+  );
 }
 
 function wholeNumber(value: unknown, field: string, fallback: number): number {
@@ -118,6 +129,7 @@ export function linkedParameters(p: PluginObject): LinkedParameters {
     sourceUserStoreKey: parseUserStoreKey(p.sourceUserStoreKey, 'sourceUserStoreKey'),
     rpoOffsetMinutes: offset,
     backintParameterFile: parseAbsolutePath(p.backintParameterFile, 'backintParameterFile'),
+    commvaultSourceClient: commvaultClient(p.commvaultSourceClient),
     policy: recoveryPolicyOf(p),
   };
 }
