@@ -1,11 +1,11 @@
 /**
- * extension.sourceCheck (hana-vdb dsource check) against the simulator with each Backint tool: our hana-backint,
- * and the Commvault and AWS emulations (tools/backint-emul). A healthy landscape passes every line; each fault a
- * DBA meets fails its own line with what was found and the fix: a missing parameter file, a Commvault file without
- * the cross-restore keys (or naming another client), an AWS YAML naming another folder, log backups that reach
- * the tool later than the RPO offset allows. Nothing is changed by the check itself.
+ * extension.sourceCheck (hana-vdb dsource check) against the simulator with the Commvault and AWS emulations
+ * (tools/backint-emul); our hana-backint is checked through the CLI over SSH in test/engine/dsource-check.test.ts.
+ * A healthy landscape passes every line; each fault a DBA meets fails its own line with what was found and the fix:
+ * a Commvault file without the cross-restore keys, an AWS YAML naming another folder, log backups that reach the
+ * tool later than the RPO offset allows. Nothing is changed by the check itself.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withEngineLibs } from '../../src/sdk/libs.js';
@@ -132,44 +132,13 @@ async function withEdited<T>(file: string, edit: (text: string) => string, fn: (
     }
   });
 
-  describe('hana-backint', () => {
-    test('a healthy landscape passes every line', async () => {
-      const r = await check(await fixture('hana-backint'), { backupSource: 'S3_BACKINT' });
-      expect(verdicts(r)).toEqual(ALL_OK);
-      expect(r.verdict).toBe('ok');
-      expect(lineOf(r, 'namespace').found).toMatch(/reads filesystem .* with ERP@PRD in it, the same store the source writes to/);
-      expect(lineOf(r, 'data-backup').found).toMatch(/^complete data backup \d+ of .*: every file visible$/);
-      expect(lineOf(r, 'log-backup').found).toMatch(/newest visible log backup \d+ written/);
-    }, 240_000);
-
-    test('a missing parameter file fails its line with the fix, and the lines that need it', async () => {
-      const f = await fixture('hana-backint');
-      const file = f.land.systems[1]!.backintParameterFile;
-      renameSync(file, `${file}.away`);
-      try {
-        const r = await check(f, { backupSource: 'S3_BACKINT' });
-        const line = lineOf(r, 'parameter-file');
-        expect(line.verdict).toBe('fail');
-        expect(line.found).toBe(`${file} does not exist on hanaqas`);
-        expect(line.fix).toContain(`Create ${file} on hanaqas`);
-        expect(lineOf(r, 'data-backup').verdict).toBe('fail');
-        expect(r.verdict).toBe('fail');
-      } finally {
-        renameSync(`${file}.away`, file);
-      }
-    }, 120_000);
-  });
-
   describe('Commvault', () => {
     const cv = { backupSource: 'COMMVAULT_BACKINT' };
-    test('a healthy landscape passes every line, and the client named on the dSource is compared', async () => {
+    test('a healthy landscape passes every line, with the client named on the dSource', async () => {
       const f = await fixture('commvault');
       const r = await check(f, { ...cv, commvaultSourceClient: 'hanaprd' });
       expect(verdicts(r)).toEqual(ALL_OK);
       expect(lineOf(r, 'namespace').found).toContain('CvSrcClientName hanaprd, srcCrossSIDName PRD');
-      const other = await check(f, { ...cv, commvaultSourceClient: 'hanaerp' });
-      expect(lineOf(other, 'namespace').verdict).toBe('fail');
-      expect(lineOf(other, 'namespace').found).toContain('CvSrcClientName names hanaprd, not the source client hanaerp');
     }, 240_000);
 
     test('a parameter file without the cross-restore keys fails the namespace line naming the key and the fix', async () => {

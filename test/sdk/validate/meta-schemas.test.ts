@@ -143,6 +143,7 @@ describe('schemas/schema.json follows the cross-team contract', () => {
         'maxDriftSeconds',
         'driftAction',
         'checkAccessUsingBackint',
+        'commvaultSourceClient',
       ],
     ],
     [

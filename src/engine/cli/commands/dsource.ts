@@ -139,7 +139,7 @@ export function dsourceSpec(app: App): CommandSpec {
           'hana-vdb dsource check erp --env qas --repository "QAS HDB10 2.00.076" --params vdb.json',
         ],
         notes:
-          "Without --vdb or --env, the check runs from the target of the dSource's VDBs when they are all on one. " +
+          "Without --vdb or --env: from the target of the dSource's VDBs, when they are all on one.\n" +
           'Exit codes: 0 no line FAILs (OK or WARN), 3 a line FAILs (a finding), 1 bad input.',
         action: ([name], o) => check(app, name!, o),
       },
