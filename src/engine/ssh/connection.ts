@@ -208,15 +208,20 @@ export class SshConnection {
         let stdout = '';
         let stderr = '';
         let exitCode: number | undefined;
+        let endedBy: string | undefined;
         ch.on('data', (d: Buffer) => {
           const text = out.write(d);
           stdout += text;
           if (text) options.onStdout?.(text);
         });
         ch.stderr.on('data', (d: Buffer) => (stderr += errOut.write(d)));
+        // ssh2 reports an exit-signal as (null, 'SIGKILL'): the shell's convention 128 + n keeps exitCode meaningful.
         ch.on('exit', (code: number | null, signal?: string) => {
           if (code !== null && code !== undefined) exitCode = code;
-          else if (signal) exitCode = 128 + (constants.signals[`SIG${signal}` as keyof typeof constants.signals] ?? 0);
+          else if (signal) {
+            endedBy = signal.startsWith('SIG') ? signal : `SIG${signal}`;
+            exitCode = 128 + (constants.signals[endedBy as keyof typeof constants.signals] ?? 0);
+          }
         });
         ch.on('close', () => {
           stdout += out.end();
@@ -231,7 +236,10 @@ export class SshConnection {
                 ),
             );
           }
-          if (options.check && exitCode !== 0) return finish(new PluginScriptError(exitCode, stdout, stderr));
+          if (options.check && exitCode !== 0) {
+            const where = `on ${this.target.host}:${this.target.port}`;
+            return finish(new PluginScriptError(exitCode, stdout, stderr, { where, ...(endedBy ? { signal: endedBy } : {}) }));
+          }
           finish(undefined, { exitCode, stdout, stderr });
         });
         ch.end(script);
