@@ -171,7 +171,7 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     }
   }, 120_000);
 
-  test('every poll killed: the error names the signal and what is known of the tenant; the same request then succeeds', async () => {
+  test('every poll killed: the error names the signal and what is known of the tenant; the same request succeeds', async () => {
     await land.faults.slowRecovery(150);
     await land.faults.tenantTransitions({ startMs: 0, stopMs: 0 });
     const req = request('VDB1', 30);

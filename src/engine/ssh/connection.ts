@@ -98,6 +98,12 @@ function connectError(err: Error & { level?: string; code?: string }, target: Ss
   return new LibraryError('CONNECT_FAILED', `SSH connection to ${where} failed: ${err.message}.`);
 }
 
+/** ssh2 reports an exit-signal as (null, 'SIGKILL'): the shell's convention 128 + n keeps exitCode meaningful. */
+function signalEnd(signal: string): { exitCode: number; endedBy: string } {
+  const endedBy = signal.startsWith('SIG') ? signal : `SIG${signal}`;
+  return { exitCode: 128 + (constants.signals[endedBy as keyof typeof constants.signals] ?? 0), endedBy };
+}
+
 export class SshConnection {
   private readonly pending = new Set<(err: Error) => void>();
   private lost: Error | undefined;
@@ -215,13 +221,9 @@ export class SshConnection {
           if (text) options.onStdout?.(text);
         });
         ch.stderr.on('data', (d: Buffer) => (stderr += errOut.write(d)));
-        // ssh2 reports an exit-signal as (null, 'SIGKILL'): the shell's convention 128 + n keeps exitCode meaningful.
         ch.on('exit', (code: number | null, signal?: string) => {
           if (code !== null && code !== undefined) exitCode = code;
-          else if (signal) {
-            endedBy = signal.startsWith('SIG') ? signal : `SIG${signal}`;
-            exitCode = 128 + (constants.signals[endedBy as keyof typeof constants.signals] ?? 0);
-          }
+          else if (signal) ({ exitCode, endedBy } = signalEnd(signal));
         });
         ch.on('close', () => {
           stdout += out.end();
