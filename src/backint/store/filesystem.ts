@@ -322,7 +322,11 @@ export class FilesystemStore implements ObjectStore {
     } catch (e) {
       throw new Error(`object data of ${m.ebid} is missing (${errnoCode(e)})`, { cause: e });
     }
-    if (s.size !== m.storedSize) throw new Error(`object data of ${m.ebid} has ${s.size} bytes, expected ${m.storedSize}`);
+    if (s.size !== m.storedSize)
+      throw new Error(
+        `object EBID ${m.ebid} of ${m.path} is damaged in the store: its data file ${file} has ${s.size} bytes, ` +
+          `expected ${m.storedSize}. Recover from other backups, or put back an intact copy of that file`,
+      );
     return file;
   }
 
