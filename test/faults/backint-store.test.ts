@@ -105,7 +105,7 @@ function filesUnder(dir: string): string[] {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a write beyond the file size limit: HANA reports the store path and the fix, nothing partial, the retry works', async () => {
+  test('a write beyond the file size limit: HANA reports the store path and the fix, nothing partial, retry works', async () => {
     const before = filesUnder(store()).map((f) => `${f} ${statSync(f).size}`);
     const bin = env.source.paths.hdbbackint;
     renameSync(bin, `${bin}.real`);
@@ -135,7 +135,7 @@ function filesUnder(dir: string): string[] {
     expect(filesUnder(store()).filter((f) => f.includes('F2_databackup') && f.endsWith('.json')).length).toBeGreaterThan(0);
   });
 
-  test('agent killed mid log backup: HANA fails it, nothing visible, the provision is refused until the next log backup', async () => {
+  test('agent killed mid log backup: HANA fails it, nothing visible, provision refused until the next log backup', async () => {
     await env.landscape.faults.pauseBackupStreams(3000);
     let killed: number | undefined;
     try {
@@ -176,7 +176,7 @@ function filesUnder(dir: string): string[] {
     expect(recoverStarts('VDB1')).toBe(1);
   });
 
-  test('a corrupted object: restore answers #ERROR naming its EBID, the job says what the tenant was left in; another backup works', async () => {
+  test('a corrupted object: #ERROR naming its EBID, the job says what the tenant was left in; a newer backup works', async () => {
     // The newest data backup (F2): flip bytes in the middle of its largest object.
     const victim = filesUnder(store())
       .filter((f) => f.includes('F2_databackup') && f.endsWith('.data'))
