@@ -86,7 +86,7 @@ export interface Landscape {
     srSecondaryDown(sid: string, on?: boolean): Promise<void>;
     /** HANA pauses halfway through each Backint backup stream for `ms` real ms (0: no pause), e.g. to kill the agent. */
     pauseBackupStreams(ms: number): Promise<void>;
-    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once). */
+    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once, and ends those under way). */
     tenantTransitions(ms: { startMs?: number; stopMs?: number }): Promise<void>;
   };
   workload: {
