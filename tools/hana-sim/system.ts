@@ -105,6 +105,7 @@ export class SimSystem implements SystemCore {
       traceFile: join(databaseTraceDir(this.paths, database), 'backint.log'),
       utcOffset: this.spec.utcOffset,
       now: this.env.now,
+      streamPauseMs: this.env.faults.backupStreamPauseMs ?? 0,
     };
   }
 
