@@ -7,6 +7,7 @@ import * as discovery from './operations/discovery.js';
 import * as linked from './operations/linked.js';
 import * as virtual from './operations/virtual.js';
 import { plan } from './operations/plan.js';
+import { sourceCheck } from './operations/source-check.js';
 import { registerUpgrades } from './operations/upgrade.js';
 
 export const plugin = new Plugin();
@@ -43,5 +44,9 @@ plugin.virtual.postSnapshot(({ virtualSource, repository, sourceConfig }) =>
 
 // Beyond Delphix's operations (src/sdk/plugin.ts ExtensionOperations): the recovery preview behind `hana-vdb plan`.
 plugin.extension.plan(({ virtualSource, repository, snapshot }) => plan(virtualSource, repository, snapshot));
+// The backup source check behind `hana-vdb dsource check`.
+plugin.extension.sourceCheck(({ stagedSource, sourceConfig, virtualSource, repository }) =>
+  sourceCheck(stagedSource, sourceConfig, virtualSource, repository),
+);
 
 registerUpgrades(plugin);

@@ -54,6 +54,7 @@ export async function postSnapshot(
     // Which tool a VDB of this snapshot recovers through (the Commvault parameter-file check depends on it).
     backupSource: params.backupSource,
     checkAccessUsingBackint: params.checkAccessUsingBackint,
+    ...(params.commvaultSourceClient ? { commvaultSourceClient: params.commvaultSourceClient } : {}),
   };
 }
 

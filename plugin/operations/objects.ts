@@ -64,7 +64,18 @@ export interface LinkedParameters {
   sourceUserStoreKey: UserStoreKey;
   rpoOffsetMinutes: number;
   backintParameterFile: AbsolutePath;
+  /** The source's Commvault client name (CommCell), when the dSource gives it. */
+  commvaultSourceClient: string | null;
   policy: RecoveryPolicy;
+}
+
+function commvaultClient(value: unknown, field = 'commvaultSourceClient'): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value)) return value;
+  throw new UserError(
+    `Invalid ${field}: ${JSON.stringify(value)}.`,
+    'Set commvaultSourceClient to the client name exactly as the CommCell shows it (letters, digits, _ . -), e.g. hanaprd.',
+  );
 }
 
 function wholeNumber(value: unknown, field: string, fallback: number): number {
@@ -118,6 +129,7 @@ export function linkedParameters(p: PluginObject): LinkedParameters {
     sourceUserStoreKey: parseUserStoreKey(p.sourceUserStoreKey, 'sourceUserStoreKey'),
     rpoOffsetMinutes: offset,
     backintParameterFile: parseAbsolutePath(p.backintParameterFile, 'backintParameterFile'),
+    commvaultSourceClient: commvaultClient(p.commvaultSourceClient),
     policy: recoveryPolicyOf(p),
   };
 }
@@ -208,6 +220,8 @@ export interface SnapshotTarget {
   backupSource: BackupSource;
   /** The dSource's CHECK ACCESS USING BACKINT choice (snapshots taken before it was recorded: on). */
   checkAccess: boolean;
+  /** The dSource's Commvault source client, when it named one (dSource snapshots only). */
+  commvaultSourceClient: string | null;
   /** What RECOVER ... UNTIL uses: a VDB snapshot's recoveryTimestamp (rewind), else the origin. */
   until: UtcIso;
   /** The exact point every recovery from this snapshot must reach, when one is pinned (or a VDB snapshot's reached point). */
@@ -252,7 +266,8 @@ export function snapshotTarget(s: PluginObject): SnapshotTarget {
           timestamp: pinTime === undefined ? null : utcIso(pinTime, 'snapshot.pinnedTimestamp'),
         };
   const checkAccess = flag(s.checkAccessUsingBackint, 'snapshot.checkAccessUsingBackint');
-  return { base, sourceSid, sourceTenant, backupSource, checkAccess, until, pin, policy };
+  const commvaultSourceClient = commvaultClient(s.commvaultSourceClient, 'snapshot.commvaultSourceClient');
+  return { base, sourceSid, sourceTenant, backupSource, checkAccess, commvaultSourceClient, until, pin, policy };
 }
 
 /** The VDB's mount path (virtual.mountSpecification returns exactly one mount). */

@@ -9,47 +9,9 @@ import { UserError } from '../sdk/errors.js';
 import { AWS_ALIASES, AWS_IGNORED_KEYS, translateAwsKeys } from './aws-keys.js';
 import { limitMemory } from './safe-limits.js';
 
-export type StoreType = 'filesystem' | 's3';
-export type Codec = 'none' | 'gzip';
 export interface Tag {
   readonly Key: string;
   readonly Value: string;
-}
-
-export interface Params {
-  StoreType: StoreType;
-  FilesystemRoot: string | undefined;
-  FilesystemDirectIO: boolean;
-  S3BucketName: string | undefined;
-  S3BucketAwsRegion: string;
-  S3BucketFolder: string;
-  S3BucketOwnerAccountID: string | undefined;
-  S3Endpoint: string | undefined;
-  S3ForcePathStyle: boolean;
-  S3ChecksumMode: 'when_required' | 'when_supported';
-  S3SseEnabled: boolean;
-  S3SseKmsArn: string | undefined;
-  S3StorageClass: 'STANDARD' | 'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING';
-  S3MaxAttempts: number;
-  EnableTagging: boolean;
-  BackupObjectTags: Tag[];
-  PartSizeMiB: number;
-  UploadConcurrency: number;
-  UploadChannelSize: number;
-  BufferMemoryLimitMiB: number;
-  DownloadConcurrency: number;
-  DownloadRangeMiB: number;
-  MaximumConcurrentFilesForRestore: number;
-  RestorePipeOpenTimeoutSeconds: number;
-  BackupPipeWaitSeconds: number;
-  Compression: Codec;
-  LogVisibilityDelaySeconds: number;
-  LogVisibilityDelayIncludesCatalog: boolean;
-  ClockFile: string | undefined;
-  LogFile: string | undefined;
-  LogFileMaxMiB: number;
-  LogFileKeep: number;
-  LogLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
 type Kind =
@@ -61,13 +23,14 @@ type Kind =
   | { type: 'tags' };
 
 export interface KeySpec {
-  readonly key: keyof Params;
+  readonly key: string;
   readonly kind: Kind;
   readonly default: unknown;
   readonly description: string;
 }
 
-export const PARAMETER_KEYS: readonly KeySpec[] = [
+/** Every key, declared once: its type in Params (below) comes from its kind and default. */
+export const PARAMETER_KEYS = [
   {
     key: 'StoreType',
     kind: { type: 'enum', values: ['filesystem', 's3'] },
@@ -87,7 +50,7 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     description:
       'Write and read uncompressed objects with O_DIRECT, past the page cache (a backup read ' +
       "back rarely should not evict the host's working set); falls back to the page cache where " +
-      'the filesystem refuses O_DIRECT.',
+      'the filesystem refuses O_DIRECT. `false` restores faster (readahead) and backs up slower: see "Pipes and threads".',
   },
   {
     key: 'S3BucketName',
@@ -295,9 +258,24 @@ export const PARAMETER_KEYS: readonly KeySpec[] = [
     default: 'info',
     description: 'Log verbosity.',
   },
-];
+] as const satisfies readonly KeySpec[];
 
-const BY_KEY = new Map(PARAMETER_KEYS.map((k) => [k.key as string, k]));
+type Spec = (typeof PARAMETER_KEYS)[number];
+/** The value a kind converts to (convert below); a key whose default is undefined may be unset. */
+type ValueOf<S extends Spec> = S['kind'] extends { type: 'enum'; values: readonly (infer V)[] }
+  ? V
+  : S['kind'] extends { type: 'boolean' }
+    ? boolean
+    : S['kind'] extends { type: 'integer' }
+      ? number
+      : S['kind'] extends { type: 'tags' }
+        ? Tag[]
+        : string;
+export type Params = { [S in Spec as S['key']]: ValueOf<S> | (S['default'] extends undefined ? undefined : never) };
+export type StoreType = Params['StoreType'];
+export type Codec = Params['Compression'];
+
+const BY_KEY = new Map<string, KeySpec>(PARAMETER_KEYS.map((k) => [k.key, k]));
 
 /** Edit distance, to suggest the key a typo meant. */
 function distance(a: string, b: string): number {

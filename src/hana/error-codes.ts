@@ -23,6 +23,8 @@ export const HanaCode = {
   cannotStartDatabase: 466,
   cannotStopDatabase: 467,
   userstoreKeyInvalid: -10104,
+  /** hdbsql -I with a file it cannot open. */
+  cannotOpenInputFile: -10106,
   connectionFailed: -10709,
   connectionBroken: -10807,
   /** SQLDBC: the session was reconnected (statement state lost): treated as a failed connection. */

@@ -44,18 +44,41 @@ export class MigrationIdIncorrectFormatError extends PlatformError {}
 export class MigrationIdAlreadyUsedError extends PlatformError {}
 export class UnknownMigrationTypeError extends PlatformError {}
 
-/** libs: a remote script exited non-zero while `check` was set. */
+/** How a remote script ended when it did not exit by itself: the signal that ended it, and where it ran. */
+export interface ScriptEnd {
+  /** e.g. SIGKILL: the remote shell was ended by this signal (exitCode is then 128 + its number, as a shell reports). */
+  readonly signal?: string;
+  /** e.g. "on db-host:22", for the message about a signal. */
+  readonly where?: string;
+}
+
+/**
+ * libs: a remote script exited non-zero while `check` was set. The fields mirror the Delphix SDK; the message
+ * never shows empty output sections, and names the signal when the script did not exit by itself.
+ */
 export class PluginScriptError extends Error {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
-  constructor(exitCode: number, stdout: string, stderr: string) {
-    super(`The script failed with exit code ${exitCode}. stdout : ${stdout} stderr : ${stderr}`);
+  /** The signal that ended the remote shell, when one did (SIGKILL, SIGTERM, ...). */
+  readonly signal: string | undefined;
+  constructor(exitCode: number, stdout: string, stderr: string, end: ScriptEnd = {}) {
+    super(scriptFailureText(exitCode, stdout, stderr, end));
     this.name = 'PluginScriptError';
     this.exitCode = exitCode;
     this.stdout = stdout;
     this.stderr = stderr;
+    this.signal = end.signal;
   }
+}
+
+function scriptFailureText(exitCode: number, stdout: string, stderr: string, end: ScriptEnd): string {
+  const where = end.where ? ` ${end.where}` : '';
+  const how = end.signal
+    ? `The remote script${where} was ended by signal ${end.signal} (exit code ${exitCode}) before it finished`
+    : `The script failed with exit code ${exitCode}`;
+  if (!stdout.trim() && !stderr.trim()) return `${how}; it printed nothing.`;
+  return `${how}. stdout : ${stdout} stderr : ${stderr}`;
 }
 
 /** libs: an actionable engine-side failure (unreachable host, timeout); the plugin may catch and retry. */

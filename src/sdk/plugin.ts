@@ -15,7 +15,7 @@ import type {
   Migration,
   UpgradeType,
 } from './operations.js';
-import type { PluginObject } from './platform.js';
+import type { PluginObject, StagedSource, VirtualSource } from './platform.js';
 import { Migrations } from './migrations.js';
 
 type Registry<Ops> = { [K in keyof Ops]-?: (impl: NonNullable<Ops[K]>) => NonNullable<Ops[K]> };
@@ -88,11 +88,21 @@ function registry<Ops>(label: string, names: readonly string[], store: Map<strin
  * ignores them. An engine calls them through `extensionOperation(name)` when it offers the matching command.
  *   plan  preview of a VDB recovery (RMAN's RESTORE PREVIEW): same arguments as virtual.configure, returns a
  *         JSON object describing the backups, the expected point and the policy's verdict; must change nothing.
+ *   sourceCheck  what a provision would ask of the dSource's backup tool, from a target: the dSource (stagedSource,
+ *         sourceConfig) and the target as a VDB would see it (virtualSource, repository); returns a JSON report of
+ *         verdicts; must change nothing.
  */
+export interface SourceCheckArgs {
+  stagedSource: StagedSource;
+  sourceConfig: PluginObject;
+  virtualSource: VirtualSource;
+  repository: PluginObject;
+}
 export interface ExtensionOperations {
   plan?: (a: VirtualConfigureArgs) => PluginObject | Promise<PluginObject>;
+  sourceCheck?: (a: SourceCheckArgs) => PluginObject | Promise<PluginObject>;
 }
-export const EXTENSION_NAMES: readonly (keyof ExtensionOperations)[] = ['plan'];
+export const EXTENSION_NAMES: readonly (keyof ExtensionOperations)[] = ['plan', 'sourceCheck'];
 
 export class Plugin {
   readonly [PLUGIN_BRAND] = true;

@@ -1,18 +1,23 @@
 /**
  * hana-backint install / uninstall on a simulated HANA host, run over SSH as an administrator would: the
  * simulator's usr/sap tree (HANA_VDB_USR_SAP of the session), its global.ini through hdbsql with the SYSTEMDB key.
+ * One demo world (tools/demo/env.ts: the landscape, an engine and the plugin) serves every test: the last one
+ * installs the agent on both hosts and provisions a VDB whose backups and restores go through what was installed.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Client } from 'ssh2';
-import { startLandscape, type Landscape, type LandscapeSystem } from '../../tools/hana-sim/landscape.js';
+import { startDemo, type DemoEnv } from '../../tools/demo/env.js';
+import { defaultLandscape } from '../../tools/hana-sim/spec.js';
+import type { Landscape, LandscapeSystem } from '../../tools/hana-sim/landscape.js';
 import { exec, query, repo, requireBuild } from '../sim/helpers.js';
 
 jest.setTimeout(180_000);
 
 let dir: string;
+let env: DemoEnv;
 let l: Landscape;
 let prd: LandscapeSystem;
 let params: string;
@@ -22,13 +27,21 @@ const INI_SQL =
 beforeAll(async () => {
   requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'hana-backint-install-'));
-  l = await startLandscape({ root: join(dir, 'sim'), clock: { driven: true, startAt: '2024-03-01T10:00:00Z' } });
-  prd = l.systems[0]!;
+  const landscape = defaultLandscape();
+  for (const s of landscape.systems) s.logBackupTimeoutS = 900;
+  env = await startDemo(
+    { workDir: dir, packageRoot: repo, landscape, startAt: '2024-03-01T10:00:00Z', say: () => undefined },
+    'PRD',
+    'QAS',
+  );
+  l = env.landscape;
+  await l.faults.tenantTransitions({ startMs: 0, stopMs: 0 });
+  prd = env.source;
   params = join(dir, 'agent.yaml');
   copyFileSync(prd.backintParameterFile, params);
 });
 afterAll(async () => {
-  await l?.close();
+  await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -119,4 +132,52 @@ test('without a key the global.ini statements are printed, not run; a bad --sid 
   const bad = await agent('install --sid prd');
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--sid prd is not a SAP system id');
+});
+
+test('after install on both hosts, a provisioned VDB is backed up and restored through the installed hdbbackint', async () => {
+  const { source, target } = env;
+  // The simulator's own hdbbackint would now fail every backup and restore: only the installed one can succeed.
+  await l.faults.backintFailure('backup', 'the simulator wrapper ran, not the installed hdbbackint');
+  await l.faults.backintFailure('restore', 'the simulator wrapper ran, not the installed hdbbackint');
+  const logs: Record<string, string> = {};
+  for (const s of [source, target]) {
+    const file = join(dir, `agent-${s.sid}.yaml`);
+    copyFileSync(s.backintParameterFile, file);
+    logs[s.sid] = join(dir, `hana-backint-${s.sid}.log`);
+    appendFileSync(file, `LogFile: ${JSON.stringify(logs[s.sid])}\n`);
+    const r = await agent(
+      `install --sid ${s.sid} --parameter-file '${file}' --key ${s.sid}_SYSTEM --instance ${s.instance} --json`,
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ verification: { ok: true } });
+    expect(readFileSync(s.paths.hdbbackint, 'utf8')).toContain('bin/hana-backint.js');
+  }
+
+  await l.workload.startMarkers({ sid: source.sid, database: 'ERP', everySeconds: 60 });
+  await env.advance(600);
+  await env.hdbsql(source, `${source.sid}_SYSTEM`, "BACKUP DATA FOR ERP USING BACKINT ('INSTALLED')");
+  await env.advance(1800);
+  const sourceKey = `${source.sid}_RECOVERY`;
+  const snapshot = await env.linkDSource('erp', {
+    backupSource: env.backupSource,
+    sourceTenant: 'ERP',
+    rpoOffsetMinutes: 20, // the log backup at 30 min covers 10 min after the data backup
+    sourceUserStoreKey: sourceKey,
+    backintParameterFile: source.backintParameterFile,
+  });
+  const { vdb } = await env.provision('vdb1', snapshot.id, {
+    targetTenant: 'VDB1',
+    targetUserStoreKey: `${target.sid}_RECOVERY`,
+    sourceCatalogUserStoreKey: sourceKey,
+    backintParameterFile: target.backintParameterFile,
+    mountBase: join(env.simRoot, 'mnt'),
+  });
+  expect(vdb.status).toBe('active');
+  // A marker a minute up to the recovery target, 20 minutes into the run.
+  expect((await env.tableChecksum(target, 'VDB1', 'MARKERS')).rows).toBeGreaterThanOrEqual(19);
+
+  // The installed agent's own log: PRD's data and log backups, QAS's restores during RECOVER.
+  const prdLog = readFileSync(logs.PRD!, 'utf8');
+  expect(prdLog).toMatch(/\[\d+ backup \S+\] start -f backup -u \S+@PRD/);
+  expect(readFileSync(logs.QAS!, 'utf8')).toMatch(/\[\d+ restore \S+\] start -f restore -u \S+/);
 });

@@ -1,8 +1,9 @@
 /**
  * hana-backint throughput, measured side by side in one run:
  * - filesystem store: backup (FIFO → store, fsynced) and restore (store → FIFO) of one stream,
- *   against `dd` doing the same copy (FIFO → file with conv=fsync; file → FIFO); the agent writes its data
- *   files with O_DIRECT (FilesystemDirectIO), so its backup is also shown against dd oflag=direct;
+ *   against `dd` doing the same copy (FIFO → file with conv=fsync; file → FIFO), with the agent in both write
+ *   modes (FilesystemDirectIO true and false, the default's rows keeping their names) in the same rounds; its
+ *   backup is also shown against dd oflag=direct, and each side's median seconds;
  * - S3 (s3rver on 127.0.0.1): backup and restore with 1 and with 4 channels (the same bytes split over
  *   4 pipes), against one plain lib-storage Upload / GetObject with SDK defaults;
  * each as the best of 5 alternating runs of each side AND the median of the 5 side-by-side pairs (the machine is
@@ -21,6 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { AGENT_BIN, mkfifo, tempDir, writeParams } from '../backint/helpers/agent.js';
 import { startS3rver } from '../backint/helpers/s3rver.js';
+import { PARAMETER_KEYS } from '../../src/backint/params.js';
 import { median, type BenchResult } from './run.js';
 
 const MiB = 1024 * 1024;
@@ -139,74 +141,153 @@ const drain = (fifo: string) => sh('cat "$1" > /dev/null', fifo);
 
 const fsGoal = { best: 0.9, median: 0.8 };
 
-async function filesystem(dir: string, bytes: number): Promise<BenchResult[]> {
+type Pair = { base: number; agent: number };
+/** The agent's two filesystem write modes (FilesystemDirectIO), measured in the same rounds. */
+const FS_MODES = [true, false] as const;
+
+/**
+ * One round of the filesystem rows, in seconds: dd, the agent with O_DIRECT and the agent through the page cache
+ * back up the same bytes in a rotating order, dd oflag=direct after them, then each restores what it wrote
+ * (rotating too); the rotation spreads the machine's weather over every side. backup/restore: per FS_MODES.
+ */
+type FsRound = { dd: number; ddDirect: number; ddRestore: number; backup: number[]; restore: number[] };
+
+/** Exported for longer series of the filesystem rows alone (`filesystem(dir, bytes, rounds)` from a script). */
+export async function filesystem(dir: string, bytes: number, rounds = 5): Promise<BenchResult[]> {
   const src = path.join(dir, 'source.bin');
   await writeSource(src, bytes);
   const store = path.join(dir, 'store');
-  const params = await writeParams(path.join(dir, 'fs.yml'), { FilesystemRoot: store });
-  const fifo = path.join(dir, 'COMPLETE_databackup_0_1');
-  await mkfifo(fifo);
-
+  // One store for both modes, each on its own pipe path, so each restore reads the object its own mode wrote.
+  const modes = await Promise.all(
+    FS_MODES.map(async (direct) => {
+      const fifo = path.join(dir, `COMPLETE_databackup_0_${direct ? 1 : 2}`);
+      await mkfifo(fifo);
+      const params = await writeParams(path.join(dir, `fs-${direct}.yml`), { FilesystemRoot: store, FilesystemDirectIO: direct });
+      return { direct, fifo, params };
+    }),
+  );
+  const fifo = modes[0]!.fifo;
   const ddOut = path.join(dir, 'dd.out');
   const ddDirectOut = path.join(dir, 'dd-direct.out');
   // The disk of a shared machine has weather: the same dd takes 1.5 s or 5 s from one minute to the next. So
-  // dd and the agent run back to back, in alternating order, each pair gives a ratio, and the median ratio
-  // is reported. Everything written is synced before a timed run starts, so no run pays for another's writeback.
-  const rounds = 5;
-  type Pair = { base: number; agent: number };
-  const backupPairs: Pair[] = [];
-  const directPairs: Pair[] = [];
-  const restorePairs: Pair[] = [];
-  const bothPairs: Pair[] = [];
+  // each side runs once per round, in rotating order, and every round gives a ratio per row. Everything written
+  // is synced before a timed run starts, so no run pays for another's writeback.
   const settle = () => execa('sync');
   const ddBackupTo = async (out: string, ...flags: string[]) => {
     await rm(out, { force: true });
     await settle();
     return timeIt(() => Promise.all([feed(src, fifo), execa('dd', [`if=${fifo}`, `of=${out}`, 'bs=1M', ...flags, 'conv=fsync'])]));
   };
-  const ddBackup = () => ddBackupTo(ddOut);
-  const ddDirectBackup = () => ddBackupTo(ddDirectOut, 'iflag=fullblock', 'oflag=direct');
   // The store keeps every round's backup: from the second round on it already holds several, as on a HANA host.
   await mkdir(store);
-  const agentBackup = async () => {
+  const label = (fn: string, direct: boolean) => `fs ${fn} ${bytes / MiB} MiB, FilesystemDirectIO: ${direct}`;
+  const agentBackup = (m: (typeof modes)[number]) => async () => {
     await settle();
-    return (await timeAgent(`fs backup ${bytes / MiB} MiB`, dir, 'backup', params, [`#PIPE ${fifo}`], () => [feed(src, fifo)]))
+    return (await timeAgent(label('backup', m.direct), dir, 'backup', m.params, [`#PIPE ${m.fifo}`], () => [feed(src, m.fifo)]))
+      .seconds;
+  };
+  const agentRestore = (m: (typeof modes)[number]) => async () => {
+    await settle();
+    return (await timeAgent(label('restore', m.direct), dir, 'restore', m.params, [`#NULL ${m.fifo}`], () => [drain(m.fifo)]))
       .seconds;
   };
   const ddRestore = async () => {
     await settle();
     return timeIt(() => Promise.all([execa('dd', [`if=${ddOut}`, `of=${fifo}`, 'bs=1M']), drain(fifo)]));
   };
-  const agentRestore = async () => {
-    await settle();
-    return (await timeAgent(`fs restore ${bytes / MiB} MiB`, dir, 'restore', params, [`#NULL ${fifo}`], () => [drain(fifo)]))
-      .seconds;
+  /** Runs `sides` starting at `first` (wrapping), returning their times in the sides' order. */
+  const rotated = async (sides: (() => Promise<number>)[], first: number) => {
+    const times: number[] = [];
+    for (let k = 0; k < sides.length; k++) {
+      const i = (first + k) % sides.length;
+      times[i] = await sides[i]!();
+    }
+    return times;
   };
-  const pair = async (first: () => Promise<number>, second: () => Promise<number>, agentFirst: boolean) => {
-    const a = await first();
-    const b = await second();
-    return agentFirst ? { agent: a, dd: b } : { agent: b, dd: a };
-  };
+  const results: FsRound[] = [];
   for (let round = 0; round < rounds; round++) {
-    const agentFirst = round % 2 === 1;
-    // A restore needs the agent's object and dd's file, so each round backs up with both first.
-    const b = agentFirst ? await pair(agentBackup, ddBackup, true) : await pair(ddBackup, agentBackup, false);
-    directPairs.push({ base: await ddDirectBackup(), agent: b.agent });
-    const r = agentFirst ? await pair(agentRestore, ddRestore, true) : await pair(ddRestore, agentRestore, false);
-    backupPairs.push({ base: b.dd, agent: b.agent });
-    restorePairs.push({ base: r.dd, agent: r.agent });
-    bothPairs.push({ base: b.dd + r.dd, agent: b.agent + r.agent });
+    // A restore needs the agent's objects and dd's file, so each round backs up with every side first.
+    const [dd, ...backup] = await rotated([() => ddBackupTo(ddOut), ...modes.map(agentBackup)], round);
+    const ddDirect = await ddBackupTo(ddDirectOut, 'iflag=fullblock', 'oflag=direct');
+    const [ddRestoreSeconds, ...restore] = await rotated([ddRestore, ...modes.map(agentRestore)], round);
+    results.push({ dd: dd!, ddDirect, ddRestore: ddRestoreSeconds!, backup, restore });
   }
   await rm(ddOut);
   await rm(ddDirectOut);
   await rm(store, { recursive: true });
   await rm(src);
+  return [...fsRows(results, bytes), ...fsSeconds(results)];
+}
+
+/** Each side's median seconds: the ratios' raw material, to compare the modes with each other. */
+function fsSeconds(results: readonly FsRound[]): BenchResult[] {
+  const side = (name: string, pick: (r: FsRound) => number): BenchResult => ({
+    name: `backint fs seconds, median of ${results.length}: ${name}`,
+    value: Math.round(median(results.map(pick)) * 100) / 100,
+    unit: 's',
+    goal: 'info',
+    ok: true,
+  });
   return [
-    ...pairedRows('backint fs backup+restore vs dd', bothPairs, fsGoal, 2 * bytes),
-    ...pairedRows('backint fs backup vs dd', backupPairs, fsGoal, bytes),
-    ...pairedRows('backint fs backup vs dd oflag=direct (both past the page cache)', directPairs, undefined, bytes),
-    ...pairedRows('backint fs restore vs dd', restorePairs, fsGoal, bytes),
+    side('dd backup conv=fsync', (r) => r.dd),
+    side('dd backup oflag=direct', (r) => r.ddDirect),
+    side('dd restore', (r) => r.ddRestore),
+    ...FS_MODES.flatMap((direct, i) => [
+      side(`agent backup, FilesystemDirectIO: ${direct}`, (r) => r.backup[i]!),
+      side(`agent restore, FilesystemDirectIO: ${direct}`, (r) => r.restore[i]!),
+    ]),
   ];
+}
+
+const paramDefault = (key: string): unknown => PARAMETER_KEYS.find((k) => k.key === key)!.default;
+
+/** The rows of the default mode keep their names; the other mode's rows say which mode they are. */
+function fsRows(results: readonly FsRound[], bytes: number): BenchResult[] {
+  const defaultDirect = paramDefault('FilesystemDirectIO');
+  return FS_MODES.flatMap((direct, i) => {
+    const name = (row: string) => (direct === defaultDirect ? row : `${row} (FilesystemDirectIO: ${direct})`);
+    const goal = direct === defaultDirect ? fsGoal : undefined;
+    const pairs = (base: (r: FsRound) => number, agent: (r: FsRound) => number): Pair[] =>
+      results.map((r) => ({ base: base(r), agent: agent(r) }));
+    return [
+      ...pairedRows(
+        name('backint fs backup+restore vs dd'),
+        pairs(
+          (r) => r.dd + r.ddRestore,
+          (r) => r.backup[i]! + r.restore[i]!,
+        ),
+        goal,
+        2 * bytes,
+      ),
+      ...pairedRows(
+        name('backint fs backup vs dd'),
+        pairs(
+          (r) => r.dd,
+          (r) => r.backup[i]!,
+        ),
+        goal,
+        bytes,
+      ),
+      ...pairedRows(
+        name('backint fs backup vs dd oflag=direct (both past the page cache)'),
+        pairs(
+          (r) => r.ddDirect,
+          (r) => r.backup[i]!,
+        ),
+        undefined,
+        bytes,
+      ),
+      ...pairedRows(
+        name('backint fs restore vs dd'),
+        pairs(
+          (r) => r.ddRestore,
+          (r) => r.restore[i]!,
+        ),
+        goal,
+        bytes,
+      ),
+    ];
+  });
 }
 
 async function s3(dir: string, bytes: number): Promise<BenchResult[]> {

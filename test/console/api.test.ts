@@ -204,6 +204,16 @@ const built = existsSync(join(repoRoot, 'dist/src/sdk/index.js'));
     expect((await api('GET', '/api/jobs')).json.jobs).toEqual([]);
   });
 
+  test('dsource check: a bad VDB name is a 400 naming the field; a dSource without VDBs is refused before any job', async () => {
+    const bad = await api('POST', '/api/dsources/erp/check', { vdb: 'no such/vdb' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems[0].field).toBe('vdb');
+    const none = await api('POST', '/api/dsources/erp/check', {});
+    expect(none.status).toBe(400);
+    expect(none.json.error.message).toBe("dSource 'erp' has no VDB yet, so there is no target to check from.");
+    expect((await api('GET', '/api/jobs')).json.jobs).toEqual([]);
+  });
+
   test('POST /api/validate runs the engine schema check and reports per field', async () => {
     const bad = await api('POST', '/api/validate/linkedSourceDefinition', {
       sourceTenant: 'ERP',

@@ -1,17 +1,20 @@
 /** The command tree explains itself: --help everywhere, one error shape for parse failures, bash completion. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../src/engine/cli/main.js';
 import { program } from '../../src/engine/cli/tree.js';
 import { createApp } from '../../src/engine/cli/app.js';
-import { walk, pathOf } from '../../src/engine/cli/program.js';
+import { buildProgram, walk, pathOf } from '../../src/engine/cli/program.js';
+import { DEMO_SPEC } from '../../tools/demo/cli.js';
+import { SIM_SPEC } from '../../tools/hana-sim/cli.js';
 import type { CliContext } from '../../src/engine/cli/command.js';
 
 const exec = promisify(execFile);
 const repoRoot = new URL('../..', import.meta.url).pathname;
+const built = existsSync(join(repoRoot, 'dist/tools/demo/cli.js')) && existsSync(join(repoRoot, 'dist/tools/hana-sim/cli.js'));
 
 let dir: string;
 beforeAll(() => {
@@ -48,26 +51,43 @@ function tree() {
   );
 }
 
-/** Commands whose module answers --help itself (hana-vdb sim): not walked here. */
-const OWN_HELP = new Set(['hana-vdb sim']);
+/** Every command path a user can ask --help of: the tree, and the words of `sim` (declared in its own module). */
+function allPaths(): string[] {
+  const simWords = walk(
+    buildProgram(
+      [SIM_SPEC],
+      () => undefined,
+      async () => undefined,
+    ),
+  )
+    .slice(2)
+    .map(pathOf);
+  return [...walk(tree()).map(pathOf), ...simWords];
+}
 
 describe('hana-vdb --help', () => {
-  const paths = walk(tree())
-    .map(pathOf)
-    .filter((p) => !OWN_HELP.has(p));
+  const paths = allPaths();
 
-  test('the tree has every pinned command', () => {
+  test('the tree has every pinned command, and sim its own words', () => {
     for (const p of ['env add', 'env discover', 'dsource link', 'dsource sync', 'vdb provision', 'vdb rewind', 'vdb delete']) {
       expect(paths).toContain(`hana-vdb ${p}`);
     }
-    expect(paths).toEqual(expect.arrayContaining(['hana-vdb list', 'hana-vdb show', 'hana-vdb completion', 'hana-vdb demo']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'hana-vdb list',
+        'hana-vdb show',
+        'hana-vdb completion',
+        'hana-vdb demo',
+        'hana-vdb parse-backup-log',
+        'hana-vdb sim',
+        'hana-vdb sim start',
+        'hana-vdb sim fault',
+      ]),
+    );
   });
 
-  test.each(
-    walk(tree())
-      .map(pathOf)
-      .filter((p) => !OWN_HELP.has(p)),
-  )('%s --help: usage and examples, exit 0', async (path) => {
+  // demo and sim answer from dist/ (main loads them by path), as an installed hana-vdb does.
+  (built ? test.each : test.skip.each)(paths)('%s --help: usage and examples, exit 0', async (path) => {
     const words = path.split(' ').slice(1);
     const r = await cli([...words, '--help']);
     expect(r.stderr).toBe('');
@@ -75,6 +95,27 @@ describe('hana-vdb --help', () => {
     expect(r.stdout).toContain(`Usage: ${path}`);
     expect(r.stdout).toMatch(/\nExamples:\n {2}\$ hana-vdb /);
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    // `help COMMAND` says the same.
+    expect((await cli(['help', ...words])).stdout).toBe(r.stdout);
+  });
+
+  test('demo and sim describe their options, from the declarations their parsers read', async () => {
+    const demo = (await cli(['demo', '--help'])).stdout;
+    for (const o of DEMO_SPEC.options!) expect(demo).toContain(o.flags);
+    expect(demo).toMatch(/--scenario <NAME>\s+basic \(default\)/);
+    expect(demo).not.toContain('[OPTIONS...]');
+    const start = (await cli(['sim', 'start', '--help'])).stdout;
+    for (const o of SIM_SPEC.subcommands!.find((c) => c.name === 'start')!.options!) expect(start).toContain(o.flags);
+    expect(start).toMatch(/--bare\s+skip the ready step/);
+    const pbl = (await cli(['parse-backup-log', '--help'])).stdout;
+    expect(pbl).toContain('Usage: hana-vdb parse-backup-log [options] <FILE>');
+    expect(pbl).toContain('--json prints\n{"operations":[{operationId');
+  });
+
+  test('demo refuses an unknown option naming the nearest one, before starting anything', async () => {
+    const r = await cli(['demo', '--scenari', 'lag']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Unknown option '--scenari' for hana-vdb demo\.\naction: Did you mean --scenario\?/);
   });
 
   test('--help --json is one JSON document', async () => {

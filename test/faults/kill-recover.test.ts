@@ -4,18 +4,17 @@
  * follows HANA's recovery to its end through backup.log and records it, without a second RECOVER.
  * Requires a prior build (the simulator server and the plugin run from dist/).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { startDemo, type DemoEnv } from '../../tools/demo/env.js';
 import { defaultLandscape } from '../../tools/hana-sim/spec.js';
+import { cliRunner, type CliRunner } from '../support/engine-harness.js';
 
 jest.setTimeout(300_000);
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
-const bin = join(repoRoot, 'bin', 'hana-vdb.js');
 
 describe('kill -9 of the engine during RECOVER (real plugin, simulated HANA)', () => {
   let dir: string;
@@ -25,28 +24,9 @@ describe('kill -9 of the engine during RECOVER (real plugin, simulated HANA)', (
   const backupLog = () => join(env.target.paths.traceDir, 'DB_VDB1', 'backup.log');
   const recoverStarts = () =>
     existsSync(backupLog()) ? (readFileSync(backupLog(), 'utf8').match(/RECOVER DATA started/g) ?? []).length : 0;
-  const spawnCli = (args: string[]): ChildProcess =>
-    spawn(process.execPath, [bin, '--data-dir', env.engineDataDir, '--plugin-dir', repoRoot, ...args, '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  const cli = (args: string[]) =>
-    new Promise<{ code: number; json: any; stderr: string }>((resolve, reject) => {
-      const child = spawnCli(args);
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (d: Buffer) => (stdout += d));
-      child.stderr!.on('data', (d: Buffer) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: code ?? -1, json, stderr });
-      });
-    });
+  let runner: CliRunner;
+  const spawnCli = (args: string[]) => runner.spawnCli(args);
+  const cli = (args: string[]) => runner.cli(args);
   const provisionArgs = () => [
     'vdb',
     'provision',
@@ -81,6 +61,7 @@ describe('kill -9 of the engine during RECOVER (real plugin, simulated HANA)', (
       backintParameterFile: env.source.backintParameterFile,
     });
     snapshotId = snap.id;
+    runner = cliRunner({ dataDir: env.engineDataDir, pluginDir: repoRoot, tailArgs: ['--json'] });
     paramsFile = join(dir, 'v1.json');
     writeFileSync(
       paramsFile,
@@ -94,6 +75,7 @@ describe('kill -9 of the engine during RECOVER (real plugin, simulated HANA)', (
   });
 
   afterAll(async () => {
+    runner?.killAll();
     await env?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

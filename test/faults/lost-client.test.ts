@@ -5,10 +5,11 @@
  * with it, backup.log never ends it): the failure says what is known, the host record stays `running`, and the
  * same request again succeeds. Requires a prior build (the simulator server runs from dist/).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../../src/sdk/errors.js';
 import { withEngineLibs } from '../../src/sdk/libs.js';
 import type { PluginObject } from '../../src/sdk/platform.js';
 import { plugin } from '../../plugin/index.js';
@@ -56,6 +57,17 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     };
   };
   const recover = (req: RecoverTenantRequest) => withEngineLibs(libs, () => recoverTenant(req));
+  // The shell of a poll of the recovery (a child of this process: the detached hdbsql is not) killed with SIGKILL,
+  // as an operator or an OOM killer would end the SSH side of a remote command.
+  let killPolls = 0;
+  let pollsKilled = 0;
+  const killPollShell = () => {
+    const found = spawnSync('pgrep', ['-P', String(process.pid), '-x', 'bash'], { encoding: 'utf8' }).stdout.trim();
+    if (!found || killPolls <= 0) return;
+    killPolls--;
+    pollsKilled++;
+    for (const pid of found.split('\n')) process.kill(Number(pid), 'SIGKILL');
+  };
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'hana-vdb-lost-client-'));
@@ -65,6 +77,9 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
         root,
         land.systems.map((s) => s.paths.exeDir),
       ),
+      onRun: (command) => {
+        if (killPolls > 0 && command.includes('hv_grown')) setTimeout(killPollShell, 30);
+      },
     });
     await land.workload.startMarkers({ sid: 'PRD', database: 'ERP', everySeconds: 1 });
     const prdSys = land.systems[0]!;
@@ -137,5 +152,51 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     // The first RECOVER died with the server (backup.log never ended it); the retry ran one more.
     expect(starts('VDB2')).toBe(2);
     expect(readFileSync(tenantLog('VDB2'), 'utf8').match(/RECOVER DATA finished successfully/g)).toHaveLength(1);
+  }, 120_000);
+
+  test('the shell following the recovery killed by a signal: followed on, recorded, one RECOVER', async () => {
+    await land.faults.slowRecovery(150);
+    await land.faults.tenantTransitions({ startMs: 0, stopMs: 0 });
+    try {
+      killPolls = 1;
+      pollsKilled = 0;
+      const { record } = await recover(request('VDB3', 30));
+      expect(pollsKilled).toBe(1);
+      expect(record).toMatchObject({ status: 'succeeded', tenantActiveStatus: 'YES' });
+      expect(starts('VDB3')).toBe(1);
+      expect(libs.logs.some((l) => l.level === 'warn' && /ended by signal SIGKILL \(exit code 137\)/.test(l.message))).toBe(true);
+    } finally {
+      killPolls = 0;
+      await land.faults.slowRecovery(0);
+    }
+  }, 120_000);
+
+  test('every poll killed: the error names the signal and what is known of the tenant; the same request succeeds', async () => {
+    await land.faults.slowRecovery(150);
+    await land.faults.tenantTransitions({ startMs: 0, stopMs: 0 });
+    const req = request('VDB1', 30);
+    const before = starts('VDB1');
+    req.timing = { ...req.timing, reconnectAttempts: 1 };
+    try {
+      killPolls = 1000;
+      const err = (await recover(req).catch((e: Error) => e)) as UserError;
+      expect(err).toBeInstanceOf(UserError);
+      expect(err.message).not.toMatch(/stdout :/);
+      expect(err.message).toMatch(
+        /^The remote script on localhost was ended by signal SIGKILL \(exit code 137\) before it finished;/,
+      );
+      expect(err.message).toMatch(/while RECOVER of tenant VDB1 to .* was being issued or followed, so its outcome is unknown: /);
+      expect(err.message).toMatch(
+        /VDB1 was stopped for it and HANA may still be recovering it .*not usable until a recovery succeeds\.$/,
+      );
+      expect(err.action).toMatch(/run the same command again: it follows a recovery HANA still runs through .*backup\.log/);
+      expect(hostRecord('VDB1').status).toBe('running');
+    } finally {
+      killPolls = 0;
+      await land.faults.slowRecovery(0);
+    }
+    const { record } = await recover(req);
+    expect(record).toMatchObject({ status: 'succeeded', tenantActiveStatus: 'YES' });
+    expect(starts('VDB1')).toBe(before + 1);
   }, 120_000);
 });

@@ -27,6 +27,60 @@ export interface CliResult {
   json: any;
 }
 
+export interface CliRunner {
+  /** Run hana-vdb and wait for it. */
+  cli(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  /** Start hana-vdb without waiting (for kill tests). */
+  spawnCli(args: string[], env?: Record<string, string>): ChildProcess;
+  /** SIGKILL every child still running. */
+  killAll(): void;
+}
+
+/**
+ * Runs the real `hana-vdb` CLI (bin/hana-vdb.js) against `dataDir`: with `pluginDir` (`--plugin-dir`), else with
+ * the fixture plugin; `tailArgs` go after every command's own arguments (e.g. `--json`).
+ */
+export function cliRunner(o: { dataDir: string; pluginDir?: string; tailArgs?: string[] }): CliRunner {
+  const bin = join(repoRoot(), 'bin', 'hana-vdb.js');
+  const children = new Set<ChildProcess>();
+  const pluginArgs = o.pluginDir ? ['--plugin-dir', o.pluginDir] : [];
+  const pluginEnv = o.pluginDir ? {} : { HANA_VDB_PLUGIN_DIR: FIXTURE_PLUGIN_DIR };
+  const spawnCli = (args: string[], env: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [bin, '--data-dir', o.dataDir, ...pluginArgs, ...args, ...(o.tailArgs ?? [])], {
+      env: { ...process.env, ...pluginEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    return child;
+  };
+  const cli = (args: string[], env?: Record<string, string>) =>
+    new Promise<CliResult>((resolve, reject) => {
+      const child = spawnCli(args, env);
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+        resolve({ code: code ?? -1, stdout, stderr, json });
+      });
+    });
+  return {
+    cli,
+    spawnCli,
+    killAll: () => {
+      for (const c of children) c.kill('SIGKILL');
+    },
+  };
+}
+
 export interface EngineHarness {
   dir: string;
   dataDir: string;
@@ -62,17 +116,7 @@ export async function startEngineHarness(opts: { password?: string } = {}): Prom
     home: scratch,
     onExec: (c) => execCommands.push(c),
   });
-  const bin = join(repoRoot(), 'bin', 'hana-vdb.js');
-  const children = new Set<ChildProcess>();
-  const spawnCli = (args: string[], env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, ...args], {
-      env: { ...process.env, HANA_VDB_PLUGIN_DIR: FIXTURE_PLUGIN_DIR, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    child.on('exit', () => children.delete(child));
-    return child;
-  };
+  const runner = cliRunner({ dataDir });
   return {
     dir,
     dataDir,
@@ -103,33 +147,15 @@ export async function startEngineHarness(opts: { password?: string } = {}): Prom
         scratch,
       ];
     },
-    spawnCli,
-    cli(args, env) {
-      return new Promise((resolve, reject) => {
-        const child = spawnCli(args, env);
-        let stdout = '';
-        let stderr = '';
-        child.stdout!.on('data', (d: Buffer) => (stdout += d));
-        child.stderr!.on('data', (d: Buffer) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          let json: unknown;
-          try {
-            json = JSON.parse(stdout);
-          } catch {
-            json = undefined;
-          }
-          resolve({ code: code ?? -1, stdout, stderr, json });
-        });
-      });
-    },
+    spawnCli: runner.spawnCli,
+    cli: runner.cli,
     writeJson(name, value) {
       const file = join(dir, name);
       writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
       return file;
     },
     async close() {
-      for (const c of children) c.kill('SIGKILL');
+      runner.killAll();
       await sshd.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -5,6 +5,7 @@
  * It counts remote commands, records progress reports and can simulate a dropped connection.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { LibraryError, PluginScriptError } from '../../src/sdk/errors.js';
 import type { EngineLibs, ProgressReport, RunBashOptions, RunBashResponse } from '../../src/sdk/libs.js';
 import type { RemoteConnection } from '../../src/sdk/platform.js';
@@ -41,8 +42,10 @@ export function localLibs(opts: { env?: Record<string, string>; onRun?: (command
       if (drop === 'before') throw new LibraryError('ssh.disconnected', 'The SSH connection was lost.');
       const res = await runLocal(buildScript(command, options.variables), opts.env ?? {});
       if (drop === 'after') throw new LibraryError('ssh.disconnected', 'The SSH connection was lost.');
-      if (options.check && res.exitCode !== 0) throw new PluginScriptError(res.exitCode, res.stdout, res.stderr);
-      return res;
+      const { signal, ...response } = res;
+      if (options.check && res.exitCode !== 0)
+        throw new PluginScriptError(res.exitCode, res.stdout, res.stderr, signal ? { signal, where: 'on localhost' } : {});
+      return response;
     },
     async runSync() {
       throw new Error('runSync is not used by this plugin');
@@ -63,7 +66,8 @@ export function localLibs(opts: { env?: Record<string, string>; onRun?: (command
   return self;
 }
 
-function runLocal(script: string, env: Record<string, string>): Promise<RunBashResponse> {
+/** As the engine's SSH runBash reports it: a shell ended by a signal exits 128 + its number, and names it. */
+function runLocal(script: string, env: Record<string, string>): Promise<RunBashResponse & { signal?: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-s'], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -74,8 +78,13 @@ function runLocal(script: string, env: Record<string, string>): Promise<RunBashR
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ exitCode: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    child.on('close', (code, signal) =>
+      resolve({
+        exitCode: code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 255),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ...(signal ? { signal } : {}),
+      }),
     );
     child.stdin.end(script);
   });

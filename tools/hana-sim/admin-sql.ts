@@ -6,6 +6,7 @@
 import type { IniChange } from './global-ini.js';
 import { errors, SqlError } from './sql-errors.js';
 import { tokenizeSql, type SqlToken } from './sql-tokens.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 
 export type AdminStatement =
   | { kind: 'start' | 'stop'; database: string }
@@ -214,7 +215,8 @@ function recoverClause(c: Cursor, r: RecoverStatement, parseUtc: ParseUtc): void
   if (c.accept('UNTIL', 'TIMESTAMP')) {
     r.untilLiteral = c.string();
     r.untilMs = parseUtc(r.untilLiteral);
-    if (r.untilMs === undefined) throw new SqlError(303, `invalid DATE, TIME or TIMESTAMP value: ${r.untilLiteral}`, '22007');
+    if (r.untilMs === undefined)
+      throw new SqlError(HanaCode.invalidDatetimeValue, `invalid DATE, TIME or TIMESTAMP value: ${r.untilLiteral}`, '22007');
   } else if (c.accept('UNTIL', 'LOG', 'POSITION')) {
     // The mode exists (RECOVERY_TO_LOG_POSITION + LogPosition + VolumeId in managed services' APIs); the text is a synthesis.
     const position = c.number();
@@ -225,7 +227,11 @@ function recoverClause(c: Cursor, r: RecoverStatement, parseUtc: ParseUtc): void
   } else if (c.accept('USING', 'SOURCE')) {
     const src = c.string();
     const m = /^([A-Za-z][A-Za-z0-9_]*)@([A-Z][A-Z0-9]{2})$/.exec(src);
-    if (!m) throw new SqlError(448, `recovery could not be completed: invalid source '${src}', expected '<tenant>@<SID>'`);
+    if (!m)
+      throw new SqlError(
+        HanaCode.recoveryCouldNotBeCompleted,
+        `recovery could not be completed: invalid source '${src}', expected '<tenant>@<SID>'`,
+      );
     r.source = { database: m[1]!.toUpperCase(), sid: m[2]! };
   } else if (c.accept('USING', 'CATALOG')) {
     if (!c.accept('BACKINT'))

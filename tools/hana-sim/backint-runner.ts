@@ -26,6 +26,8 @@ export interface BackintContext {
   traceFile: string;
   utcOffset: string;
   now: () => number;
+  /** Fault: real ms HANA pauses halfway through each backup stream (faults.ts backupStreamPauseMs). */
+  streamPauseMs?: number;
 }
 
 /** A failure HANA reports with an exception number and text (e.g. 110507). */
@@ -211,7 +213,7 @@ export async function backupObjects(
       ctx,
       { fn: 'backup', user, backupId, count, level, objectLines: objects.map((o) => `#PIPE ${quote(o.path)}`) },
       async (gone) => {
-        await Promise.all(objects.map((o) => writeToFifo(o.path, o.data, gone)));
+        await Promise.all(objects.map((o) => writeToFifo(o.path, o.data, gone, ctx.streamPauseMs ?? 0)));
       },
     );
     if (run.exitCode !== 0) throw new BackintFailure(110507, exitText(run.exitCode, run.console));

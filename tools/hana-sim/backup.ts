@@ -9,6 +9,7 @@ import { databaseBackintDir } from './paths.js';
 import { SqlError } from './sql-errors.js';
 import type { VolumeLogEntry } from './state.js';
 import type { SystemCore } from './system-core.js';
+import { HanaCode, HanaInnerCode } from '../../src/hana/error-codes.js';
 
 export interface TopologyImage {
   kind: 'topology';
@@ -74,7 +75,7 @@ export function dataDestination(sys: SystemCore, database: string, prefix: strin
   if (!mapped.startsWith(dir + '/')) {
     throw new SqlError(
       447,
-      `backup could not be completed: [110091] Invalid path selection for data backup using ` +
+      `backup could not be completed: [${HanaInnerCode.invalidBackintPath}] Invalid path selection for data backup using ` +
         `backint: ${prefix} must start with ${dir}`,
     );
   }
@@ -130,7 +131,7 @@ export async function runDataBackup(
     stateLine(volume, 'BackupAbortSavepointFinished');
     log.write(opId, 'ERROR', 'BACKUP', `SAVE DATA finished with error: [447] backup could not be completed, [${f.code}] ${f.text}`);
     sys.state.finishCatalogEntry(entryId, 'failed', sys.env.now(), `[447] backup could not be completed, [${f.code}] ${f.text}`);
-    throw new SqlError(447, `backup could not be completed: [${f.code}] ${f.text}`);
+    throw new SqlError(HanaCode.backupFailed, `backup could not be completed: [${f.code}] ${f.text}`);
   }
   stateLine(0, 'BackupExecuteTopologyAndSSFSBackupFinished');
   const volumes = new Map<number, number>();

@@ -11,10 +11,12 @@
  *             tenant-transitions MS [STOP_MS]
  *   sim workload start SID DATABASE --every SECONDS [--table NAME] | stop SID DATABASE
  *   sim sshd-config
- * Root: <data dir>/sim unless --root. Exit: 0 ok, 1 user error.
+ * Root: <data dir>/sim unless --root. Exit: 0 ok, 1 user error. The words and options are declared once, in
+ * SIM_SPEC: the parser and --help read it.
  */
 import { join } from 'node:path';
 import type { CliContext } from '../../src/engine/cli/command.js';
+import { optionNames, parseOwn, type CommandSpec } from '../../src/engine/cli/program.js';
 import { UserError } from '../../src/sdk/errors.js';
 import { control, readServerInfo, type ServerInfo } from './control-client.js';
 import { FAULT_WORDS, faultCommandRequest } from './fault-commands.js';
@@ -30,19 +32,81 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUED = new Set([
-  '--set',
-  '--advance',
-  '--start-at',
-  '--log-shipping-lag',
-  '--markers-every',
-  '--root',
-  '--backint',
-  '--every',
-  '--table',
-  '--database',
-  '--hana-version',
-]);
+const ROOT = { flags: '--root <DIR>', description: "the simulator's directory (default: <data dir>/sim)" };
+const FAULTS = [
+  'Kinds:',
+  '  slow-recovery MS | crash-recovery [STEP] | delete-backup SID DATABASE BACKUP_ID',
+  '  backint-failure FUNCTION (MESSAGE | --clear) | privileges SID USER [PRIV,PRIV…] [--database DB]',
+  '  log-shipping-lag SECONDS | backup-encryption SID [--clear] | sr-secondary-down SID [--clear]',
+  '  tenant-transitions MS [STOP_MS]',
+].join('\n');
+
+/** `hana-vdb sim`'s words and options, declared once: the parser below and --help both read this. */
+export const SIM_SPEC: CommandSpec = {
+  name: 'sim',
+  summary: 'the simulated HANA landscape: start, clock, fault',
+  examples: ['hana-vdb sim start', 'hana-vdb sim clock --advance 600', 'hana-vdb sim fault tenant-transitions 0'],
+  subcommands: [
+    {
+      name: 'start',
+      summary: 'run the landscape in the foreground (Ctrl-C stops it); ready for a first VDB unless --bare',
+      options: [
+        { flags: '--backint <TOOL>', description: `Backint agent: ${BACKINT_TOOLS.join(', ')}`, choices: [...BACKINT_TOOLS] },
+        { flags: '--hana-version <SID=V,...>', description: 'server versions, e.g. QAS=2.00.070.00.1679989823' },
+        { flags: '--driven', description: 'the clock moves only on sim clock (else with the wall clock)' },
+        { flags: '--start-at <ISO>', description: 'simulated start time (default: an hour before now, or now with --bare)' },
+        { flags: '--log-shipping-lag <S>', description: 'seconds before a log backup is visible in the Backint store' },
+        { flags: '--markers-every <S>', description: 'write a marker row into PRD/ERP every S simulated seconds' },
+        { flags: '--no-ssh', description: 'no embedded SSH server' },
+        { flags: '--bare', description: 'skip the ready step (initial data backup, an hour of log backups)' },
+        ROOT,
+      ],
+      examples: ['hana-vdb sim start', 'hana-vdb sim start --backint aws --driven', 'hana-vdb sim start --bare --json'],
+    },
+    {
+      name: 'clock',
+      summary: 'print the simulated time, or move it',
+      options: [
+        { flags: '--set <ISO>', description: 'set the clock (forward only)' },
+        { flags: '--advance <SECONDS>', description: 'move the clock forward; due events (log backups, markers) run' },
+        ROOT,
+      ],
+      examples: ['hana-vdb sim clock', 'hana-vdb sim clock --advance 600', 'hana-vdb sim clock --set 2024-05-06T12:00:00Z'],
+    },
+    { name: 'status', summary: 'systems, tenants and the simulated time', options: [ROOT], examples: ['hana-vdb sim status'] },
+    {
+      name: 'fault',
+      summary: 'inject a fault into the running landscape',
+      args: ['<KIND>', '[ARGS...]'],
+      options: [
+        { flags: '--clear', description: 'remove the fault' },
+        { flags: '--database <DB>', description: 'privileges: the database of the user (default SYSTEMDB)' },
+        ROOT,
+      ],
+      examples: ['hana-vdb sim fault backup-encryption PRD', 'hana-vdb sim fault backint-failure restore --clear'],
+      notes: FAULTS,
+    },
+    {
+      name: 'workload',
+      summary: 'write marker rows into a tenant at a fixed interval, or stop',
+      args: ['<start|stop>', '<SID>', '<DATABASE>'],
+      options: [
+        { flags: '--every <SECONDS>', description: 'start: simulated seconds between rows' },
+        { flags: '--table <NAME>', description: 'start: the table to write (default: a marker table)' },
+        ROOT,
+      ],
+      examples: ['hana-vdb sim workload start PRD ERP --every 60', 'hana-vdb sim workload stop PRD ERP'],
+    },
+    {
+      name: 'sshd-config',
+      summary: "print an OpenSSH sshd_config snippet for the landscape's hosts",
+      options: [ROOT],
+      examples: ['hana-vdb sim sshd-config'],
+    },
+  ],
+};
+
+const { valued: VALUED, switches: SWITCHES } = optionNames((SIM_SPEC.subcommands ?? []).flatMap((c) => c.options ?? []));
 
 function parse(argv: string[]): Parsed {
   const words: string[] = [];
@@ -59,7 +123,7 @@ function parse(argv: string[]): Parsed {
             `e.g. ${a} ${a === '--set' || a === '--start-at' ? '2024-01-01T12:00:00Z' : '60'}`,
           );
         flags.set(a, v);
-      } else if (['--driven', '--no-ssh', '--clear', '--bare'].includes(a)) flags.set(a, true);
+      } else if (SWITCHES.has(a)) flags.set(a, true);
       else throw new UserError(`unknown option ${a}`, 'see `hana-vdb sim --help`');
     } else words.push(a);
   }
@@ -298,6 +362,13 @@ async function workload(p: Parsed, ctx: CliContext): Promise<number> {
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const args = argv[0] === 'sim' ? argv.slice(1) : argv;
+  if (args.includes('--help') || args.includes('-h')) {
+    // Help for the words given (sim, sim start, sim fault …), from SIM_SPEC.
+    const words = args.filter((a) => !a.startsWith('-')).slice(0, 1);
+    const { help } = (await parseOwn(SIM_SPEC, [...words, '--help'])) as { help: string };
+    ctx.stdout(ctx.json ? `${JSON.stringify({ usage: help.split('\n').filter(Boolean) })}\n` : help);
+    return 0;
+  }
   const p = parse(args);
   const root = rootOf(p, ctx);
   switch (p.words[0]) {

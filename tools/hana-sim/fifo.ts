@@ -19,9 +19,9 @@ export function mkfifo(path: string): void {
 
 /**
  * Writes `data` into the FIFO once the agent opened its read end. Resolves false when the agent
- * exited (`gone()`) before opening it.
+ * exited (`gone()`) before opening it. With `pauseMs` (a fault), stops halfway for that long or until the agent is gone.
  */
-export async function writeToFifo(path: string, data: Buffer, gone: () => boolean): Promise<boolean> {
+export async function writeToFifo(path: string, data: Buffer, gone: () => boolean, pauseMs = 0): Promise<boolean> {
   let fd: number | undefined;
   while (fd === undefined) {
     try {
@@ -33,9 +33,19 @@ export async function writeToFifo(path: string, data: Buffer, gone: () => boolea
     }
   }
   const sock = new net.Socket({ fd, readable: false, writable: true });
+  let failed = false;
+  sock.on('error', () => (failed = true)); // the agent closed early: it reports the object as #ERROR
+  let rest = data;
+  if (pauseMs > 0 && data.length > 1) {
+    const half = Math.floor(data.length / 2);
+    sock.write(data.subarray(0, half));
+    rest = data.subarray(half);
+    for (const end = Date.now() + pauseMs; Date.now() < end && !gone() && !failed;) await sleep(10);
+  }
   await new Promise<void>((resolve) => {
-    sock.on('error', () => resolve()); // the agent closed early: it reports the object as #ERROR
-    sock.end(data, () => resolve());
+    if (failed || sock.destroyed) return resolve();
+    sock.on('error', () => resolve());
+    sock.end(rest, () => resolve());
   });
   sock.destroy();
   return true;

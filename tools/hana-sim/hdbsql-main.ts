@@ -1,6 +1,7 @@
 /** Entry of exe/hdbsql (HANA_SIM_ROOT and HANA_SIM_CLIENT_VERSION come from the wrapper script). */
 import { DEFAULT_CLIENT_VERSION } from './spec.js';
 import { runHdbsql } from './hdbsql.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -20,7 +21,7 @@ runHdbsql(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e: Error) => {
-    process.stderr.write(`* -10709: ${e.message} SQLSTATE: HY000\n`);
+    process.stderr.write(`* ${HanaCode.connectionFailed}: ${e.message} SQLSTATE: HY000\n`);
     process.exitCode = 1;
   },
 );

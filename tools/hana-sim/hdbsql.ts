@@ -93,7 +93,7 @@ function resolveEndpoint(
   const ep = byReal ?? byHana;
   if (!ep)
     throw new ClientError({
-      code: -10709,
+      code: HanaCode.connectionFailed,
       text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:Connection refused {${first}})`,
       sqlState: 'HY000',
     });
@@ -128,7 +128,9 @@ export async function runHdbsql(argv: string[], io: HdbsqlIo): Promise<number> {
   const fileMode = o.statement === undefined;
   const statements = await readStatements(o, io);
   if (statements === null) {
-    io.stderr(`* -10106: Cannot open input file ${o.inputFile} SQLSTATE: HY000\n`);
+    io.stderr(
+      formatError({ code: HanaCode.cannotOpenInputFile, text: `Cannot open input file ${o.inputFile}`, sqlState: 'HY000' }),
+    );
     return o.errorExitCode ?? 1;
   }
   let client: WireClient;
@@ -168,20 +170,21 @@ async function logon(o: HdbsqlOptions, io: HdbsqlIo): Promise<WireClient> {
   let key: { env: string; user: string; password: string; database?: string } | undefined;
   if (o.key) {
     key = readUserStore(io.root)[o.key.toUpperCase()];
-    if (!key) throw new ClientError({ code: -10104, text: `Invalid value for KEY (${o.key})`, sqlState: 'HY000' });
+    if (!key)
+      throw new ClientError({ code: HanaCode.userstoreKeyInvalid, text: `Invalid value for KEY (${o.key})`, sqlState: 'HY000' });
   }
   const user = o.user ?? key?.user;
   const password = o.password ?? key?.password;
   if (!user || password === undefined)
     throw new ClientError({
-      code: -10715,
+      code: HanaCode.hostUnreachable,
       text: 'Invalid logon: no user name or password given (use -U <key> or -u <user> -p <password>)',
       sqlState: 'HY000',
     });
   const ep = resolveEndpoint(io.root, o.server ?? key?.env, o.instance, o.database ?? key?.database);
   const client = await WireClient.connect('127.0.0.1', ep.port).catch((e: Error) => {
     throw new ClientError({
-      code: -10709,
+      code: HanaCode.connectionFailed,
       text: `Connection failed (RTE:[89006] System call 'connect' failed, rc=111:${e.message})`,
       sqlState: 'HY000',
     });
@@ -215,7 +218,7 @@ async function executeAll(
       reply = await client.request<Reply>({ op: 'execute', sql });
     } catch (e) {
       const text = `Connection failed (RTE:[89008] Socket closed by peer) ${(e as Error).message}`;
-      io.stderr(formatError({ code: -10709, text, sqlState: 'HY000' }));
+      io.stderr(formatError({ code: HanaCode.connectionFailed, text, sqlState: 'HY000' }));
       return failExit();
     }
     const overall = performance.now() - t0;

@@ -84,7 +84,9 @@ export interface Landscape {
     backupEncryption(sid: string, on?: boolean): Promise<void>;
     /** SID is a system replication primary whose secondary is down (false: no system replication). */
     srSecondaryDown(sid: string, on?: boolean): Promise<void>;
-    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once). */
+    /** HANA pauses halfway through each Backint backup stream for `ms` real ms (0: no pause), e.g. to kill the agent. */
+    pauseBackupStreams(ms: number): Promise<void>;
+    /** Real milliseconds tenants stay STARTING / STOPPING (default 300 each; 0: at once, and ends those under way). */
     tenantTransitions(ms: { startMs?: number; stopMs?: number }): Promise<void>;
   };
   workload: {
@@ -231,6 +233,7 @@ function faultsApi(call: Call): Landscape['faults'] {
     logShippingLag: async (seconds) => void (await call({ op: 'log-shipping-lag', seconds })),
     backupEncryption: async (sid, on = true) => void (await call({ op: 'system-fault', sid, fault: 'backup-encryption', on })),
     srSecondaryDown: async (sid, on = true) => void (await call({ op: 'system-fault', sid, fault: 'sr-secondary-down', on })),
+    pauseBackupStreams: async (ms) => void (await call({ op: 'faults', settings: { backupStreamPauseMs: ms } })),
     tenantTransitions: async ({ startMs, stopMs }) => {
       const settings = {
         ...(startMs === undefined ? {} : { tenantStartMs: startMs }),

@@ -35,6 +35,10 @@ export class RecoveryError extends Error {
   }
 }
 
+/** A 449 found while planning: nothing was read yet (position 0). */
+const strategyError = (inner: number, detail: string, volume = 0) =>
+  new RecoveryError(HanaCode.recoveryStrategyCouldNotBeDetermined, `[${inner}] ${detail}`, volume, 0);
+
 export interface SourceVolume {
   volume: number;
   service: string;
@@ -61,11 +65,10 @@ export function strategy(cat: CatalogImage, stmt: Recover): Strategy {
   const master = masterVolume(cat) ?? 0; // none: no data backup, which dataChain reports
   const at = stmt.untilPosition?.volume;
   if (at !== undefined && !known.includes(at)) {
-    throw new RecoveryError(
-      HanaCode.recoveryStrategyCouldNotBeDetermined,
-      `[${HanaInnerCode.simNotLogVolume}] volume ${at} is not a volume of the database; its volumes are ${known.join(', ')}`,
+    throw strategyError(
+      HanaInnerCode.simNotLogVolume,
+      `volume ${at} is not a volume of the database; its volumes are ${known.join(', ')}`,
       at,
-      0,
     );
   }
   const filesOf = (id: number) => cat.files.filter((f) => f.backup_id === id && f.source_type_name !== 'catalog');
@@ -105,16 +108,23 @@ function dataChain(cat: CatalogImage, stmt: Recover, volume: number, filesOf: (i
   if (stmt.backupId !== undefined) {
     const e = data.find((x) => x.backup_id === stmt.backupId);
     if (!e)
-      throw new RecoveryError(449, `[111010] backup ${stmt.backupId} is not a successful data backup in the backup catalog`, 0, 0);
+      throw strategyError(
+        HanaInnerCode.simNotSuccessfulDataBackup,
+        `backup ${stmt.backupId} is not a successful data backup in the backup catalog`,
+      );
     if (e.entry_type_name !== 'complete data backup')
-      throw new RecoveryError(449, `[111011] backup ${stmt.backupId} is a ${e.entry_type_name}; name a complete data backup`, 0, 0);
+      throw strategyError(
+        HanaInnerCode.simNotCompleteDataBackup,
+        `backup ${stmt.backupId} is a ${e.entry_type_name}; name a complete data backup`,
+      );
     if (stmt.untilMs !== undefined && e.utc_start_ms > stmt.untilMs)
-      throw new RecoveryError(449, `[111012] backup ${stmt.backupId} was taken after the point in time`, 0, 0);
+      throw strategyError(HanaInnerCode.simBackupAfterPointInTime, `backup ${stmt.backupId} was taken after the point in time`);
     chain.push(e);
   } else {
     const full = data.filter((e) => e.entry_type_name === 'complete data backup' && notAfterTarget(e)).pop();
     const what = stmt.untilPosition ? 'log position' : 'point in time';
-    if (!full) throw new RecoveryError(449, `[111014] no complete data backup found that is older than the ${what}`, 0, 0);
+    if (!full)
+      throw strategyError(HanaInnerCode.backupCannotBeUsed, `no complete data backup found that is older than the ${what}`);
     chain.push(full);
   }
   if (stmt.mode === 'database') {
@@ -145,7 +155,7 @@ function logChain(cat: CatalogImage, stmt: Recover, volume: number, start: numbe
     if (b.redo_log_position! < a.last_redo_log_position!) {
       throw new RecoveryError(
         449,
-        `[111004] Ambiguous sequence of log backups, overlapping log backups ${a.destination_path} ` +
+        `[${HanaInnerCode.ambiguousLogBackups}] Ambiguous sequence of log backups, overlapping log backups ${a.destination_path} ` +
           `(backup id ${a.backup_id}) and ${b.destination_path} (backup id ${b.backup_id})`,
         volume,
         0,

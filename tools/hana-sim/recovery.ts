@@ -92,7 +92,10 @@ export async function runRecovery(sys: SystemCore, stmt: Recover, sqlText: strin
   const target = stmt.database!;
   const d = sys.state.database(target)!;
   if (d.recovering_op !== null)
-    throw new SqlError(448, `recovery could not be completed: database ${target} is already being recovered`);
+    throw new SqlError(
+      HanaCode.recoveryCouldNotBeCompleted,
+      `recovery could not be completed: database ${target} is already being recovered`,
+    );
   if (d.active === 'YES')
     throw new SqlError(
       448,
@@ -174,7 +177,7 @@ async function checkAccess(run: RecoveryRun, strat: Strategy): Promise<void> {
   if (missing.length) {
     throw new RecoveryError(
       449,
-      `[110098] backup not available in Backint: ` +
+      `[${HanaInnerCode.simBackupNotInBackint}] backup not available in Backint: ` +
         `${missing.map((f) => `${f.destination_path} (EBID ${f.external_backup_id})`).join(', ')}`,
       missing[0]!.source_id,
       0,
@@ -203,7 +206,12 @@ async function restoreData(run: RecoveryRun, strat: Strategy): Promise<void> {
     res.forEach((r, i) => {
       if (r.status === 'restored') return;
       const answer = r.status === 'notfound' ? '#NOTFOUND' : '#ERROR';
-      throw new RecoveryError(448, `[110092] Backint reported ${answer} for ${files[i]!.destination_path}`, files[i]!.source_id, 0);
+      throw new RecoveryError(
+        HanaCode.recoveryCouldNotBeCompleted,
+        `[${HanaInnerCode.simBackintReportedError}] Backint reported ${answer} for ${files[i]!.destination_path}`,
+        files[i]!.source_id,
+        0,
+      );
     });
     const datas = res.map((r) => (r.status === 'restored' ? r.data : Buffer.alloc(0)));
     run.topology = JSON.parse(datas[0]!.toString('utf8')) as TopologyImage;
@@ -286,7 +294,12 @@ async function readVolumeLogs(run: RecoveryRun, volume: number, chain: CatalogFi
     ]);
     if (r!.status === 'notfound') break; // not (yet) in the Backint tool: this volume's log ends here
     if (r!.status !== 'restored')
-      throw new RecoveryError(448, `[110092] Backint reported #ERROR for ${f.destination_path}`, target, run.reachedPos);
+      throw new RecoveryError(
+        HanaCode.recoveryCouldNotBeCompleted,
+        `[${HanaInnerCode.simBackintReportedError}] Backint reported #ERROR for ${f.destination_path}`,
+        target,
+        run.reachedPos,
+      );
     out.push(JSON.parse(r!.data.toString('utf8')) as LogBackupImage);
     serviceLine(run, 'progress', `${Math.floor(((i + 1) * 100) / chain.length)}% ${i + 1}/${chain.length}`, target);
     await progressStep(run);
@@ -324,8 +337,8 @@ function failRecovery(run: RecoveryRun, e: unknown, neededRecovery: boolean): ne
     e instanceof RecoveryError
       ? e
       : e instanceof BackintFailure
-        ? new RecoveryError(448, `[${e.code}] ${e.hanaText}`, run.volume, run.reachedPos)
-        : new RecoveryError(448, `[2000000] ${(e as Error).message}`, run.volume, run.reachedPos);
+        ? new RecoveryError(HanaCode.recoveryCouldNotBeCompleted, `[${e.code}] ${e.hanaText}`, run.volume, run.reachedPos)
+        : new RecoveryError(HanaCode.recoveryCouldNotBeCompleted, `[2000000] ${(e as Error).message}`, run.volume, run.reachedPos);
   stateLine(run, 'RecoveryError');
   run.log.write(run.opId, 'ERROR', 'RECOVERY', `RECOVER DATA finished with error: [${err.code}] ${err.text}`);
   run.sys.state.setRecovering(run.target, null, run.touched || neededRecovery);

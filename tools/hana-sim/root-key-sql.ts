@@ -12,6 +12,7 @@ import type { Privilege } from './spec.js';
 import { errors, SqlError } from './sql-errors.js';
 import type { SystemState } from './state.js';
 import { tokenizeSql, type SqlToken } from './sql-tokens.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 
 export type RootKeyStatement =
   | { kind: 'set-password'; database: string | undefined; password: string }
@@ -66,7 +67,10 @@ export function parseRootKeyStatement(sql: string): RootKeyStatement | undefined
   if (t.length > i + 5) throw errors.syntax(t[i + 5]!.raw);
   const file = t[i + 3]!.value;
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(file) || file.startsWith('.'))
-    throw new SqlError(2, `general error: invalid root key backup file name '${file}' (letters, digits, _ . -)`);
+    throw new SqlError(
+      HanaCode.generalError,
+      `general error: invalid root key backup file name '${file}' (letters, digits, _ . -)`,
+    );
   return { kind: 'backup-keys', database, file };
 }
 

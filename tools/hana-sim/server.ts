@@ -17,8 +17,10 @@ import { keyOwner } from './os-users.js';
 import { SqlError } from './sql-errors.js';
 import { applySystemFault, type SystemFault } from './system-faults.js';
 import { SimSystem, type Session } from './system.js';
+import { settleTransitions } from './transitions.js';
 import { readUserStore, writeUserStore, type UserStoreKey } from './userstore.js';
 import { onLines, sendLine } from './wire.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 
 export interface ServerOptions {
   root: string;
@@ -233,15 +235,15 @@ export class SimServer {
             session = sys.authenticate(database, String(msg.user ?? '').toUpperCase(), String(msg.password ?? ''));
             sendLine(sock, { ok: true });
           } else if (msg.op === 'execute') {
-            if (!session) throw new SqlError(-10821, 'Session not connected');
+            if (!session) throw new SqlError(HanaCode.sessionNotConnected, 'Session not connected');
             const t0 = process.hrtime.bigint();
             const result = await sys.execute(session, String(msg.sql ?? ''));
             sendLine(sock, { ok: true, result, serverTimeUs: Number((process.hrtime.bigint() - t0) / 1000n) });
           } else {
-            throw new SqlError(-10709, `unknown request ${msg.op}`);
+            throw new SqlError(HanaCode.connectionFailed, `unknown request ${msg.op}`);
           }
         } catch (e) {
-          const err = e instanceof SqlError ? e : new SqlError(2, `general error: ${(e as Error).message}`);
+          const err = e instanceof SqlError ? e : new SqlError(HanaCode.generalError, `general error: ${(e as Error).message}`);
           if (!sock.destroyed) sendLine(sock, { ok: false, error: { code: err.code, text: err.text, sqlState: err.sqlState } });
         }
       });
@@ -275,6 +277,10 @@ export class SimServer {
         Object.assign(this.faults, msg.settings ?? {});
         if (msg.settings && 'crashRecoveryAtStep' in msg.settings && msg.settings.crashRecoveryAtStep === null)
           delete this.faults.crashRecoveryAtStep;
+        for (const sys of this.systems.values()) {
+          if (msg.settings?.tenantStartMs === 0) settleTransitions(sys, 'start');
+          if (msg.settings?.tenantStopMs === 0) settleTransitions(sys, 'stop');
+        }
         return { ...this.faults };
       case 'backint-failure': {
         const file = join(faultDir(this.opts.root), `backint-${msg.function}`);

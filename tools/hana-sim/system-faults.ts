@@ -3,7 +3,7 @@
  * system replication primary with its secondary down (replication.ts). Their monitoring views, their effect on
  * RECOVER, and the switch the control port and `hana-vdb sim fault` use.
  */
-import { HanaText } from '../../src/hana/error-codes.js';
+import { HanaCode, HanaText } from '../../src/hana/error-codes.js';
 import { ENCRYPTION_VIEWS, encryptionViewRows, missingBackupRootKey, setBackupEncryption } from './encryption.js';
 import { REPLICATION_VIEWS, replicationRecoveryFailure, replicationViewRows, setSecondaryDown } from './replication.js';
 import type { SystemCore } from './system-core.js';
@@ -34,8 +34,14 @@ export function recoveryFault(
   target: string,
 ): { code: 448; detail: string; clientText?: string } | undefined {
   const sr = replicationRecoveryFailure(sys.state);
-  if (sr) return { code: 448, detail: sr.detail, clientText: sr.clientText };
+  if (sr) return { code: HanaCode.recoveryCouldNotBeCompleted, detail: sr.detail, clientText: sr.clientText };
   const src = sys.env.lookup(source.sid);
   const missing = src ? missingBackupRootKey(src, source.database, sys, target) : undefined;
-  return missing ? { code: 448, detail: missing, clientText: `${HanaText.recoveryCouldNotBeCompleted}: ${missing}` } : undefined;
+  return missing
+    ? {
+        code: HanaCode.recoveryCouldNotBeCompleted,
+        detail: missing,
+        clientText: `${HanaText.recoveryCouldNotBeCompleted}: ${missing}`,
+      }
+    : undefined;
 }

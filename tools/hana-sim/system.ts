@@ -105,6 +105,7 @@ export class SimSystem implements SystemCore {
       traceFile: join(databaseTraceDir(this.paths, database), 'backint.log'),
       utcOffset: this.spec.utcOffset,
       now: this.env.now,
+      streamPauseMs: this.env.faults.backupStreamPauseMs ?? 0,
     };
   }
 
@@ -208,7 +209,7 @@ export class SimSystem implements SystemCore {
   async execute(session: Session, sql: string): Promise<SqlResult> {
     const d = this.state.database(session.database);
     if (!d || d.active !== 'YES')
-      throw new SqlError(-10807, `Connection down: database ${session.database} is not running`, 'HY000');
+      throw new SqlError(HanaCode.connectionBroken, `Connection down: database ${session.database} is not running`, 'HY000');
     const rootKeys = parseRootKeyStatement(sql);
     if (rootKeys) {
       runRootKeyStatement(this, session, rootKeys);
@@ -229,7 +230,11 @@ export class SimSystem implements SystemCore {
       stmt = conn.db.prepare(tr.sql);
     } catch (e) {
       if ([...tr.schemas].some((s) => !VIEW_SCHEMAS.has(s) && !userSchemas.has(s)) && /no such table/i.test((e as Error).message)) {
-        throw new SqlError(362, `invalid schema name: ${[...tr.schemas].find((s) => !VIEW_SCHEMAS.has(s))}`, '3F000');
+        throw new SqlError(
+          HanaCode.invalidSchemaName,
+          `invalid schema name: ${[...tr.schemas].find((s) => !VIEW_SCHEMAS.has(s))}`,
+          '3F000',
+        );
       }
       throw errors.sqlite((e as Error).message);
     }
@@ -259,13 +264,18 @@ export class SimSystem implements SystemCore {
         this.require(session, s.kind === 'start' ? 'DATABASE START' : 'DATABASE STOP', 'DATABASE ADMIN');
         const d = refuseDuringTransition(this.tenant(s.database));
         if (d.recovering_op !== null)
-          throw new SqlError(448, `recovery could not be completed: database ${s.database} is being recovered`);
+          throw new SqlError(
+            HanaCode.recoveryCouldNotBeCompleted,
+            `recovery could not be completed: database ${s.database} is being recovered`,
+          );
         if (s.kind === 'stop') {
-          if (d.active === 'NO') throw new SqlError(467, `cannot stop database: database ${s.database} is not running`);
+          if (d.active === 'NO')
+            throw new SqlError(HanaCode.cannotStopDatabase, `cannot stop database: database ${s.database} is not running`);
           this.release(s.database);
           beginTransition(this, s.database, 'stop');
         } else {
-          if (d.active === 'YES') throw new SqlError(466, `cannot start database: database ${s.database} is already running`);
+          if (d.active === 'YES')
+            throw new SqlError(HanaCode.cannotStartDatabase, `cannot start database: database ${s.database} is already running`);
           if (d.needs_recovery)
             throw new SqlError(
               2000,
@@ -285,7 +295,8 @@ export class SimSystem implements SystemCore {
         if (!inSystemDb) throw errors.notSupported('DROP DATABASE is only possible in the system database');
         this.require(session, 'DATABASE ADMIN');
         const d = this.tenant(s.database);
-        if (d.active === 'YES') throw new SqlError(467, `cannot drop database: database ${s.database} is running; stop it first`);
+        if (d.active === 'YES')
+          throw new SqlError(HanaCode.cannotStopDatabase, `cannot drop database: database ${s.database} is running; stop it first`);
         this.release(s.database);
         this.state.removeDatabase(s.database);
         rmSync(this.dataFile(s.database), { force: true });
@@ -298,7 +309,8 @@ export class SimSystem implements SystemCore {
           throw errors.notSupported('BACKUP DATA FOR <database> is only possible in the system database');
         this.require(session, 'DATABASE BACKUP OPERATOR', 'BACKUP ADMIN', 'DATABASE ADMIN');
         const d = database === 'SYSTEMDB' ? this.state.database('SYSTEMDB')! : this.tenant(database);
-        if (d.active !== 'YES') throw new SqlError(447, `backup could not be completed: database ${database} is not running`);
+        if (d.active !== 'YES')
+          throw new SqlError(HanaCode.backupFailed, `backup could not be completed: database ${database} is not running`);
         await runDataBackup(this, database, s.level, s.prefix, sql, s.comment);
         return none;
       }

@@ -7,6 +7,7 @@
 import { SqlError } from './sql-errors.js';
 import type { DatabaseRow } from './state.js';
 import type { SystemCore } from './system-core.js';
+import { HanaCode } from '../../src/hana/error-codes.js';
 
 const FINAL = { STARTING: 'YES', STOPPING: 'NO' } as const;
 
@@ -28,23 +29,36 @@ export function beginTransition(sys: Pick<SystemCore, 'state' | 'env'>, database
   }, ms).unref();
 }
 
-/** After a restart of the simulator: transitions that were under way have ended. */
-export function settleTransitions(sys: Pick<SystemCore, 'state'>): void {
+/**
+ * Ends transitions under way: all of them after a restart of the simulator, or those of one kind when a test sets
+ * that kind's while to 0 (so a test can hold a tenant STOPPING as long as it asserts, then end it without waiting).
+ */
+export function settleTransitions(sys: Pick<SystemCore, 'state'>, kind?: 'start' | 'stop'): void {
   for (const d of sys.state.databases())
-    if (d.active === 'STARTING' || d.active === 'STOPPING') sys.state.setActive(d.name, FINAL[d.active], '');
+    if ((d.active === 'STARTING' && kind !== 'stop') || (d.active === 'STOPPING' && kind !== 'start'))
+      sys.state.setActive(d.name, FINAL[d.active], '');
 }
 
 /** START and STOP are refused while the tenant is between states (the simulator's text; no evidence found). */
 export function refuseDuringTransition(d: DatabaseRow): DatabaseRow {
   if (d.active === 'STARTING' || d.active === 'STOPPING')
-    throw new SqlError(2, `general error: database ${d.name} is ${d.active}; wait until ACTIVE_STATUS is ${FINAL[d.active]}`);
+    throw new SqlError(
+      HanaCode.generalError,
+      `general error: database ${d.name} is ${d.active}; wait until ACTIVE_STATUS is ${FINAL[d.active]}`,
+    );
   return d;
 }
 
 /** RECOVER needs the tenant stopped: neither STOPPING nor STARTING is (the simulator's texts; no evidence found). */
 export function refuseRecoveryDuringTransition(d: DatabaseRow): void {
   if (d.active === 'STOPPING')
-    throw new SqlError(448, `recovery could not be completed: database ${d.name} is not stopped yet (ACTIVE_STATUS STOPPING)`);
+    throw new SqlError(
+      HanaCode.recoveryCouldNotBeCompleted,
+      `recovery could not be completed: database ${d.name} is not stopped yet (ACTIVE_STATUS STOPPING)`,
+    );
   if (d.active === 'STARTING')
-    throw new SqlError(448, `recovery could not be completed: database ${d.name} is starting; stop it when ACTIVE_STATUS is YES`);
+    throw new SqlError(
+      HanaCode.recoveryCouldNotBeCompleted,
+      `recovery could not be completed: database ${d.name} is starting; stop it when ACTIVE_STATUS is YES`,
+    );
 }

@@ -3,7 +3,7 @@
  * SLOT_BYTES, and a control block of Int32 counters. Producer and consumer each own one counter; a slot is
  * free when produced - consumed < SLOTS. Counters only grow (2^31 slots of 1 MiB = 2 PiB per channel).
  */
-import { ALIGN } from './direct.js';
+import { ALIGN, pageAlignedSharedBuffer } from './direct.js';
 
 export const SLOT_BYTES = 1 << 20;
 export const SLOTS = 4;
@@ -43,11 +43,11 @@ export function signal(ctl: Int32Array, wake = true): void {
 
 /**
  * `withSlots: false`: only the control block (a worker that moves and hashes the bytes by itself). The slots
- * get ALIGN spare bytes, so a worker reading a file with O_DIRECT can start them at an aligned address.
+ * start on a memory page, for direct I/O (direct.ts), with ALIGN spare bytes should BASE have to move.
  */
 export function newRing(withSlots = true): Ring {
   return {
-    data: new SharedArrayBuffer(withSlots ? SLOT_BYTES * SLOTS + ALIGN : 0),
+    data: withSlots ? pageAlignedSharedBuffer(SLOT_BYTES * SLOTS + ALIGN) : new SharedArrayBuffer(0),
     control: new SharedArrayBuffer(CONTROL_INTS * 4),
   };
 }

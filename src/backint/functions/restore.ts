@@ -45,6 +45,21 @@ async function streamed(
   return sink.digest();
 }
 
+/**
+ * The bytes read back are not those recorded at backup: say which object (HANA knows it by EBID), how it differs,
+ * and what to do, since HANA quotes this reason in its recovery error.
+ */
+export function corrupted(m: ObjectManifest, restored: { size: number; sha256: string }): Error {
+  const how =
+    restored.size !== m.size
+      ? `size mismatch: ${restored.size} bytes read back, ${m.size} backed up`
+      : `SHA-256 mismatch: ${restored.sha256.slice(0, 16)}… read back, ${m.sha256.slice(0, 16)}… at backup`;
+  return new Error(
+    `object EBID ${m.ebid} of ${m.path} is corrupted in the store (${how}): answered #ERROR, HANA must not use it. ` +
+      'Recover from other backups (an older or newer data backup and its logs), or put back an intact copy of the object',
+  );
+}
+
 async function restoreOne(line: Line, out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome> {
   const pathTok = line.keyword === '#EBID' ? line.params[1]! : line.params[0]!;
   const destTok = line.keyword === '#EBID' ? line.params[2] : line.params[1];
@@ -64,8 +79,7 @@ async function restoreOne(line: Line, out: Output, store: ObjectStore, o: Functi
     const dec = decoder(m.codec);
     const restored =
       !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dec, dest, timeoutMs, store);
-    if (restored.size !== m.size) throw new Error(`size mismatch: restored ${restored.size} bytes, recorded ${m.size}`);
-    if (restored.sha256 !== m.sha256) throw new Error('SHA-256 mismatch: the stored object is corrupted');
+    if (restored.size !== m.size || restored.sha256 !== m.sha256) throw corrupted(m, restored);
     const result = `#RESTORED ${quote(m.ebid)} ${pathTok.raw}`;
     out.line(result);
     o.log.info(`restored ${m.ebid} of ${pathTok.value} (${m.size} bytes)`);

@@ -1,12 +1,15 @@
 /**
  * Filesystem store: <root>/<user>/<path segments>/@/<ebid>.data and <ebid>.json (the manifest).
- * Both are written under dot-prefixed temporary names, fsynced, renamed data-first and the
- * directory fsynced: the manifest's rename is the commit, so a partly written object is never listed.
+ * Both are written under temporary names in <root>/@partial (a name no user segment can take), fsynced, renamed
+ * data-first into the versions folder and that folder fsynced: the manifest's rename is the commit, so a partly
+ * written object is never listed. A temporary name carries the writer's host and pid: the first backup of a later
+ * run removes what agents on this host that no longer run (killed mid-backup) left there.
  * Uncompressed objects are copied between HANA's pipe and the data file by a channel worker (putPath,
  * restoreTo); compressed ones pass through Node streams (put, open).
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -33,6 +36,8 @@ export interface FilesystemStoreOptions {
   failWritesAfterBytes?: number;
 }
 
+/** Temporary files of objects being written; `@` never starts an encoded user segment. */
+const PARTIAL = '@partial';
 const BATCH_BYTES = 1 << 20;
 /** Batches written concurrently while the pipe is read on (memory: this many batches). */
 const WRITES_IN_FLIGHT = 4;
@@ -48,7 +53,46 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** This host's name as it may appear in a file name. */
+const HOST = encodeSegment(hostname());
+
+/** Whether a process with this pid runs on this host (EPERM: it runs as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+}
+
+/**
+ * Why a write into the store failed, in words that name the store and the fix (HANA quotes the agent's console
+ * output in its backup error); other errors pass unchanged.
+ */
+export function storeWriteError(e: unknown, root: string, what: string): unknown {
+  const code = errnoCode(e);
+  const lost = `${what} was not stored; objects stored before are intact`;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new Error(
+      `the store is full: writing under FilesystemRoot ${root} failed with ${code} ` +
+        `(${code === 'ENOSPC' ? 'no space left on device' : 'disk quota exceeded'}); ${lost}. ` +
+        `Free space on the filesystem of ${root} (or point FilesystemRoot at a larger one), then run the backup again`,
+      { cause: e },
+    );
+  if (code === 'EFBIG')
+    return new Error(
+      `the object is larger than this process may write: writing under FilesystemRoot ${root} failed with EFBIG ` +
+        `(file too large); ${lost}. Raise the file size limit (ulimit -f) of HANA's OS user that runs hdbbackint, ` +
+        `or use a filesystem for ${root} that allows larger files, then run the backup again`,
+      { cause: e },
+    );
+  return e;
+}
+
 export class FilesystemStore implements ObjectStore {
+  private swept = false;
+
   constructor(
     private readonly root: string,
     private readonly options: FilesystemStoreOptions = {},
@@ -115,11 +159,15 @@ export class FilesystemStore implements ObjectStore {
    */
   private async store(info: PutInfo, fill: (fh: FileHandle, file: string) => Promise<Digest>): Promise<ObjectManifest> {
     const dir = this.versionsDir(info.user, info.path);
+    const partial = path.join(this.root, PARTIAL);
     await mkdir(dir, { recursive: true });
+    await mkdir(partial, { recursive: true });
+    await this.sweepPartial(partial);
     const dataFile = path.join(dir, `${info.ebid}.data`);
     const manifestFile = path.join(dir, `${info.ebid}.json`);
-    const tmpData = path.join(dir, `.${info.ebid}.data.tmp`);
-    const tmpManifest = path.join(dir, `.${info.ebid}.json.tmp`);
+    const tmp = path.join(partial, `${HOST}.${process.pid}.${info.ebid}`);
+    const tmpData = `${tmp}.data.tmp`;
+    const tmpManifest = `${tmp}.json.tmp`;
     try {
       const fh = await open(tmpData, 'wx');
       let digest: Digest;
@@ -152,7 +200,18 @@ export class FilesystemStore implements ObjectStore {
     } catch (e) {
       await rm(tmpData, { force: true });
       await rm(tmpManifest, { force: true });
-      throw e;
+      throw storeWriteError(e, this.root, `object ${info.ebid} of ${info.path}`);
+    }
+  }
+
+  /** Once per agent run: removes temporary files that agents on this host left when they were killed. */
+  private async sweepPartial(partial: string): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    for (const name of await readdir(partial)) {
+      const m = /^(.+)\.(\d+)\.[^.]+\.(data|json)\.tmp$/.exec(name);
+      if (m && m[1] === HOST && Number(m[2]) !== process.pid && !running(Number(m[2])))
+        await rm(path.join(partial, name), { force: true });
     }
   }
 
@@ -263,7 +322,11 @@ export class FilesystemStore implements ObjectStore {
     } catch (e) {
       throw new Error(`object data of ${m.ebid} is missing (${errnoCode(e)})`, { cause: e });
     }
-    if (s.size !== m.storedSize) throw new Error(`object data of ${m.ebid} has ${s.size} bytes, expected ${m.storedSize}`);
+    if (s.size !== m.storedSize)
+      throw new Error(
+        `object EBID ${m.ebid} of ${m.path} is damaged in the store: its data file ${file} has ${s.size} bytes, ` +
+          `expected ${m.storedSize}. Recover from other backups, or put back an intact copy of that file`,
+      );
     return file;
   }
 

@@ -32,7 +32,7 @@ export function packageRoot(): string {
 const DELEGATED: Record<string, { file: string; ownHelp: boolean }> = {
   'parse-backup-log': { file: 'dist/src/hana/cli/parse-backup-log.js', ownHelp: false },
   sim: { file: 'dist/tools/hana-sim/cli.js', ownHelp: true },
-  demo: { file: 'dist/tools/demo/cli.js', ownHelp: false },
+  demo: { file: 'dist/tools/demo/cli.js', ownHelp: true },
 };
 
 interface Globals {
@@ -143,6 +143,8 @@ export async function main(
       // A live line only for a person at a terminal: plain lines when stdout is piped or the output is JSON.
       interactive: io.interactive ?? (!json && Boolean(process.stdout.isTTY && process.stderr.isTTY)),
     };
+    // `help vdb provision` is `vdb provision --help` (commander's help command takes one word only).
+    if (g.rest[0] === 'help' && g.rest.length > 1) g.rest = [...g.rest.slice(1), '--help'];
     const [command, ...rest] = g.rest;
     const delegated = command === undefined ? undefined : DELEGATED[command];
     const wantsHelp = rest.includes('--help') || rest.includes('-h');

@@ -3,7 +3,7 @@
  * parse failure becomes the one error shape (a UserError: one line, then the fix) naming the nearest valid word.
  * Commands are declared as data (CommandSpec) so that help, the completion scripts and the tests read one tree.
  */
-import { Command, Option, type Help, type HelpContext } from 'commander';
+import { Command, CommanderError, Option, type Help, type HelpContext } from 'commander';
 import { UserError } from '../../sdk/errors.js';
 import { nearest } from './nearest.js';
 
@@ -186,4 +186,48 @@ export function buildProgram(specs: CommandSpec[], write: (text: string) => void
 /** Every command of the tree (depth first), for the help walk and the completion scripts. */
 export function walk(cmd: Command): Command[] {
   return [cmd, ...cmd.commands.filter((c) => c.name() !== 'help').flatMap(walk)];
+}
+
+/** What a delegated command's own parse gives: the help text when --help was asked, else its input. */
+export type OwnParse = { help: string } | { args: string[]; values: Values };
+
+/**
+ * Parse a delegated command's argv (the words after its name) by its spec, as the tree parses its own commands:
+ * the same help (from the same option declarations the command reads), the same errors naming the nearest
+ * option. Commands whose spec has subcommands get help only this way (`help` is then always set or a parse
+ * error is thrown); leaves get their positional arguments and option values.
+ */
+export async function parseOwn(spec: CommandSpec, argv: string[]): Promise<OwnParse> {
+  let help = '';
+  let got: { args: string[]; values: Values } | undefined;
+  const leaf: CommandSpec = {
+    ...spec,
+    delegated: false,
+    action: async (args, values) => {
+      got = { args, values };
+      return 0;
+    },
+  };
+  const program = buildProgram(
+    [leaf],
+    (t) => void (help += t),
+    (action, args, v) => action(args, v).then(() => undefined),
+  );
+  try {
+    await program.parseAsync([spec.name, ...argv], { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError) || (e.code !== 'commander.helpDisplayed' && e.code !== 'commander.help')) throw e;
+  }
+  return help || !got ? { help } : got;
+}
+
+/** A spec's option names as a parser needs them: those that take a value, and the switches. */
+export function optionNames(options: OptionSpec[]): { valued: Set<string>; switches: Set<string> } {
+  const valued = new Set<string>();
+  const switches = new Set<string>();
+  for (const o of options) {
+    const [long, value] = o.flags.split(' ');
+    (value ? valued : switches).add(long!);
+  }
+  return { valued, switches };
 }

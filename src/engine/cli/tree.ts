@@ -12,28 +12,38 @@ import { vdbSpec } from './commands/vdb.js';
 import { completionScript } from './completion.js';
 import { buildProgram, type Action, type CommandSpec, type Values } from './program.js';
 
-/** Registered for help and completion only: main hands their raw argv to their own module. */
+/**
+ * Registered for the overview and completion only: main hands their raw argv to their own module. demo and sim
+ * declare their options where they parse them and answer --help themselves; parse-backup-log's help is here.
+ */
 export const DELEGATED_SPECS: CommandSpec[] = [
   {
     name: 'demo',
     summary: 'the whole job on an embedded simulated landscape',
     args: ['[OPTIONS...]'],
-    examples: ['hana-vdb demo', 'hana-vdb demo --scenario lag', 'hana-vdb demo --backint aws --json'],
-    notes: 'Options: --scenario basic|lag, --backint hana-backint|commvault|aws.',
+    examples: ['hana-vdb demo --help'],
     delegated: true,
   },
   {
     name: 'sim',
     summary: 'the simulated HANA landscape: start, clock, fault',
     args: ['[ARGS...]'],
-    examples: ['hana-vdb sim start', 'hana-vdb sim clock --advance 600', 'hana-vdb sim --help'],
+    examples: ['hana-vdb sim --help'],
     delegated: true,
   },
   {
     name: 'parse-backup-log',
     summary: 'read a HANA backup.log and print its recoveries and backups',
-    args: ['<FILE>', '[OPTIONS...]'],
-    examples: ['hana-vdb parse-backup-log /usr/sap/QAS/HDB10/hanaqas/trace/DB_VDB1/backup.log'],
+    args: ['<FILE>'],
+    examples: [
+      'hana-vdb parse-backup-log /usr/sap/QAS/HDB10/hanaqas/trace/DB_VDB1/backup.log',
+      'hana-vdb parse-backup-log backup.log --json',
+    ],
+    notes:
+      'One row per operation (recoveries and backups), every time in UTC. --json prints\n' +
+      '{"operations":[{operationId, kind, startedAt, command, requestedTimestamp, finishedAt, outcome,\n' +
+      'reachedTimestamp, reachedLogPosition, errorCode, message}]}.\n' +
+      'Lines that are not backup.log entries are counted on stderr.',
     delegated: true,
   },
 ];
@@ -95,7 +105,8 @@ export async function runTree(app: App, ctx: CliContext, argv: string[]): Promis
   try {
     await p.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (!(e instanceof CommanderError) || e.code !== 'commander.helpDisplayed') throw e;
+    // --help gives helpDisplayed, `hana-vdb help COMMAND` gives help: both printed help, nothing failed.
+    if (!(e instanceof CommanderError) || (e.code !== 'commander.helpDisplayed' && e.code !== 'commander.help')) throw e;
   }
   if (help) ctx.stdout(ctx.json ? `${JSON.stringify({ usage: help.split('\n').filter(Boolean) })}\n` : help);
   return code;

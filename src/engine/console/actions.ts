@@ -10,6 +10,7 @@ import type { Engine } from '../engine.js';
 import { FINGERPRINT } from '../ssh/host-key.js';
 import type { Json } from '../store/types.js';
 import { addEnvironment, deleteEnvironment, discoverEnvironment } from '../workflows/environment.js';
+import { checkDSource } from '../workflows/dsource-check.js';
 import { deleteDSource, disableDSource, enableDSource, linkDSource, syncDSource } from '../workflows/dsource.js';
 import {
   deleteVdb,
@@ -206,9 +207,21 @@ export class Actions {
         return this.run(() => enableDSource(this.engine, name));
       case 'disable':
         return this.run(() => disableDSource(this.engine, name));
+      case 'check':
+        return this.check(name, body);
       default:
-        throw new HttpError(404, `Unknown dSource action '${verb}'.`, 'Use sync, enable or disable.');
+        throw new HttpError(404, `Unknown dSource action '${verb}'.`, 'Use sync, check, enable or disable.');
     }
+  }
+
+  /**
+   * `dsource check` from the target of one of its VDBs (`vdb`), or where its VDBs are when none is named; the
+   * report is kept for the job's page.
+   */
+  check(name: string, body: Body): Promise<Started> {
+    const vdb = text(body, 'vdb', false);
+    if (vdb !== undefined && !NAME.test(vdb)) throw badField('vdb', `'${vdb}' is not a VDB name`, 'Pick one of the listed VDBs.');
+    return this.jobs.start(() => checkDSource(this.engine, { dsource: name, ...(vdb === undefined ? {} : { vdb }) }), true);
   }
 
   deleteDSource(name: string, body: Body): Promise<Started> {

@@ -5,7 +5,8 @@
  * fix; some steps, such as deleting an unused environment, need no job). Starts are serialized, so the
  * first unknown job id seen while a start is pending is that start's job.
  *
- * It also keeps each job's progress lines (HANA's `progress of service` lines); the store keeps only the last.
+ * It also keeps each job's progress lines (HANA's `progress of service` lines; the store keeps only the last) and
+ * the result of workflows whose result is their point (a `dsource check` report), for the job's page.
  */
 import type { ProgressReport } from '../../sdk/libs.js';
 import type { JobRow } from '../store/types.js';
@@ -27,6 +28,7 @@ export class JobTracker {
   private pending: ((jobId: number) => void) | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly progress = new Map<number, ProgressLine[]>();
+  private readonly results = new Map<number, unknown>();
   /** Workflows still running, so close() can let them finish. */
   private readonly running = new Set<Promise<unknown>>();
 
@@ -63,14 +65,19 @@ export class JobTracker {
     return this.progress.get(jobId) ?? [];
   }
 
+  /** What the job's workflow returned, when it was started with `keepResult` (null otherwise or not yet). */
+  resultOf(jobId: number): unknown {
+    return this.results.get(jobId) ?? null;
+  }
+
   /** Run `workflow`; resolves once its job exists (or it ended without one), rejects when it failed before any job. */
-  start(workflow: () => Promise<unknown>): Promise<Started> {
-    const started = this.queue.then(() => this.startNow(workflow));
+  start(workflow: () => Promise<unknown>, keepResult = false): Promise<Started> {
+    const started = this.queue.then(() => this.startNow(workflow, keepResult));
     this.queue = started.catch(() => undefined);
     return started;
   }
 
-  private startNow(workflow: () => Promise<unknown>): Promise<Started> {
+  private startNow(workflow: () => Promise<unknown>, keepResult: boolean): Promise<Started> {
     return new Promise<Started>((resolve, reject) => {
       let jobId: number | undefined;
       this.pending = (id) => {
@@ -79,7 +86,11 @@ export class JobTracker {
       };
       const run = workflow()
         .then(
-          () => {
+          (value) => {
+            if (keepResult && jobId !== undefined) {
+              this.results.set(jobId, value);
+              if (this.results.size > MAX_JOBS_KEPT) this.results.delete(this.results.keys().next().value!);
+            }
             if (jobId === undefined) {
               this.pending = undefined;
               resolve({ done: true });

@@ -127,6 +127,6 @@ export class Views {
   job(id: number) {
     const job = this.store.job(id);
     if (!job) throw new HttpError(404, `No job with ID ${id}.`, 'See the Jobs page.');
-    return { job, progress: this.jobs.progressOf(id), log: this.store.jobLog(id) };
+    return { job, progress: this.jobs.progressOf(id), log: this.store.jobLog(id), result: this.jobs.resultOf(id) };
   }
 }

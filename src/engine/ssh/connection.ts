@@ -98,6 +98,12 @@ function connectError(err: Error & { level?: string; code?: string }, target: Ss
   return new LibraryError('CONNECT_FAILED', `SSH connection to ${where} failed: ${err.message}.`);
 }
 
+/** ssh2 reports an exit-signal as (null, 'SIGKILL'): the shell's convention 128 + n keeps exitCode meaningful. */
+function signalEnd(signal: string): { exitCode: number; endedBy: string } {
+  const endedBy = signal.startsWith('SIG') ? signal : `SIG${signal}`;
+  return { exitCode: 128 + (constants.signals[endedBy as keyof typeof constants.signals] ?? 0), endedBy };
+}
+
 export class SshConnection {
   private readonly pending = new Set<(err: Error) => void>();
   private lost: Error | undefined;
@@ -208,6 +214,7 @@ export class SshConnection {
         let stdout = '';
         let stderr = '';
         let exitCode: number | undefined;
+        let endedBy: string | undefined;
         ch.on('data', (d: Buffer) => {
           const text = out.write(d);
           stdout += text;
@@ -216,7 +223,7 @@ export class SshConnection {
         ch.stderr.on('data', (d: Buffer) => (stderr += errOut.write(d)));
         ch.on('exit', (code: number | null, signal?: string) => {
           if (code !== null && code !== undefined) exitCode = code;
-          else if (signal) exitCode = 128 + (constants.signals[`SIG${signal}` as keyof typeof constants.signals] ?? 0);
+          else if (signal) ({ exitCode, endedBy } = signalEnd(signal));
         });
         ch.on('close', () => {
           stdout += out.end();
@@ -231,7 +238,10 @@ export class SshConnection {
                 ),
             );
           }
-          if (options.check && exitCode !== 0) return finish(new PluginScriptError(exitCode, stdout, stderr));
+          if (options.check && exitCode !== 0) {
+            const where = `on ${this.target.host}:${this.target.port}`;
+            return finish(new PluginScriptError(exitCode, stdout, stderr, { where, ...(endedBy ? { signal: endedBy } : {}) }));
+          }
           finish(undefined, { exitCode, stdout, stderr });
         });
         ch.end(script);

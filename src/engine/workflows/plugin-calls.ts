@@ -3,7 +3,9 @@
  * the engine here: its shape is checked for the type the caller gets (a plugin bug is an
  * IncorrectReturnTypeError naming the operation), so no workflow casts what a plugin returned.
  */
-import { IncorrectReturnTypeError } from '../../sdk/errors.js';
+import { IncorrectPluginCodeError, IncorrectReturnTypeError, UserError } from '../../sdk/errors.js';
+import { withEngineLibs } from '../../sdk/libs.js';
+import type { DefinitionName } from '../../sdk/schema.js';
 import {
   Status,
   type MountSpecification,
@@ -12,6 +14,7 @@ import {
   type VirtualSource,
 } from '../../sdk/platform.js';
 import type { Area } from '../../sdk/plugin.js';
+import { engineLibs } from '../plugin-host/libs.js';
 import { checkMountSpecification, checkReturnShape, type ReturnKind } from '../plugin-host/returns.js';
 import type { Json } from '../store/types.js';
 import type { JobContext } from './job.js';
@@ -110,3 +113,90 @@ export const virtual = {
   status,
   cleanup: (ctx: Caller, args: VirtualArgs): Promise<void> => optional(ctx, 'virtual', 'cleanup', args),
 };
+
+/** One line of the backup source check (extension.sourceCheck). */
+export interface SourceCheckLine {
+  id: string;
+  title: string;
+  verdict: 'ok' | 'warn' | 'fail';
+  found: string;
+  fix: string | null;
+}
+
+/** extension.sourceCheck's report: the worst verdict, the lines, and what the plugin adds (source, target, ...). */
+export type SourceCheckReport = Json & { verdict: 'ok' | 'warn' | 'fail'; lines: SourceCheckLine[] };
+
+export interface SourceCheckArgs {
+  stagedSource: StagedSource;
+  sourceConfig: Json;
+  virtualSource: VirtualSource;
+  repository: Json;
+}
+
+/** What calling an extension needs of a job: its plugin, SSH pool, log and progress. */
+export type ExtensionCaller = Pick<JobContext, 'engine' | 'job' | 'plugin' | 'pool' | 'log' | 'progress'>;
+
+const VERDICTS = ['ok', 'warn', 'fail'];
+
+function sourceCheckReport(value: unknown): SourceCheckReport {
+  const op = 'extension.sourceCheck()';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new IncorrectReturnTypeError(`The ${op} operation must return an object.`);
+  const r = value as Json;
+  const lineOk = (l: unknown) => {
+    const o = l as Json | null;
+    return (
+      typeof o === 'object' &&
+      o !== null &&
+      typeof o.id === 'string' &&
+      typeof o.title === 'string' &&
+      VERDICTS.includes(o.verdict as string) &&
+      typeof o.found === 'string' &&
+      (o.fix === null || typeof o.fix === 'string')
+    );
+  };
+  if (!VERDICTS.includes(r.verdict as string) || !Array.isArray(r.lines) || !r.lines.every(lineOk))
+    throw new IncorrectReturnTypeError(
+      `The ${op} operation returned an object without a verdict (ok, warn, fail) and lines {id, title, verdict, found, fix}.`,
+    );
+  return r as SourceCheckReport;
+}
+
+/**
+ * Extension operations are not Delphix's: the plugin may lack them, and their arguments are validated here the way
+ * invokeOperation validates a Delphix operation's.
+ */
+async function sourceCheck(ctx: ExtensionCaller, args: SourceCheckArgs): Promise<SourceCheckReport> {
+  const impl = ctx.plugin.plugin.extensionOperation?.('sourceCheck');
+  if (!impl)
+    throw new IncorrectPluginCodeError(
+      `The plugin ${ctx.plugin.config.name} does not implement extension.sourceCheck(), which hana-vdb dsource check needs.`,
+    );
+  const check = (definition: DefinitionName, value: unknown, what: string) => {
+    try {
+      ctx.plugin.schema.validate(definition, value);
+    } catch (e) {
+      if (e instanceof UserError)
+        throw new UserError(`The ${what} for extension.sourceCheck() is not valid: ${e.message}`, e.action);
+      throw e;
+    }
+  };
+  check('linkedSourceDefinition', args.stagedSource.parameters, 'dSource parameters');
+  check('sourceConfigDefinition', args.sourceConfig, "dSource's source config");
+  check('virtualSourceDefinition', args.virtualSource.parameters, 'VDB parameters');
+  check('repositoryDefinition', args.repository, 'target repository');
+  const { engine } = ctx;
+  const libs = engineLibs({ store: engine.store, pool: ctx.pool, redactor: engine.redactor, log: ctx.log, progress: ctx.progress });
+  const step = engine.store.startJobStep(ctx.job.id, 'extension.sourceCheck');
+  try {
+    const value: unknown = await withEngineLibs(libs, async () => impl(structuredClone(args)));
+    const report = sourceCheckReport(value);
+    engine.store.finishJobStep(step, 'succeeded');
+    return report;
+  } catch (e) {
+    engine.store.finishJobStep(step, 'failed');
+    throw e;
+  }
+}
+
+export const extension = { sourceCheck };

@@ -153,7 +153,9 @@ async function checkCoverage(
       ...req.coverage,
       connection: req.connection,
       source: { sid: req.source.sid, tenant: req.source.tenant },
-      ...(req.source.backupSource === 'COMMVAULT_BACKINT' ? { commvault: {} } : {}),
+      ...(req.source.backupSource === 'COMMVAULT_BACKINT'
+        ? { commvault: req.source.commvaultSourceClient ? { sourceClient: req.source.commvaultSourceClient } : {} }
+        : {}),
       errorContext: { ...ctx, key: req.coverage.catalog.key, source: `${req.source.tenant}@${req.source.sid}` },
     },
     coverageTargetOf(req),

@@ -3,7 +3,7 @@
  * directory and backup.log (SYSTEMDB's and the tenant's), report HANA's `progress of service` lines, survive
  * dropped connections (the next remote command just continues), and return what HANA said.
  */
-import { LibraryError } from '../../sdk/errors.js';
+import { LibraryError, PluginScriptError } from '../../sdk/errors.js';
 import { libs } from '../../sdk/libs.js';
 import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
@@ -169,7 +169,15 @@ async function detached(req: DetachedRecoveryRequest, attachOnly: boolean): Prom
 /** In the poll: wait for backup.log to grow even though the statement's process already ended. */
 const FOLLOW_LOG = { HANA_VDB_FOLLOW_LOG: '1' };
 
-/** Remote commands, each retried after a dropped connection (up to reconnectAttempts in all). */
+/**
+ * The remote command did not fail by itself: the connection dropped, or its shell on the host was ended by a
+ * signal (an operator, an OOM killer, sshd restarting). The start and poll scripts are safe to run again.
+ */
+export function remoteCommandLost(e: unknown): boolean {
+  return e instanceof LibraryError || (e instanceof PluginScriptError && e.signal !== undefined);
+}
+
+/** Remote commands, each retried after a dropped connection or a killed shell (up to reconnectAttempts in all). */
 function remoteWithRetry(connection: RemoteConnection, t: DetachedTiming) {
   let commands = 0;
   let failures = 0;
@@ -181,8 +189,10 @@ function remoteWithRetry(connection: RemoteConnection, t: DetachedTiming) {
         try {
           return await runRemote(connection, script, variables, { check: true });
         } catch (e) {
-          if (!(e instanceof LibraryError) || ++failures > t.reconnectAttempts) throw e;
-          libs.logger.warn(`remote command failed (${e.message}); retrying, attempt ${failures} of ${t.reconnectAttempts}`);
+          if (!remoteCommandLost(e) || ++failures > t.reconnectAttempts) throw e;
+          libs.logger.warn(
+            `remote command failed (${(e as Error).message}); retrying, attempt ${failures} of ${t.reconnectAttempts}`,
+          );
           await new Promise((r) => setTimeout(r, t.reconnectDelayMs));
         }
       }

@@ -26,6 +26,7 @@ import {
 } from './record.js';
 import {
   followStartedRecovery,
+  remoteCommandLost,
   runDetachedRecovery,
   type DetachedRecoveryRequest,
   type DetachedRecoveryResult,
@@ -45,7 +46,7 @@ export interface RecoverTenantRequest {
   system: TargetSystem;
   target: HdbsqlTarget;
   tenant: TenantName;
-  source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource; checkAccess?: boolean };
+  source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource; checkAccess?: boolean; commvaultSourceClient?: string };
   /** The dSource snapshot fields the VDB snapshot copies. */
   base: BaseSnapshot;
   /** UNTIL TIMESTAMP (UTC); with untilLogPosition, the time requested (recorded as recoveryTimestamp). */
@@ -107,8 +108,26 @@ export async function recoverTenant(req: RecoverTenantRequest): Promise<RecoverT
     logPaths: recoveryLogPaths(system.traceDirectory, tenant),
     runningRecord: { file: recordPath(req.mountPath), json: JSON.stringify(record) },
     timing: req.timing,
+  }).catch((e: unknown) => {
+    throw remoteCommandLost(e) ? lostWhileRecovering(req, e as Error) : e;
   });
   return finishRecovery(req, ctx, record, recovery);
+}
+
+/**
+ * The remote commands that start and follow RECOVER kept failing (connection lost, their shell killed): nothing
+ * says how the recovery went, so say what is known — the tenant was stopped for it and HANA may be recovering it.
+ */
+function lostWhileRecovering(req: RecoverTenantRequest, e: Error): UserError {
+  const { tenant, system } = req;
+  return new UserError(
+    `${e.message.replace(/[.;:]?$/, '.')} This happened while RECOVER of tenant ${tenant} to ${req.until} was being issued ` +
+      `or followed, so its outcome is unknown: ${tenant} was stopped for it and HANA may still be recovering it ` +
+      `(${recordPath(req.mountPath)} on ${system.hostName} records it as running). ` +
+      `The tenant is not usable until a recovery succeeds.`,
+    `Check that ${system.hostName} is reachable, then run the same command again: it follows a recovery HANA still ` +
+      `runs through ${system.traceDirectory}/DB_${tenant}/backup.log and records one that ended, without a second RECOVER.`,
+  );
 }
 
 /** Record what the finished RECOVER did, start the tenant, write the record; a failure is recorded and thrown. */

@@ -143,6 +143,7 @@ describe('schemas/schema.json follows the cross-team contract', () => {
         'maxDriftSeconds',
         'driftAction',
         'checkAccessUsingBackint',
+        'commvaultSourceClient',
       ],
     ],
     [
@@ -185,6 +186,7 @@ describe('schemas/schema.json follows the cross-team contract', () => {
         'recoveryWarnings',
         'backupSource',
         'checkAccessUsingBackint',
+        'commvaultSourceClient',
       ],
     ],
     ['snapshotParametersDefinition', ['resync']],

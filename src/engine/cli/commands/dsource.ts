@@ -1,4 +1,5 @@
-/** `hana-vdb dsource link|sync|enable|disable|delete`. */
+/** `hana-vdb dsource link|sync|check|enable|disable|delete`. */
+import { checkDSource, type DSourceCheckResult } from '../../workflows/dsource-check.js';
 import { deleteDSource, disableDSource, enableDSource, linkDSource, syncDSource } from '../../workflows/dsource.js';
 import { requireDSource } from '../../workflows/resolve.js';
 import type { App } from '../app.js';
@@ -37,6 +38,39 @@ async function sync(app: App, name: string, o: Values): Promise<number> {
   return 0;
 }
 
+/** Exit code of `dsource check` when a line fails: a finding, as `hana-vdb plan` uses 3. */
+export const CHECK_FAILED_EXIT = 3;
+
+export function checkText(r: DSourceCheckResult): string {
+  const rep = r.report;
+  const target = rep.target as { sid?: string; host?: string } | undefined;
+  const head =
+    `Backup source check of dSource ${r.dsource} (${String(rep.source)}, ${String(rep.backupSource)}) from ` +
+    `${target?.sid ?? r.target.repository} on ${target?.host ?? r.target.environment}` +
+    `${r.target.vdb ? ` as VDB ${r.target.vdb} sees it` : ''}; nothing was changed.\n` +
+    `Parameter file: ${String(rep.parameterFile ?? '-')}; source clock: ${String(rep.checkedAt ?? '-')}\n`;
+  const lines = rep.lines
+    .map((l) => `  ${l.verdict.toUpperCase().padEnd(4)} ${l.title}: ${l.found}\n${l.fix ? `       fix: ${l.fix}\n` : ''}`)
+    .join('');
+  return `${head}${lines}Verdict: ${rep.verdict.toUpperCase()}\n`;
+}
+
+async function check(app: App, name: string, o: Values): Promise<number> {
+  const engine = app.engine();
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const file = str('params');
+  const parameters = file ? readParamsFile(file, (await engine.plugin()).schema, 'virtualSourceDefinition') : undefined;
+  const result = await checkDSource(engine, {
+    dsource: name,
+    ...(str('vdb') !== undefined ? { vdb: str('vdb') } : {}),
+    ...(str('env') !== undefined ? { environment: str('env') } : {}),
+    ...(str('repository') !== undefined ? { repository: str('repository') } : {}),
+    ...(parameters ? { parameters } : {}),
+  });
+  app.print(result, checkText(result));
+  return result.report.verdict === 'fail' ? CHECK_FAILED_EXIT : 0;
+}
+
 async function simple(app: App, sub: 'enable' | 'disable' | 'delete', name: string): Promise<number> {
   const engine = app.engine();
   if (sub === 'delete') {
@@ -60,7 +94,7 @@ const simpleSpec = (app: App, sub: 'enable' | 'disable' | 'delete', summary: str
 export function dsourceSpec(app: App): CommandSpec {
   return {
     name: 'dsource',
-    summary: 'source tenant databases: link, sync, enable, disable, delete',
+    summary: 'source tenant databases: link, sync, check, enable, disable, delete',
     examples: [
       'hana-vdb dsource link erp --env prd --repository "PRD HDB00 2.00.059" \\\n      --source-config ERP --params link.json',
       'hana-vdb dsource sync erp',
@@ -88,6 +122,26 @@ export function dsourceSpec(app: App): CommandSpec {
         options: [{ flags: '--params <FILE>', description: 'snapshot parameters (JSON)' }],
         examples: ['hana-vdb dsource sync erp', 'hana-vdb dsource sync erp --params snap.json'],
         action: ([name], o) => sync(app, name!, o),
+      },
+      {
+        name: 'check',
+        summary: "check the dSource's backup tool from a target host, as a provision would (changes nothing)",
+        args: ['<NAME>'],
+        options: [
+          { flags: '--vdb <VDB>', description: "check from this VDB's target with its parameters" },
+          { flags: '--env <ENV>', description: 'target environment (with --repository)' },
+          { flags: '--repository <REPO>', description: 'target HANA system on that environment' },
+          { flags: '--params <FILE>', description: 'VDB parameters (JSON) to check with (keys on the target)' },
+        ],
+        examples: [
+          'hana-vdb dsource check erp',
+          'hana-vdb dsource check erp --vdb qa1',
+          'hana-vdb dsource check erp --env qas --repository "QAS HDB10 2.00.076" --params vdb.json',
+        ],
+        notes:
+          "Without --vdb or --env: from the target of the dSource's VDBs, when they are all on one.\n" +
+          'Exit codes: 0 no line FAILs (OK or WARN), 3 a line FAILs (a finding), 1 bad input.',
+        action: ([name], o) => check(app, name!, o),
       },
       simpleSpec(app, 'enable', 'enable a disabled dSource'),
       simpleSpec(app, 'disable', 'disable a dSource (no syncs until enabled)'),

@@ -44,6 +44,38 @@ export function actionButton(label, method, path, body, errors, attrs = {}) {
   );
 }
 
+/**
+ * The confirmation before an action that stops the tenant or replaces its data: says what happens; resolves
+ * true when confirmed.
+ */
+export function confirmAction(title, text, okLabel) {
+  const dialog = document.getElementById('action-dialog');
+  document.getElementById('action-title').textContent = title;
+  document.getElementById('action-text').textContent = text;
+  document.getElementById('action-ok').textContent = okLabel;
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+/** An action button that asks first: `ask()` gives { title, text, ok } (read when clicked, so it names the choice). */
+export function confirmedButton(label, ask, method, path, body, errors) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      onclick: async () => {
+        const q = ask();
+        if (!(await confirmAction(q.title, q.text, q.ok))) return;
+        await startAction(method, path, typeof body === 'function' ? body() : body, { errors }).catch(() => undefined);
+      },
+    },
+    label,
+  );
+}
+
 /** The delete dialog: the name must be typed; resolves { confirm, force } or null when cancelled. */
 export function confirmDelete(text, name, { allowForce = false } = {}) {
   const dialog = document.getElementById('confirm-dialog');

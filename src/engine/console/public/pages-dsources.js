@@ -106,6 +106,7 @@ export async function dsourcePage([name]) {
       ),
       errors,
       h('details', {}, h('summary', {}, 'Sync (take a new snapshot)'), syncForm),
+      ...sourceCheck(d, path, errors),
       h('h2', {}, 'Snapshots'),
       table(
         'Each snapshot is a point in time VDBs recover to: origin = taken at − RPO offset',
@@ -137,6 +138,31 @@ export async function dsourcePage([name]) {
       recentJobs(d.jobs),
     ],
   };
+}
+
+/**
+ * `hana-vdb dsource check`: what a provision would ask of the backup source, read from a target host; changes
+ * nothing. The verdict lines show on the job's page.
+ */
+function sourceCheck(d, path, errors) {
+  const from = selectField(
+    'check-from',
+    'Check from',
+    "The target host and keys of a VDB; by default where this dSource's VDBs are.",
+    [['', 'where its VDBs are'], ...d.vdbs.map((v) => [v.name, `the target of VDB ${v.name}`])],
+    '',
+  );
+  const body = () => (from.select.value ? { vdb: from.select.value } : {});
+  return [
+    h('h2', {}, 'Backup source check'),
+    h(
+      'p',
+      { class: 'help' },
+      'Reads, from a target host, what a provision needs of the source backups (parameter file, catalog, ' +
+        'newest data and log backups against the RPO offset, access through Backint); changes nothing.',
+    ),
+    h('div', { class: 'inline-action' }, from.node, actionButton('Check backup source', 'POST', `${path}/check`, body, errors)),
+  ];
 }
 
 /** Repository and source config follow the chosen environment; the source config suggests the tenant. */

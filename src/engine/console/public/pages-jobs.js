@@ -5,8 +5,33 @@ import { enc, facts, h, link, status, table, time } from './dom.js';
 
 const objectLink = (j) => {
   const base = { environment: '#/environments/', dsource: '#/dsources/', vdb: '#/vdbs/' }[j.objectType];
-  return base ? link(`${base}${enc(j.objectName)}`, `${j.objectType} ${j.objectName}`) : `${j.objectType} ${j.objectName}`;
+  // A check runs under its own lock key, "NAME (check)": the link goes to the dSource itself.
+  const name = j.operation === 'dsource.check' ? j.objectName.replace(/ \(check\)$/, '') : j.objectName;
+  return base ? link(`${base}${enc(name)}`, `${j.objectType} ${name}`) : `${j.objectType} ${name}`;
 };
+
+/** A `dsource check` report: the overall verdict, then one row per line with what was found and the fix. */
+function checkReport(r) {
+  if (!r || !Array.isArray(r.lines)) return null;
+  return h(
+    'section',
+    { 'aria-label': 'Backup source check' },
+    h('h2', {}, 'Backup source check'),
+    h('p', {}, 'Verdict: ', status(r.verdict), ` (${r.source ?? '?'} from ${r.target?.host ?? '?'})`),
+    table(
+      null,
+      [
+        ['Check', (l) => l.title],
+        ['Verdict', (l) => status(l.verdict)],
+        ['Found', (l) => l.found],
+        ['Fix', (l) => l.fix ?? ''],
+      ],
+      r.lines,
+      'No lines.',
+      (l) => `check-${l.verdict}`,
+    ),
+  );
+}
 
 function progressBar(j, label) {
   if (j.outcome !== 'running') return status(j.outcome);
@@ -59,6 +84,7 @@ export async function jobPage([id]) {
         ['Ended (UTC)', time(j.endedAt)],
         ['Error', j.error],
       ]),
+      checkReport(d.result?.report),
       h(
         'section',
         { 'aria-label': 'Progress' },

@@ -7,6 +7,7 @@ import { schemaFields } from './forms.js';
 import {
   actionButton,
   actionForm,
+  confirmedButton,
   deleteButton,
   errorBox,
   listPage,
@@ -81,6 +82,36 @@ export async function vdbPage([name]) {
   };
 }
 
+/**
+ * What the confirmations say: what the action does to the target tenant, naming the chosen snapshot. (The CLI
+ * runs these without asking; a click is easier to make by mistake than a typed command.)
+ */
+function askTexts(v) {
+  const tenant = `Tenant ${v.parameters.targetTenant ?? '?'} on ${v.repositoryName}`;
+  const chosen = (select) => select.selectedOptions[0]?.textContent ?? '';
+  const lost = 'what was written to the VDB since its last recovery is lost';
+  return {
+    stop: {
+      title: `Stop ${v.name}?`,
+      text: `${tenant} is stopped; its sessions end until it is started again.`,
+      ok: 'Stop',
+    },
+    refresh: (select) => ({
+      title: `Refresh ${v.name}?`,
+      text:
+        `${tenant} is stopped and recovered to ` +
+        (select.value ? `snapshot ${chosen(select)}` : `the newest snapshot of dSource ${v.dsourceName}`) +
+        `; ${lost}.`,
+      ok: 'Refresh',
+    }),
+    rewind: (select) => ({
+      title: `Rewind ${v.name}?`,
+      text: `${tenant} is stopped and recovered to snapshot ${chosen(select)}; ${lost}.`,
+      ok: 'Rewind',
+    }),
+  };
+}
+
 /** The VDB's actions: snapshot, start, stop, enable/disable, delete; refresh and rewind with their snapshot. */
 function vdbActions(d, path, errors) {
   const v = d.vdb;
@@ -106,13 +137,14 @@ function vdbActions(d, path, errors) {
     null,
   );
   const refreshBody = () => (refreshSel.select.value ? { snapshotId: Number(refreshSel.select.value) } : {});
+  const ask = askTexts(v);
   return [
     h(
       'div',
       { class: 'actions', role: 'group', 'aria-label': 'VDB actions' },
       actionButton('Snapshot', 'POST', `${path}/snapshot`, {}, errors),
       actionButton('Start', 'POST', `${path}/start`, {}, errors),
-      actionButton('Stop', 'POST', `${path}/stop`, {}, errors),
+      confirmedButton('Stop…', () => ask.stop, 'POST', `${path}/stop`, {}, errors),
       v.status === 'disabled'
         ? actionButton('Enable', 'POST', `${path}/enable`, {}, errors)
         : actionButton('Disable', 'POST', `${path}/disable`, {}, errors),
@@ -132,14 +164,21 @@ function vdbActions(d, path, errors) {
         'div',
         { class: 'inline-action' },
         refreshSel.node,
-        actionButton('Refresh', 'POST', `${path}/refresh`, refreshBody, errors),
+        confirmedButton('Refresh…', () => ask.refresh(refreshSel.select), 'POST', `${path}/refresh`, refreshBody, errors),
       ),
       rewindOptions.length
         ? h(
             'div',
             { class: 'inline-action' },
             rewindSel.node,
-            actionButton('Rewind', 'POST', `${path}/rewind`, () => ({ snapshotId: Number(rewindSel.select.value) }), errors),
+            confirmedButton(
+              'Rewind…',
+              () => ask.rewind(rewindSel.select),
+              'POST',
+              `${path}/rewind`,
+              () => ({ snapshotId: Number(rewindSel.select.value) }),
+              errors,
+            ),
           )
         : null,
     ),
