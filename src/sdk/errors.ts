@@ -78,7 +78,11 @@ function scriptFailureText(exitCode: number, stdout: string, stderr: string, end
     ? `The remote script${where} was ended by signal ${end.signal} (exit code ${exitCode}) before it finished`
     : `The script failed with exit code ${exitCode}`;
   if (!stdout.trim() && !stderr.trim()) return `${how}; it printed nothing.`;
-  return `${how}. stdout : ${stdout} stderr : ${stderr}`;
+  if (!end.signal) return `${how}. stdout : ${stdout} stderr : ${stderr}`;
+  // Cut off mid-way, stdout is a fragment of the script's own protocol (kept on `stdout` for the debug log); stderr
+  // is what may say why.
+  const err = stderr.trim() ? `; on stderr: ${stderr.trim()}` : ' and nothing on stderr';
+  return `${how}; it had printed ${Buffer.byteLength(stdout)} bytes on stdout${err}.`;
 }
 
 /** libs: an actionable engine-side failure (unreachable host, timeout); the plugin may catch and retry. */
