@@ -140,6 +140,22 @@ test('after install on both hosts, a provisioned VDB is backed up and restored t
   await l.faults.backintFailure('backup', 'the simulator wrapper ran, not the installed hdbbackint');
   await l.faults.backintFailure('restore', 'the simulator wrapper ran, not the installed hdbbackint');
   const logs: Record<string, string> = {};
+  try {
+    await provisionThroughInstalledAgents(logs);
+  } finally {
+    // The other tests of the file start from the simulator's own hdbbackint, in any order.
+    for (const s of [source, target]) await agent(`uninstall --sid ${s.sid} --key ${s.sid}_SYSTEM --json`);
+    await l.faults.backintFailure('backup', null);
+    await l.faults.backintFailure('restore', null);
+  }
+  // The installed agent's own log: PRD's data and log backups, QAS's restores during RECOVER.
+  const prdLog = readFileSync(logs.PRD!, 'utf8');
+  expect(prdLog).toMatch(/\[\d+ backup \S+\] start -f backup -u \S+@PRD/);
+  expect(readFileSync(logs.QAS!, 'utf8')).toMatch(/\[\d+ restore \S+\] start -f restore -u \S+/);
+});
+
+async function provisionThroughInstalledAgents(logs: Record<string, string>): Promise<void> {
+  const { source, target } = env;
   for (const s of [source, target]) {
     const file = join(dir, `agent-${s.sid}.yaml`);
     copyFileSync(s.backintParameterFile, file);
@@ -175,9 +191,4 @@ test('after install on both hosts, a provisioned VDB is backed up and restored t
   expect(vdb.status).toBe('active');
   // A marker a minute up to the recovery target, 20 minutes into the run.
   expect((await env.tableChecksum(target, 'VDB1', 'MARKERS')).rows).toBeGreaterThanOrEqual(19);
-
-  // The installed agent's own log: PRD's data and log backups, QAS's restores during RECOVER.
-  const prdLog = readFileSync(logs.PRD!, 'utf8');
-  expect(prdLog).toMatch(/\[\d+ backup \S+\] start -f backup -u \S+@PRD/);
-  expect(readFileSync(logs.QAS!, 'utf8')).toMatch(/\[\d+ restore \S+\] start -f restore -u \S+/);
-});
+}
