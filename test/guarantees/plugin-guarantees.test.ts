@@ -128,6 +128,16 @@ const hanaTs = (iso: string) => iso.replace('T', ' ').replace('Z', '');
   };
   const nextBoundary = (ms: number) => Math.floor(ms / LOG_INTERVAL_MS) * LOG_INTERVAL_MS + LOG_INTERVAL_MS;
 
+  /** The log backups of one volume of ERP written before the 10:31 data backup: [backup id, last position, last commit]. */
+  const logBackupsBefore1031 = (volume: number) =>
+    query(
+      prdSys,
+      'PRD_RECOVERY',
+      `SELECT C.BACKUP_ID, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN ` +
+        `SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME ` +
+        `WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND F.SOURCE_TYPE_NAME = 'volume' ` +
+        `AND F.SOURCE_ID = ${volume} AND C.UTC_START_TIME < '2024-03-01 10:31:00' ORDER BY C.UTC_START_TIME`,
+    );
   const waitReports = () => libs.progress.filter((p) => /^waiting for log coverage/.test(p.message));
   /** Resolves true once the plugin reported another coverage wait after `seen` reports, false once `p` settled. */
   const nextWait = async (p: Promise<unknown>, seen: number): Promise<boolean> => {
@@ -305,14 +315,64 @@ const hanaTs = (iso: string) => iso.replace('T', ' ').replace('Z', '');
     const coverage = shortVdb.coverage as Record<string, unknown>;
     expect(coverage).toMatchObject({ covered: false, decision: 'recover-short', policy: 'proceed' });
     expect(shortVdb.achievedTimestamp).toBe(coverage.reachableTimestamp);
-    // Positions are per volume: the reachable end may lie on another volume; HANA reports the master indexserver's.
+    // The volumes' log backups of one round end together: the point is named on the master indexserver volume (3),
+    // never on xsengine (2), the lowest id, whose position HANA would not report.
     expect(shortVdb.pinnedLogPosition).toBe(shortVdb.reachedLogPosition);
-    if (coverage.reachableLogPosition !== undefined) expect(shortVdb.reachedLogPosition).toBe(coverage.reachableLogPosition);
+    expect(shortVdb.reachedLogPosition).toBe(coverage.reachableLogPosition);
+    const readLog = readFileSync(join(qasSys.paths.traceDir, 'DB_VDB2', 'backup.log'), 'utf8');
+    expect(readLog).toContain(`UNTIL LOG POSITION ${coverage.reachableLogPosition as string} AT VOLUME 3`);
     expect(shortVdb.driftSeconds).toBe(coverage.shortfallSeconds);
     expect(shortVdb.driftSeconds as number).toBeGreaterThan(60);
     expect((shortVdb.recoveryWarnings as string[]).join('\n')).toMatch(
       /recovering short of the requested point[\s\S]*more than maxDriftSeconds 60/,
     );
+  });
+
+  test('policy proceed, another volume ends first: recovered to its last commit by time, never by its position', async () => {
+    // In the chain of the 10:01 data backup (the 10:31 one is newer), for 10:25: xsengine's (volume 2) 10:30 log backup
+    // is gone from the store, so volume 2 ends at its 10:15 one while the master indexserver (3) goes on.
+    const [atQuarter, atHalf] = await logBackupsBefore1031(2);
+    await land.faults.deleteBackup('PRD', 'ERP', Number(atHalf![0]));
+    const minutesSince1025 = Math.round((nowMs() - Date.parse('2024-03-01T10:25:00Z')) / 60_000);
+    const s = await snapshotNow({ coveragePolicy: 'proceed', rpoOffsetMinutes: minutesSince1025 });
+    const v = await vdb('VDB3');
+    await configure(v, s);
+    const snap = await vdbSnapshot(v);
+    const coverage = snap.coverage as Record<string, unknown>;
+    expect(coverage).toMatchObject({ covered: false, decision: 'recover-short' });
+    expect(coverage.reachableTimestamp).toBe(`${atQuarter![2]!.slice(0, 19).replace(' ', 'T')}Z`);
+    expect(coverage.reachableLogPosition).toBeUndefined(); // a volume 2 position is not one HANA reports
+    const recovers = () =>
+      readFileSync(join(qasSys.paths.traceDir, 'DB_VDB3', 'backup.log'), 'utf8')
+        .split('\n')
+        .filter((l) => /RECOVER DATABASE FOR VDB3/.test(l));
+    // Not UNTIL the requested time: HANA's strategy for it would name the backup that is gone, and CHECK ACCESS
+    // refuses a strategy with a missing backup.
+    expect(recovers().at(-1)).toContain(`UNTIL TIMESTAMP '${hanaTs(coverage.reachableTimestamp as string)}'`);
+    expect(recovers().at(-1)).not.toMatch(/AT VOLUME/);
+    // HANA stopped where volume 2's backups end: the point the check said was reachable, recorded and pinned.
+    expect(snap.achievedTimestamp).toBe(coverage.reachableTimestamp);
+    expect(snap.recoveryTimestamp).toBe(s.originTimestamp);
+    expect(snap.pinnedLogPosition).toBe(snap.reachedLogPosition);
+    expect((snap.recoveryWarnings as string[]).join('\n')).toMatch(
+      /the backups of volume 2 end first, and a log position is named only on the master indexserver volume 3/,
+    );
+
+    // With volume 2's first log backup after the data backup gone too, even the data backup's point needs it:
+    // refused before the target is touched.
+    await land.faults.deleteBackup('PRD', 'ERP', Number(atQuarter![0]));
+    const before = recoverLines('VDB3');
+    const status = await activeStatus('VDB3');
+    const err = await failure(configure(v, await snapshotNow({ coveragePolicy: 'proceed', rpoOffsetMinutes: minutesSince1025 })));
+    expect(err.message).toMatch(
+      new RegExp(
+        `volume 2's first log backup after the data backup, ${atQuarter![0]} .*is listed in the backup catalog but ` +
+          `not in the Backint tool.*The target tenant was not touched`,
+      ),
+    );
+    expect(err.action).toMatch(/Retry once that log backup has reached the Backint tool/);
+    expect(recoverLines('VDB3')).toBe(before);
+    expect(await activeStatus('VDB3')).toBe(status);
   });
 
   test('drift beyond the limit with driftAction fail: refused before the target is touched', async () => {
@@ -424,22 +484,16 @@ const hanaTs = (iso: string) => iso.replace('T', ' ').replace('Z', '');
   });
 
   test('the pinned point can no longer be reached (log backup deleted): a clear failure, nothing touched', async () => {
-    // A point in the chain of the 10:01 data backup, which no other test uses (the 10:31 one is newer): the last commit
-    // of its second log backup (10:30) on the master indexserver volume (3).
-    const logs = await query(
-      prdSys,
-      'PRD_RECOVERY',
-      `SELECT C.BACKUP_ID, F.LAST_REDO_LOG_POSITION, F.UTC_LAST_COMMIT_TIME FROM SYS_DATABASES.M_BACKUP_CATALOG C JOIN ` +
-        `SYS_DATABASES.M_BACKUP_CATALOG_FILES F ON F.BACKUP_ID = C.BACKUP_ID AND F.DATABASE_NAME = C.DATABASE_NAME ` +
-        `WHERE C.DATABASE_NAME = 'ERP' AND C.ENTRY_TYPE_NAME = 'log backup' AND F.SOURCE_TYPE_NAME = 'volume' ` +
-        `AND F.SOURCE_ID = 3 AND C.UTC_START_TIME < '2024-03-01 10:31:00' ORDER BY C.UTC_START_TIME`,
-    );
-    const holding = logs[1]!;
+    // A point in the chain of the 10:01 data backup (the 10:31 one is newer, every other test's): the last commit of
+    // its second log backup (10:30) on the master indexserver volume (3). The recovery also needs dpserver's (volume
+    // 4) 10:30 log backup, which is deleted (the proceed test above deletes xsengine's, so both run in any order).
+    const holding = (await logBackupsBefore1031(3))[1]!;
+    const deleted = (await logBackupsBefore1031(4))[1]!;
     const pinned = pinnedMetadata(await snapshotNow({ coveragePolicy: 'proceed' }), {
       reachedLogPosition: holding[1]!,
       achievedTimestamp: `${holding[2]!.slice(0, 19).replace(' ', 'T')}Z`,
     })!;
-    await land.faults.deleteBackup('PRD', 'ERP', Number(holding[0]));
+    await land.faults.deleteBackup('PRD', 'ERP', Number(deleted[0]));
     const v = await vdb('VDB3');
     const before = recoverLines('VDB3');
     const status = await activeStatus('VDB3');
@@ -448,7 +502,7 @@ const hanaTs = (iso: string) => iso.replace('T', ' ').replace('Z', '');
     expect(err.message).toMatch(
       new RegExp(
         `proceed does not apply to a pinned point\\): requested log position ${pinned.pinnedLogPosition as string} .*log ` +
-          `backup ${holding[0]} .*not in the Backint tool .*or deleted.*The target tenant was not touched`,
+          `backup ${deleted[0]} .*not in the Backint tool .*or deleted.*The target tenant was not touched`,
       ),
     );
     expect(err.action).toMatch(/provision from a newer dSource snapshot/);

@@ -87,6 +87,12 @@ export interface Assessment {
   expected: { exact: boolean; timestamp: UtcIso | null; notBefore: UtcIso | null; logPosition: string | null };
   /** requested − reachable, seconds, when it falls short. */
   shortfallSeconds: number | null;
+  /**
+   * A backup a recovery to the reachable point would still need though the tool lacks it: a volume's first log backup
+   * after the data backup, listed by the catalog HANA reads. Stopping at the data backup's point, HANA's strategy
+   * still names each volume's first log backup, and CHECK ACCESS refuses a strategy with a missing backup. Null: none.
+   */
+  shortNeeds: AssessedLogBackup | null;
   missing: MissingItem[];
   checkedAt: UtcIso;
 }
@@ -147,6 +153,7 @@ export function assess(
     reachable,
     expected: point.expected,
     shortfallSeconds,
+    shortNeeds: volumes.shortNeeds,
     missing,
     checkedAt: iso(nowMs)!,
   };
@@ -243,16 +250,18 @@ function replayableVolumes(
   requested: Requested,
   missing: MissingItem[],
   catalogs: { catalog: CatalogBackupCopy | null | undefined; all: readonly CatalogBackupCopy[] },
-): { reachable: ReachedPoint; prefixComplete: boolean } {
+): { reachable: ReachedPoint; prefixComplete: boolean; shortNeeds: AssessedLogBackup | null } {
   const lastData = plan.data[plan.data.length - 1];
   const { catalog } = catalogs;
   // HANA replays what the catalog it reads lists: a log backup in the tool that this catalog does not list ends it.
   const listed = (l: AssessedLogBackup) => catalog === undefined || (catalog !== null && catalogLists(catalog, l.writtenMs));
   let reachable: ReachedPoint = { timestamp: null, logPosition: null, volume: null };
   let prefixComplete = plan.volumes.length > 0;
+  let shortNeeds: AssessedLogBackup | null = null;
   for (const v of plan.volumes) {
     const logs = logBackups.filter((l) => l.volume === v.volume);
     const firstHidden = logs.findIndex((l) => !l.visible || !listed(l));
+    if (firstHidden === 0 && !logs[0]!.visible && listed(logs[0]!)) shortNeeds ??= logs[0]!;
     const prefix = firstHidden === -1 ? logs : logs.slice(0, firstHidden);
     if (firstHidden !== -1) {
       prefixComplete = false;
@@ -265,9 +274,11 @@ function replayableVolumes(
     const point: ReachedPoint = end
       ? { timestamp: end.lastCommit, logPosition: end.lastPosition, volume: v.volume }
       : { timestamp: iso(lastData?.lastCommitMs ?? null), logPosition: v.startPosition.toString(), volume: v.volume };
+    // The earliest end; on a tie the master's, whose position HANA reports and UNTIL LOG POSITION … AT VOLUME names.
     if (
       reachable.volume === null ||
-      (point.timestamp !== null && (reachable.timestamp === null || point.timestamp < reachable.timestamp))
+      (point.timestamp !== null && (reachable.timestamp === null || point.timestamp < reachable.timestamp)) ||
+      (point.timestamp === reachable.timestamp && v.volume === plan.masterVolume)
     )
       reachable = point;
     if (!v.coversTarget) {
@@ -275,7 +286,7 @@ function replayableVolumes(
       if (!plan.problems.some((p) => p.kind === 'gap' && p.volume === v.volume)) missing.push(notBackedUpYet(plan, v, requested));
     }
   }
-  return { reachable, prefixComplete };
+  return { reachable, prefixComplete, shortNeeds };
 }
 
 function hiddenLogBackup(hidden: AssessedLogBackup): MissingItem {

@@ -255,6 +255,16 @@ function policyVerdict(v: VerdictInput): 'recover' | 'recover-short' | 'wait' {
         'Wait until the data backup is in the Backint tool, then retry.',
       );
     }
+    if (a.shortNeeds) {
+      const n = a.shortNeeds;
+      throw new UserError(
+        `${what} cannot recover short of the requested point: volume ${n.volume}'s first log backup after the data ` +
+          `backup, ${n.backupId} (${n.path}), is listed in the backup catalog but not in the Backint tool, and HANA's ` +
+          `recovery strategy names it even to stop at the data backup (CHECK ACCESS refuses a missing backup). ${UNTOUCHED}`,
+        'Retry once that log backup has reached the Backint tool (or is restored to it), or provision from a dSource ' +
+          'snapshot taken after a newer data backup.',
+      );
+    }
     return 'recover-short';
   }
   if (policy.coveragePolicy === 'fail') {

@@ -23,6 +23,7 @@ import { runHdbsql } from '../hdbsql/run.js';
 import { requireTenant, stopTenant } from '../tenant.js';
 import type { UtcIso } from '../time.js';
 import { recordPath, writeRecord, type GuaranteeRecord, type RecoveryRecord } from './record.js';
+import { shortRecoveryTarget } from './short-target.js';
 import { recoverTenant, type RecoverTenantRequest, type RecoverTenantResult } from './tenant-recovery.js';
 
 export interface PinnedPoint {
@@ -30,7 +31,7 @@ export interface PinnedPoint {
   logPosition: string;
 }
 
-export interface GuardedRecoveryRequest extends Omit<RecoverTenantRequest, 'untilLogPosition' | 'guarantees'> {
+export interface GuardedRecoveryRequest extends Omit<RecoverTenantRequest, 'stopAt' | 'guarantees'> {
   policy: RecoveryPolicy;
   /** How to read the source's catalog and the Backint tool (null: no source catalog key configured). */
   coverage: Omit<CoverageSource, 'connection' | 'source' | 'errorContext'> | null;
@@ -81,7 +82,7 @@ export function verificationText(rows: (string | null)[][]): string {
   return text.length > MAX_RESULT ? `${text.slice(0, MAX_RESULT - 1)}…` : text;
 }
 
-type UntilLogPosition = RecoverTenantRequest['untilLogPosition'];
+type StopAt = RecoverTenantRequest['stopAt'];
 type ErrorContext = Parameters<typeof requireTenant>[3];
 
 /** The recovery path, as its steps: tenant check, coverage, RECOVER, pin, drift, verification, record. */
@@ -89,12 +90,12 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   const ctx = errorContextOf(req);
   await requireTenant(req.connection, req.target, req.tenant, ctx); // read-only: a wrong tenant fails before any waiting
   const guarantees = initialGuarantees(req);
-  const untilLogPosition = await checkCoverage(req, ctx, guarantees);
+  const stopAt = await checkCoverage(req, ctx, guarantees);
   // A pinned point without the catalog (no log volume known for UNTIL LOG POSITION): recover to the requested time
   // as before the pin existed; checkPin fails clearly if that is not exactly the pinned point.
-  const result = await recoverTenant({ ...req, untilLogPosition, guarantees });
+  const result = await recoverTenant({ ...req, stopAt, guarantees });
   const record: RecoveryRecord = result.record;
-  await checkPin(req, ctx, record, guarantees, untilLogPosition);
+  await checkPin(req, ctx, record, guarantees, stopAt);
   await checkDrift(req, ctx, record, guarantees);
   if (req.verification) await runVerification(req, req.verification, guarantees);
   record.guarantees = guarantees;
@@ -126,11 +127,7 @@ function initialGuarantees(req: GuardedRecoveryRequest): GuaranteeRecord {
  * The coverage check and its policy, before the target is touched. Returns the log position to recover to
  * exactly (a pin, or the reachable point of a recovery that proceeds short), or undefined for UNTIL TIMESTAMP.
  */
-async function checkCoverage(
-  req: GuardedRecoveryRequest,
-  ctx: ErrorContext,
-  guarantees: GuaranteeRecord,
-): Promise<UntilLogPosition> {
+async function checkCoverage(req: GuardedRecoveryRequest, ctx: ErrorContext, guarantees: GuaranteeRecord): Promise<StopAt> {
   const { policy } = req;
   if (!req.coverage) {
     // Without a key for the source catalog nothing can be checked: recover as before (a pinned snapshot by its
@@ -175,7 +172,7 @@ async function checkCoverage(
 }
 
 /** Policy proceed with backups short of the request: within maxDriftSeconds (or driftAction warn), recover short. */
-function proceedShort(req: GuardedRecoveryRequest, outcome: CoverageOutcome, guarantees: GuaranteeRecord): UntilLogPosition {
+function proceedShort(req: GuardedRecoveryRequest, outcome: CoverageOutcome, guarantees: GuaranteeRecord): StopAt {
   const { policy } = req;
   const a = outcome.assessment;
   const shortfall = a.shortfallSeconds ?? 0;
@@ -192,7 +189,14 @@ function proceedShort(req: GuardedRecoveryRequest, outcome: CoverageOutcome, gua
       `${a.missing.map((m) => m.message).join('; ')}`,
   );
   libs.logger.warn(`${req.what}: proceeding short of the requested point: ${describeGap(a)}`);
-  return { logPosition: a.reachable.logPosition!, volume: a.reachable.volume! };
+  const target = shortRecoveryTarget(a);
+  if (target.kind === 'logPosition') return { logPosition: target.logPosition, volume: target.volume };
+  guarantees.warnings.push(
+    `the backups of volume ${target.endsOnVolume ?? '?'} end first, and a log position is named only on the master ` +
+      `indexserver volume${a.masterVolume === null ? '' : ` ${a.masterVolume}`}: recovering UNTIL TIMESTAMP ` +
+      `${target.timestamp ?? req.until}, the last commit every volume's backups hold`,
+  );
+  return { timestamp: target.timestamp ?? req.until };
 }
 
 /** Records the failure (stopping the tenant first when its data must not be used) and throws it. */
@@ -223,7 +227,7 @@ async function checkPin(
   ctx: ErrorContext,
   record: RecoveryRecord,
   guarantees: GuaranteeRecord,
-  untilLogPosition: UntilLogPosition,
+  stopAt: StopAt,
 ): Promise<void> {
   const achieved = record.achievedTimestamp;
   const reached = record.reachedLogPosition;
@@ -231,8 +235,12 @@ async function checkPin(
     await failRecovery(req, ctx, record, guarantees, pinMissed(req, req.pin, achieved, reached), true);
   }
   const reportable = guarantees.coverage.reachableLogPosition;
-  if (untilLogPosition && !req.pin && typeof reportable === 'string' && reached !== reportable) {
+  if (stopAt && 'logPosition' in stopAt && !req.pin && typeof reportable === 'string' && reached !== reportable) {
     guarantees.warnings.push(`reached log position ${reached ?? '?'} instead of the reachable ${reportable}`);
+  }
+  const reachableAt = guarantees.coverage.reachableTimestamp;
+  if (stopAt && 'timestamp' in stopAt && typeof reachableAt === 'string' && (achieved === null || achieved < reachableAt)) {
+    guarantees.warnings.push(`reached ${achieved ?? '?'}, earlier than the catalog said was reachable (${reachableAt})`);
   }
   const notBefore = guarantees.coverage.expectedNotBefore;
   if (

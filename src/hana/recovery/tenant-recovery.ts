@@ -41,6 +41,8 @@ export interface TargetSystem {
   hdbsqlPath: AbsolutePath;
 }
 
+export type StopAt = { logPosition: string; volume: number } | { timestamp: UtcIso };
+
 export interface RecoverTenantRequest {
   connection: RemoteConnection;
   system: TargetSystem;
@@ -49,10 +51,13 @@ export interface RecoverTenantRequest {
   source: { sid: Sid; tenant: TenantName; backupSource?: BackupSource; checkAccess?: boolean; commvaultSourceClient?: string };
   /** The dSource snapshot fields the VDB snapshot copies. */
   base: BaseSnapshot;
-  /** UNTIL TIMESTAMP (UTC); with untilLogPosition, the time requested (recorded as recoveryTimestamp). */
+  /** The time requested: UNTIL TIMESTAMP (UTC) unless stopAt says otherwise; always recorded as recoveryTimestamp. */
   until: UtcIso;
-  /** Recover to exactly this point instead: UNTIL LOG POSITION ... AT VOLUME ... (pinned snapshots). */
-  untilLogPosition?: { logPosition: string; volume: number };
+  /**
+   * Where the statement stops instead: exactly a log position (UNTIL LOG POSITION … AT VOLUME …, pinned snapshots and
+   * short recoveries), or an earlier time (a short recovery whose backups end first on a volume other than the master).
+   */
+  stopAt?: StopAt;
   /** The VDB's mount path: the record and operation directories live under it. */
   mountPath: AbsolutePath;
   backintParameterFile?: AbsolutePath;
@@ -214,16 +219,17 @@ function recoverStatement(req: RecoverTenantRequest): string {
     backupSource: req.source.backupSource,
     checkAccess: req.source.checkAccess,
   };
-  return req.untilLogPosition
-    ? recoverTenantUntilLogPosition({ target: req.tenant, ...req.untilLogPosition, ...source })
-    : recoverTenantUntil({ target: req.tenant, until: hanaTimestampLiteral(req.until), ...source });
+  const stop = req.stopAt;
+  return stop && 'logPosition' in stop
+    ? recoverTenantUntilLogPosition({ target: req.tenant, ...stop, ...source })
+    : recoverTenantUntil({ target: req.tenant, until: hanaTimestampLiteral(stop?.timestamp ?? req.until), ...source });
 }
 
 function errorContextOf(req: RecoverTenantRequest): HanaErrorContext & { source: string } {
-  const { system, tenant } = req;
+  const { system, tenant, stopAt: stop } = req;
   const doing =
     `recovering tenant ${tenant} of ${system.sid} to ` +
-    `${req.untilLogPosition ? `log position ${req.untilLogPosition.logPosition}` : req.until}`;
+    `${stop && 'logPosition' in stop ? `log position ${stop.logPosition}` : (stop?.timestamp ?? req.until)}`;
   const source = `${req.source.tenant}@${req.source.sid}`;
   return { ...hanaErrorContext(system, req.target.key, doing, { tenant, backintParameterFile: req.backintParameterFile }), source };
 }

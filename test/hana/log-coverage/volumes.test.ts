@@ -111,3 +111,31 @@ test('a pinned position is the master volume position; the other volumes need an
   const gap = catalog.filter((b) => b.backupId !== '12');
   expect(assess(planChain(gap, target), visible(gap), T('11:00')).covered).toBe(false);
 });
+
+test('short of the target: the recovery ends where the first volume ends; on a tie that is the master volume', () => {
+  const plan = planChain(catalog, { kind: 'timestamp', untilMs: T('10:40') });
+  // Every volume's second round is not in the tool yet. xsengine's first ends at 10:09, before indexserver's 10:10.
+  const firstRound = assess(plan, visible(catalog, ['21', '22', '23']), T('11:00'));
+  expect(firstRound.reachable).toEqual({ timestamp: '2024-03-01T10:09:00Z', logPosition: '520', volume: 2 });
+  // The volumes' log backups of one round end at the same last commit (every commit writes to every volume's log):
+  // the reachable point is then named on the master volume, the one whose position HANA reports.
+  const tied = catalog.map((b) =>
+    b.backupId === '12'
+      ? log('12', '10:15', 2, 500, 520, '10:10')
+      : b.backupId === '13'
+        ? log('13', '10:15', 4, 9000, 9400, '10:10')
+        : b,
+  );
+  const a = assess(planChain(tied, { kind: 'timestamp', untilMs: T('10:40') }), visible(tied, ['21', '22', '23']), T('11:00'));
+  expect(a.reachable).toEqual({ timestamp: '2024-03-01T10:10:00Z', logPosition: '1100', volume: 3 });
+});
+
+test('a volume whose first log backup after the data backup is missing: even a short recovery would need it', () => {
+  const plan = planChain(catalog, { kind: 'timestamp', untilMs: T('10:40') });
+  // HANA's strategy names each volume's first log backup even to stop at the data backup: the short recovery needs it.
+  const gone = assess(plan, visible(catalog, ['12']), T('11:00'));
+  expect(gone.reachable).toMatchObject({ timestamp: '2024-03-01T10:00:00Z', volume: 2 });
+  expect(gone.shortNeeds).toMatchObject({ backupId: '12', volume: 2, path: '/b/log_backup_2_0_500_520' });
+  // A later one missing is not needed to stop before it.
+  expect(assess(plan, visible(catalog, ['22']), T('11:00')).shortNeeds).toBeNull();
+});
