@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/backint/cli.js';
+// The bundle npm run build writes (tools/package/agent-bundle.ts): HANA starts this for every Backint call.
+import { main } from '../dist/agent/hana-backint.js';
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

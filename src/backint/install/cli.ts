@@ -29,12 +29,16 @@ type Print = (s: string) => void;
 
 /** Defined (true) by the single-executable bundler (tools/package); absent when run from a checkout. */
 declare const HANA_BACKINT_SINGLE_EXECUTABLE: boolean | undefined;
+/** Defined by the agent bundler (tools/package/agent-bundle.ts): bin/hana-backint.js relative to the bundle. */
+declare const HANA_BACKINT_BIN_FROM_MODULE: string | undefined;
 
 /** The single executable installs itself; from a checkout, a wrapper with absolute paths of node and the bin. */
 async function agentProgram(o: Options): Promise<Buffer> {
   if (o.executable) return readFileSync(path.resolve(o.executable));
   if (typeof HANA_BACKINT_SINGLE_EXECUTABLE === 'boolean' && HANA_BACKINT_SINGLE_EXECUTABLE) return readFileSync(process.execPath);
-  const bin = fileURLToPath(new URL('../../../../bin/hana-backint.js', import.meta.url));
+  const fromModule =
+    typeof HANA_BACKINT_BIN_FROM_MODULE === 'string' ? HANA_BACKINT_BIN_FROM_MODULE : '../../../../bin/hana-backint.js';
+  const bin = fileURLToPath(new URL(fromModule, import.meta.url));
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return Buffer.from(`#!/bin/sh\n# hana-backint (installed by hana-backint install)\nexec ${q(process.execPath)} ${q(bin)} "$@"\n`);
 }
