@@ -41,13 +41,10 @@ export function signal(ctl: Int32Array, wake = true): void {
   if (wake && Atomics.load(ctl, WAITING) === 1) Atomics.notify(ctl, SIGNAL);
 }
 
-/**
- * `withSlots: false`: only the control block (a worker that moves and hashes the bytes by itself). The slots
- * start on a memory page, for direct I/O (direct.ts), with ALIGN spare bytes should BASE have to move.
- */
-export function newRing(withSlots = true): Ring {
+/** The slots start on a memory page, for direct I/O (direct.ts), with ALIGN spare bytes should BASE have to move. */
+export function newRing(): Ring {
   return {
-    data: withSlots ? pageAlignedSharedBuffer(SLOT_BYTES * SLOTS + ALIGN) : new SharedArrayBuffer(0),
+    data: pageAlignedSharedBuffer(SLOT_BYTES * SLOTS + ALIGN),
     control: new SharedArrayBuffer(CONTROL_INTS * 4),
   };
 }
@@ -65,7 +62,8 @@ export interface Output {
 }
 
 /**
- * `backup`: read HANA's pipe (`input`) with blocking reads. With `writer: 'worker'` the worker writes every read
+ * `backup`: read HANA's pipe (`inputFd`, whose first SLOT_BYTES the main thread already read into slot 0) with
+ * blocking reads. With `writer: 'worker'` the worker writes every read
  * to `output` itself (dd's loop, through the page cache), hashing each read while it is in cache; with 'main' it
  * fills the ring's slots and the main thread hashes them and writes them to the file it opened with O_DIRECT.
  * `restore`: read the data file (`input`; with O_DIRECT if `direct` and its filesystem allows, direct.ts) a
@@ -74,7 +72,7 @@ export interface Output {
  * `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
  */
 export type ChannelTask =
-  | { mode: 'backup'; input: string; output: Output; ring: Ring; writer: 'worker' | 'main'; failWritesAfterBytes?: number }
+  | { mode: 'backup'; inputFd: number; output: Output; ring: Ring; writer: 'worker' | 'main'; failWritesAfterBytes?: number }
   | { mode: 'restore'; input: string; output: Output; ring: Ring; direct: boolean }
   | { mode: 'sink'; output: Output; ring: Ring };
 

@@ -7,14 +7,30 @@
  * fsynced either way.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fsync, ftruncate, write, writeSync } from 'node:fs';
+import { closeSync, constants, fsync, ftruncate, open, read, write, writeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { enospc } from '../errno.js';
 import { ALIGN, alignUp, alignedOffset, openDirect } from './direct.js';
 import { abortWorker, startWorker, superviseWorker } from './spawn.js';
-import { BASE, CONSUMED, LENGTH, PRODUCED, SLOTS, newRing, signal, slotView, type ChannelDigest, type Ring } from './ring.js';
+import {
+  BASE,
+  CONSUMED,
+  LENGTH,
+  PRODUCED,
+  SLOTS,
+  SLOT_BYTES,
+  newRing,
+  signal,
+  slotView,
+  type ChannelDigest,
+  type Ring,
+} from './ring.js';
 
 const writeAt = promisify(write);
+const openFd = promisify(open);
+const readAt = (fd: number, buf: Uint8Array, off: number, len: number, pos: null): Promise<number> =>
+  new Promise((resolve, reject) => read(fd, buf, off, len, pos, (e, n) => (e ? reject(e) : resolve(n))));
 const truncateTo = promisify(ftruncate);
 const sync = promisify(fsync);
 
@@ -145,9 +161,49 @@ class DirectSlotWriter {
   }
 }
 
-export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
-  const ring = newRing(req.direct);
-  const fd = req.direct ? openDirectly(req.file, new Uint8Array(ring.data), new Int32Array(ring.control)) : undefined;
+/**
+ * Reads the pipe into `slot` until it is full or the pipe ends (a FIFO read returns at most what the pipe holds, 64
+ * KiB by default); returns the bytes read.
+ */
+async function readFirstSlot(pipeFd: number, slot: Uint8Array): Promise<number> {
+  let n = 0;
+  while (n < slot.length) {
+    const r = await readAt(pipeFd, slot, n, slot.length - n, null);
+    if (r === 0) break;
+    n += r;
+  }
+  return n;
+}
+
+/** An object that fits one slot: written and hashed here, with no worker (most log and catalog backups). */
+async function writeSmall(file: string, bytes: Uint8Array, limit: number | undefined): Promise<ChannelDigest> {
+  if (limit !== undefined && bytes.length > limit) throw enospc();
+  await writeFile(file, bytes, { flush: true });
+  return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * HANA's pipe into the data file. The first slot is read here: an object that ends within it (most log and catalog
+ * backups are small) needs no worker, whose start cost as much CPU as the rest of the agent's run; a longer one is
+ * handed on, descriptor and first slot, to a worker.
+ */
+export async function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
+  const ring = newRing();
+  const pipeFd = await openFd(req.pipe, constants.O_RDONLY); // a FIFO: returns once HANA opened its end
+  try {
+    const first = await readFirstSlot(pipeFd, slotView(new Uint8Array(ring.data), new Int32Array(ring.control), 0));
+    if (first < SLOT_BYTES) return await writeSmall(req.file, new Uint8Array(ring.data, 0, first), req.failWritesAfterBytes);
+    return await copyWithWorker(req, ring, pipeFd);
+  } finally {
+    closeSync(pipeFd); // here, where it was opened (a worker closing it draws Node's warning)
+  }
+}
+
+function copyWithWorker(req: PipeToFileRequest, ring: Ring, pipeFd: number): Promise<ChannelDigest> {
+  const data = new Uint8Array(ring.data);
+  const fd = req.direct ? openDirectly(req.file, data, new Int32Array(ring.control)) : undefined;
+  const base = Atomics.load(new Int32Array(ring.control), BASE);
+  if (base !== 0) data.copyWithin(base, 0, SLOT_BYTES); // the first slot moves with the slots' start
   const limit = req.failWritesAfterBytes;
   return new Promise<ChannelDigest>((resolve, reject) => {
     let settled = false;
@@ -161,7 +217,7 @@ export function pipeToFile(req: PipeToFileRequest): Promise<ChannelDigest> {
     const direct = fd === undefined ? undefined : new DirectSlotWriter(fd, ring, limit, settle);
     const worker = startWorker({
       mode: 'backup',
-      input: req.pipe,
+      inputFd: pipeFd,
       output: { path: req.file, fifo: false },
       writer: direct ? 'main' : 'worker',
       ring,

@@ -74,11 +74,16 @@ const HOT_BUFFER = 256 << 10;
 
 type Digest = { size: number; sha256: string };
 
-/** Each read written and hashed at once, from one small buffer that stays in cache (dd's loop plus SHA-256). */
-function copyHashing(inFd: number, outFd: number, limit: number | undefined): Digest {
+/**
+ * Each read written and hashed at once, from one small buffer that stays in cache (dd's loop plus SHA-256), after
+ * the first slot the main thread read.
+ */
+function copyHashing(inFd: number, outFd: number, limit: number | undefined, first: Uint8Array): Digest {
   const buf = Buffer.allocUnsafeSlow(HOT_BUFFER);
   const hash = createHash('sha256');
-  let size = 0;
+  writeAll(outFd, first, limit);
+  hash.update(first);
+  let size = first.length;
   for (;;) {
     if (Atomics.load(ctl, ABORT)) throw new Aborted();
     const n = readSync(inFd, buf, 0, buf.length, null);
@@ -96,8 +101,9 @@ function copyHashing(inFd: number, outFd: number, limit: number | undefined): Di
  * between them, keeps the pipe moving while SHA-256 (the costliest step) runs on the other core.
  */
 function fillSlots(inFd: number): number {
-  let size = 0;
-  for (let produced = 0, eof = false; !eof; produced++) {
+  publishSlot(0, SLOT_BYTES); // the main thread read the first slot
+  let size = SLOT_BYTES;
+  for (let produced = 1, eof = false; !eof; produced++) {
     waitUntil(() => produced - Atomics.load(ctl, CONSUMED) < SLOTS);
     const slot = produced % SLOTS;
     const view = slotView(data, ctl, slot);
@@ -119,26 +125,24 @@ function fillSlots(inFd: number): number {
   return size;
 }
 
-/** A backup: HANA's pipe (input) into the data file (output) or into the ring for the main thread. */
-function backup(input: string, output: Output, writer: 'worker' | 'main', limit: number | undefined): void {
-  const inFd = openSync(input, constants.O_RDONLY); // a FIFO: blocks until HANA opens its end
+/**
+ * A backup: HANA's pipe (`inFd`, opened by the main thread, which read the ring's first slot whole from it, and
+ * closes it) into the data file (output) or into the ring for the main thread.
+ */
+function backup(inFd: number, output: Output, writer: 'worker' | 'main', limit: number | undefined): void {
+  if (writer === 'main') {
+    post({ type: 'opened' });
+    post({ type: 'done', size: fillSlots(inFd) });
+    return;
+  }
+  const out = openOutput(output);
   try {
-    if (writer === 'main') {
-      post({ type: 'opened' });
-      post({ type: 'done', size: fillSlots(inFd) });
-      return;
-    }
-    const out = openOutput(output);
-    try {
-      post({ type: 'opened' });
-      const d = copyHashing(inFd, out.fd, limit);
-      fsyncSync(out.fd);
-      post({ type: 'done', ...d });
-    } finally {
-      closeSync(out.fd);
-    }
+    post({ type: 'opened' });
+    const d = copyHashing(inFd, out.fd, limit, slotView(data, ctl, 0));
+    fsyncSync(out.fd);
+    post({ type: 'done', ...d });
   } finally {
-    closeSync(inFd);
+    closeSync(out.fd);
   }
 }
 
@@ -224,7 +228,7 @@ function sink(output: Output): void {
 
 try {
   if (task.mode === 'sink') sink(task.output);
-  else if (task.mode === 'backup') backup(task.input, task.output, task.writer, task.failWritesAfterBytes);
+  else if (task.mode === 'backup') backup(task.inputFd, task.output, task.writer, task.failWritesAfterBytes);
   else restore(task.input, task.output, task.direct);
 } catch (e) {
   if (!(e instanceof Aborted)) post({ type: 'failed', message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
