@@ -21,6 +21,9 @@ export function formatBytes(n: number): string {
 
 const byVolume = (a: PhasedProgress, b: PhasedProgress) => a.volume - b.volume;
 
+const DATA_RESTORE = 'recovering: restoring data: ';
+export const isDataRestore = (message: string): boolean => message.startsWith(DATA_RESTORE);
+
 export function recoveryProgress(progress: readonly PhasedProgress[]): { percent: number; message: string } | null {
   if (progress.length === 0) return null;
   const vols = [...progress].sort(byVolume);
@@ -34,7 +37,25 @@ export function recoveryProgress(progress: readonly PhasedProgress[]): { percent
       ? `${p.service} volume ${p.volume} ${p.percent}% (segment ${p.done} of ${p.total})`
       : `${p.service} volume ${p.volume} ${p.percent}%`;
   const message = vols.some((p) => p.phase === 'data')
-    ? `recovering: restoring data: ${formatBytes(dataDone)} of ${formatBytes(dataTotal)} (${vols.map(perVolume).join(', ')})`
+    ? `${DATA_RESTORE}${formatBytes(dataDone)} of ${formatBytes(dataTotal)} (${vols.map(perVolume).join(', ')})`
     : `recovering: replaying logs: ${vols.map(perVolume).join(', ')}`;
   return { percent, message };
+}
+
+/**
+ * The data restore as it ended (every volume's bytes restored), for a poll that first sees the recovery already
+ * replaying logs: the job then still shows both of HANA's phases, in order. Null when no data was restored.
+ */
+export function dataRestored(progress: readonly PhasedProgress[]): { percent: number; message: string } | null {
+  if (progress.every((p) => p.dataTotal === 0)) return null;
+  return recoveryProgress(
+    progress.map((p) => ({
+      ...p,
+      phase: 'data' as const,
+      done: p.dataTotal,
+      total: p.dataTotal,
+      percent: 100,
+      dataDone: p.dataTotal,
+    })),
+  );
 }

@@ -9,7 +9,7 @@ import { runRemote } from '../remote/run.js';
 import type { RemoteConnection } from '../../sdk/platform.js';
 import { BackupLogFollower, type FoundRecovery } from '../backup-log/follower.js';
 import type { PhasedProgress } from '../backup-log/phases.js';
-import { recoveryProgress } from './progress-text.js';
+import { dataRestored, isDataRestore, recoveryProgress } from './progress-text.js';
 import { hdbsqlFailure, type HdbsqlError } from '../hdbsql/errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import type { AbsolutePath } from '../identifiers.js';
@@ -204,6 +204,9 @@ function remoteWithRetry(connection: RemoteConnection, t: DetachedTiming) {
 function report(progress: PhasedProgress[], last: string): string {
   const now = recoveryProgress(progress);
   if (!now || now.message === last) return last;
+  // The first poll may find the data restore already over: it is still shown, as it ended, before the replay.
+  const restored = last === '' && !isDataRestore(now.message) ? dataRestored(progress) : null;
+  if (restored) libs.reportProgress(restored);
   libs.reportProgress(now);
   return now.message;
 }

@@ -3,7 +3,7 @@
  * `volume: 3, 96% 1917702897664/1985029865472`), then the log replay in segments (rstat README's `93% 126/135`).
  */
 import { BackupLogAssembler } from '../../../src/hana/backup-log/operations.js';
-import { formatBytes, recoveryProgress } from '../../../src/hana/recovery/progress-text.js';
+import { dataRestored, formatBytes, isDataRestore, recoveryProgress } from '../../../src/hana/recovery/progress-text.js';
 
 const line = (service: string, port: number, volume: number, text: string) =>
   `2026-01-17T00:45:11-03:00 ............ 19bca0e919c INFO RECOVERY progress of service: ${service}, Hostname:${port}, ` +
@@ -56,4 +56,19 @@ test('data restore: the bytes of all volumes; then the log replay per volume in 
 
 test('no progress line yet: nothing to report', () => {
   expect(progressAfter([])).toBeNull();
+});
+
+test('a first look that finds the replay running still shows the data restore, as it ended', () => {
+  const a = new BackupLogAssembler();
+  a.pushText(
+    [
+      '2026-01-17T00:45:11-03:00 ............ 19bca0e919c INFO RECOVERY RECOVER DATA started [1768621511068]',
+      line('indexserver', 30040, 3, '100% 1985029865472/1985029865472'),
+      line('indexserver', 30040, 3, '10% 13/135'),
+      '',
+    ].join('\n'),
+  );
+  const progress = a.progress('19bca0e919c');
+  expect(isDataRestore(recoveryProgress(progress)!.message)).toBe(false);
+  expect(dataRestored(progress)!.message).toBe('recovering: restoring data: 1.8 TiB of 1.8 TiB (indexserver volume 3 100%)');
 });
