@@ -2,8 +2,10 @@
  * hana-backint install / uninstall on a simulated HANA host, run over SSH as an administrator would: the
  * simulator's usr/sap tree (HANA_VDB_USR_SAP of the session), its global.ini through hdbsql with the SYSTEMDB key.
  * One demo world (tools/demo/env.ts: the landscape, an engine and the plugin) serves every test: the last one
- * installs the agent on both hosts and provisions a VDB whose backups and restores go through what was installed.
+ * installs the agent on both hosts (on PRD from the checkout, a wrapper; on QAS the single executable, which
+ * installs itself) and provisions a VDB whose backups and restores go through what was installed.
  */
+import { execa } from 'execa';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +71,9 @@ function ssh(command: string): Promise<{ code: number; stdout: string; stderr: s
 }
 
 const agent = (args: string) => ssh(`'${process.execPath}' '${join(repo, 'bin/hana-backint.js')}' ${args}`);
+/** The single executable (dist/hdbbackint's build, tools/package), built once by the test that installs it. */
+let sea: string | undefined;
+const agentOf = (sid: string) => (args: string) => (sid === 'QAS' && sea ? ssh(`'${sea}' ${args}`) : agent(args));
 const ini = async () => Object.fromEntries((await query(prd, 'PRD_RECOVERY', INI_SQL)).map((r) => [r[0]!, r[1]!]));
 
 test('install: --dry-run changes nothing, a run installs and verifies, a rerun changes nothing, uninstall reverses', async () => {
@@ -139,12 +144,14 @@ test('after install on both hosts, a provisioned VDB is backed up and restored t
   // The simulator's own hdbbackint would now fail every backup and restore: only the installed one can succeed.
   await l.faults.backintFailure('backup', 'the simulator wrapper ran, not the installed hdbbackint');
   await l.faults.backintFailure('restore', 'the simulator wrapper ran, not the installed hdbbackint');
+  sea = join(dir, 'hdbbackint');
+  await execa(process.execPath, [join(repo, 'dist/tools/package/hdbbackint.js'), sea]);
   const logs: Record<string, string> = {};
   try {
     await provisionThroughInstalledAgents(logs);
   } finally {
     // The other tests of the file start from the simulator's own hdbbackint, in any order.
-    for (const s of [source, target]) await agent(`uninstall --sid ${s.sid} --key ${s.sid}_SYSTEM --json`);
+    for (const s of [source, target]) await agentOf(s.sid)(`uninstall --sid ${s.sid} --key ${s.sid}_SYSTEM --json`);
     await l.faults.backintFailure('backup', null);
     await l.faults.backintFailure('restore', null);
   }
@@ -161,13 +168,14 @@ async function provisionThroughInstalledAgents(logs: Record<string, string>): Pr
     copyFileSync(s.backintParameterFile, file);
     logs[s.sid] = join(dir, `hana-backint-${s.sid}.log`);
     appendFileSync(file, `LogFile: ${JSON.stringify(logs[s.sid])}\n`);
-    const r = await agent(
+    const r = await agentOf(s.sid)(
       `install --sid ${s.sid} --parameter-file '${file}' --key ${s.sid}_SYSTEM --instance ${s.instance} --json`,
     );
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ verification: { ok: true } });
-    expect(readFileSync(s.paths.hdbbackint, 'utf8')).toContain('bin/hana-backint.js');
   }
+  expect(readFileSync(source.paths.hdbbackint, 'utf8')).toContain('bin/hana-backint.js'); // the checkout's wrapper
+  expect(readFileSync(target.paths.hdbbackint).subarray(0, 4).toString('latin1')).toBe('\x7fELF'); // the executable
 
   await l.workload.startMarkers({ sid: source.sid, database: 'ERP', everySeconds: 60 });
   await env.advance(600);
