@@ -1,8 +1,7 @@
 /**
- * A restore's channel, data file → HANA's pipe (or a file): the worker reads the data file a slot at a time
- * (with O_DIRECT where allowed) and writes each slot out; this thread, otherwise idle, hashes each slot the
- * worker passes over. A file smaller than a slot is copied here without a worker, whose start costs as much CPU
- * as the rest of the agent's run.
+ * A restore's channel, data file → HANA's pipe (or a file): a reader worker fills the ring's slots from the data
+ * file (with O_DIRECT where allowed), a sink worker writes them out, and this thread hashes them. A file smaller
+ * than a slot is copied here without a worker, whose start costs as much CPU as the rest of the agent's run.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, open, write } from 'node:fs';
@@ -10,7 +9,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { abortWorker, startWorker, superviseWorker } from './spawn.js';
 import {
-  CONSUMED,
+  HASHED,
+  INPUT_DONE,
   LENGTH,
   PRODUCED,
   SLOTS,
@@ -58,41 +58,62 @@ export async function fileToPipe(req: FileToPipeRequest): Promise<ChannelDigest>
   return copyWithWorker(req);
 }
 
+/**
+ * Two workers on one ring: a reader fills the slots from the data file and a sink writes them to the pipe, while
+ * this thread hashes them. One worker reading and writing in turn left the disk idle during every pipe write.
+ */
 function copyWithWorker(req: FileToPipeRequest): Promise<ChannelDigest> {
   const ring = newRing();
   const data = new Uint8Array(ring.data);
   const ctl = new Int32Array(ring.control);
   const hash = createHash('sha256');
-  let consumed = 0;
+  let hashed = 0;
   const drain = () => {
-    while (consumed < Atomics.load(ctl, PRODUCED)) {
-      const slot = consumed % SLOTS;
+    while (hashed < Atomics.load(ctl, PRODUCED)) {
+      const slot = hashed % SLOTS;
       hash.update(slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot)));
-      Atomics.store(ctl, CONSUMED, ++consumed);
+      Atomics.store(ctl, HASHED, ++hashed);
       signal(ctl);
     }
   };
   return new Promise<ChannelDigest>((resolve, reject) => {
     let settled = false;
-    const worker = startWorker({ mode: 'restore', input: req.file, output: req.output, direct: req.direct, ring });
+    let read = false;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      abortWorker(ring);
+      reject(e);
+    };
+    const reader = startWorker({ mode: 'read', input: req.file, direct: req.direct, ring });
+    const sink = startWorker({ mode: 'sink', output: req.output, ring, hash: false });
     superviseWorker(
-      worker,
-      `the copy of ${req.file}`,
+      reader,
+      `the read of ${req.file}`,
       (m) => {
-        if (m.type === 'opened') req.onOpened?.();
-        else if (m.type === 'slot') drain();
-        else if (m.type === 'done' && !settled) {
-          settled = true;
+        if (m.type === 'slot') drain();
+        else if (m.type === 'done') {
+          read = true;
           drain();
-          resolve({ size: m.size, sha256: hash.digest('hex') });
+          Atomics.store(ctl, INPUT_DONE, 1);
+          signal(ctl);
         }
       },
       (e) => {
-        if (settled) return;
-        settled = true;
-        abortWorker(ring);
-        reject(e);
+        if (!read) fail(e); // its exit after 'done' is no failure
       },
+    );
+    superviseWorker(
+      sink,
+      `the copy of ${req.file}`,
+      (m) => {
+        if (m.type === 'opened') req.onOpened?.();
+        else if (m.type === 'done' && !settled) {
+          settled = true;
+          resolve({ size: m.size, sha256: hash.digest('hex') });
+        }
+      },
+      fail,
     );
   });
 }

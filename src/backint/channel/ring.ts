@@ -17,13 +17,15 @@ export const INPUT_DONE = 2;
 export const ABORT = 3;
 /** Bumped by the main thread after every change above; the worker waits on it, so no wake-up is lost. */
 export const SIGNAL = 4;
-/** Set by the worker while it sleeps on SIGNAL: only then does the main thread pay for a wake-up. */
+/** How many workers sleep on SIGNAL (a restore has two): only then does anyone pay for a wake-up. */
 export const WAITING = 5;
 /** Set by the worker before the first slot: where slot 0 starts in `data` (aligned for direct I/O). */
 export const BASE = 6;
 /** LENGTH + slot: bytes in that slot. */
 export const LENGTH = 7;
-export const CONTROL_INTS = LENGTH + SLOTS;
+/** A restore: slots the main thread has hashed (a slot is free once both it and the sink are past it). */
+export const HASHED = LENGTH + SLOTS;
+export const CONTROL_INTS = HASHED + 1;
 
 export interface Ring {
   data: SharedArrayBuffer;
@@ -38,7 +40,7 @@ export interface Ring {
  */
 export function signal(ctl: Int32Array, wake = true): void {
   Atomics.add(ctl, SIGNAL, 1);
-  if (wake && Atomics.load(ctl, WAITING) === 1) Atomics.notify(ctl, SIGNAL);
+  if (wake && Atomics.load(ctl, WAITING) > 0) Atomics.notify(ctl, SIGNAL);
 }
 
 /** The slots start on a memory page, for direct I/O (direct.ts), with ALIGN spare bytes should BASE have to move. */
@@ -66,15 +68,16 @@ export interface Output {
  * blocking reads. With `writer: 'worker'` the worker writes every read
  * to `output` itself (dd's loop, through the page cache), hashing each read while it is in cache; with 'main' it
  * fills the ring's slots and the main thread hashes them and writes them to the file it opened with O_DIRECT.
- * `restore`: read the data file (`input`; with O_DIRECT if `direct` and its filesystem allows, direct.ts) a
- * slot at a time, write each slot to `output` and pass it to the main thread, which hashes it.
- * `sink`: write the bytes the main thread puts into the ring to `output`, hashing them here.
+ * `read`: read the data file (`input`; with O_DIRECT if `direct` and its filesystem allows, direct.ts) into the
+ * ring's slots, ahead of a `sink` worker on the same ring that writes them out (a restore; the main thread hashes).
+ * `sink`: write the bytes put into the ring (by the main thread, or by a `read` worker) to `output`, hashing them
+ * here unless `hash` is false.
  * `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
  */
 export type ChannelTask =
   | { mode: 'backup'; inputFd: number; output: Output; ring: Ring; writer: 'worker' | 'main'; failWritesAfterBytes?: number }
-  | { mode: 'restore'; input: string; output: Output; ring: Ring; direct: boolean }
-  | { mode: 'sink'; output: Output; ring: Ring };
+  | { mode: 'read'; input: string; ring: Ring; direct: boolean }
+  | { mode: 'sink'; output: Output; ring: Ring; hash?: boolean };
 
 /** Size and SHA-256 of every byte that passed. */
 export interface ChannelDigest {
@@ -84,7 +87,7 @@ export interface ChannelDigest {
 
 export type WorkerMessage =
   | { type: 'opened' }
-  /** backup, restore: a slot was filled. sink: a slot was released. */
+  /** backup, read: a slot was filled. sink: a slot was released. */
   | { type: 'slot' }
   /** Everything was read (and written, unless by the main thread); sha256 unless the main thread hashed. */
   | { type: 'done'; size: number; sha256?: string }

@@ -12,6 +12,7 @@ import {
   ABORT,
   BASE,
   CONSUMED,
+  HASHED,
   INPUT_DONE,
   LENGTH,
   PRODUCED,
@@ -36,15 +37,21 @@ class Aborted extends Error {}
 function waitUntil(ready: () => boolean): void {
   for (;;) {
     const seen = Atomics.load(ctl, SIGNAL); // before the checks: a change after them ends the wait at once
-    Atomics.store(ctl, WAITING, 1);
-    if (Atomics.load(ctl, ABORT)) throw new Aborted();
-    if (ready()) {
-      Atomics.store(ctl, WAITING, 0);
-      return;
+    Atomics.add(ctl, WAITING, 1);
+    try {
+      if (Atomics.load(ctl, ABORT)) throw new Aborted();
+      if (ready()) return;
+      Atomics.wait(ctl, SIGNAL, seen);
+    } finally {
+      Atomics.sub(ctl, WAITING, 1);
     }
-    Atomics.wait(ctl, SIGNAL, seen);
-    Atomics.store(ctl, WAITING, 0);
   }
+}
+
+/** Wakes the other worker on this ring if one sleeps (a restore's reader and sink), without the main thread. */
+function wakeOther(): void {
+  Atomics.add(ctl, SIGNAL, 1);
+  if (Atomics.load(ctl, WAITING) > 0) Atomics.notify(ctl, SIGNAL);
 }
 
 function openOutput(o: Output): { fd: number; file: boolean } {
@@ -66,6 +73,7 @@ function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void
 function publishSlot(produced: number, length: number): void {
   Atomics.store(ctl, LENGTH + (produced % SLOTS), length);
   Atomics.store(ctl, PRODUCED, produced + 1);
+  wakeOther();
   post({ type: 'slot' });
 }
 
@@ -164,26 +172,22 @@ function openRestoreInput(input: string, direct: boolean): { fd: number; direct:
 }
 
 /**
- * A restore: the data file (input) into HANA's pipe (output), a slot at a time; the main thread hashes each
- * slot passed over. Direct reads stay aligned: only the file's last read can end off a block boundary.
+ * A restore's reading half: the data file into the ring's slots, ahead of the sink worker that writes them to
+ * HANA's pipe while the main thread hashes them, so that the disk, the pipe and SHA-256 work at once. A slot is
+ * refilled once both are past it. Direct reads stay aligned: only the file's last read can end off a block boundary.
  */
-function restore(input: string, output: Output, direct: boolean): void {
+function read(input: string, direct: boolean): void {
   const src = openRestoreInput(input, direct);
-  let out: ReturnType<typeof openOutput> | undefined;
   try {
-    out = openOutput(output);
-    post({ type: 'opened' });
     let size = 0;
     let eof = false;
     for (let produced = 0; !eof; produced++) {
-      waitUntil(() => produced - Atomics.load(ctl, CONSUMED) < SLOTS);
-      const slot = produced % SLOTS;
-      const view = slotView(data, ctl, slot);
+      waitUntil(() => produced - Math.min(Atomics.load(ctl, CONSUMED), Atomics.load(ctl, HASHED)) < SLOTS);
+      const view = slotView(data, ctl, produced % SLOTS);
       let n = 0;
       while (n < SLOT_BYTES && !eof) {
         const r = readSync(src.fd, view, n, SLOT_BYTES - n, src.direct ? size + n : null);
         if (r === 0) eof = true;
-        else writeAll(out.fd, view.subarray(n, n + r), undefined);
         n += r;
         if (src.direct && n % ALIGN !== 0) eof = true; // a short direct read: the end of the file
       }
@@ -192,33 +196,32 @@ function restore(input: string, output: Output, direct: boolean): void {
         publishSlot(produced, n);
       }
     }
-    if (out.file) fsyncSync(out.fd);
     post({ type: 'done', size });
   } finally {
     closeSync(src.fd);
-    if (out) closeSync(out.fd);
   }
 }
 
-function sink(output: Output): void {
+function sink(output: Output, hashing: boolean): void {
   const out = openOutput(output);
   try {
     post({ type: 'opened' });
-    const hash = createHash('sha256');
+    const hash = hashing ? createHash('sha256') : undefined;
     let size = 0;
     for (let consumed = 0; ; consumed++) {
       waitUntil(() => Atomics.load(ctl, PRODUCED) > consumed || Atomics.load(ctl, INPUT_DONE) === 1);
       if (Atomics.load(ctl, PRODUCED) === consumed) {
         if (out.file) fsyncSync(out.fd);
-        post({ type: 'done', size, sha256: hash.digest('hex') });
+        post({ type: 'done', size, ...(hash ? { sha256: hash.digest('hex') } : {}) });
         return;
       }
       const slot = consumed % SLOTS;
       const view = slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot));
-      hash.update(view);
+      hash?.update(view);
       writeAll(out.fd, view, undefined);
       size += view.length;
       Atomics.store(ctl, CONSUMED, consumed + 1);
+      wakeOther();
       post({ type: 'slot' });
     }
   } finally {
@@ -227,9 +230,9 @@ function sink(output: Output): void {
 }
 
 try {
-  if (task.mode === 'sink') sink(task.output);
+  if (task.mode === 'sink') sink(task.output, task.hash ?? true);
   else if (task.mode === 'backup') backup(task.inputFd, task.output, task.writer, task.failWritesAfterBytes);
-  else restore(task.input, task.output, task.direct);
+  else read(task.input, task.direct);
 } catch (e) {
   if (!(e instanceof Aborted)) post({ type: 'failed', message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
 }
