@@ -124,8 +124,9 @@ function initialGuarantees(req: GuardedRecoveryRequest): GuaranteeRecord {
 }
 
 /**
- * The coverage check and its policy, before the target is touched. Returns the log position to recover to
- * exactly (a pin, or the reachable point of a recovery that proceeds short), or undefined for UNTIL TIMESTAMP.
+ * The coverage check and its policy, before the target is touched. Returns where the recovery stops: exactly a log
+ * position (a pin, or the reachable point of a recovery that proceeds short), an earlier time (a short recovery whose
+ * backups end first on another volume), or undefined for UNTIL TIMESTAMP of the requested time.
  */
 async function checkCoverage(req: GuardedRecoveryRequest, ctx: ErrorContext, guarantees: GuaranteeRecord): Promise<StopAt> {
   const { policy } = req;
