@@ -1,5 +1,6 @@
 /**
- * A backup's channel, HANA's pipe → data file. The worker reads the pipe with blocking reads. Where the data
+ * A backup's channel, HANA's pipe → data file. This thread reads the first 1 MiB slot: an object that ends within
+ * it is written here. Otherwise a worker reads the rest of the pipe with blocking reads. Where the data
  * file takes O_DIRECT (direct.ts), the worker only fills the ring; this thread writes each slot with positioned
  * writes in the thread pool and, while the write runs, hashes the slot: the pipe, SHA-256 and the disk all
  * work at once (a direct write returns only once the device has the data). Otherwise the worker writes every
