@@ -70,6 +70,12 @@ async function provisionBench(): Promise<BenchResult[]> {
     const until = DateTime.fromISO(String(snap.metadata.originTimestamp), { zone: 'utc' }).toFormat('yyyy-LL-dd HH:mm:ss');
     const direct = async (tenant: string) => {
       await env.hdbsql(env.target, 'QAS_RECOVERY', `ALTER SYSTEM STOP DATABASE ${tenant}`);
+      // STOP returns while the tenant is STOPPING; RECOVER needs it stopped, so a script waits as the plugin does.
+      const status = `SELECT ACTIVE_STATUS FROM M_DATABASES WHERE DATABASE_NAME = '${tenant}'`;
+      for (let i = 0; (await env.hdbsql(env.target, 'QAS_RECOVERY', status)).replace(/["\s]/g, '') !== 'NO'; i++) {
+        if (i > 300) throw new Error(`bench: ${tenant} did not stop`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
       const t0 = performance.now();
       await env.hdbsql(
         env.target,
