@@ -290,7 +290,8 @@ function fsRows(results: readonly FsRound[], bytes: number): BenchResult[] {
   });
 }
 
-async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
+/** Exported for the S3 rows alone (`s3(dir, bytes)` from a script). */
+export async function s3(dir: string, bytes: number): Promise<BenchResult[]> {
   const server = await startS3rver('bench');
   const client = new S3Client({
     endpoint: server.endpoint,

@@ -46,8 +46,25 @@ export interface MultipartTarget {
 
 export class TooLargeError extends Error {}
 
+/**
+ * Part buffers handed back once their upload is done, for the next parts of the same size: a new buffer per part
+ * left the freed ones to the garbage collector, and with 4 channels of 512 MiB the agent's RSS peaked at 294 MiB.
+ */
+class PartBuffers {
+  private readonly free = new Map<number, Buffer[]>();
+  take(size: number): Buffer {
+    return this.free.get(size)?.pop() ?? Buffer.allocUnsafeSlow(size);
+  }
+  give(part: Buffer): void {
+    if (part.byteOffset !== 0 || part.length !== part.buffer.byteLength) return; // a last, shorter part's view
+    const list = this.free.get(part.length) ?? [];
+    list.push(part);
+    this.free.set(part.length, list);
+  }
+}
+
 /** Yields the stream cut into parts of partSize(n), the last one shorter. */
-async function* parts(body: Readable, plan: PartPlan): AsyncGenerator<Buffer> {
+async function* parts(body: Readable, plan: PartPlan, buffers: PartBuffers): AsyncGenerator<Buffer> {
   let n = 1;
   let part: Buffer | undefined;
   let filled = 0;
@@ -55,7 +72,7 @@ async function* parts(body: Readable, plan: PartPlan): AsyncGenerator<Buffer> {
     let at = 0;
     while (at < chunk.length) {
       if (n > plan.maxParts) throw new TooLargeError(`more than ${capacity(plan)} bytes`);
-      part ??= Buffer.allocUnsafe(partSize(plan, n));
+      part ??= buffers.take(partSize(plan, n));
       const take = Math.min(chunk.length - at, part.length - filled);
       chunk.copy(part, filled, at, at + take);
       filled += take;
@@ -73,14 +90,18 @@ async function* parts(body: Readable, plan: PartPlan): AsyncGenerator<Buffer> {
 
 /** Uploads `body`; on any failure the multipart upload is aborted (S3 keeps no parts) and the error thrown. */
 export async function uploadGrowing(body: Readable, target: MultipartTarget, plan: PartPlan): Promise<void> {
-  const source = parts(body, plan);
+  const buffers = new PartBuffers();
+  const source = parts(body, plan, buffers);
   let uploadId: string | undefined;
   const etags: string[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   const send = (id: string, n: number, bytes: Buffer) => {
     const p: Promise<void> = target.part(id, n, bytes).then(
-      (etag) => void (etags[n - 1] = etag),
+      (etag) => {
+        etags[n - 1] = etag;
+        buffers.give(bytes); // the request is over: nothing reads these bytes any more
+      },
       (e: unknown) => void (failure ??= e),
     );
     inFlight.add(p);
