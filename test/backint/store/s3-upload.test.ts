@@ -72,6 +72,20 @@ async function readAll(r: Readable): Promise<Buffer> {
 }
 
 describe('S3 parts grow on a long stream', () => {
+  test('part buffers are reused once their upload is done: every byte of every same-size part restores', async () => {
+    const { store, partLengths } = storeWith(100);
+    const data = randomBytes(26 * MiB + 7); // five parts of 5 MiB and a short one, from at most 3 buffers
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const m = await store.put(info('1707397841205-00000003'), pipeOf(data), () => ({
+      size: data.length,
+      sha256,
+      storedSize: data.length,
+    }));
+    expect(partLengths).toEqual([...Array<number>(5).fill(5 * MiB), MiB + 7]);
+    expect((await readAll(await store.open(m))).equals(data)).toBe(true);
+    store.close();
+  });
+
   test('a stream longer than parts limit x PartSizeMiB is stored whole, in growing parts, and restores', async () => {
     const { store, partLengths } = storeWith(3);
     const data = randomBytes(18 * MiB + 5); // 3 parts of 5 MiB would hold 15 MiB
