@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, open, write } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { abortWorker, startWorker, superviseWorker } from './spawn.js';
 import {
@@ -24,6 +24,8 @@ import {
 
 export interface FileToPipeRequest {
   file: string;
+  /** The data file's size, known from the manifest (and checked against the file by the store). */
+  size: number;
   output: Output;
   /** Read the data file with O_DIRECT where its filesystem allows (see direct.ts). */
   direct: boolean;
@@ -54,7 +56,7 @@ async function copySmall(req: FileToPipeRequest): Promise<ChannelDigest> {
 }
 
 export async function fileToPipe(req: FileToPipeRequest): Promise<ChannelDigest> {
-  if ((await stat(req.file)).size < SLOT_BYTES) return copySmall(req);
+  if (req.size < SLOT_BYTES) return copySmall(req);
   return copyWithWorker(req);
 }
 

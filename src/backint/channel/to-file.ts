@@ -30,8 +30,7 @@ import {
 
 const writeAt = promisify(write);
 const openFd = promisify(open);
-const readAt = (fd: number, buf: Uint8Array, off: number, len: number, pos: null): Promise<number> =>
-  new Promise((resolve, reject) => read(fd, buf, off, len, pos, (e, n) => (e ? reject(e) : resolve(n))));
+const readAt = promisify(read);
 const truncateTo = promisify(ftruncate);
 const sync = promisify(fsync);
 
@@ -169,7 +168,7 @@ class DirectSlotWriter {
 async function readFirstSlot(pipeFd: number, slot: Uint8Array): Promise<number> {
   let n = 0;
   while (n < slot.length) {
-    const r = await readAt(pipeFd, slot, n, slot.length - n, null);
+    const { bytesRead: r } = await readAt(pipeFd, slot, n, slot.length - n, null);
     if (r === 0) break;
     n += r;
   }

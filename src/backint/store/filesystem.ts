@@ -338,7 +338,13 @@ export class FilesystemStore implements ObjectStore {
     const file = await this.dataFile(m);
     const dest = await openDestination(destination, pipeOpenTimeoutMs);
     try {
-      return await fileToPipe({ file, output: dest.output, direct: this.directIO, onOpened: () => dest.release() });
+      return await fileToPipe({
+        file,
+        size: m.storedSize,
+        output: dest.output,
+        direct: this.directIO,
+        onOpened: () => dest.release(),
+      });
     } finally {
       dest.release();
     }
