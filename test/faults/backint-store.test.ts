@@ -143,7 +143,9 @@ function filesUnder(dir: string): string[] {
       const end = Date.now() + 60_000;
       while (killed === undefined) {
         if (Date.now() > end) throw new Error('no log backup reached the store');
-        const part = partials().find((f) => f.endsWith('.data.tmp') && statSync(f).size > 0);
+        // The agent's partial file exists from before its first read of the pipe. It may still be empty while the
+        // stream is paused: a log backup under 1 MiB is held in memory until its end, then written at once.
+        const part = partials().find((f) => f.endsWith('.data.tmp'));
         if (part) {
           killed = Number(/\.(\d+)\.[^.]+\.data\.tmp$/.exec(part)![1]);
           process.kill(killed, 'SIGKILL');
