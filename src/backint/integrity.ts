@@ -1,20 +1,20 @@
-/** Streaming size + SHA-256 of the original bytes, and the codec transforms. */
-import { createHash } from 'node:crypto';
+/** Streaming size + checksum of the original bytes, and the codec transforms. */
 import { Transform, type TransformCallback } from 'node:stream';
 import { constants as zc, createGunzip, createGzip } from 'node:zlib';
+import { newChecksum, STORED_CHECKSUM } from './checksum.js';
 import type { Codec } from './params.js';
 
 export class Measure extends Transform {
-  private readonly hash = createHash('sha256');
+  private readonly check = newChecksum(STORED_CHECKSUM);
   bytes = 0;
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
+    this.check.update(chunk);
     this.bytes += chunk.length;
     cb(null, chunk);
   }
-  /** Valid once the stream has ended. */
+  /** Valid once the stream has ended; call once. */
   digest(): string {
-    return this.hash.copy().digest('hex');
+    return this.check.hex();
   }
 }
 

@@ -1,6 +1,7 @@
 /** What the protocol needs to know about object names and versions, independent of any store. */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { ChecksumAlgorithm } from './checksum.js';
 import type { Codec } from './params.js';
 
 export type ObjectKind = 'PIPE' | 'FILE';
@@ -13,14 +14,22 @@ export interface ObjectVersion {
   readonly createdAt: number;
 }
 
-/** Recorded with every object: restore verifies size and sha256 of the original bytes. */
+/** Recorded with every object: restore verifies the size and the checksum of the original bytes. */
 export interface ObjectManifest extends ObjectVersion {
   readonly kind: ObjectKind;
   readonly size: number;
-  readonly sha256: string;
+  /** CRC-32 of the original bytes (8 hex digits): every object stored now (checksum.ts). */
+  readonly crc32?: string;
+  /** SHA-256 of the original bytes: objects stored by versions before CRC-32. A manifest holds exactly one. */
+  readonly sha256?: string;
   readonly codec: Codec;
   readonly storedSize: number;
   readonly softwareId?: string;
+}
+
+/** The checksum a manifest records, and with which algorithm. */
+export function recordedChecksum(m: ObjectManifest): { algorithm: ChecksumAlgorithm; value: string } {
+  return m.crc32 !== undefined ? { algorithm: 'crc32', value: m.crc32 } : { algorithm: 'sha256', value: m.sha256! };
 }
 
 /** Opaque to HANA; the creation time leads so versions sort naturally, the random tail keeps it unique. */

@@ -1,7 +1,7 @@
 /** The S3 store against s3rver (real S3 protocol on 127.0.0.1), through the real program and FIFOs. */
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodePath, encodeSegment } from '../../src/backint/objects.js';
@@ -116,7 +116,34 @@ describe('S3 store on s3rver', () => {
     const r = await restoreFifo(pipe, `#EBID "${ebid}" "${pipe}"`);
     expect(r.output[1]).toBe(`#ERROR "${pipe}"`);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('SHA-256 mismatch');
+    expect(r.stderr).toContain('CRC-32 mismatch');
+  });
+
+  test('an object whose manifest an earlier version wrote with SHA-256 restores, checked with SHA-256', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 11);
+    const { pipe, ebid } = await backupFifo('COMPLETE_databackup_9_1', data);
+    const put = async (bytes: Buffer) => {
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const { Body } = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${dataKey(pipe, ebid)}.json` }));
+      const { crc32: _, ...manifest } = JSON.parse(await Body!.transformToString()) as Record<string, unknown>;
+      await client.send(
+        new PutObjectCommand({
+          Bucket: s3.bucket,
+          Key: `${dataKey(pipe, ebid)}.json`,
+          Body: JSON.stringify({ ...manifest, sha256 }),
+        }),
+      );
+    };
+    await put(data);
+    const ok = await restoreFifo(pipe, `#EBID "${ebid}" "${pipe}"`);
+    expect(ok.output[1]).toBe(`#RESTORED "${ebid}" "${pipe}"`);
+    expect(ok.bytes.equals(data)).toBe(true);
+    const other = Buffer.from(data);
+    other[7]! ^= 1;
+    await put(other); // the manifest now records other bytes than the stored ones
+    const bad = await restoreFifo(pipe, `#EBID "${ebid}" "${pipe}"`);
+    expect(bad.output[1]).toBe(`#ERROR "${pipe}"`);
+    expect(bad.stderr).toContain('SHA-256 mismatch');
   });
 
   test('HANA stops reading mid-restore: #ERROR naming the broken pipe, exit 1, and the agent ends', async () => {

@@ -200,7 +200,7 @@ function filesUnder(dir: string): string[] {
     const job = lastJob('v2');
     expect(job.outcome).toBe('failed');
     expect(job.error).toContain(`object EBID ${ebid} of `);
-    expect(job.error).toMatch(/is corrupted in the store \(SHA-256 mismatch: .* read back, .* at backup\): answered #ERROR/);
+    expect(job.error).toMatch(/is corrupted in the store \(CRC-32 mismatch: .* read back, .* at backup\): answered #ERROR/);
     expect(job.error).toMatch(/Recover from other backups/);
     expect(job.error).toMatch(/Tenant VDB2 is stopped \(ACTIVE_STATUS NO\); it is not usable until a recovery succeeds\./);
 

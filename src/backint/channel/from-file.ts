@@ -1,15 +1,15 @@
 /**
  * A restore's channel, data file → HANA's pipe (or a file): a reader worker fills the ring's slots from the data
- * file (with O_DIRECT where allowed), a sink worker writes them out, and this thread hashes them. A file smaller
+ * file (with O_DIRECT where allowed), a sink worker writes them out, and this thread checksums them. A file smaller
  * than a slot is copied here without a worker, whose start costs as much CPU as the rest of the agent's run.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, constants, open, write } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { checksumOf, newChecksum, type ChecksumAlgorithm } from '../checksum.js';
 import { abortWorker, startWorker, superviseWorker } from './spawn.js';
 import {
-  HASHED,
+  CHECKED,
   INPUT_DONE,
   LENGTH,
   PRODUCED,
@@ -29,6 +29,8 @@ export interface FileToPipeRequest {
   output: Output;
   /** Read the data file with O_DIRECT where its filesystem allows (see direct.ts). */
   direct: boolean;
+  /** The checksum the object's manifest records. */
+  checksum: ChecksumAlgorithm;
   /** Called once both ends are open (e.g. to close a FIFO probe). */
   onOpened?: () => void;
 }
@@ -36,10 +38,10 @@ export interface FileToPipeRequest {
 const openFd = promisify(open);
 const writeAt = promisify(write);
 
-/** An object that fits one slot: read, hashed and written here, with no worker (most log and catalog backups). */
+/** An object that fits one slot: read, checksummed and written here, with no worker (most log and catalog backups). */
 async function copySmall(req: FileToPipeRequest): Promise<ChannelDigest> {
   const bytes = await readFile(req.file);
-  const digest = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const digest = { size: bytes.length, checksum: checksumOf(req.checksum, bytes) };
   if (!req.output.fifo) {
     await writeFile(req.output.path, bytes, { flush: true });
     req.onOpened?.();
@@ -62,19 +64,19 @@ export async function fileToPipe(req: FileToPipeRequest): Promise<ChannelDigest>
 
 /**
  * Two workers on one ring: a reader fills the slots from the data file and a sink writes them to the pipe, while
- * this thread hashes them. One worker reading and writing in turn left the disk idle during every pipe write.
+ * this thread checksums them. One worker reading and writing in turn left the disk idle during every pipe write.
  */
 function copyWithWorker(req: FileToPipeRequest): Promise<ChannelDigest> {
   const ring = newRing();
   const data = new Uint8Array(ring.data);
   const ctl = new Int32Array(ring.control);
-  const hash = createHash('sha256');
-  let hashed = 0;
+  const check = newChecksum(req.checksum);
+  let checked = 0;
   const drain = () => {
-    while (hashed < Atomics.load(ctl, PRODUCED)) {
-      const slot = hashed % SLOTS;
-      hash.update(slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot)));
-      Atomics.store(ctl, HASHED, ++hashed);
+    while (checked < Atomics.load(ctl, PRODUCED)) {
+      const slot = checked % SLOTS;
+      check.update(slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot)));
+      Atomics.store(ctl, CHECKED, ++checked);
       signal(ctl);
     }
   };
@@ -88,7 +90,7 @@ function copyWithWorker(req: FileToPipeRequest): Promise<ChannelDigest> {
       reject(e);
     };
     const reader = startWorker({ mode: 'read', input: req.file, direct: req.direct, ring });
-    const sink = startWorker({ mode: 'sink', output: req.output, ring, hash: false });
+    const sink = startWorker({ mode: 'sink', output: req.output, ring });
     superviseWorker(
       reader,
       `the read of ${req.file}`,
@@ -112,7 +114,7 @@ function copyWithWorker(req: FileToPipeRequest): Promise<ChannelDigest> {
         if (m.type === 'opened') req.onOpened?.();
         else if (m.type === 'done' && !settled) {
           settled = true;
-          resolve({ size: m.size, sha256: hash.digest('hex') });
+          resolve({ size: m.size, checksum: check.hex() });
         }
       },
       fail,

@@ -3,6 +3,7 @@
  * SLOT_BYTES, and a control block of Int32 counters. Producer and consumer each own one counter; a slot is
  * free when produced - consumed < SLOTS. Counters only grow (2^31 slots of 1 MiB = 2 PiB per channel).
  */
+import type { ChecksumAlgorithm } from '../checksum.js';
 import { ALIGN, pageAlignedSharedBuffer } from './direct.js';
 
 export const SLOT_BYTES = 1 << 20;
@@ -23,9 +24,9 @@ export const WAITING = 5;
 export const BASE = 6;
 /** LENGTH + slot: bytes in that slot. */
 export const LENGTH = 7;
-/** A restore: slots the main thread has hashed (a slot is free once both it and the sink are past it). */
-export const HASHED = LENGTH + SLOTS;
-export const CONTROL_INTS = HASHED + 1;
+/** A restore: slots the main thread has checksummed (a slot is free once both it and the sink are past it). */
+export const CHECKED = LENGTH + SLOTS;
+export const CONTROL_INTS = CHECKED + 1;
 
 export interface Ring {
   data: SharedArrayBuffer;
@@ -66,29 +67,31 @@ export interface Output {
 /**
  * `backup`: read HANA's pipe (`inputFd`, whose first SLOT_BYTES the main thread already read into slot 0) with
  * blocking reads. With `writer: 'worker'` the worker writes every read
- * to `output` itself (dd's loop, through the page cache), hashing each read while it is in cache; with 'main' it
- * fills the ring's slots and the main thread hashes them and writes them to the file it opened with O_DIRECT.
+ * to `output` itself (dd's loop, through the page cache), checksumming each read while it is in cache; with
+ * 'main' it fills the ring's slots and the main thread checksums them and writes them to the file it opened with
+ * O_DIRECT.
  * `read`: read the data file (`input`; with O_DIRECT if `direct` and its filesystem allows, direct.ts) into the
- * ring's slots, ahead of a `sink` worker on the same ring that writes them out (a restore; the main thread hashes).
- * `sink`: write the bytes put into the ring (by the main thread, or by a `read` worker) to `output`, hashing them
- * here unless `hash` is false.
+ * ring's slots, ahead of a `sink` worker on the same ring that writes them out (a restore; the main thread
+ * checksums).
+ * `sink`: write the bytes put into the ring (by the main thread, or by a `read` worker) to `output`, checksumming
+ * them here with `checksum` unless it is absent.
  * `failWritesAfterBytes` makes writes fail with ENOSPC past that many bytes (fault tests).
  */
 export type ChannelTask =
   | { mode: 'backup'; inputFd: number; output: Output; ring: Ring; writer: 'worker' | 'main'; failWritesAfterBytes?: number }
   | { mode: 'read'; input: string; ring: Ring; direct: boolean }
-  | { mode: 'sink'; output: Output; ring: Ring; hash?: boolean };
+  | { mode: 'sink'; output: Output; ring: Ring; checksum?: ChecksumAlgorithm };
 
-/** Size and SHA-256 of every byte that passed. */
+/** Size and checksum (lower-case hex; CRC-32 for a backup, the manifest's algorithm for a restore) of every byte that passed. */
 export interface ChannelDigest {
   size: number;
-  sha256: string;
+  checksum: string;
 }
 
 export type WorkerMessage =
   | { type: 'opened' }
   /** backup, read: a slot was filled. sink: a slot was released. */
   | { type: 'slot' }
-  /** Everything was read (and written, unless by the main thread); sha256 unless the main thread hashed. */
-  | { type: 'done'; size: number; sha256?: string }
+  /** Everything was read (and written, unless by the main thread); the checksum unless the main thread made it. */
+  | { type: 'done'; size: number; checksum?: string }
   | { type: 'failed'; message: string; code?: string };

@@ -1,11 +1,12 @@
 /**
- * Sink mode of a channel: bytes this thread receives (S3) are copied into the ring, and a worker thread hashes
+ * Sink mode of a channel: bytes this thread receives (S3) are copied into the ring, and a worker thread checksums
  * them and writes them into the FIFO HANA opened (or into a file) with blocking writes, so this thread does
  * neither. Bytes come in by `put` (copied), or by `space`/`commit` (a socket reads straight into the slot,
  * store/http/body.ts); `stream` wraps put as a Writable for a pipeline with a decoder.
  */
 import { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
+import type { ChecksumAlgorithm } from '../checksum.js';
 import { openDestination } from './destination.js';
 import { abortWorker, startWorker } from './spawn.js';
 import {
@@ -31,13 +32,13 @@ export interface SinkChannel {
   space(): Uint8Array | undefined;
   /** `n` bytes were written into the start of the last space(); like put, a promise means: wait for room. */
   commit(n: number): Promise<void> | undefined;
-  /** After the last put: waits until the worker has written and hashed everything. */
+  /** After the last put: waits until the worker has written and checked everything. */
   finish(): Promise<ChannelDigest>;
   /** Stops the worker and releases the pipe (idempotent; a no-op once finished). */
   abort(): void;
   /** put/finish/abort as a Writable. */
   readonly stream: Writable;
-  /** Size and SHA-256 of everything written; available once finished. */
+  /** Size and checksum of everything written; available once finished. */
   digest(): ChannelDigest;
 }
 
@@ -54,7 +55,7 @@ class WorkerWatch {
         if (m.type === 'opened') {
           dest.release();
           resolve();
-        } else if (m.type === 'done') this.result = { size: m.size, sha256: m.sha256! };
+        } else if (m.type === 'done') this.result = { size: m.size, checksum: m.checksum! };
         else if (m.type === 'failed') {
           this.failure = new Error(`writing ${file}: ${m.code ?? m.message}`);
           reject(this.failure);
@@ -141,12 +142,12 @@ class RingWriter {
   }
 }
 
-export async function openSinkChannel(file: string, timeoutMs: number): Promise<SinkChannel> {
+export async function openSinkChannel(file: string, timeoutMs: number, checksum: ChecksumAlgorithm): Promise<SinkChannel> {
   const dest = await openDestination(file, timeoutMs);
   const ring = newRing();
   const ctl = new Int32Array(ring.control);
   const writer = new RingWriter(new Uint8Array(ring.data), ctl);
-  const watch = new WorkerWatch(startWorker({ mode: 'sink', output: dest.output, ring }), dest, file);
+  const watch = new WorkerWatch(startWorker({ mode: 'sink', output: dest.output, ring, checksum }), dest, file);
   const room = async () => {
     while (!watch.failure && writer.full()) await watch.changed();
     if (watch.failure) throw watch.failure;

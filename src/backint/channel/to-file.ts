@@ -2,15 +2,15 @@
  * A backup's channel, HANA's pipe → data file. This thread reads the first 1 MiB slot: an object that ends within
  * it is written here. Otherwise a worker reads the rest of the pipe with blocking reads. Where the data
  * file takes O_DIRECT (direct.ts), the worker only fills the ring; this thread writes each slot with positioned
- * writes in the thread pool and, while the write runs, hashes the slot: the pipe, SHA-256 and the disk all
+ * writes in the thread pool and, while the write runs, checksums the slot: the pipe, the checksum and the disk all
  * work at once (a direct write returns only once the device has the data). Otherwise the worker writes every
- * read itself, through the page cache, as dd does, hashing each read while it is in cache. The file ends
+ * read itself, through the page cache, as dd does, checksumming each read while it is in cache. The file ends
  * fsynced either way.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, constants, fsync, ftruncate, open, read, write, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { checksumOf, newChecksum, STORED_CHECKSUM } from '../checksum.js';
 import { enospc } from '../errno.js';
 import { ALIGN, alignUp, alignedOffset, openDirect } from './direct.js';
 import { abortWorker, startWorker, superviseWorker } from './spawn.js';
@@ -61,7 +61,7 @@ type Settle = (e: Error | undefined, digest?: ChannelDigest) => void;
 
 /**
  * This thread's side of a direct-I/O backup: a positioned write in the thread pool for each slot the worker
- * publishes, hashing the slot while it is written; the end truncates the last slot's padding and fsyncs.
+ * publishes, checksumming the slot while it is written; the end truncates the last slot's padding and fsyncs.
  */
 class DirectSlotWriter {
   failure: Error | undefined;
@@ -71,7 +71,7 @@ class DirectSlotWriter {
   private readonly written = new Set<number>();
   private inFlight = 0;
   private position = 0;
-  private readonly hash = createHash('sha256'); // the slots in file order
+  private readonly check = newChecksum(STORED_CHECKSUM); // the slots in file order
   private readonly data: Uint8Array;
   private readonly ctl: Int32Array;
   private settled = false;
@@ -115,7 +115,7 @@ class DirectSlotWriter {
   /** The worker read the pipe to its end. */
   done(size: number): void {
     this.submit();
-    this.result = { size, sha256: this.hash.digest('hex') };
+    this.result = { size, checksum: this.check.hex() };
     this.finish();
   }
 
@@ -155,7 +155,7 @@ class DirectSlotWriter {
         },
       );
       // Read while the thread pool writes the same bytes; the slot is not reused before both are done.
-      this.hash.update(slotView(this.data, ctl, slot, length));
+      this.check.update(slotView(this.data, ctl, slot, length));
       this.position += length;
     }
   }
@@ -175,11 +175,11 @@ async function readFirstSlot(pipeFd: number, slot: Uint8Array): Promise<number> 
   return n;
 }
 
-/** An object that fits one slot: written and hashed here, with no worker (most log and catalog backups). */
+/** An object that fits one slot: written and checksummed here, with no worker (most log and catalog backups). */
 async function writeSmall(file: string, bytes: Uint8Array, limit: number | undefined): Promise<ChannelDigest> {
   if (limit !== undefined && bytes.length > limit) throw enospc();
   await writeFile(file, bytes, { flush: true });
-  return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { size: bytes.length, checksum: checksumOf(STORED_CHECKSUM, bytes) };
 }
 
 /**
@@ -230,7 +230,7 @@ function copyWithWorker(req: PipeToFileRequest, ring: Ring, pipeFd: number): Pro
         if (m.type === 'slot') direct?.submit();
         else if (m.type === 'done') {
           if (direct) direct.done(m.size);
-          else settle(undefined, { size: m.size, sha256: m.sha256! });
+          else settle(undefined, { size: m.size, checksum: m.checksum! });
         }
       },
       (e) => {

@@ -3,16 +3,16 @@
  * written from Node's event loop costs a wake-up and a stream hop per 64 KiB, which made the agent half as fast
  * as dd. The modes are described with ChannelTask (ring.ts).
  */
-import { createHash } from 'node:crypto';
 import { closeSync, constants, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { newChecksum, STORED_CHECKSUM, type ChecksumAlgorithm } from '../checksum.js';
 import { enospc } from '../errno.js';
 import { ALIGN, alignedOffset, openDirect } from './direct.js';
 import {
   ABORT,
   BASE,
   CONSUMED,
-  HASHED,
+  CHECKED,
   INPUT_DONE,
   LENGTH,
   PRODUCED,
@@ -77,36 +77,36 @@ function publishSlot(produced: number, length: number): void {
   post({ type: 'slot' });
 }
 
-/** Small enough to stay in cache between the pipe read, the file write and the hash. */
+/** Small enough to stay in cache between the pipe read, the file write and the checksum. */
 const HOT_BUFFER = 256 << 10;
 
-type Digest = { size: number; sha256: string };
+type Digest = { size: number; checksum: string };
 
 /**
- * Each read written and hashed at once, from one small buffer that stays in cache (dd's loop plus SHA-256), after
- * the first slot the main thread read.
+ * Each read written and checksummed at once, from one small buffer that stays in cache (dd's loop plus the
+ * checksum), after the first slot the main thread read.
  */
-function copyHashing(inFd: number, outFd: number, limit: number | undefined, first: Uint8Array): Digest {
+function copyChecking(inFd: number, outFd: number, limit: number | undefined, first: Uint8Array): Digest {
   const buf = Buffer.allocUnsafeSlow(HOT_BUFFER);
-  const hash = createHash('sha256');
+  const check = newChecksum(STORED_CHECKSUM);
   writeAll(outFd, first, limit);
-  hash.update(first);
+  check.update(first);
   let size = first.length;
   for (;;) {
     if (Atomics.load(ctl, ABORT)) throw new Aborted();
     const n = readSync(inFd, buf, 0, buf.length, null);
-    if (n === 0) return { size, sha256: hash.digest('hex') };
+    if (n === 0) return { size, checksum: check.hex() };
     const view = buf.subarray(0, n);
     writeAll(outFd, view, limit);
-    hash.update(view);
+    check.update(view);
     size += n;
   }
 }
 
 /**
- * HANA's pipe into the ring's slots for the main thread to hash and write: each slot filled whole (only the last
- * can be short, so every direct write but the last is aligned). Hashing there, beside these reads, rather than
- * between them, keeps the pipe moving while SHA-256 (the costliest step) runs on the other core.
+ * HANA's pipe into the ring's slots for the main thread to checksum and write: each slot filled whole (only the last
+ * can be short, so every direct write but the last is aligned). Checksumming there, beside these reads, rather
+ * than between them, keeps the pipe moving while the checksum runs on the other core.
  */
 function fillSlots(inFd: number): number {
   publishSlot(0, SLOT_BYTES); // the main thread read the first slot
@@ -146,7 +146,7 @@ function backup(inFd: number, output: Output, writer: 'worker' | 'main', limit: 
   const out = openOutput(output);
   try {
     post({ type: 'opened' });
-    const d = copyHashing(inFd, out.fd, limit, slotView(data, ctl, 0));
+    const d = copyChecking(inFd, out.fd, limit, slotView(data, ctl, 0));
     fsyncSync(out.fd);
     post({ type: 'done', ...d });
   } finally {
@@ -173,7 +173,7 @@ function openRestoreInput(input: string, direct: boolean): { fd: number; direct:
 
 /**
  * A restore's reading half: the data file into the ring's slots, ahead of the sink worker that writes them to
- * HANA's pipe while the main thread hashes them, so that the disk, the pipe and SHA-256 work at once. A slot is
+ * HANA's pipe while the main thread checksums them, so that the disk, the pipe and the checksum work at once. A slot is
  * refilled once both are past it. Direct reads stay aligned: only the file's last read can end off a block boundary.
  */
 function read(input: string, direct: boolean): void {
@@ -182,7 +182,7 @@ function read(input: string, direct: boolean): void {
     let size = 0;
     let eof = false;
     for (let produced = 0; !eof; produced++) {
-      waitUntil(() => produced - Math.min(Atomics.load(ctl, CONSUMED), Atomics.load(ctl, HASHED)) < SLOTS);
+      waitUntil(() => produced - Math.min(Atomics.load(ctl, CONSUMED), Atomics.load(ctl, CHECKED)) < SLOTS);
       const view = slotView(data, ctl, produced % SLOTS);
       let n = 0;
       while (n < SLOT_BYTES && !eof) {
@@ -202,22 +202,22 @@ function read(input: string, direct: boolean): void {
   }
 }
 
-function sink(output: Output, hashing: boolean): void {
+function sink(output: Output, algorithm: ChecksumAlgorithm | undefined): void {
   const out = openOutput(output);
   try {
     post({ type: 'opened' });
-    const hash = hashing ? createHash('sha256') : undefined;
+    const check = algorithm ? newChecksum(algorithm) : undefined;
     let size = 0;
     for (let consumed = 0; ; consumed++) {
       waitUntil(() => Atomics.load(ctl, PRODUCED) > consumed || Atomics.load(ctl, INPUT_DONE) === 1);
       if (Atomics.load(ctl, PRODUCED) === consumed) {
         if (out.file) fsyncSync(out.fd);
-        post({ type: 'done', size, ...(hash ? { sha256: hash.digest('hex') } : {}) });
+        post({ type: 'done', size, ...(check ? { checksum: check.hex() } : {}) });
         return;
       }
       const slot = consumed % SLOTS;
       const view = slotView(data, ctl, slot, Atomics.load(ctl, LENGTH + slot));
-      hash?.update(view);
+      check?.update(view);
       writeAll(out.fd, view, undefined);
       size += view.length;
       Atomics.store(ctl, CONSUMED, consumed + 1);
@@ -230,7 +230,7 @@ function sink(output: Output, hashing: boolean): void {
 }
 
 try {
-  if (task.mode === 'sink') sink(task.output, task.hash ?? true);
+  if (task.mode === 'sink') sink(task.output, task.checksum);
   else if (task.mode === 'backup') backup(task.inputFd, task.output, task.writer, task.failWritesAfterBytes);
   else read(task.input, task.direct);
 } catch (e) {

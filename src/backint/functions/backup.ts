@@ -9,7 +9,7 @@ import { openSource } from '../pipes.js';
 import type { ObjectStore, PutInfo } from '../store/store.js';
 import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
 
-/** Through Node streams: size and SHA-256 of the original bytes, then the codec, then the store. */
+/** Through Node streams: size and checksum of the original bytes, then the codec, then the store. */
 async function streamed(info: PutInfo, enc: Transform | undefined, store: ObjectStore) {
   const source = await openSource(info.path);
   const measure = new Measure();
@@ -17,7 +17,7 @@ async function streamed(info: PutInfo, enc: Transform | undefined, store: Object
   const stages: NodeJS.ReadWriteStream[] = enc ? [measure, enc, count] : [measure, count];
   // pipeline() propagates a failure anywhere (pipe reset, store error) to every stage.
   const body = (pipeline as (...s: unknown[]) => Readable)(source, ...stages, () => undefined);
-  return store.put(info, body, () => ({ size: measure.bytes, sha256: measure.digest(), storedSize: count.bytes }));
+  return store.put(info, body, () => ({ size: measure.bytes, crc32: measure.digest(), storedSize: count.bytes }));
 }
 
 async function backupOne(line: Line, out: Output, store: ObjectStore, o: FunctionOptions): Promise<Outcome> {

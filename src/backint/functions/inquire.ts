@@ -16,7 +16,7 @@ import { inOrderPool, message, type FunctionOptions, type Outcome, type Output }
  */
 async function completionTimes(found: ObjectVersion[], store: ObjectStore): Promise<ObjectVersion[]> {
   const out: (ObjectVersion | undefined)[] = await inOrderPool(found, 8, async (v) => {
-    const m = 'sha256' in v ? (v as ObjectManifest) : await store.stat(v.user, v.path, v.ebid);
+    const m = 'kind' in v ? (v as ObjectManifest) : await store.stat(v.user, v.path, v.ebid);
     return m && { user: m.user, path: m.path, ebid: m.ebid, createdAt: m.createdAt };
   });
   return out.filter((v): v is ObjectVersion => v !== undefined);

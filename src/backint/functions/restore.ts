@@ -11,7 +11,8 @@ import type { ChannelDigest } from '../channel/ring.js';
 import { openSinkChannel } from '../channel/sink.js';
 import { awaitPath } from '../await-path.js';
 import { decoder } from '../integrity.js';
-import { isSerialRestore, isVisible, newestFirst, visibilityRule, type ObjectManifest } from '../objects.js';
+import { CHECKSUM_NAMES } from '../checksum.js';
+import { isSerialRestore, isVisible, newestFirst, recordedChecksum, visibilityRule, type ObjectManifest } from '../objects.js';
 import type { ObjectStore } from '../store/store.js';
 import { inOrderPool, message, type FunctionOptions, type Outcome, type Output } from './context.js';
 
@@ -28,7 +29,7 @@ async function resolve(line: Line, store: ObjectStore, o: FunctionOptions): Prom
   return newest && (await store.stat(o.user, p, newest.ebid));
 }
 
-/** Through Node streams (S3, compressed objects) into a channel worker that writes and hashes HANA's pipe. */
+/** Through Node streams (S3, compressed objects) into a channel worker that writes and checksums HANA's pipe. */
 async function streamed(
   m: ObjectManifest,
   dec: Transform | undefined,
@@ -37,7 +38,7 @@ async function streamed(
   store: ObjectStore,
 ): Promise<ChannelDigest> {
   const source = await store.open(m);
-  const sink = await openSinkChannel(dest, timeoutMs).catch((e: unknown) => {
+  const sink = await openSinkChannel(dest, timeoutMs, recordedChecksum(m).algorithm).catch((e: unknown) => {
     source.destroy();
     throw e;
   });
@@ -49,11 +50,13 @@ async function streamed(
  * The bytes read back are not those recorded at backup: say which object (HANA knows it by EBID), how it differs,
  * and what to do, since HANA quotes this reason in its recovery error.
  */
-export function corrupted(m: ObjectManifest, restored: { size: number; sha256: string }): Error {
+export function corrupted(m: ObjectManifest, restored: ChannelDigest): Error {
+  const recorded = recordedChecksum(m);
   const how =
     restored.size !== m.size
       ? `size mismatch: ${restored.size} bytes read back, ${m.size} backed up`
-      : `SHA-256 mismatch: ${restored.sha256.slice(0, 16)}… read back, ${m.sha256.slice(0, 16)}… at backup`;
+      : `${CHECKSUM_NAMES[recorded.algorithm]} mismatch: ${restored.checksum.slice(0, 16)} read back, ` +
+        `${recorded.value.slice(0, 16)} at backup`;
   return new Error(
     `object EBID ${m.ebid} of ${m.path} is corrupted in the store (${how}): answered #ERROR, HANA must not use it. ` +
       'Recover from other backups (an older or newer data backup and its logs), or put back an intact copy of the object',
@@ -79,7 +82,7 @@ async function restoreOne(line: Line, out: Output, store: ObjectStore, o: Functi
     const dec = decoder(m.codec);
     const restored =
       !dec && store.restoreTo ? await store.restoreTo(m, dest, timeoutMs) : await streamed(m, dec, dest, timeoutMs, store);
-    if (restored.size !== m.size || restored.sha256 !== m.sha256) throw corrupted(m, restored);
+    if (restored.size !== m.size || restored.checksum !== recordedChecksum(m).value) throw corrupted(m, restored);
     const result = `#RESTORED ${quote(m.ebid)} ${pathTok.raw}`;
     out.line(result);
     o.log.info(`restored ${m.ebid} of ${pathTok.value} (${m.size} bytes)`);

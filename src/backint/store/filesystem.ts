@@ -17,12 +17,14 @@ import {
   ebidCreatedAt,
   encodePath,
   encodeSegment,
+  recordedChecksum,
   VERSIONS,
   type ObjectManifest,
   type ObjectVersion,
 } from '../objects.js';
 import { fileToPipe } from '../channel/from-file.js';
 import { pipeToFile } from '../channel/to-file.js';
+import type { ChannelDigest } from '../channel/ring.js';
 import { openDestination } from '../channel/destination.js';
 import { NotDeletedError, type Digest, type ObjectStore, type PutInfo } from './store.js';
 import { parseManifest } from './manifest.js';
@@ -148,7 +150,7 @@ export class FilesystemStore implements ObjectStore {
         direct: this.directIO,
         ...(this.options.failWritesAfterBytes !== undefined ? { failWritesAfterBytes: this.options.failWritesAfterBytes } : {}),
       });
-      return { size: d.size, sha256: d.sha256, storedSize: d.size };
+      return { size: d.size, crc32: d.checksum, storedSize: d.size };
     });
   }
 
@@ -334,7 +336,7 @@ export class FilesystemStore implements ObjectStore {
     return createReadStream(await this.dataFile(m), { highWaterMark: 1 << 20 });
   }
 
-  async restoreTo(m: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<Pick<Digest, 'size' | 'sha256'>> {
+  async restoreTo(m: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<ChannelDigest> {
     const file = await this.dataFile(m);
     const dest = await openDestination(destination, pipeOpenTimeoutMs);
     try {
@@ -343,6 +345,7 @@ export class FilesystemStore implements ObjectStore {
         size: m.storedSize,
         output: dest.output,
         direct: this.directIO,
+        checksum: recordedChecksum(m).algorithm,
         onOpened: () => dest.release(),
       });
     } finally {

@@ -18,8 +18,10 @@ export function parseManifest(text: string, what: string): ObjectManifest {
     (m.kind === 'PIPE' || m.kind === 'FILE') &&
     Number.isSafeInteger(m.size) &&
     Number.isSafeInteger(m.storedSize) &&
-    typeof m.sha256 === 'string' &&
-    /^[0-9a-f]{64}$/.test(m.sha256) &&
+    // Exactly one checksum: CRC-32 (stored now) or SHA-256 (stored by earlier versions).
+    (typeof m.crc32 === 'string' && /^[0-9a-f]{8}$/.test(m.crc32)) !==
+      (typeof m.sha256 === 'string' && /^[0-9a-f]{64}$/.test(m.sha256)) &&
+    (m.crc32 === undefined || m.sha256 === undefined) &&
     (m.codec === 'none' || m.codec === 'gzip');
   if (!ok) throw new Error(`manifest of ${what} is damaged`);
   return m as unknown as ObjectManifest;

@@ -26,6 +26,7 @@ import {
   ebidCreatedAt,
   encodePath,
   encodeSegment,
+  recordedChecksum,
   VERSIONS,
   type ObjectManifest,
   type ObjectVersion,
@@ -241,7 +242,7 @@ export class S3Store implements ObjectStore {
         Body: JSON.stringify(manifest),
         ContentType: 'application/json',
         ...this.writeParams(),
-        Metadata: { size: String(manifest.size), sha256: manifest.sha256, codec: manifest.codec },
+        Metadata: { size: String(manifest.size), crc32: manifest.crc32!, codec: manifest.codec },
       }),
     );
     return manifest;
@@ -366,7 +367,7 @@ export class S3Store implements ObjectStore {
     let sink: SinkChannel | undefined;
     try {
       await d.ready; // a missing object fails before HANA's pipe is opened
-      sink = await openSinkChannel(destination, pipeOpenTimeoutMs);
+      sink = await openSinkChannel(destination, pipeOpenTimeoutMs, recordedChecksum(m).algorithm);
       await d.run(sink);
       return await sink.finish();
     } catch (e) {

@@ -1,5 +1,6 @@
 /** The one interface both stores implement. Errors are thrown; the functions map them to #ERROR lines. */
 import type { Readable } from 'node:stream';
+import type { ChannelDigest } from '../channel/ring.js';
 import type { ObjectManifest, ObjectVersion } from '../objects.js';
 
 export interface PutInfo {
@@ -12,10 +13,10 @@ export interface PutInfo {
   readonly softwareId?: string;
 }
 
-/** Size and digest of the ORIGINAL bytes, known only once the stream is consumed. */
+/** Size and CRC-32 of the ORIGINAL bytes, known only once the stream is consumed. */
 export interface Digest {
   readonly size: number;
-  readonly sha256: string;
+  readonly crc32: string;
   readonly storedSize: number;
 }
 
@@ -40,8 +41,11 @@ export interface ObjectStore {
    * bytes of the FIFO or file at `source` without passing them through Node streams.
    */
   putPath?(info: PutInfo, source: string): Promise<ObjectManifest>;
-  /** Optional counterpart of putPath: write a version into HANA's FIFO (or a file); returns what was written. */
-  restoreTo?(manifest: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<Pick<Digest, 'size' | 'sha256'>>;
+  /**
+   * Optional counterpart of putPath: write a version into HANA's FIFO (or a file); returns the size and the
+   * checksum (the manifest's algorithm) of what was written.
+   */
+  restoreTo?(manifest: ObjectManifest, destination: string, pipeOpenTimeoutMs: number): Promise<ChannelDigest>;
   /** 'deleted' | 'notfound'; throws NotDeletedError when the store refuses. */
   remove(user: string, path: string, ebid: string): Promise<'deleted' | 'notfound'>;
   /** Releases connections (S3); the filesystem store holds none. */

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -96,13 +97,38 @@ describe('restore', () => {
     expect(outcomes.every((o) => !o.ok)).toBe(true);
   });
 
-  test('a corrupted object is #ERROR (SHA-256 mismatch)', async () => {
+  test('a corrupted object is #ERROR (CRC-32 mismatch)', async () => {
     const f = await h.file('victim', 'abcdefgh');
     const e = ebidOf((await h.run('backup', `#FILE ${f}\n`)).output[0]!);
     await writeFile(await versionFile(e, 'data'), 'abcdXfgh');
     const { output, outcomes } = await h.run('restore', `#EBID "${e}" ${f} ${h.dir}/o\n`);
     expect(output).toEqual([`#ERROR ${f}`]);
-    expect(outcomes[0]!.reason).toContain('SHA-256 mismatch');
+    expect(outcomes[0]!.reason).toMatch(/CRC-32 mismatch: [0-9a-f]{8} read back, [0-9a-f]{8} at backup/);
+  });
+
+  // Objects stored before CRC-32 carry SHA-256 in their manifest: they restore, checked with it, on both copy paths
+  // (an object under one ring slot is copied without a worker).
+  test.each([
+    ['small', 1000],
+    ['larger than a ring slot', 3 * 1024 * 1024 + 5],
+  ])('an object stored with SHA-256 by an earlier version (%s) restores, and damage to it is found', async (_, size) => {
+    const content = randomBytes(size);
+    const f = await h.file('old', content);
+    const e = ebidOf((await h.run('backup', `#FILE ${f}\n`)).output[0]!);
+    const manifestFile = await versionFile(e, 'json');
+    const { crc32, ...manifest } = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    expect(crc32).toMatch(/^[0-9a-f]{8}$/);
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, sha256: createHash('sha256').update(content).digest('hex') }));
+    const ok = await h.run('restore', `#EBID "${e}" ${f} ${h.dir}/o1\n`);
+    expect(ok.output).toEqual([`#RESTORED "${e}" ${f}`]);
+    expect((await readFile(`${h.dir}/o1`)).equals(content)).toBe(true);
+
+    const bad = Buffer.from(content);
+    bad[size >> 1]! ^= 1;
+    await writeFile(await versionFile(e, 'data'), bad);
+    const { output, outcomes } = await h.run('restore', `#EBID "${e}" ${f} ${h.dir}/o2\n`);
+    expect(output).toEqual([`#ERROR ${f}`]);
+    expect(outcomes[0]!.reason).toMatch(/SHA-256 mismatch: [0-9a-f]{16} read back, [0-9a-f]{16} at backup/);
   });
 
   test('a truncated object is #ERROR (size mismatch)', async () => {

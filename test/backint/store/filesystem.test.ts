@@ -15,7 +15,7 @@ const put = (user: string, p: string, ebid: string) =>
   h.store.put(
     { user, path: p, ebid, createdAt: Number(ebid.slice(0, 13)), kind: 'PIPE', codec: 'none' },
     Readable.from([Buffer.from(p)]),
-    () => ({ size: p.length, sha256: 'a'.repeat(64), storedSize: p.length }),
+    () => ({ size: p.length, crc32: 'a'.repeat(8), storedSize: p.length }),
   );
 
 describe('filesystem store', () => {
@@ -46,5 +46,27 @@ describe('filesystem store', () => {
     await expect(h.store.stat('ERP@PRD', '/p', '1700000000000-00000000')).rejects.toThrow(
       'manifest of ERP@PRD:/p:1700000000000-00000000 is damaged',
     );
+  });
+
+  test('a manifest holds one checksum: CRC-32, or SHA-256 from an earlier version; both or neither is damaged', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    await put('ERP@PRD', '/p', '1700000000000-00000000');
+    const file = path.join(h.root, 'ERP%40PRD', 'p', '@', '1700000000000-00000000.json');
+    const { crc32, ...rest } = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    expect(crc32).toBe('aaaaaaaa');
+    const variants: [Record<string, unknown>, boolean][] = [
+      [{ ...rest, sha256: 'b'.repeat(64) }, true],
+      [{ ...rest, crc32: 'AAAAAAAA' }, false],
+      [{ ...rest, crc32: 'aaaaaaa' }, false],
+      [{ ...rest, sha256: 'b'.repeat(63) }, false],
+      [{ ...rest, crc32, sha256: 'b'.repeat(64) }, false],
+      [rest, false],
+    ];
+    for (const [manifest, valid] of variants) {
+      await writeFile(file, JSON.stringify(manifest));
+      const stat = h.store.stat('ERP@PRD', '/p', '1700000000000-00000000');
+      if (valid) await expect(stat).resolves.toMatchObject({ sha256: 'b'.repeat(64) });
+      else await expect(stat).rejects.toThrow('is damaged');
+    }
   });
 });
