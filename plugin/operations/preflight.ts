@@ -8,7 +8,8 @@ import { libs } from '../../src/sdk/libs.js';
 import type { VirtualSource } from '../../src/sdk/platform.js';
 import { parseAbsolutePath, type AbsolutePath } from '../../src/hana/identifiers.js';
 import { preflightError, runPreflight, type PreflightReport } from '../../src/hana/preflight/run.js';
-import { hdbsqlTarget, type Repository, type SnapshotTarget, type VirtualParameters } from './objects.js';
+import { requireReadableFile } from '../../src/hana/remote/readable-file.js';
+import { BACKINT_FILE, hdbsqlTarget, type Repository, type SnapshotTarget, type VirtualParameters } from './objects.js';
 
 export async function preflightOf(
   virtualSource: VirtualSource,
@@ -39,7 +40,10 @@ export function parameterFileOf(report: PreflightReport): AbsolutePath {
   return parseAbsolutePath(report.backintParameterFile, 'backintParameterFile');
 }
 
-/** Before a recovery: every check, logged; the first failing one stops it with the target untouched. */
+/**
+ * Before a recovery: every check, logged; the first failing one stops it with the target untouched. Then the
+ * parameter file to use, which must be readable on the host.
+ */
 export async function requirePreflight(
   virtualSource: VirtualSource,
   repo: Repository,
@@ -56,5 +60,8 @@ export async function requirePreflight(
   }
   const err = preflightError(report, what);
   if (err) throw err;
-  return parameterFileOf(report);
+  const file = parameterFileOf(report);
+  // Read within the preflight's command when the VDB names the file; one taken from global.ini is checked now.
+  await requireReadableFile(virtualSource.connection, file, 'backintParameterFile', BACKINT_FILE, report.backintParameterFileState);
+  return file;
 }

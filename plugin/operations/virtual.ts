@@ -12,9 +12,7 @@ import { recoverGuarded } from '../../src/hana/recovery/guarantees.js';
 import { readRecord, recordPath, stateDir } from '../../src/hana/recovery/record.js';
 import { requirePreflight } from './preflight.js';
 import { startTenant, stopTenant, tenantActiveStatus } from '../../src/hana/tenant.js';
-import { requireReadableFile } from '../../src/hana/remote/readable-file.js';
 import {
-  BACKINT_FILE,
   coverageOf,
   hdbsqlTarget,
   mountPathOf,
@@ -47,7 +45,6 @@ async function recover(virtualSource: VirtualSource, repository: PluginObject, s
   const what = `recovering ${p.targetTenant}@${repo.sid} from ${snap.sourceTenant}@${snap.sourceSid}`;
   // Read-only checks first: a failing one leaves the target tenant as it is (running).
   const backintParameterFile = await requirePreflight(virtualSource, repo, p, snap, what);
-  await requireReadableFile(virtualSource.connection, backintParameterFile, 'backintParameterFile', BACKINT_FILE);
   const { record } = await recoverGuarded({
     connection: virtualSource.connection,
     system: repo,

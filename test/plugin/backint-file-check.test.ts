@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { withEngineLibs } from '../../src/sdk/libs.js';
 import type { PluginObject } from '../../src/sdk/platform.js';
 import { plugin } from '../../plugin/index.js';
+import { FILE_STATE } from '../../src/hana/remote/readable-file.js';
 import { localLibs, testConnection } from '../support/local-libs.js';
 
 describe('the Backint parameter file is checked where it is given', () => {
@@ -66,7 +67,13 @@ describe('the Backint parameter file is checked where it is given', () => {
   test('a missing file: link and provision refuse it with one message, naming the field, file, host and fix', async () => {
     const missing = join(dir, 'no-such-backint.yaml');
     const linkErr = await link(missing).catch((e: Error) => e);
+    const before = libs.commands.length;
     const provisionErr = await provision(missing).catch((e: Error) => e);
+    // A provision reads the file's state in its preflight's one remote command, not in a command of its own.
+    const provisionCommands = libs.commands.slice(before);
+    expect(provisionCommands).toHaveLength(1);
+    expect(provisionCommands[0]).toContain(FILE_STATE);
+    expect(provisionCommands[0]).toContain('@@HANA_VDB_SIDE target');
     expect(linkErr).toMatchObject({
       name: 'UserError',
       message: `The Backint parameter file ${missing} (backintParameterFile) does not exist on 127.0.0.1.`,

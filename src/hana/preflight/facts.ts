@@ -10,6 +10,7 @@ import { BATCH_SCRIPT, batchVariables, parseBatchOutput, type BatchResult } from
 import { HdbsqlError } from '../hdbsql/errors.js';
 import type { HdbsqlTarget } from '../hdbsql/invocation.js';
 import type { HdbsqlOutput } from '../hdbsql/output.js';
+import { FILE_STATE } from '../remote/readable-file.js';
 import { runRemote } from '../remote/run.js';
 import { backupRootKeys, databaseVersion, encryptionOverview, globalIniBackupSection, systemReplication } from '../sql.js';
 import { parseIniRows, type IniEntry } from './ini.js';
@@ -40,6 +41,8 @@ export interface SystemFacts {
 
 export interface PreflightFacts {
   sessionUser: string | null;
+  /** What FILE_STATE printed for the VDB's backintParameterFile; absent when the VDB names none. */
+  parameterFile?: { path: string; state: string };
   target: SystemFacts;
   /** Null without a source catalog key. */
   source: SystemFacts | null;
@@ -84,10 +87,16 @@ export function parseRootKeys(o: HdbsqlOutput): RootKey[] {
 const STATEMENTS = [databaseVersion(), globalIniBackupSection(), encryptionOverview(), backupRootKeys(), systemReplication()];
 
 /**
- * One remote command for the whole preflight: the OS user, then the statements through the target's key and (when
- * given) the source catalog key. Each batch runs in a subshell so its temporary file is removed at its end.
+ * One remote command for the whole preflight: the OS user, the state of the VDB's Backint parameter file (when it
+ * names one), then the statements through the target's key and (when given) the source catalog key. Each batch
+ * runs in a subshell so its temporary file is removed at its end.
  */
 export const PREFLIGHT_SCRIPT = `echo "@@HANA_VDB_USER $(id -un)"
+if [ -n "\${HANA_VDB_FILE:-}" ]; then
+  echo "@@HANA_VDB_FILE_STATE $(
+${FILE_STATE}
+)"
+fi
 echo "@@HANA_VDB_SIDE target"
 (
 ${BATCH_SCRIPT})
@@ -110,11 +119,13 @@ function systemFacts(results: BatchResult[]): SystemFacts {
   };
 }
 
-export function parsePreflightOutput(stdout: string, withSource: boolean): PreflightFacts {
+export function parsePreflightOutput(stdout: string, withSource: boolean, parameterFile: string | null = null): PreflightFacts {
   const user = /^@@HANA_VDB_USER ([A-Za-z0-9_.-]+)$/m.exec(stdout)?.[1] ?? null;
+  const fileState = /^@@HANA_VDB_FILE_STATE (\S+)$/m.exec(stdout)?.[1];
   const [, target = '', source = ''] = stdout.split(/^@@HANA_VDB_SIDE \w+$/m);
   return {
     sessionUser: user,
+    ...(parameterFile !== null && fileState !== undefined ? { parameterFile: { path: parameterFile, state: fileState } } : {}),
     target: systemFacts(parseBatchOutput(target, STATEMENTS.length)),
     source: withSource ? systemFacts(parseBatchOutput(source, STATEMENTS.length)) : null,
   };
@@ -124,11 +135,13 @@ export async function readPreflightFacts(
   connection: RemoteConnection,
   target: HdbsqlTarget,
   sourceCatalog: HdbsqlTarget | null,
+  parameterFile: string | null = null,
 ): Promise<PreflightFacts> {
   const variables = {
     ...batchVariables(target, STATEMENTS),
     ...(sourceCatalog ? { HANA_VDB_SOURCE_KEY: sourceCatalog.key } : {}),
+    ...(parameterFile !== null ? { HANA_VDB_FILE: parameterFile } : {}),
   };
   const res = await runRemote(connection, PREFLIGHT_SCRIPT, variables, { check: true });
-  return parsePreflightOutput(res.stdout, sourceCatalog !== null);
+  return parsePreflightOutput(res.stdout, sourceCatalog !== null, parameterFile);
 }

@@ -38,6 +38,8 @@ export interface PreflightReport {
   checks: PreflightCheck[];
   /** The parameter file to recover and check coverage with (the VDB's, or derived from global.ini). */
   backintParameterFile: string | null;
+  /** Whether the session's user can read that file (remote/readable-file.ts FILE_STATE), when the preflight read it. */
+  backintParameterFileState?: string;
 }
 
 const reason = <T>(r: Read<T>): string | undefined => (r.ok ? undefined : r.reason);
@@ -93,7 +95,12 @@ export function judgePreflight(req: Omit<PreflightRequest, 'connection'>, facts:
     ...(sr.ok ? {} : { unreadable: sr.reason }),
   });
   const checks = [userstore, version, catalog, files.check, encryptionCheck(req, facts, noSource), replication];
-  return { checks, backintParameterFile: files.parameterFile };
+  const state = facts.parameterFile?.path === files.parameterFile ? facts.parameterFile?.state : undefined;
+  return {
+    checks,
+    backintParameterFile: files.parameterFile,
+    ...(state !== undefined ? { backintParameterFileState: state } : {}),
+  };
 }
 
 function encryptionCheck(req: Omit<PreflightRequest, 'connection'>, facts: PreflightFacts, noSource: string): PreflightCheck {
@@ -120,7 +127,7 @@ function encryptionCheck(req: Omit<PreflightRequest, 'connection'>, facts: Prefl
 }
 
 export async function runPreflight(req: PreflightRequest): Promise<PreflightReport> {
-  const facts = await readPreflightFacts(req.connection, req.target.hdbsql, req.source.catalog);
+  const facts = await readPreflightFacts(req.connection, req.target.hdbsql, req.source.catalog, req.backintParameterFile);
   return judgePreflight(req, facts);
 }
 

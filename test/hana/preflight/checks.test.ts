@@ -164,6 +164,17 @@ describe('the preflight as a whole', () => {
     expect(preflightError(report, 'provisioning VDB1@QAS')).toBeNull();
   });
 
+  test("the parameter file's state read in the preflight's command is kept only for the file the recovery will use", () => {
+    const read = { parameterFile: { path: PARAM, state: 'unreadable' } };
+    expect(judgePreflight(req, facts(read)).backintParameterFileState).toBe('unreadable');
+    // The VDB names no file: the preflight read none, and the one global.ini names is checked on its own.
+    const fromIni = judgePreflight({ ...req, backintParameterFile: null }, facts());
+    expect(fromIni.backintParameterFile).toBe(PARAM);
+    expect(fromIni.backintParameterFileState).toBeUndefined();
+    const other = { parameterFile: { path: '/elsewhere/other.cfg', state: 'ok' } };
+    expect(judgePreflight({ ...req, backintParameterFile: null }, facts(other)).backintParameterFileState).toBeUndefined();
+  });
+
   test('keys not visible to another OS user: one error naming the user, the key and the hdbuserstore SET to run', () => {
     const missing = { ok: false as const, reason: '[-10104] Invalid value for KEY (QAS_RECOVERY)', keyMissing: true };
     const f = facts({
