@@ -161,9 +161,9 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
     const v = await mounted(vdb('VDB1'));
     const before = libs.commands.length;
     const cfg = await call<PluginObject>('virtual', 'configure', { virtualSource: v, repository: qas, snapshot });
-    const configureCommands = libs.commands.length - before;
+    const commands = libs.commands.slice(before);
     const snap = await call<PluginObject>('virtual', 'postSnapshot', { virtualSource: v, repository: qas, sourceConfig: cfg });
-    return { v, cfg, configureCommands, snap };
+    return { v, cfg, commands, snap };
   });
 
   /** A tenant an earlier test may have left stopped runs again (through the SYSTEM key, not the plugin). */
@@ -179,11 +179,17 @@ const built = existsSync(join(repoRoot, 'dist/tools/hana-sim/server-main.js'));
 
   test('provision: RECOVER runs detached, followed in backup.log; the tenant runs; the snapshot has the record', async () => {
     const dsourceSnapshot = await snapshotNow();
-    const { v, cfg, configureCommands, snap } = await provisionVdb1();
+    const { v, cfg, commands, snap } = await provisionVdb1();
     expect(cfg).toEqual({ name: 'VDB1@QAS', sid: 'QAS', tenant: 'VDB1', activeStatus: 'YES' });
-    // 12 for the recovery itself; 1 for the preflight (both SYSTEMDBs and the OS user); 3 for the Backint parameter
-    // file check, the look for a recovery an earlier run left running, and the wait for the stop to settle.
-    expect(configureCommands).toBeLessThanOrEqual(16);
+    // 11 for the recovery itself; 1 for the preflight (both SYSTEMDBs, the OS user and the Backint parameter file);
+    // 2 for the look for a recovery an earlier run left running and the wait for the stop to settle.
+    expect(commands.length).toBeLessThanOrEqual(14);
+    // The host's record is written once more after the command that issues RECOVER wrote it `running`: when the
+    // recovery and its checks are done.
+    const writes = commands.filter((c) => c.includes('> "$HANA_VDB_RECORD_FILE.tmp"'));
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toContain('hv_read_logs');
+    expect(writes[1]!.startsWith('set -u\nmkdir -p')).toBe(true);
 
     expect(snap).toMatchObject({
       sourceSid: 'PRD',

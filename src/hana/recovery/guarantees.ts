@@ -93,7 +93,7 @@ export async function recoverGuarded(req: GuardedRecoveryRequest): Promise<Recov
   const stopAt = await checkCoverage(req, ctx, guarantees);
   // A pinned point without the catalog (no log volume known for UNTIL LOG POSITION): recover to the requested time
   // as before the pin existed; checkPin fails clearly if that is not exactly the pinned point.
-  const result = await recoverTenant({ ...req, stopAt, guarantees });
+  const result = await recoverTenant({ ...req, stopAt, guarantees, writeSuccess: false }); // written below, once checked
   const record: RecoveryRecord = result.record;
   await checkPin(req, ctx, record, guarantees, stopAt);
   await checkDrift(req, ctx, record, guarantees);

@@ -64,6 +64,13 @@ export interface RecoverTenantRequest {
   timing?: DetachedRecoveryRequest['timing'];
   /** Carried in the record from the start, so a failure is recorded with its coverage. */
   guarantees?: GuaranteeRecord;
+  /**
+   * false: a success is not written to the host's record here; the caller writes it once its own checks are done
+   * (guarantees.ts: pin, drift, verification). Until then the record says `running`, so a run that dies in between
+   * is followed by the next one (starting the tenant is idempotent), and no record says `succeeded` of a recovery
+   * whose checks never ran. Default true.
+   */
+  writeSuccess?: boolean;
 }
 
 export interface RecoverTenantResult {
@@ -162,7 +169,7 @@ async function finishRecovery(
     throw e;
   }
   Object.assign(record, { status: 'succeeded', updatedAt: nowUtc() });
-  await writeRecord(req.connection, recordPath(req.mountPath), record);
+  if (req.writeSuccess !== false) await writeRecord(req.connection, recordPath(req.mountPath), record);
   return { record, recovery };
 }
 
