@@ -34,9 +34,10 @@ export interface Ring {
 }
 
 /**
- * Main thread: make a change visible to a worker waiting on SIGNAL. Sequentially consistent atomics make this
- * safe: either the worker set WAITING before this reads it (and is woken), or it checks its condition after
- * our change (and sees it), or it reads SIGNAL before our bump (and its wait returns at once).
+ * Make a change visible to a worker waiting on SIGNAL: the main thread's changes, and a restore's reader and sink
+ * waking each other. Sequentially consistent atomics make this safe: either the worker set WAITING before this reads
+ * it (and is woken), or it checks its condition after our change (and sees it), or it reads SIGNAL before our bump
+ * (and its wait returns at once).
  * `wake: false` defers the wake-up to a later signal (batching: on two cores every wake-up costs a context switch).
  */
 export function signal(ctl: Int32Array, wake = true): void {

@@ -20,6 +20,7 @@ import {
   SLOTS,
   SLOT_BYTES,
   WAITING,
+  signal,
   slotView,
   type ChannelTask,
   type Output,
@@ -48,12 +49,6 @@ function waitUntil(ready: () => boolean): void {
   }
 }
 
-/** Wakes the other worker on this ring if one sleeps (a restore's reader and sink), without the main thread. */
-function wakeOther(): void {
-  Atomics.add(ctl, SIGNAL, 1);
-  if (Atomics.load(ctl, WAITING) > 0) Atomics.notify(ctl, SIGNAL);
-}
-
 function openOutput(o: Output): { fd: number; file: boolean } {
   // A FIFO: the main thread has seen HANA's reader, so this blocking open returns at once.
   return { fd: openSync(o.path, o.fifo ? constants.O_WRONLY : 'w'), file: !o.fifo };
@@ -73,7 +68,7 @@ function writeAll(fd: number, view: Uint8Array, limit: number | undefined): void
 function publishSlot(produced: number, length: number): void {
   Atomics.store(ctl, LENGTH + (produced % SLOTS), length);
   Atomics.store(ctl, PRODUCED, produced + 1);
-  wakeOther();
+  signal(ctl); // wakes the other worker on this ring, if one sleeps (a restore's reader and sink)
   post({ type: 'slot' });
 }
 
@@ -221,7 +216,7 @@ function sink(output: Output, algorithm: ChecksumAlgorithm | undefined): void {
       writeAll(out.fd, view, undefined);
       size += view.length;
       Atomics.store(ctl, CONSUMED, consumed + 1);
-      wakeOther();
+      signal(ctl);
       post({ type: 'slot' });
     }
   } finally {
