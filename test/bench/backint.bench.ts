@@ -258,55 +258,22 @@ function fsRows(results: readonly FsRound[], bytes: number): BenchResult[] {
   return FS_MODES.flatMap((direct, i) => {
     const name = (row: string) => (direct === defaultDirect ? row : `${row} (FilesystemDirectIO: ${direct})`);
     const goal = direct === defaultDirect ? fsGoal : undefined;
-    const pairs = (base: (r: FsRound) => number, agent: (r: FsRound) => number): Pair[] =>
-      results.map((r) => ({ base: base(r), agent: agent(r) }));
-    return [
-      ...pairedRows(
-        name('backint fs backup+restore vs dd'),
-        pairs(
-          (r) => r.dd + r.ddRestore,
-          (r) => r.backup[i]! + r.restore[i]!,
-        ),
-        goal,
-        2 * bytes,
-      ),
-      ...pairedRows(
-        name('backint fs backup vs dd'),
-        pairs(
-          (r) => r.dd,
-          (r) => r.backup[i]!,
-        ),
-        goal,
-        bytes,
-      ),
-      ...pairedRows(
-        name('backint fs backup vs dd oflag=direct (both past the page cache)'),
-        pairs(
-          (r) => r.ddDirect,
-          (r) => r.backup[i]!,
-        ),
-        undefined,
-        bytes,
-      ),
-      ...pairedRows(
-        name('backint fs restore vs dd (both from disk)'),
-        pairs(
-          (r) => r.ddRestore,
-          (r) => r.restore[i]!,
-        ),
-        goal,
-        bytes,
-      ),
-      ...pairedRows(
-        name('backint fs restore vs dd from the page cache'),
-        pairs(
-          (r) => r.ddRestoreCached,
-          (r) => r.restore[i]!,
-        ),
-        undefined,
-        bytes,
-      ),
+    // [row, baseline seconds, agent seconds, has the goal (else info), bytes moved]
+    const rows: [string, (r: FsRound) => number, (r: FsRound) => number, boolean, number][] = [
+      ['backint fs backup+restore vs dd', (r) => r.dd + r.ddRestore, (r) => r.backup[i]! + r.restore[i]!, true, 2 * bytes],
+      ['backint fs backup vs dd', (r) => r.dd, (r) => r.backup[i]!, true, bytes],
+      ['backint fs backup vs dd oflag=direct (both past the page cache)', (r) => r.ddDirect, (r) => r.backup[i]!, false, bytes],
+      ['backint fs restore vs dd (both from disk)', (r) => r.ddRestore, (r) => r.restore[i]!, true, bytes],
+      ['backint fs restore vs dd from the page cache', (r) => r.ddRestoreCached, (r) => r.restore[i]!, false, bytes],
     ];
+    return rows.flatMap(([row, base, agent, withGoal, moved]) =>
+      pairedRows(
+        name(row),
+        results.map((r): Pair => ({ base: base(r), agent: agent(r) })),
+        withGoal ? goal : undefined,
+        moved,
+      ),
+    );
   });
 }
 
